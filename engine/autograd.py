@@ -1,0 +1,232 @@
+"""The backward pass (``backward``, ``grad``) and the custom ``Function`` API.
+
+Backward is an iterative topological walk: count each node's consumers, then process a
+node once all of them have sent their gradient. Gradients live in a local dict and are
+written only into leaves' ``.grad`` (and non-leaves that asked with ``retain_grad``), so
+deep graphs cannot hit the recursion limit and a second backward never sees stale
+interior gradients.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .function import (
+    AccumulateGrad,
+    BackwardCFunction,
+    Function,
+    FunctionCtx,
+    edge,
+)
+from .grad_mode import enable_grad, no_grad, set_grad_enabled
+from .ops.common import unbroadcast
+from .tensor import Size, Tensor
+
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "backward",
+    "enable_grad",
+    "grad",
+    "no_grad",
+    "set_grad_enabled",
+]
+
+
+def _root_gradients(tensors: tuple, grad_tensors) -> list:
+    """The starting gradient of each output: given, or 1 for a one-element output."""
+    if grad_tensors is None:
+        grad_tensors = (None,) * len(tensors)
+    elif isinstance(grad_tensors, Tensor):
+        grad_tensors = (grad_tensors,)
+    elif isinstance(grad_tensors, (float, int)):
+        raise TypeError(f"'{type(grad_tensors).__name__}' object is not iterable")
+    grads = []
+    for i, (out, g) in enumerate(zip(tensors, grad_tensors, strict=True)):
+        if not out.requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
+        if g is None:
+            if out.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            grads.append(np.ones(out.shape, dtype=out._data.dtype))
+            continue
+        if not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        if g.shape != out.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g.shape)} and "
+                f"output[{i}] has a shape of {Size(out.shape)}."
+            )
+        grads.append(g._data)
+    return grads
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad``."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
+    grads = _root_gradients(tensors, grad_tensors)
+    _run([edge(t) + (g,) for t, g in zip(tensors, grads, strict=True)], bool(retain_graph))
+
+
+def grad(
+    outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None
+):
+    """Return d(outputs)/d(inputs) as a tuple, without touching any ``.grad``."""
+    if create_graph:
+        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    grads = _root_gradients(outputs, grad_outputs)
+    wanted = {edge(t)[:2]: i for i, t in enumerate(inputs)}
+    captured = [None] * len(inputs)
+    _run(
+        [edge(t) + (g,) for t, g in zip(outputs, grads, strict=True)],
+        bool(retain_graph),
+        capture=(wanted, captured),
+    )
+    results = []
+    for i, (t, g) in enumerate(zip(inputs, captured, strict=True)):
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"The differentiated Tensor at index {i} appears to not have been used in the "
+                "graph. Set allow_unused=True if this is the desired behavior."
+            )
+        results.append(None if g is None else Tensor._make(g.astype(t._data.dtype, copy=False)))
+    return tuple(results)
+
+
+def _count_consumers(roots) -> dict:
+    consumers = {}
+    stack = [node for node in roots]
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for fn, _ in node.next_functions:
+            if fn is None:
+                continue
+            consumers[fn] = consumers.get(fn, 0) + 1
+            if fn not in seen:
+                seen.add(fn)
+                stack.append(fn)
+    return consumers
+
+
+def _run(roots: list, retain_graph: bool, capture=None) -> None:
+    """Walk the graph from ``(node, output_nr, gradient)`` roots, leaves last."""
+    buffers = {}
+    for node, nr, g in roots:
+        if node is not None:
+            _add(buffers, node, nr, g)
+    consumers = _count_consumers(list(buffers))
+    ready = [node for node in buffers if node not in consumers]
+    while ready:
+        node = ready.pop()
+        grads = buffers.pop(node, None)
+        edges = node.next_functions
+        outs = () if grads is None else _process(node, grads, retain_graph, capture)
+        for (fn, nr), g in zip(edges, outs or (None,) * len(edges), strict=True):
+            if fn is None:
+                continue
+            if g is not None:
+                _add(buffers, fn, nr, g)
+            left = consumers[fn] - 1
+            consumers[fn] = left
+            if left == 0:
+                ready.append(fn)
+
+
+def _add(buffers: dict, node, nr: int, g) -> None:
+    slot = buffers.get(node)
+    if slot is None:
+        slot = buffers[node] = [None] * node._n_outputs
+    slot[nr] = g if slot[nr] is None else slot[nr] + g
+
+
+def _process(node, grads: list, retain_graph: bool, capture):
+    """Run one node: hooks, retained grads, capture, then its backward."""
+    node._check_saved()
+    if node._pre_hooks is not None:
+        for nr, hooks in node._pre_hooks.items():
+            grads[nr] = _call_hooks(hooks, grads[nr])
+    if node._retained is not None:
+        for nr, ref in node._retained.items():
+            tensor = ref()
+            if tensor is not None and grads[nr] is not None:
+                tensor._accumulate_grad(grads[nr])
+    if capture is not None:
+        wanted, captured = capture
+        for nr, g in enumerate(grads):
+            i = wanted.get((node, nr))
+            if i is not None:
+                captured[i] = g if captured[i] is None else captured[i] + g
+    if type(node) is AccumulateGrad:
+        if capture is None:
+            variable = node.variable
+            g = grads[0]
+            if variable._hooks:
+                g = _call_hooks(variable._hooks, g)
+            variable._accumulate_grad(g)
+        return ()
+    if isinstance(node, BackwardCFunction):
+        outs = run_custom_backward(node, grads)
+    else:
+        outs = node.backward(node, *grads)
+    if not retain_graph:
+        node._release()
+    return outs
+
+
+def _call_hooks(hooks: list, g):
+    for hook in hooks:
+        replaced = hook(Tensor._make(g))
+        if replaced is not None:
+            g = replaced._data
+    return g
+
+
+def run_custom_backward(node: BackwardCFunction, grads: list) -> tuple:
+    """Call a custom Function's backward on tensors and check what it returns."""
+    grads_in = []
+    for g, (shape, np_dtype) in zip(grads, node._out_meta, strict=True):
+        if g is None and node.materialize_grads:
+            g = np.zeros(shape, dtype=np_dtype)
+        grads_in.append(None if g is None else Tensor._make(g))
+    with no_grad():
+        result = node._forward_cls.backward(node, *grads_in)
+    if not isinstance(result, tuple):
+        result = (result,)
+    name = type(node).__name__
+    expected = len(node.needs_input_grad)
+    if len(result) != expected:
+        raise RuntimeError(
+            f"function {name} returned an incorrect number of gradients "
+            f"(expected {expected}, got {len(result)})"
+        )
+    per_input = []
+    for index in node._input_positions:
+        g = result[index]
+        if g is not None:
+            g = g._data if isinstance(g, Tensor) else np.asarray(g)
+        per_input.append(g)
+    for index, (g, shape) in enumerate(zip(per_input, node._input_shapes, strict=True)):
+        if g is None or g.shape == shape:
+            continue
+        if not _sums_to(g.shape, shape):
+            raise RuntimeError(
+                f"Function {name} returned an invalid gradient at index {index} - got "
+                f"{list(g.shape)} but expected shape compatible with {list(shape)}"
+            )
+        per_input[index] = unbroadcast(g, shape)
+    return tuple(per_input)
+
+
+def _sums_to(grad_shape: tuple, shape: tuple) -> bool:
+    """Whether a gradient of ``grad_shape`` can be summed down to ``shape``."""
+    if len(shape) > len(grad_shape):
+        return False
+    tail = grad_shape[len(grad_shape) - len(shape) :]
+    return all(n == m or n == 1 for n, m in zip(shape, tail, strict=True))

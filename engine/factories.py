@@ -1,0 +1,200 @@
+"""Functions that create tensors: ``tensor``, ``ones``, ``arange``, ``randn`` and friends."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from . import dtypes
+from .tensor import Tensor, _sizes
+
+_rng = np.random.default_rng(0)
+
+TENSOR_COPY_WARNING = (
+    "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+    "or sourceTensor.detach().clone().requires_grad_(True), rather than "
+    "torch.tensor(sourceTensor)."
+)
+
+
+def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._make(data)
+    if requires_grad:
+        if not t.dtype.is_floating_point:
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients"
+            )
+        t._requires_grad = True
+    return t
+
+
+def _infer_dtype(data) -> dtypes.dtype:
+    """PyTorch's dtype for nested Python data: the highest category among the elements;
+    numpy scalars and tensors keep their own dtype, Python floats become float32."""
+    explicit, category = [], dtypes.BOOL
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, Tensor):
+            explicit.append(item.dtype)
+        elif isinstance(item, np.ndarray):
+            explicit.append(dtypes.from_numpy_dtype(item.dtype))
+        elif isinstance(item, np.generic):
+            explicit.append(dtypes.from_numpy_dtype(item.dtype))
+        elif isinstance(item, (bool, int, float)):
+            category = max(category, dtypes.scalar_category(item))
+        else:
+            raise TypeError(f"Could not infer dtype of {type(item).__name__}")
+    found = [d for d in explicit if d._category >= category]
+    if found:
+        return dtypes.result_type(found, [], [])
+    return (dtypes.bool_, dtypes.int64, dtypes.default_float())[category]
+
+
+def _plain(data):
+    """Nested data with tensors replaced by their arrays."""
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (list, tuple)):
+        return [_plain(x) for x in data]
+    return data
+
+
+def tensor(data, dtype=None, requires_grad=False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays, tensors)."""
+    if isinstance(data, Tensor):
+        warnings.warn(TENSOR_COPY_WARNING, UserWarning, stacklevel=2)
+    if dtype is None:
+        dtype = (
+            dtypes.from_numpy_dtype(data.dtype)
+            if isinstance(data, np.ndarray)
+            else (_infer_dtype(data))
+        )
+    else:
+        dtype = dtypes.as_dtype(dtype)
+    try:
+        array = np.array(_plain(data), dtype=dtype.np)
+    except ValueError as error:
+        raise ValueError(f"expected sequence of equal-length lists: {error}") from None
+    return _finish(array, requires_grad)
+
+
+def as_tensor(data, dtype=None) -> Tensor:
+    """``data`` as a tensor, without copying a tensor that already fits."""
+    if isinstance(data, Tensor) and (dtype is None or dtypes.as_dtype(dtype) == data.dtype):
+        return data
+    return tensor(data, dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with a numpy array."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    dtypes.from_numpy_dtype(array.dtype)
+    return Tensor._make(array)
+
+
+def _filled(fill, size: tuple, dtype, requires_grad: bool) -> Tensor:
+    dtype = dtypes.default_float() if dtype is None else dtypes.as_dtype(dtype)
+    return _finish(np.full(_sizes(size), fill, dtype=dtype.np), requires_grad)
+
+
+def ones(*size, dtype=None, requires_grad=False) -> Tensor:
+    """A tensor of ones."""
+    return _filled(1, size, dtype, requires_grad)
+
+
+def zeros(*size, dtype=None, requires_grad=False) -> Tensor:
+    """A tensor of zeros."""
+    return _filled(0, size, dtype, requires_grad)
+
+
+def empty(*size, dtype=None, requires_grad=False) -> Tensor:
+    """An uninitialised tensor (zeros here, for reproducibility)."""
+    return _filled(0, size, dtype, requires_grad)
+
+
+def full(size, fill_value, dtype=None, requires_grad=False) -> Tensor:
+    """A tensor filled with one value; its dtype follows the value, as in PyTorch."""
+    if dtype is None:
+        dtype = _infer_dtype(fill_value)
+    return _filled(fill_value, (tuple(size),), dtype, requires_grad)
+
+
+def ones_like(t: Tensor, dtype=None, requires_grad=False) -> Tensor:
+    """Ones with another tensor's shape and dtype."""
+    return _filled(1, (t.shape,), dtype or t.dtype, requires_grad)
+
+
+def zeros_like(t: Tensor, dtype=None, requires_grad=False) -> Tensor:
+    """Zeros with another tensor's shape and dtype."""
+    return _filled(0, (t.shape,), dtype or t.dtype, requires_grad)
+
+
+def full_like(t: Tensor, fill_value, dtype=None, requires_grad=False) -> Tensor:
+    """A tensor of another's shape and dtype filled with one value."""
+    return _filled(fill_value, (t.shape,), dtype or t.dtype, requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad=False) -> Tensor:
+    """Evenly spaced values in [start, end); integral arguments give int64."""
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        dtype = _infer_dtype([start, end, step])
+    else:
+        dtype = dtypes.as_dtype(dtype)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    return _finish(np.arange(start, end, step).astype(dtype.np), requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, requires_grad=False) -> Tensor:
+    """``steps`` evenly spaced values from start to end inclusive."""
+    dtype = dtypes.default_float() if dtype is None else dtypes.as_dtype(dtype)
+    return _finish(np.linspace(start, end, int(steps)).astype(dtype.np), requires_grad)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
+    """An identity matrix."""
+    dtype = dtypes.default_float() if dtype is None else dtypes.as_dtype(dtype)
+    return _finish(np.eye(n, m, dtype=dtype.np), requires_grad)
+
+
+def manual_seed(seed: int) -> None:
+    """Seed ``rand``/``randn`` (reproducible here; the values differ from PyTorch's)."""
+    global _rng
+    _rng = np.random.default_rng(int(seed))
+
+
+def rand(*size, dtype=None, requires_grad=False) -> Tensor:
+    """Uniform samples from [0, 1)."""
+    dtype = dtypes.default_float() if dtype is None else dtypes.as_dtype(dtype)
+    return _finish(_rng.random(_sizes(size)).astype(dtype.np), requires_grad)
+
+
+def randn(*size, dtype=None, requires_grad=False) -> Tensor:
+    """Standard normal samples."""
+    dtype = dtypes.default_float() if dtype is None else dtypes.as_dtype(dtype)
+    return _finish(_rng.standard_normal(_sizes(size)).astype(dtype.np), requires_grad)
+
+
+def randint(low, high=None, size=(), dtype=None) -> Tensor:
+    """Random integers in [low, high)."""
+    if high is None:
+        low, high = 0, low
+    dtype = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
+    return _finish(_rng.integers(low, high, size=tuple(size)).astype(dtype.np), False)
+
+
+def rand_like(t: Tensor, requires_grad=False) -> Tensor:
+    """Uniform samples with another tensor's shape."""
+    return rand(t.shape, dtype=t.dtype, requires_grad=requires_grad)
+
+
+def randn_like(t: Tensor, requires_grad=False) -> Tensor:
+    """Normal samples with another tensor's shape."""
+    return randn(t.shape, dtype=t.dtype, requires_grad=requires_grad)

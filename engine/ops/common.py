@@ -1,0 +1,116 @@
+"""Helpers shared by the ops: dtype promotion of operands and gradient un-broadcasting."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+
+_FLOAT_KINDS = "fc"
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum ``grad`` back to an input's ``shape``.
+
+    If ``y = broadcast(x)``, every element of ``x`` was copied to all positions of the
+    axes broadcasting added (leading axes) or stretched (axes where ``x`` has size 1), so
+    by the multivariable chain rule ``dL/dx`` is ``dL/dy`` summed over those axes.
+    """
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
+    )
+    return grad.sum(axis=axes, keepdims=True).reshape(shape) if axes else grad.reshape(shape)
+
+
+def shape_of(value) -> tuple:
+    """Shape of an operand; Python scalars are 0-d."""
+    return value.shape if type(value) is np.ndarray else ()
+
+
+def _broadcast_error(a: tuple, b: tuple) -> RuntimeError:
+    n = max(len(a), len(b))
+    pa, pb = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    for dim in range(n - 1, -1, -1):
+        if pa[dim] != pb[dim] and 1 not in (pa[dim], pb[dim]):
+            return RuntimeError(
+                f"The size of tensor a ({pa[dim]}) must match the size of tensor b ({pb[dim]}) "
+                f"at non-singleton dimension {dim}"
+            )
+    return RuntimeError(f"shapes {list(a)} and {list(b)} cannot be broadcast")
+
+
+def check_broadcast(a: tuple, b: tuple) -> None:
+    """Raise PyTorch's error when two shapes cannot broadcast together."""
+    if a != b:
+        try:
+            np.broadcast_shapes(a, b)
+        except ValueError:
+            raise _broadcast_error(a, b) from None
+
+
+def result_dtype(*operands) -> dtypes.dtype:
+    """PyTorch's result dtype for arrays (tensor data) and scalars."""
+    dims, zero_dims, scalars = [], [], []
+    for x in operands:
+        if type(x) is np.ndarray:
+            (dims if x.ndim else zero_dims).append(dtypes.from_numpy_dtype(x.dtype))
+        else:
+            scalars.append(x)
+    return dtypes.result_type(dims, zero_dims, scalars)
+
+
+def _as_python(x):
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def promote(a, b, floating: bool = False):
+    """Operands cast so that numpy computes ``a op b`` in PyTorch's result dtype
+    (with ``floating``, integer results become the default float dtype, as for ``/``)."""
+    ta, tb = type(a) is np.ndarray, type(b) is np.ndarray
+    if ta and tb:
+        if a.shape != b.shape:
+            check_broadcast(a.shape, b.shape)
+        if a.dtype == b.dtype and (a.dtype.kind in _FLOAT_KINDS or not floating):
+            return a, b
+    elif ta and type(b) in (float, int) and _keeps_dtype(a, b, floating):
+        return a, b
+    elif tb and type(a) in (float, int) and _keeps_dtype(b, a, floating):
+        return a, b
+    target = result_dtype(a, b)
+    if floating and not target.is_floating_point:
+        target = dtypes.default_float()
+    return _cast(a, target.np), _cast(b, target.np)
+
+
+def _keeps_dtype(array: np.ndarray, scalar, floating: bool) -> bool:
+    if array.dtype.kind in _FLOAT_KINDS:
+        return True
+    return type(scalar) is int and not floating and array.dtype.kind != "b"
+
+
+def _cast(x, target: np.dtype):
+    if type(x) is np.ndarray:
+        return x if x.dtype == target else x.astype(target)
+    x = _as_python(x)
+    return float(x) if target.kind in _FLOAT_KINDS and not isinstance(x, bool) else x
+
+
+def as_float(a: np.ndarray) -> np.ndarray:
+    """Integer and bool data computed by floating ops becomes float32, as in PyTorch."""
+    if a.dtype.kind not in _FLOAT_KINDS:
+        return a.astype(np.float32)
+    return a
+
+
+def normalize_dim(dim: int, ndim: int) -> int:
+    """A dimension index in range, counted from the front (PyTorch's error otherwise)."""
+    size = max(ndim, 1)
+    if not -size <= dim < size:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], "
+            f"but got {dim})"
+        )
+    return dim % size

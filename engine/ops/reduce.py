@@ -1,0 +1,199 @@
+"""Reductions (sum, mean, max, min) and the softmax family."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Op
+from .common import normalize_dim
+
+_TYPE_NAMES = {"i": "Long", "u": "Byte", "b": "Bool"}
+
+
+def reduced_axes(dim, ndim: int) -> tuple:
+    """Normalised axes for ``dim`` (an int, a tuple/list of ints, or None for all)."""
+    if dim is None:
+        return tuple(range(ndim))
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    return tuple(sorted({normalize_dim(d, ndim) for d in dims}))
+
+
+def restore_axes(grad: np.ndarray, axes: tuple, keepdim: bool, shape: tuple) -> np.ndarray:
+    """Broadcast a reduced gradient back over the reduced axes of ``shape``."""
+    if not keepdim and shape:
+        grad = np.expand_dims(grad, axes)
+    return np.broadcast_to(grad, shape)
+
+
+def _sum_dtype(a: np.ndarray):
+    return np.int64 if a.dtype.kind in "biu" else a.dtype
+
+
+class Sum(Op, node="SumBackward0"):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.shape = a.shape
+        return np.asarray(a.sum(dtype=_sum_dtype(a)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (np.broadcast_to(grad, ctx.shape),)
+
+
+class SumDim(Op, node="SumBackward1"):
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim):
+        ctx.shape, ctx.keepdim = a.shape, keepdim
+        ctx.axes = reduced_axes(dim, a.ndim)
+        return np.asarray(a.sum(axis=ctx.axes, keepdims=keepdim, dtype=_sum_dtype(a)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (restore_axes(grad, ctx.axes, ctx.keepdim, ctx.shape),)
+
+
+def _check_mean_dtype(a: np.ndarray) -> None:
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating "
+            f"point or complex dtype. Got: {_TYPE_NAMES[a.dtype.kind]}"
+        )
+
+
+class Mean(Op, node="MeanBackward0"):
+    @staticmethod
+    def forward(ctx, a):
+        _check_mean_dtype(a)
+        ctx.shape = a.shape
+        return np.asarray(a.mean(), dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (np.broadcast_to(grad / max(int(np.prod(ctx.shape)), 1), ctx.shape),)
+
+
+class MeanDim(Op, node="MeanBackward1"):
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim, keepdim):
+        _check_mean_dtype(a)
+        ctx.shape, ctx.keepdim = a.shape, keepdim
+        ctx.axes = reduced_axes(dim, a.ndim)
+        ctx.count = int(np.prod([a.shape[i] for i in ctx.axes])) if a.ndim else 1
+        return np.asarray(a.mean(axis=ctx.axes, keepdims=keepdim), dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (restore_axes(grad / ctx.count, ctx.axes, ctx.keepdim, ctx.shape),)
+
+
+def _check_not_empty(a: np.ndarray, name: str) -> None:
+    if a.size == 0:
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+            "Specify the reduction dim with the 'dim' argument."
+        )
+
+
+class _FullExtremum(Op):
+    """max()/min() over all elements; tied elements share the gradient evenly."""
+
+    pick = staticmethod(np.max)
+
+    @classmethod
+    def forward(cls, ctx, a):
+        _check_not_empty(a, cls.pick.__name__)
+        out = np.asarray(cls.pick(a))
+        ctx.saved = (a, out)
+        return out
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        a, out = ctx.saved
+        mask = a == out
+        return (grad * mask / mask.sum(dtype=grad.dtype),)
+
+
+class Max(_FullExtremum, node="MaxBackward1"):
+    pick = staticmethod(np.max)
+
+
+class Min(_FullExtremum, node="MinBackward1"):
+    pick = staticmethod(np.min)
+
+
+class _DimExtremum(Op):
+    """max(dim)/min(dim): (values, indices); the gradient goes to the returned index."""
+
+    inputs = 1
+    arg = staticmethod(np.argmax)
+
+    @classmethod
+    def forward(cls, ctx, a, dim, keepdim):
+        dim = normalize_dim(dim, a.ndim)
+        if a.ndim == 0:
+            return a.copy(), np.zeros((), dtype=np.int64)
+        indices = np.expand_dims(cls.arg(a, axis=dim), dim)
+        values = np.take_along_axis(a, indices, axis=dim)
+        ctx.saved = (indices,)
+        ctx.shape, ctx.dim = a.shape, dim
+        if not keepdim:
+            values, indices = values.squeeze(dim), indices.squeeze(dim)
+        return values, indices.astype(np.int64)
+
+    @staticmethod
+    def backward(ctx, grad, _grad_indices=None):
+        if not ctx.shape:
+            return (grad,)
+        (indices,) = ctx.saved
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        np.put_along_axis(out, indices, grad.reshape(indices.shape), axis=ctx.dim)
+        return (out,)
+
+
+class MaxDim(_DimExtremum, node="MaxBackward0"):
+    arg = staticmethod(np.argmax)
+
+
+class MinDim(_DimExtremum, node="MinBackward0"):
+    arg = staticmethod(np.argmin)
+
+
+class Softmax(Op, node="SoftmaxBackward0"):
+    inputs = 1
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = normalize_dim(dim, a.ndim)
+        shifted = a - a.max(axis=ctx.dim, keepdims=True)
+        e = np.exp(shifted)
+        out = e / e.sum(axis=ctx.dim, keepdims=True)
+        ctx.saved = (out,)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved
+        return (out * (grad - (grad * out).sum(axis=ctx.dim, keepdims=True)),)
+
+
+class LogSoftmax(Op, node="LogSoftmaxBackward0"):
+    inputs = 1
+    saves_output = True
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = normalize_dim(dim, a.ndim)
+        shifted = a - a.max(axis=ctx.dim, keepdims=True)
+        out = shifted - np.log(np.exp(shifted).sum(axis=ctx.dim, keepdims=True))
+        ctx.saved = (out,)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved
+        return (grad - np.exp(out) * grad.sum(axis=ctx.dim, keepdims=True),)

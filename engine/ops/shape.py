@@ -1,0 +1,349 @@
+"""Shape and indexing ops: views, permutations, expansion, select/slice/index, cat, stack.
+
+Forward results share memory with the input wherever numpy can (as PyTorch's views do);
+each backward puts the gradient back into the input's shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..dtypes import from_numpy_dtype
+from ..function import Op
+from .common import normalize_dim, unbroadcast
+
+
+def _shape_text(shape) -> str:
+    return "[" + ", ".join(map(str, shape)) + "]"
+
+
+def target_shape(shape, size: int) -> tuple:
+    """Resolve a requested shape (with at most one -1) for ``size`` elements."""
+    shape = tuple(int(n) for n in shape)
+    known = int(np.prod([n for n in shape if n != -1]))
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if -1 in shape:
+        if known == 0 or size % known:
+            raise RuntimeError(f"shape '{_shape_text(shape)}' is invalid for input of size {size}")
+        shape = tuple(size // known if n == -1 else n for n in shape)
+    if int(np.prod(shape)) != size or any(n < 0 for n in shape):
+        raise RuntimeError(f"shape '{_shape_text(shape)}' is invalid for input of size {size}")
+    return shape
+
+
+class View(Op, node="ViewBackward0"):
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        ctx.shape = a.shape
+        shape = target_shape(shape, a.size)
+        if not a.flags.c_contiguous and a.size > 1:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least "
+                "one dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+            )
+        return a.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.reshape(ctx.shape),)
+
+
+class UnsafeView(View, node="UnsafeViewBackward0"):
+    """The reshape of a copy (what ``reshape`` records for a non-contiguous input)."""
+
+
+class Clone(Op, node="CloneBackward0"):
+    @staticmethod
+    def forward(ctx, a):
+        return a.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad,)
+
+
+class Alias(Op, node="AliasBackward0"):
+    @staticmethod
+    def forward(ctx, a):
+        return a.view()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad,)
+
+
+class ToCopy(Op, node="ToCopyBackward0"):
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, np_dtype):
+        ctx.dtype = a.dtype
+        return a.astype(np_dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.astype(ctx.dtype),)
+
+
+class Permute(Op, node="PermuteBackward0"):
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        dims = tuple(normalize_dim(d, a.ndim) for d in dims)
+        if sorted(dims) != list(range(a.ndim)):
+            raise RuntimeError(
+                "permute(sparse_coo): number of dimensions in the tensor input does not match "
+                "the length of the desired ordering of dimensions i.e. input.dim() = "
+                f"{a.ndim} is not equal to len(dims) = {len(dims)}"
+                if len(dims) != a.ndim
+                else "permute(): duplicate dims are not allowed."
+            )
+        ctx.inverse = tuple(np.argsort(dims))
+        return a.transpose(dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.transpose(ctx.inverse),)
+
+
+class Transpose(Op, node="TransposeBackward0"):
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, d0, d1):
+        ctx.dims = (normalize_dim(d0, a.ndim), normalize_dim(d1, a.ndim))
+        return np.swapaxes(a, *ctx.dims) if a.ndim else a.view()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (np.swapaxes(grad, *ctx.dims) if grad.ndim else grad,)
+
+
+class T(Op, node="TBackward0"):
+    @staticmethod
+    def forward(ctx, a):
+        if a.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {a.ndim}D")
+        return a.T
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.T,)
+
+
+class Unsqueeze(Op, node="UnsqueezeBackward0"):
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = normalize_dim(dim, a.ndim + 1)
+        return np.expand_dims(a, ctx.dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.squeeze(ctx.dim),)
+
+
+class Squeeze(Op, node="SqueezeBackward0"):
+    @staticmethod
+    def forward(ctx, a):
+        ctx.shape = a.shape
+        return a.squeeze()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad.reshape(ctx.shape),)
+
+
+class SqueezeDim(Squeeze, node="SqueezeBackward1"):
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.shape = a.shape
+        dim = normalize_dim(dim, a.ndim)
+        return a.squeeze(dim) if a.ndim and a.shape[dim] == 1 else a.view()
+
+
+class SqueezeRow(SqueezeDim, node="SqueezeBackward4"):
+    """The squeeze that ``vector @ matrix`` records on top of its matrix product."""
+
+
+class Expand(Op, node="ExpandBackward0"):
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, sizes):
+        sizes = tuple(int(n) for n in sizes)
+        if len(sizes) < a.ndim:
+            raise RuntimeError(
+                f"expand({from_numpy_dtype(a.dtype).legacy_name}{{{_shape_text(a.shape)}}}, "
+                f"size={_shape_text(sizes)}): "
+                "the number of sizes provided "
+                f"({len(sizes)}) must be greater or equal to the number of dimensions in the "
+                f"tensor ({a.ndim})"
+            )
+        lead = len(sizes) - a.ndim
+        shape = tuple(
+            a.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes)
+        )
+        for i in range(a.ndim):
+            if a.shape[i] != 1 and a.shape[i] != shape[lead + i]:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({shape[lead + i]}) must match the "
+                    f"existing size ({a.shape[i]}) at non-singleton dimension {lead + i}.  "
+                    f"Target sizes: {_shape_text(sizes)}.  Tensor sizes: {_shape_text(a.shape)}"
+                )
+        ctx.shape = a.shape
+        return np.broadcast_to(a, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (unbroadcast(grad, ctx.shape),)
+
+
+def check_index(index: int, dim: int, size: int) -> int:
+    """An integer index in range, or PyTorch's IndexError."""
+    if not -size <= index < size:
+        raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+    return index % size
+
+
+class Select(Op, node="SelectBackward0"):
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        if a.ndim == 0:
+            raise IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+            )
+        index = check_index(index, dim, a.shape[dim])
+        ctx.shape, ctx.dim, ctx.index = a.shape, dim, index
+        return a[(slice(None),) * dim + (index,)]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        out[(slice(None),) * ctx.dim + (ctx.index,)] = grad
+        return (out,)
+
+
+class Slice(Op, node="SliceBackward0"):
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim, part):
+        if part.step is not None and part.step <= 0:
+            raise ValueError("step must be greater than zero")
+        ctx.shape, ctx.key = a.shape, (slice(None),) * dim + (part,)
+        return a[ctx.key]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        out[ctx.key] = grad
+        return (out,)
+
+
+class Index(Op, node="IndexBackward0"):
+    """Advanced indexing (integer arrays, boolean masks); repeated indices accumulate."""
+
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, key):
+        ctx.shape, ctx.key = a.shape, key
+        return a[key]
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = np.zeros(ctx.shape, dtype=grad.dtype)
+        np.add.at(out, ctx.key, grad)
+        return (out,)
+
+
+class CopySlices(Op, node="CopySlices"):
+    """``t[key] = value`` on a tensor in the graph: the old values there get no gradient."""
+
+    inputs = 2
+
+    @staticmethod
+    def forward(ctx, a, value, key):
+        out = a.copy()
+        out[key] = value
+        ctx.key, ctx.value_shape = key, np.shape(value)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_a, need_value = ctx.needs_input_grad
+        grad_a = grad_value = None
+        if need_a:
+            grad_a = grad.copy()
+            grad_a[ctx.key] = 0
+        if need_value:
+            grad_value = unbroadcast(np.ascontiguousarray(grad[ctx.key]), ctx.value_shape)
+        return grad_a, grad_value
+
+
+class Cat(Op, node="CatBackward0"):
+    """``cat(tensors, dim)``: the last argument is the dim; every other one is an input."""
+
+    inputs = -1
+
+    @staticmethod
+    def forward(ctx, *args):
+        *arrays, dim = args
+        if not arrays:
+            raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        dim = normalize_dim(dim, arrays[0].ndim)
+        first = arrays[0].shape
+        for number, a in enumerate(arrays[1:], start=1):
+            if a.ndim != len(first):
+                raise RuntimeError(
+                    f"Tensors must have same number of dimensions: got {len(first)} and {a.ndim}"
+                )
+            for d, (m, n) in enumerate(zip(first, a.shape, strict=True)):
+                if d != dim and m != n:
+                    raise RuntimeError(
+                        f"Sizes of tensors must match except in dimension {dim}. Expected "
+                        f"size {m} but got size {n} for tensor number {number} in the list."
+                    )
+        ctx.dim = dim
+        ctx.splits = np.cumsum([a.shape[dim] for a in arrays])[:-1]
+        return np.concatenate(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(np.split(grad, ctx.splits, axis=ctx.dim))
+
+
+class Stack(Op, node="StackBackward0"):
+    """``stack(tensors, dim)``: the last argument is the dim."""
+
+    inputs = -1
+
+    @staticmethod
+    def forward(ctx, *args):
+        *arrays, dim = args
+        if not arrays:
+            raise RuntimeError("stack expects a non-empty TensorList")
+        for number, a in enumerate(arrays[1:], start=1):
+            if a.shape != arrays[0].shape:
+                raise RuntimeError(
+                    "stack expects each tensor to be equal size, but got "
+                    f"{_shape_text(arrays[0].shape)} at entry 0 and {_shape_text(a.shape)} "
+                    f"at entry {number}"
+                )
+        ctx.dim = normalize_dim(dim, arrays[0].ndim + 1)
+        return np.stack(arrays, axis=ctx.dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return tuple(np.moveaxis(grad, ctx.dim, 0))

@@ -1,0 +1,27 @@
+"""Shared fixtures: the torch oracle and the reference data shipped in tests/golden."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+GOLDEN = Path(__file__).parent / "golden"
+SEED_DIR = GOLDEN / "seed"
+SEED_NAMES = ("a", "b", "c")
+
+
+@pytest.fixture(scope="session")
+def torch():
+    """Real PyTorch, the differential oracle (CI installs it; skipped where absent)."""
+    return pytest.importorskip("torch", reason="oracle: CI installs torch==2.13.0")
+
+
+def seed_source(name: str) -> str:
+    """The tutorial snippet ``name`` exactly as published."""
+    return (SEED_DIR / f"{name}.py").read_text()
+
+
+def seed_output(name: str) -> str:
+    """What PyTorch 2.13 printed for snippet ``name``."""
+    return (SEED_DIR / f"{name}.out").read_text()

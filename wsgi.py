@@ -1,0 +1,3 @@
+from tutor import create_app
+
+app = create_app()
