@@ -1,0 +1,510 @@
+"""THE table of supported functions: one row per operation a graph program may use.
+
+A row ties together everything the tutor knows about an operation: how programs spell
+it (``torch.exp(x)``, ``x.exp()``, ``F.relu(x)``, an operator), how many tensor operands
+it takes and which other parameters (with defaults), the engine call, the elementwise sympy
+constructor, the phrase explanations use, and the subgradient convention at a kink.
+Adding ``tanh`` touches one op class in ``engine/ops``, one Tensor method, one row here
+and one test entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy
+
+import engine
+import engine.nn.functional as F
+
+ELEMENTWISE, REDUCTION, MATRIX, SHAPE, LOSS = "elementwise", "reduction", "matrix", "shape", "loss"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """Everything about one operation, from spelling to derivative."""
+
+    key: str
+    kind: str  # ELEMENTWISE | REDUCTION | MATRIX | SHAPE | LOSS
+    operands: int  # leading tensor (or number) arguments
+    engine: Callable  # engine(*operands, **params) -> Tensor
+    phrase: str  # how explanations name it
+    params: tuple[tuple[str, object], ...] = ()  # further parameters and their defaults
+    sympy: Callable | None = None  # elementwise: sympy(*operand_exprs, **params)
+    torch_names: tuple[str, ...] = ()  # torch.NAME(...)
+    methods: tuple[str, ...] = ()  # tensor.NAME(...)
+    functional: tuple[str, ...] = ()  # F.NAME(...) / torch.nn.functional.NAME(...)
+    operator: str | None = None  # Python operator spelling, e.g. "+"
+    kink: str | None = None  # the subgradient convention where the derivative jumps
+
+
+def _sigmoid(u):
+    return 1 / (1 + sympy.exp(-u))
+
+
+def _relu(u):
+    return sympy.Max(u, 0)
+
+
+def _clamp(u, min=None, max=None):
+    if min is not None:
+        u = sympy.Max(u, min)
+    if max is not None:
+        u = sympy.Min(u, max)
+    return u
+
+
+_ROWS = (
+    # arithmetic (operators first: they are how most programs spell them)
+    FunctionSpec(
+        "add",
+        ELEMENTWISE,
+        2,
+        lambda a, b: engine.add(a, b),
+        "addition",
+        sympy=lambda a, b: a + b,
+        torch_names=("add",),
+        methods=("add",),
+        operator="+",
+    ),
+    FunctionSpec(
+        "sub",
+        ELEMENTWISE,
+        2,
+        lambda a, b: engine.sub(a, b),
+        "subtraction",
+        sympy=lambda a, b: a - b,
+        torch_names=("sub",),
+        methods=("sub",),
+        operator="-",
+    ),
+    FunctionSpec(
+        "mul",
+        ELEMENTWISE,
+        2,
+        lambda a, b: engine.mul(a, b),
+        "multiplication",
+        sympy=lambda a, b: a * b,
+        torch_names=("mul",),
+        methods=("mul",),
+        operator="*",
+    ),
+    FunctionSpec(
+        "div",
+        ELEMENTWISE,
+        2,
+        lambda a, b: engine.div(a, b),
+        "division",
+        sympy=lambda a, b: a / b,
+        torch_names=("div",),
+        methods=("div",),
+        operator="/",
+    ),
+    FunctionSpec(
+        "pow",
+        ELEMENTWISE,
+        2,
+        lambda a, b: engine.pow(a, b),
+        "power",
+        sympy=lambda a, b: a**b,
+        torch_names=("pow",),
+        methods=("pow",),
+        operator="**",
+    ),
+    FunctionSpec(
+        "neg",
+        ELEMENTWISE,
+        1,
+        lambda a: -a,
+        "negation",
+        sympy=lambda a: -a,
+        torch_names=("neg",),
+        methods=("neg",),
+        operator="-u",
+    ),
+    FunctionSpec(
+        "square",
+        ELEMENTWISE,
+        1,
+        engine.square,
+        "square",
+        sympy=lambda a: a**2,
+        torch_names=("square",),
+        methods=("square",),
+    ),
+    FunctionSpec(
+        "reciprocal",
+        ELEMENTWISE,
+        1,
+        engine.reciprocal,
+        "reciprocal",
+        sympy=lambda a: 1 / a,
+        torch_names=("reciprocal",),
+        methods=("reciprocal",),
+    ),
+    # elementwise functions
+    FunctionSpec(
+        "exp",
+        ELEMENTWISE,
+        1,
+        engine.exp,
+        "the exponential",
+        sympy=sympy.exp,
+        torch_names=("exp",),
+        methods=("exp",),
+    ),
+    FunctionSpec(
+        "log",
+        ELEMENTWISE,
+        1,
+        engine.log,
+        "the natural logarithm",
+        sympy=sympy.log,
+        torch_names=("log",),
+        methods=("log",),
+    ),
+    FunctionSpec(
+        "sin",
+        ELEMENTWISE,
+        1,
+        engine.sin,
+        "sine",
+        sympy=sympy.sin,
+        torch_names=("sin",),
+        methods=("sin",),
+    ),
+    FunctionSpec(
+        "cos",
+        ELEMENTWISE,
+        1,
+        engine.cos,
+        "cosine",
+        sympy=sympy.cos,
+        torch_names=("cos",),
+        methods=("cos",),
+    ),
+    FunctionSpec(
+        "tan",
+        ELEMENTWISE,
+        1,
+        engine.tan,
+        "tangent",
+        sympy=sympy.tan,
+        torch_names=("tan",),
+        methods=("tan",),
+    ),
+    FunctionSpec(
+        "tanh",
+        ELEMENTWISE,
+        1,
+        engine.tanh,
+        "hyperbolic tangent",
+        sympy=sympy.tanh,
+        torch_names=("tanh",),
+        methods=("tanh",),
+        functional=("tanh",),
+    ),
+    FunctionSpec(
+        "sigmoid",
+        ELEMENTWISE,
+        1,
+        engine.sigmoid,
+        "the logistic sigmoid",
+        sympy=_sigmoid,
+        torch_names=("sigmoid",),
+        methods=("sigmoid",),
+        functional=("sigmoid",),
+    ),
+    FunctionSpec(
+        "relu",
+        ELEMENTWISE,
+        1,
+        engine.relu,
+        "ReLU",
+        sympy=_relu,
+        torch_names=("relu",),
+        methods=("relu",),
+        functional=("relu",),
+        kink="relu'(0) is taken as 0, as PyTorch does",
+    ),
+    FunctionSpec(
+        "sqrt",
+        ELEMENTWISE,
+        1,
+        engine.sqrt,
+        "the square root",
+        sympy=sympy.sqrt,
+        torch_names=("sqrt",),
+        methods=("sqrt",),
+    ),
+    FunctionSpec(
+        "abs",
+        ELEMENTWISE,
+        1,
+        engine.abs,
+        "the absolute value",
+        sympy=sympy.Abs,
+        torch_names=("abs",),
+        methods=("abs",),
+        kink="|u|'(0) is taken as 0 (sign(0) = 0), as PyTorch does",
+    ),
+    FunctionSpec(
+        "clamp",
+        ELEMENTWISE,
+        1,
+        engine.clamp,
+        "clamping",
+        params=(("min", None), ("max", None)),
+        sympy=_clamp,
+        torch_names=("clamp", "clip"),
+        methods=("clamp", "clip"),
+        kink="at a bound itself the gradient passes (bounds are inclusive), as in PyTorch",
+    ),
+    FunctionSpec(
+        "maximum",
+        ELEMENTWISE,
+        2,
+        engine.maximum,
+        "the elementwise maximum",
+        sympy=sympy.Max,
+        torch_names=("maximum",),
+        methods=("maximum",),
+        kink="on a tie each side gets half of the gradient, as PyTorch does",
+    ),
+    FunctionSpec(
+        "minimum",
+        ELEMENTWISE,
+        2,
+        engine.minimum,
+        "the elementwise minimum",
+        sympy=sympy.Min,
+        torch_names=("minimum",),
+        methods=("minimum",),
+        kink="on a tie each side gets half of the gradient, as PyTorch does",
+    ),
+    # reductions
+    FunctionSpec(
+        "sum",
+        REDUCTION,
+        1,
+        engine.sum,
+        "the sum",
+        params=(("dim", None), ("keepdim", False)),
+        torch_names=("sum",),
+        methods=("sum",),
+    ),
+    FunctionSpec(
+        "mean",
+        REDUCTION,
+        1,
+        engine.mean,
+        "the mean",
+        params=(("dim", None), ("keepdim", False)),
+        torch_names=("mean",),
+        methods=("mean",),
+    ),
+    FunctionSpec(
+        "max",
+        REDUCTION,
+        1,
+        engine.max,
+        "the maximum",
+        params=(("dim", None), ("keepdim", False)),
+        torch_names=("max",),
+        methods=("max",),
+        kink="max() over all elements splits the gradient evenly among ties; "
+        "max(dim) gives it all to the returned index, as PyTorch does",
+    ),
+    FunctionSpec(
+        "min",
+        REDUCTION,
+        1,
+        engine.min,
+        "the minimum",
+        params=(("dim", None), ("keepdim", False)),
+        torch_names=("min",),
+        methods=("min",),
+        kink="min() over all elements splits the gradient evenly among ties; "
+        "min(dim) gives it all to the returned index, as PyTorch does",
+    ),
+    FunctionSpec(
+        "softmax",
+        REDUCTION,
+        1,
+        engine.softmax,
+        "the softmax",
+        params=(("dim", None),),
+        torch_names=("softmax",),
+        methods=("softmax",),
+        functional=("softmax",),
+    ),
+    FunctionSpec(
+        "log_softmax",
+        REDUCTION,
+        1,
+        engine.log_softmax,
+        "the log-softmax",
+        params=(("dim", None),),
+        torch_names=("log_softmax",),
+        methods=("log_softmax",),
+        functional=("log_softmax",),
+    ),
+    # matrix products
+    FunctionSpec(
+        "matmul",
+        MATRIX,
+        2,
+        engine.matmul,
+        "the matrix product",
+        torch_names=("matmul",),
+        methods=("matmul",),
+        operator="@",
+    ),
+    FunctionSpec(
+        "mm", MATRIX, 2, engine.mm, "the matrix product", torch_names=("mm",), methods=("mm",)
+    ),
+    FunctionSpec(
+        "mv",
+        MATRIX,
+        2,
+        engine.mv,
+        "the matrix-vector product",
+        torch_names=("mv",),
+        methods=("mv",),
+    ),
+    FunctionSpec(
+        "dot", MATRIX, 2, engine.dot, "the dot product", torch_names=("dot",), methods=("dot",)
+    ),
+    # losses
+    FunctionSpec(
+        "mse_loss",
+        LOSS,
+        2,
+        F.mse_loss,
+        "the mean squared error",
+        params=(("reduction", "mean"),),
+        functional=("mse_loss",),
+    ),
+    FunctionSpec(
+        "cross_entropy",
+        LOSS,
+        2,
+        F.cross_entropy,
+        "the cross-entropy",
+        params=(("reduction", "mean"),),
+        functional=("cross_entropy",),
+    ),
+    # shape
+    FunctionSpec(
+        "reshape",
+        SHAPE,
+        1,
+        lambda a, shape: a.reshape(shape),
+        "a reshape",
+        params=(("shape", None),),
+        torch_names=("reshape",),
+        methods=("reshape",),
+    ),
+    FunctionSpec(
+        "view",
+        SHAPE,
+        1,
+        lambda a, shape: a.view(shape),
+        "a view",
+        params=(("shape", None),),
+        methods=("view",),
+    ),
+    FunctionSpec(
+        "flatten",
+        SHAPE,
+        1,
+        engine.flatten,
+        "flattening",
+        torch_names=("flatten",),
+        methods=("flatten",),
+    ),
+    FunctionSpec("t", SHAPE, 1, engine.t, "the transpose", torch_names=("t",), methods=("t",)),
+    FunctionSpec(
+        "transpose",
+        SHAPE,
+        1,
+        engine.transpose,
+        "a transpose",
+        params=(("dim0", None), ("dim1", None)),
+        torch_names=("transpose",),
+        methods=("transpose",),
+    ),
+    FunctionSpec(
+        "permute",
+        SHAPE,
+        1,
+        lambda a, dims: a.permute(dims),
+        "a permutation",
+        params=(("dims", None),),
+        torch_names=("permute",),
+        methods=("permute",),
+    ),
+    FunctionSpec(
+        "unsqueeze",
+        SHAPE,
+        1,
+        engine.unsqueeze,
+        "a new axis",
+        params=(("dim", None),),
+        torch_names=("unsqueeze",),
+        methods=("unsqueeze",),
+    ),
+    FunctionSpec(
+        "squeeze",
+        SHAPE,
+        1,
+        engine.squeeze,
+        "removing size-1 axes",
+        params=(("dim", None),),
+        torch_names=("squeeze",),
+        methods=("squeeze",),
+    ),
+    FunctionSpec(
+        "expand",
+        SHAPE,
+        1,
+        lambda a, sizes: a.expand(sizes),
+        "broadcasting",
+        params=(("sizes", None),),
+        methods=("expand",),
+    ),
+    FunctionSpec("getitem", SHAPE, 1, lambda a, key: a[key], "indexing", params=(("key", None),)),
+    FunctionSpec(
+        "cat",
+        SHAPE,
+        2,
+        lambda *ts, dim=0: engine.cat(ts, dim),
+        "concatenation",
+        params=(("dim", 0),),
+        torch_names=("cat",),
+    ),
+    FunctionSpec(
+        "stack",
+        SHAPE,
+        2,
+        lambda *ts, dim=0: engine.stack(ts, dim),
+        "stacking",
+        params=(("dim", 0),),
+        torch_names=("stack",),
+    ),
+    FunctionSpec(
+        "clone", SHAPE, 1, engine.clone, "a copy", torch_names=("clone",), methods=("clone",)
+    ),
+    FunctionSpec(
+        "where",
+        ELEMENTWISE,
+        2,
+        lambda a, b, condition: engine.where(condition, a, b),
+        "a selection",
+        params=(("condition", None),),
+        sympy=lambda a, b, condition: sympy.Piecewise((a, condition), (b, True)),
+    ),
+)
+
+FUNCTIONS: dict[str, FunctionSpec] = {row.key: row for row in _ROWS}

@@ -1,0 +1,85 @@
+"""The graph model: what one run of a graph program made, as plain JSON-ready data.
+
+Every value the program made is a ``Node``: leaves (``requires_grad=True`` tensors),
+constants (tensors that do not require grad, such as ``Y``), literals (``2`` in ``x + 2``),
+and results of operations. ``Edge`` links an operand to the value computed from it; edges
+that ``detach()`` or ``no_grad()`` cut carry the reason. ``BackwardCall`` records each
+``.backward(...)`` with the gradients the leaves held right after it.
+
+Ids are symbol-safe and unique (the user's name, ``x_2`` when a name is bound again,
+``t1``, ``t2`` … for unnamed intermediates); labels are what a reader sees. No engine,
+sympy or flask objects live here: only numbers, strings and nested lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+LEAF, CONSTANT, LITERAL, OP = "leaf", "constant", "literal", "op"
+DETACH, NO_GRAD = "detach", "no_grad"
+
+
+@dataclass
+class Node:
+    """One value the program made."""
+
+    id: str
+    label: str
+    kind: str  # LEAF | CONSTANT | LITERAL | OP
+    op: str | None = None  # key of tutor.functions.FUNCTIONS for kind OP ("mul", "mean", …)
+    inputs: tuple[str, ...] = ()  # operand node ids, in argument order
+    attrs: dict = field(default_factory=dict)  # non-operand arguments: {"dim": 1}
+    grad_fn: str | None = None  # the engine's node name, e.g. "MulBackward0"
+    shape: tuple[int, ...] = ()
+    dtype: str = "float32"
+    value: float | list | None = None  # forward value when it was computed
+    requires_grad: bool = False
+    grad: float | list | None = None  # .grad when the program ended (leaves, retained)
+    no_grad: bool = False  # computed while gradient recording was off
+    cut: str | None = None  # DETACH for x.detach(); such a node starts a new, constant value
+    line: int = 0
+    col: int = 0
+
+
+@dataclass
+class Edge:
+    """``source`` is operand number ``position`` of ``target``."""
+
+    source: str
+    target: str
+    position: int
+    cut: str | None = None  # DETACH or NO_GRAD when no gradient flows along this edge
+
+
+@dataclass
+class BackwardCall:
+    """One ``root.backward(gradient)`` and the leaves' ``.grad`` right after it."""
+
+    root: str
+    gradient: float | list | None
+    line: int
+    grads_after: dict[str, float | list | None] = field(default_factory=dict)
+
+
+@dataclass
+class Graph:
+    """Everything one run recorded, in creation order."""
+
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    backward_calls: list[BackwardCall] = field(default_factory=list)
+
+    def node(self, node_id: str) -> Node:
+        """The node with this id."""
+        for n in self.nodes:
+            if n.id == node_id:
+                return n
+        raise KeyError(node_id)
+
+    def consumers(self, node_id: str) -> list[Edge]:
+        """Edges leaving a node (the places its value is used)."""
+        return [e for e in self.edges if e.source == node_id]
+
+    def to_json(self) -> dict:
+        """The graph as JSON-ready dicts and lists."""
+        return asdict(self)
