@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .function import (
+    FREED,
     AccumulateGrad,
     BackwardCFunction,
     Function,
@@ -64,10 +65,17 @@ def _root_gradients(tensors: tuple, grad_tensors) -> list:
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad``."""
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (or only into ``inputs``)."""
     if create_graph:
         raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
     tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
+    if inputs is not None:
+        inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+        found = grad(tensors, inputs, grad_tensors, retain_graph, allow_unused=True)
+        for t, g in zip(inputs, found, strict=True):
+            if g is not None and not t._retains_grad:  # a retained grad was stored already
+                t._accumulate_grad(g._data)
+        return
     grads = _root_gradients(tensors, grad_tensors)
     _run([edge(t) + (g,) for t, g in zip(tensors, grads, strict=True)], bool(retain_graph))
 
@@ -99,19 +107,21 @@ def grad(
     return tuple(results)
 
 
-def _count_consumers(roots) -> dict:
+def _count_consumers(roots: list) -> dict:
+    """How many edges lead into each node reachable from the roots."""
     consumers = {}
-    stack = [node for node in roots]
-    seen = set(stack)
+    stack = list(roots)
+    visited = set(roots)
     while stack:
-        node = stack.pop()
-        for fn, _ in node.next_functions:
+        for fn, _ in stack.pop().next_functions:
             if fn is None:
                 continue
-            consumers[fn] = consumers.get(fn, 0) + 1
-            if fn not in seen:
-                seen.add(fn)
-                stack.append(fn)
+            if fn in consumers:
+                consumers[fn] += 1
+            else:
+                consumers[fn] = 1
+                if fn not in visited:
+                    stack.append(fn)
     return consumers
 
 
@@ -127,12 +137,17 @@ def _run(roots: list, retain_graph: bool, capture=None) -> None:
         node = ready.pop()
         grads = buffers.pop(node, None)
         edges = node.next_functions
-        outs = () if grads is None else _process(node, grads, retain_graph, capture)
-        for (fn, nr), g in zip(edges, outs or (None,) * len(edges), strict=True):
+        outs = None if grads is None else _process(node, grads, retain_graph, capture)
+        for i, (fn, nr) in enumerate(edges):
             if fn is None:
                 continue
+            g = outs[i] if outs else None
             if g is not None:
-                _add(buffers, fn, nr, g)
+                slot = buffers.get(fn)
+                if slot is None:
+                    slot = buffers[fn] = [None] * fn._n_outputs
+                previous = slot[nr]
+                slot[nr] = g if previous is None else previous + g
             left = consumers[fn] - 1
             consumers[fn] = left
             if left == 0:
@@ -147,8 +162,35 @@ def _add(buffers: dict, node, nr: int, g) -> None:
 
 
 def _process(node, grads: list, retain_graph: bool, capture):
-    """Run one node: hooks, retained grads, capture, then its backward."""
-    node._check_saved()
+    """Run one node: checks, hooks, retained grads, capture, then its backward."""
+    if node.saved is not None:
+        node._check_saved()
+    if node._pre_hooks is not None or node._retained is not None:
+        _tensor_hooks(node, grads)
+    leaf = type(node) is AccumulateGrad
+    if leaf and node.variable._hooks:  # a leaf's hooks apply for autograd.grad too
+        grads[0] = _call_hooks(node.variable._hooks, grads[0])
+    if capture is not None:
+        wanted, captured = capture
+        for nr, g in enumerate(grads):
+            i = wanted.get((node, nr))
+            if i is not None:
+                captured[i] = g if captured[i] is None else captured[i] + g
+    if leaf:
+        if capture is None:
+            node.variable._accumulate_grad(grads[0])
+        return ()
+    if isinstance(node, BackwardCFunction):
+        outs = run_custom_backward(node, grads)
+    else:
+        outs = node.backward(node, *grads)
+    if not retain_graph and node.saved is not None:
+        node.saved, node._inputs = FREED, ()
+    return outs
+
+
+def _tensor_hooks(node, grads: list) -> None:
+    """Hooks registered on a non-leaf's gradient, then its ``retain_grad`` copy."""
     if node._pre_hooks is not None:
         for nr, hooks in node._pre_hooks.items():
             grads[nr] = _call_hooks(hooks, grads[nr])
@@ -157,27 +199,6 @@ def _process(node, grads: list, retain_graph: bool, capture):
             tensor = ref()
             if tensor is not None and grads[nr] is not None:
                 tensor._accumulate_grad(grads[nr])
-    if capture is not None:
-        wanted, captured = capture
-        for nr, g in enumerate(grads):
-            i = wanted.get((node, nr))
-            if i is not None:
-                captured[i] = g if captured[i] is None else captured[i] + g
-    if type(node) is AccumulateGrad:
-        if capture is None:
-            variable = node.variable
-            g = grads[0]
-            if variable._hooks:
-                g = _call_hooks(variable._hooks, g)
-            variable._accumulate_grad(g)
-        return ()
-    if isinstance(node, BackwardCFunction):
-        outs = run_custom_backward(node, grads)
-    else:
-        outs = node.backward(node, *grads)
-    if not retain_graph:
-        node._release()
-    return outs
 
 
 def _call_hooks(hooks: list, g):

@@ -94,13 +94,18 @@ def scalar_category(value) -> int:
     return FLOAT
 
 
-def _promote(a: dtype, b: dtype) -> dtype:
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """PyTorch's promotion of two dtypes: a higher category (bool < int < float) wins as it
+    is (float32 + int64 is float32, unlike numpy); within a category numpy's rule holds."""
     if a is b:
         return a
+    if a._category != b._category:
+        return a if a._category > b._category else b
     return _FROM_NP[np.promote_types(a.np, b.np)]
 
 
-def _category_default(category: int) -> dtype:
+def category_default(category: int) -> dtype:
+    """The dtype a Python scalar of this category stands for: bool, int64 or float32."""
     return (bool_, int64, float32)[category]
 
 
@@ -113,11 +118,11 @@ def result_type(dims: list, zero_dims: list, scalars: list) -> dtype:
             continue
         promoted = group[0]
         for d in group[1:]:
-            promoted = _promote(promoted, d)
+            promoted = promote_types(promoted, d)
         if result is None or promoted._category > result._category:
             result = promoted
     for value in scalars:
         category = scalar_category(value)
         if result is None or category > result._category:
-            result = _category_default(category)
+            result = category_default(category)
     return result

@@ -30,28 +30,28 @@ def _finish(data: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 def _infer_dtype(data) -> dtypes.dtype:
-    """PyTorch's dtype for nested Python data: the highest category among the elements;
-    numpy scalars and tensors keep their own dtype, Python floats become float32."""
-    explicit, category = [], dtypes.BOOL
+    """PyTorch's dtype for nested Python data: every element has a dtype (numpy scalars and
+    tensors their own; Python bool, int, float: bool, int64, float32) and they promote.
+    No elements at all gives the default float dtype."""
+    found = None
     stack = [data]
     while stack:
         item = stack.pop()
         if isinstance(item, (list, tuple)):
             stack.extend(item)
-        elif isinstance(item, Tensor):
-            explicit.append(item.dtype)
-        elif isinstance(item, np.ndarray):
-            explicit.append(dtypes.from_numpy_dtype(item.dtype))
-        elif isinstance(item, np.generic):
-            explicit.append(dtypes.from_numpy_dtype(item.dtype))
+            continue
+        if isinstance(item, Tensor):
+            kind = item.dtype
+        elif isinstance(item, (np.ndarray, np.generic)):
+            kind = dtypes.from_numpy_dtype(item.dtype)
         elif isinstance(item, (bool, int, float)):
-            category = max(category, dtypes.scalar_category(item))
+            kind = dtypes.category_default(dtypes.scalar_category(item))
+        elif isinstance(item, str):
+            raise TypeError("new(): invalid data type 'str'")
         else:
-            raise TypeError(f"Could not infer dtype of {type(item).__name__}")
-    found = [d for d in explicit if d._category >= category]
-    if found:
-        return dtypes.result_type(found, [], [])
-    return (dtypes.bool_, dtypes.int64, dtypes.default_float())[category]
+            raise RuntimeError(f"Could not infer dtype of {type(item).__name__}")
+        found = kind if found is None else dtypes.promote_types(found, kind)
+    return dtypes.default_float() if found is None else found
 
 
 def _plain(data):
@@ -77,9 +77,35 @@ def tensor(data, dtype=None, requires_grad=False) -> Tensor:
         dtype = dtypes.as_dtype(dtype)
     try:
         array = np.array(_plain(data), dtype=dtype.np)
-    except ValueError as error:
-        raise ValueError(f"expected sequence of equal-length lists: {error}") from None
+    except (ValueError, TypeError):
+        _check_nested(data, _nested_shape(data))  # raises PyTorch's error for ragged data
+        raise
     return _finish(array, requires_grad)
+
+
+def _nested_shape(data) -> tuple:
+    """The shape nested data claims, read along its first elements."""
+    shape = []
+    while isinstance(data, (list, tuple)):
+        shape.append(len(data))
+        if not data:
+            break
+        data = data[0]
+    return tuple(shape)
+
+
+def _check_nested(data, shape: tuple, dim: int = 0) -> None:
+    """PyTorch's errors for nested lists that are not rectangular."""
+    if dim == len(shape):
+        if isinstance(data, (list, tuple)):
+            raise TypeError(f"must be real number, not {type(data).__name__}")
+        return
+    if not isinstance(data, (list, tuple)):
+        raise TypeError("not a sequence")
+    if len(data) != shape[dim]:
+        raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(data)})")
+    for item in data:
+        _check_nested(item, shape, dim + 1)
 
 
 def as_tensor(data, dtype=None) -> Tensor:
@@ -97,9 +123,22 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._make(array)
 
 
-def _filled(fill, size: tuple, dtype, requires_grad: bool) -> Tensor:
+def _shape(size: tuple, name: str = "") -> tuple:
+    """A requested shape (``f(2, 3)``, ``f((2, 3))``); PyTorch's error for a negative size."""
+    shape = tuple(int(n) for n in _sizes(size))
+    if any(n < 0 for n in shape):
+        if name == "zeros":
+            raise RuntimeError("zeros: Dimension size must be non-negative.")
+        first = next(n for n in shape if n < 0)
+        raise RuntimeError(
+            f"Trying to create tensor with negative dimension {first}: {list(shape)}"
+        )
+    return shape
+
+
+def _filled(fill, size: tuple, dtype, requires_grad: bool, name: str = "") -> Tensor:
     dtype = dtypes.default_float() if dtype is None else dtypes.as_dtype(dtype)
-    return _finish(np.full(_sizes(size), fill, dtype=dtype.np), requires_grad)
+    return _finish(np.full(_shape(size, name), fill, dtype=dtype.np), requires_grad)
 
 
 def ones(*size, dtype=None, requires_grad=False) -> Tensor:
@@ -109,7 +148,7 @@ def ones(*size, dtype=None, requires_grad=False) -> Tensor:
 
 def zeros(*size, dtype=None, requires_grad=False) -> Tensor:
     """A tensor of zeros."""
-    return _filled(0, size, dtype, requires_grad)
+    return _filled(0, size, dtype, requires_grad, "zeros")
 
 
 def empty(*size, dtype=None, requires_grad=False) -> Tensor:
@@ -173,19 +212,22 @@ def manual_seed(seed: int) -> None:
 def rand(*size, dtype=None, requires_grad=False) -> Tensor:
     """Uniform samples from [0, 1)."""
     dtype = dtypes.default_float() if dtype is None else dtypes.as_dtype(dtype)
-    return _finish(_rng.random(_sizes(size)).astype(dtype.np), requires_grad)
+    return _finish(_rng.random(_shape(size)).astype(dtype.np), requires_grad)
 
 
 def randn(*size, dtype=None, requires_grad=False) -> Tensor:
     """Standard normal samples."""
     dtype = dtypes.default_float() if dtype is None else dtypes.as_dtype(dtype)
-    return _finish(_rng.standard_normal(_sizes(size)).astype(dtype.np), requires_grad)
+    return _finish(_rng.standard_normal(_shape(size)).astype(dtype.np), requires_grad)
 
 
-def randint(low, high=None, size=(), dtype=None) -> Tensor:
-    """Random integers in [low, high)."""
+def randint(low, high=None, size=None, dtype=None) -> Tensor:
+    """Random integers in [low, high); ``randint(high, size)`` starts at 0."""
+    if size is None and isinstance(high, (tuple, list)):
+        low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
+    size = () if size is None else size
     dtype = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
     return _finish(_rng.integers(low, high, size=tuple(size)).astype(dtype.np), False)
 

@@ -12,10 +12,13 @@ A tensor's ``grad_fn`` is a node: it knows its ``next_functions`` (one edge per 
 from __future__ import annotations
 
 import re
+import warnings
 import weakref
 
 import numpy as np
 
+from . import versions
+from .dtypes import from_numpy_dtype
 from .grad_mode import _state, no_grad
 from .tensor import Tensor
 
@@ -35,7 +38,9 @@ class Node:
 
     next_functions: tuple = ()
     saved = None  # what backward needs; FREED once a backward pass has released it
-    _versions = ()  # (version counter, version at save, tensor or None) checked before backward
+    _epoch = None  # the in-place epoch when the node saved values (see versions.py)
+    _inputs = ()  # the graph inputs, kept while the node holds saved values
+    _out_counter = None  # the output's version counter when forward saved its own output
     _pre_hooks = None  # output_nr -> hooks on the gradient of that output
     _retained = None  # output_nr -> weak reference to a non-leaf that retains its grad
     _n_outputs = 1
@@ -51,30 +56,40 @@ class Node:
         """Unsupported on nodes; register hooks on tensors instead."""
         raise NotImplementedError("register hooks on tensors with Tensor.register_hook")
 
-    def _release(self) -> None:
-        if self.saved is not None:
-            self.saved = FREED
-
     def _check_saved(self) -> None:
+        """Refuse a backward through freed or since-modified saved values."""
         if self.saved is FREED:
             raise RuntimeError(SECOND_BACKWARD)
-        for counter, version, tensor in self._versions:
-            if counter[0] != version:
-                raise RuntimeError(_modified_message(self, counter[0], version, tensor))
+        if self._epoch is None or versions.latest[0] == self._epoch:
+            return
+        for t in self._inputs:  # named after its producer now, as PyTorch does
+            if type(t) is Tensor and any(s is t._data for s in self.saved):
+                self._check_written(t._version_counter, t._data, t.grad_fn, t._output_nr)
+        if self._out_counter is not None:
+            self._check_written(self._out_counter, self.saved[-1], self, 0)
+
+    def _check_written(self, counter: list, data, origin, nr: int) -> None:
+        if versions.written_since(counter, self._epoch):
+            raise RuntimeError(
+                _modified_message(
+                    data, origin, nr, counter[0], versions.version_at(counter, self._epoch)
+                )
+            )
 
 
-def _modified_message(node: Node, now: int, expected: int, tensor) -> str:
-    if tensor is None:  # the node's own output
-        shape, dtype, fn, nr = node._out_shape, node._out_dtype, node, 0
-    else:
-        shape, dtype, fn, nr = tensor.shape, tensor.dtype, tensor.grad_fn, tensor._output_nr
-    origin = "" if fn is None else f", which is output {nr} of {op_name(fn)},"
+def _modified_message(data, origin, nr: int, now: int, expected: int) -> str:
+    legacy = from_numpy_dtype(data.dtype).legacy_name
+    shape = ", ".join(map(str, data.shape))
+    of = (
+        ""
+        if origin is None or isinstance(origin, AccumulateGrad)
+        else (f", which is output {nr} of {op_name(origin)},")
+    )
     return (
         "one of the variables needed for gradient computation has been modified by an "
-        f"inplace operation: [{dtype.legacy_name} [{', '.join(map(str, shape))}]]{origin} "
-        f"is at version {now}; expected version {expected} instead. Hint: enable anomaly "
-        "detection to find the operation that failed to compute its gradient, with "
-        "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+        f"inplace operation: [{legacy} [{shape}]]{of} is at version {now}; expected version "
+        f"{expected} instead. Hint: enable anomaly detection to find the operation that failed "
+        "to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
     )
 
 
@@ -94,26 +109,25 @@ class AccumulateGrad(Node):
         return "torch::autograd::AccumulateGrad"
 
 
+_NO_EDGE = (None, 0)
+
+
 def edge(t) -> tuple:
     """The ``next_functions`` entry for an input: its node and output number."""
-    if type(t) is not Tensor and not isinstance(t, Tensor):
-        return (None, 0)
+    if type(t) is not Tensor:
+        return _NO_EDGE
     if t.grad_fn is not None:
         return (t.grad_fn, t._output_nr)
-    if t.requires_grad:
+    if t._requires_grad:
         acc = t._accumulator
         if acc is None:
             acc = t._accumulator = AccumulateGrad(t)
         return (acc, 0)
-    return (None, 0)
+    return _NO_EDGE
 
 
-def _wrap_outputs(node, out, record: bool):
-    """Turn a forward result (array or tuple of arrays) into tensors attached to node."""
-    if type(out) is not tuple:
-        if record:
-            return Tensor._make(out, True, node, 0)
-        return Tensor._make(out)
+def _wrap_tuple(node, out: tuple, record: bool) -> tuple:
+    """Tensors for a multi-output forward; integer outputs (indices) get no gradient."""
     results = []
     for nr, array in enumerate(out):
         differentiable = record and np.asarray(array).dtype.kind in "fc"
@@ -133,7 +147,7 @@ class Op(Node):
     """
 
     inputs = None  # None: every positional argument is a graph input
-    saves_output = False  # forward keeps its own output in ctx.saved
+    saves_output = False  # forward keeps its own output, last, in ctx.saved
 
     def __init_subclass__(cls, node: str | None = None, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -145,40 +159,37 @@ class Op(Node):
         """Run the op on tensors and scalars; record a node when a gradient can flow."""
         n = cls.inputs
         graph_inputs = args if n is None else args[:n]
-        record = False
-        if _state.enabled:
-            for a in graph_inputs:
-                if type(a) is Tensor and a.requires_grad:
-                    record = True
-                    break
         ctx = cls.node_class()
-        arrays = [a._data if type(a) is Tensor else a for a in args]
-        if record:
-            ctx.needs_input_grad = tuple(
-                type(a) is Tensor and a.requires_grad for a in graph_inputs
-            )
+        # one pass over the inputs: their arrays, which need a gradient, and their edges
+        arrays, needs, edges, record = [], [], [], False
+        for a in graph_inputs:
+            if type(a) is Tensor:
+                arrays.append(a._data)
+                needs.append(a._requires_grad)
+                if a._requires_grad:
+                    record = True
+                    edges.append(edge(a))
+                else:
+                    edges.append(_NO_EDGE)
+            else:
+                arrays.append(a)
+                needs.append(False)
+                edges.append(_NO_EDGE)
+        if n is not None:  # attributes: tensors among them are passed as arrays too
+            arrays.extend([a._data if type(a) is Tensor else a for a in args[n:]])
+        if not (record and _state.enabled):
+            ctx.needs_input_grad = (False,) * len(graph_inputs)
             out = cls.forward(ctx, *arrays)
-            ctx.next_functions = tuple(edge(a) for a in graph_inputs)
-            result = _wrap_outputs(ctx, out, True)
-            if ctx.saved is not None:
-                ctx._versions = _saved_versions(ctx, graph_inputs, result)
-            return result
-        ctx.needs_input_grad = (False,) * len(graph_inputs)
-        return _wrap_outputs(ctx, cls.forward(ctx, *arrays), False)
-
-
-def _saved_versions(ctx, inputs, result) -> tuple:
-    """Version stamps of the inputs (and output) whose arrays backward will read."""
-    saved_ids = {id(s) for s in ctx.saved if type(s) is np.ndarray}
-    stamps = tuple(
-        (t._version_counter, t._version_counter[0], t)
-        for t in inputs
-        if type(t) is Tensor and id(t._data) in saved_ids
-    )
-    if ctx.saves_output:
-        ctx._out_shape, ctx._out_dtype = result.shape, result.dtype
-        stamps += ((result._version_counter, 0, None),)
-    return stamps
+            return _wrap_tuple(ctx, out, False) if type(out) is tuple else Tensor._make(out)
+        ctx.needs_input_grad = tuple(needs)
+        ctx.next_functions = tuple(edges)
+        out = cls.forward(ctx, *arrays)
+        result = _wrap_tuple(ctx, out, True) if type(out) is tuple else Tensor._make(out, True, ctx)
+        if ctx.saved is not None:
+            ctx._epoch, ctx._inputs = versions.latest[0], graph_inputs
+            if cls.saves_output:
+                ctx._out_counter = result._version_counter
+        return result
 
 
 class FunctionCtx:
@@ -190,9 +201,7 @@ class FunctionCtx:
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors for backward; modifying them in place afterwards is an error."""
         self.saved = tensors
-        self._versions = tuple(
-            (t._version_counter, t._version_counter[0], t) for t in tensors if t is not None
-        )
+        self._epoch = versions.latest[0]
 
     @property
     def saved_tensors(self) -> tuple:
@@ -219,6 +228,15 @@ class BackwardCFunction(Node, FunctionCtx):
     def __repr__(self) -> str:
         return f"<torch.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
 
+    def _check_saved(self) -> None:
+        if self.saved is FREED:
+            raise RuntimeError(SECOND_BACKWARD)
+        if self._epoch is None or versions.latest[0] == self._epoch:
+            return
+        for t in self.saved or ():
+            if t is not None:
+                self._check_written(t._version_counter, t._data, t.grad_fn, t._output_nr)
+
 
 class Function:
     """Base for custom autograd functions with static ``forward`` and ``backward``."""
@@ -227,6 +245,15 @@ class Function:
         super().__init_subclass__(**kwargs)
         cls._backward_cls = type(
             cls.__name__ + "Backward", (BackwardCFunction,), {"_forward_cls": cls}
+        )
+
+    def __init__(self, *args, **kwargs) -> None:
+        warnings.warn(
+            f"{type(self)} should not be instantiated. Methods on autograd functions are all "
+            "static, so you should invoke them on the class itself. Instantiating an autograd "
+            "function will raise an error in a future version of PyTorch.",
+            DeprecationWarning,
+            stacklevel=2,
         )
 
     def __call__(self, *args):

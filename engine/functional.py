@@ -168,20 +168,73 @@ def where(condition, a, b):
 
 
 def matmul(a, b):
-    """Matrix product with PyTorch's rules and node names for each rank combination."""
+    """Matrix product, decomposed into the nodes PyTorch records for each rank combination."""
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
     if a.ndim == 1 and b.ndim == 1:
         return ops.Dot.apply(a, b)
-    if a.ndim == 2 and b.ndim == 2:
-        return ops.Mm.apply(a, b)
     if a.ndim == 2 and b.ndim == 1:
         return ops.Mv.apply(a, b)
     if a.ndim == 1 and b.ndim == 2:
         return ops.SqueezeRow.apply(ops.Mm.apply(ops.Unsqueeze.apply(a, 0), b), 0)
-    return ops.BatchedMatmul.apply(a, b)
+    if a.ndim == 2 and b.ndim == 2:
+        return ops.Mm.apply(a, b)
+    if _should_fold(a, b):
+        return _folded_matmul(a, b)
+    return _batched_matmul(a, b)
+
+
+def _should_fold(a, b) -> bool:
+    """PyTorch folds the batch of the larger operand into one matrix when that needs no copy
+    (or when the smaller operand requires grad, to keep its gradient small)."""
+    larger = a.ndim >= b.ndim
+    t1 = a._data if larger else np.swapaxes(b._data, -1, -2)
+    if not (t1.ndim >= 3 and (b if larger else a).ndim <= 2):
+        return False
+    if (b if larger else a).requires_grad:
+        return True
+    if a.ndim == 2:
+        return False
+    if t1.size == 0:
+        return True
+    shape, strides = t1.shape, t1.strides
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(t1.ndim - 2))
+
+
+def _folded_matmul(a, b):
+    """(..., n, k) @ (k, m) or (k,) as one mm/mv on a (batch*n, k) view; the mirrored case
+    ``(n, k) @ (..., k, m)`` is computed transposed."""
+    transpose = b.ndim > a.ndim
+    t1 = b.mT if transpose else a
+    t2 = (a.t() if a.ndim == 2 else a) if transpose else b
+    rows = t1.shape[:-1]
+    folded = t1.reshape(int(np.prod(rows)), t1.shape[-1])
+    if t2.ndim == 1:
+        return ops.UnsafeView.apply(ops.Mv.apply(folded, t2), rows)
+    out = ops.UnsafeView.apply(ops.Mm.apply(folded, t2), (*rows, t2.shape[1]))
+    return out.mT.contiguous() if transpose else out
+
+
+def _batched_matmul(a, b):
+    """Broadcast the batch dims, flatten them into one, and bmm."""
+    n, k = (a.shape[-2] if a.ndim > 1 else 1), a.shape[-1]
+    m, p = (b.shape[-2], b.shape[-1]) if b.ndim > 1 else (b.shape[0], 1)
+    batch_a, batch_b = tuple(a.shape[:-2]), tuple(b.shape[:-2])
+    ops.common.check_broadcast(batch_a, batch_b)
+    batch = np.broadcast_shapes(batch_a, batch_b)
+    count = int(np.prod(batch))
+    a3 = a.expand(*batch, n, k).reshape(count, n, k)
+    if b.ndim == 1:
+        b3 = b.expand(*batch, m).reshape(count, m).unsqueeze(2)
+    else:
+        b3 = b.expand(*batch, m, p).reshape(count, m, p)
+    out = ops.Bmm.apply(a3, b3)
+    if b.ndim == 1:
+        out = out.squeeze(-1)
+    shape = batch + ((n,) if a.ndim > 1 else ()) + ((p,) if b.ndim > 1 else ())
+    return ops.UnsafeView.apply(out, shape)
 
 
 def mm(a, b):
@@ -219,9 +272,9 @@ def reshape(x, shape):
     return x.reshape(shape)
 
 
-def flatten(x):
-    """All elements in one dimension."""
-    return x.flatten()
+def flatten(x, start_dim=0, end_dim=-1):
+    """Dimensions ``start_dim..end_dim`` merged into one."""
+    return x.flatten(start_dim, end_dim)
 
 
 def unsqueeze(x, dim):

@@ -28,6 +28,9 @@ class _GradMode:
 
     _mode: bool
 
+    def __repr__(self) -> str:
+        return f"<torch.autograd.grad_mode.{type(self).__name__} object at {hex(id(self))}>"
+
     def __enter__(self) -> None:
         self._previous = _state.enabled
         _state.enabled = self._mode

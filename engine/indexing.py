@@ -9,26 +9,65 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ops
+from . import ops, versions
 from .grad_mode import _state
 from .tensor import Tensor
 
 VIEW_OF_LEAF = (
     "a view of a leaf Variable that requires grad is being used in an in-place operation."
 )
+VIEW_OF_NON_LEAF = (
+    "in-place modification of a view of a tensor that requires grad is not supported by this "
+    "engine (PyTorch rewrites the base tensor's history; this engine does not). Write to the "
+    "base tensor instead, or clone() the view first."
+)
+# Nodes whose output shares memory with their input, as PyTorch's views do.
+VIEW_NODES = frozenset(
+    {
+        "AliasBackward0",
+        "ExpandBackward0",
+        "PermuteBackward0",
+        "SelectBackward0",
+        "SliceBackward0",
+        "SqueezeBackward0",
+        "SqueezeBackward1",
+        "TBackward0",
+        "TransposeBackward0",
+        "UnsqueezeBackward0",
+        "ViewBackward0",
+    }
+)
 
 
-def _normalize_key(key, ndim: int) -> tuple:
-    """The key as a tuple with any Ellipsis expanded into full slices."""
+def _normalize_key(key, ndim: int) -> tuple[tuple, tuple]:
+    """The key as a tuple with any Ellipsis expanded into full slices, and the position each
+    entry had in the key as written (PyTorch's index errors count those)."""
     key = key if isinstance(key, tuple) else (key,)
     key = tuple(k._data if isinstance(k, Tensor) else k for k in key)
     consumed = sum(_dims_consumed(k) for k in key)
+    if ndim == 0 and consumed:
+        _refuse_0d(key)
     if consumed > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    positions = tuple(range(len(key)))
     if any(k is Ellipsis for k in key):
         at = next(i for i, k in enumerate(key) if k is Ellipsis)
-        key = key[:at] + (slice(None),) * (ndim - consumed) + key[at + 1 :]
-    return key
+        fill = ndim - consumed
+        key = key[:at] + (slice(None),) * fill + key[at + 1 :]
+        positions = positions[:at] + (at,) * fill + positions[at + 1 :]
+    return key, positions
+
+
+def _refuse_0d(key: tuple) -> None:
+    """PyTorch's errors for an integer or a slice applied to a 0-d tensor."""
+    for k in key:
+        if isinstance(k, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        if isinstance(k, (int, np.integer)) or (isinstance(k, np.ndarray) and k.ndim == 0):
+            raise IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"
+            )
 
 
 def _dims_consumed(k) -> int:
@@ -47,7 +86,8 @@ def _is_advanced(k) -> bool:
 
 def getitem(t: Tensor, key) -> Tensor:
     """Index a tensor the way PyTorch does, node by node."""
-    key = _normalize_key(key, t.ndim)
+    key, positions = _normalize_key(key, t.ndim)
+    _check_bounds(t.shape, key, positions)
     if any(_is_advanced(k) for k in key):
         return ops.Index.apply(t, tuple(np.asarray(k) if isinstance(k, list) else k for k in key))
     result, dim = t, 0
@@ -76,27 +116,74 @@ def getitem(t: Tensor, key) -> Tensor:
     return ops.Alias.apply(t) if result is t else result
 
 
+def refuse_view_write(t: Tensor) -> None:
+    """Refuse an in-place write, under grad mode, to a view of a tensor that requires grad:
+    PyTorch's error for a view of a leaf; for other views, that the engine cannot do it."""
+    node = t.grad_fn
+    if node is None or type(node).__name__ not in VIEW_NODES:
+        return
+    while node is not None and type(node).__name__ in VIEW_NODES:
+        node = node.next_functions[0][0]
+    raise RuntimeError(
+        VIEW_OF_LEAF if type(node).__name__ == "AccumulateGrad" else VIEW_OF_NON_LEAF
+    )
+
+
 def setitem(t: Tensor, key, value) -> None:
-    """Write into a tensor in place; in the graph this is a CopySlices node."""
+    """Write into a tensor in place; in the graph this is a CopySlices node (IndexPutBackward0
+    when the key is only index arrays, masks and full slices)."""
     recording = _state.enabled
     if recording and t.requires_grad and t.grad_fn is None:
         raise RuntimeError(VIEW_OF_LEAF)
-    key = _normalize_key(key, t.ndim)
-    _check_bounds(t.shape, key)
+    if recording:
+        refuse_view_write(t)
+    key, positions = _normalize_key(key, t.ndim)
+    _check_bounds(t.shape, key, positions)
     value_requires_grad = isinstance(value, Tensor) and value.requires_grad
     if recording and (t.requires_grad or value_requires_grad):
         source = Tensor._make(t._data.copy(), t.requires_grad, t.grad_fn, t._output_nr)
-        t._write(ops.CopySlices.apply(source, value, key))
+        op = ops.IndexPut if _is_index_put(key) else ops.CopySlices
+        t._write(op.apply(source, value, key))
         return
     t._data[key] = value._data if isinstance(value, Tensor) else value
-    t._version_counter[0] += 1
+    versions.bump(t._version_counter)
 
 
-def _check_bounds(shape: tuple, key: tuple) -> None:
-    dim = 0
-    for k in key:
+def _is_index_put(key: tuple) -> bool:
+    full = slice(None)
+    return any(_is_advanced(k) for k in key) and all(_is_advanced(k) or k == full for k in key)
+
+
+def _check_bounds(shape: tuple, key: tuple, positions: tuple) -> None:
+    """PyTorch's IndexError for an index out of range or a mask of the wrong shape. An integer
+    is reported at its position in the key; an index array by its rank among the arrays."""
+    dim = arrays = 0
+    for k, position in zip(key, positions, strict=True):
         if k is None:
             continue
-        if isinstance(k, (int, np.integer)):
-            ops.check_index(int(k), dim, shape[dim])
+        if _is_mask(k):
+            _check_mask(shape, k, dim)
+            dim, arrays = dim + k.ndim, arrays + 1
+            continue
+        if _is_advanced(k):
+            index = np.asarray(k)
+            if index.dtype.kind in "iu":
+                bad = index[(index < -shape[dim]) | (index >= shape[dim])]
+                if bad.size:
+                    raise IndexError(
+                        f"index {bad.flat[0]} is out of bounds for dimension {arrays} "
+                        f"with size {shape[dim]}"
+                    )
+            arrays += 1
+        elif isinstance(k, (int, np.integer)) or (isinstance(k, np.ndarray) and k.ndim == 0):
+            ops.check_index(int(k), position, shape[dim])
         dim += 1
+
+
+def _check_mask(shape: tuple, mask: np.ndarray, dim: int) -> None:
+    for j, n in enumerate(mask.shape):
+        if n != shape[dim + j]:
+            raise IndexError(
+                f"The shape of the mask {list(mask.shape)} at index {j} does not match the "
+                f"shape of the indexed tensor {list(shape)} at index {dim + j}"
+            )

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, versions
 from ._tensor_str import format_tensor
 from .grad_mode import _state
 
@@ -80,45 +80,38 @@ class RemovableHandle:
 class Tensor:
     """An n-dimensional array that can record the operations applied to it."""
 
+    # Hot attributes live in slots; rarely set ones default on the class and go to the
+    # instance __dict__ only when set, which keeps creating a tensor cheap.
     __slots__ = (
         "_data",
         "_requires_grad",
         "grad_fn",
-        "_grad",
         "_output_nr",
         "_version_counter",
-        "_accumulator",
-        "_retains_grad",
-        "_hooks",
+        "__dict__",
         "__weakref__",
     )
     __array_priority__ = 1000  # numpy defers to Tensor's reflected operators
+    _grad = None
+    _accumulator = None
+    _retains_grad = False
+    _hooks = None
 
     def __init__(self, data=()) -> None:
-        self._init(np.array(data, dtype=dtypes.default_float().np))
+        self._data = np.array(data, dtype=dtypes.default_float().np)
+        self._requires_grad, self.grad_fn, self._output_nr = False, None, 0
+        self._version_counter = [0]
 
     @classmethod
     def _make(cls, data, requires_grad=False, grad_fn=None, output_nr=0) -> Tensor:
         """Wrap an array (no copy) as a tensor; the fast path every op result takes."""
         t = object.__new__(cls)
-        t._init(
-            data if type(data) is np.ndarray else np.asarray(data),
-            requires_grad,
-            grad_fn,
-            output_nr,
-        )
+        t._data = data if type(data) is np.ndarray else np.asarray(data)
+        t._requires_grad = requires_grad
+        t.grad_fn = grad_fn
+        t._output_nr = output_nr
+        t._version_counter = [0]
         return t
-
-    def _init(self, data, requires_grad=False, grad_fn=None, output_nr=0) -> None:
-        self._data = data
-        self._requires_grad = requires_grad
-        self.grad_fn = grad_fn
-        self._grad = None
-        self._output_nr = output_nr
-        self._version_counter = [0]
-        self._accumulator = None
-        self._retains_grad = False
-        self._hooks = None
 
     # ----- metadata -------------------------------------------------------------------
     @property
@@ -467,11 +460,11 @@ class Tensor:
 
     def add(self, other, alpha=1):
         """``self + alpha * other``."""
-        return ops.Add.apply(self, other if alpha == 1 else other * alpha)
+        return ops.Add.apply(self, other, alpha)
 
     def sub(self, other, alpha=1):
         """``self - alpha * other``."""
-        return ops.Sub.apply(self, other if alpha == 1 else other * alpha)
+        return ops.Sub.apply(self, other, alpha)
 
     def mul(self, other):
         """Elementwise product."""
@@ -628,9 +621,18 @@ class Tensor:
         """A view with another tensor's shape."""
         return ops.View.apply(self, other.shape)
 
-    def flatten(self):
-        """All elements in one dimension."""
-        return self.reshape(-1)
+    def flatten(self, start_dim=0, end_dim=-1):
+        """Dimensions ``start_dim..end_dim`` merged into one (itself if nothing merges)."""
+        if self._data.ndim == 0:
+            return self.reshape(1)
+        start = ops.common.normalize_dim(start_dim, self._data.ndim)
+        end = ops.common.normalize_dim(end_dim, self._data.ndim)
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if start == end:
+            return self
+        shape = self._data.shape
+        return self.reshape(*shape[:start], -1, *shape[end + 1 :])
 
     def t(self):
         """Transpose of a matrix (a vector or scalar is returned as it is)."""
@@ -684,6 +686,7 @@ class Tensor:
             raise RuntimeError(LEAF_INPLACE)
         source = self
         if recording and self._requires_grad:
+            indexing.refuse_view_write(self)
             # backward must see the values before the write, not after it
             source = Tensor._make(self._data.copy(), True, self.grad_fn, self._output_nr)
         result = op.apply(source, *args)
@@ -703,17 +706,17 @@ class Tensor:
                 "operation."
             )
         np.copyto(self._data, result._data, casting="unsafe")
-        self._version_counter[0] += 1
+        versions.bump(self._version_counter)
         if result.grad_fn is not None:
             self.grad_fn, self._output_nr, self._requires_grad = result.grad_fn, 0, True
 
     def add_(self, other, alpha=1):
         """In-place ``self += alpha * other``."""
-        return self._inplace(ops.Add, other if alpha == 1 else other * alpha)
+        return self._inplace(ops.Add, other, alpha)
 
     def sub_(self, other, alpha=1):
         """In-place ``self -= alpha * other``."""
-        return self._inplace(ops.Sub, other if alpha == 1 else other * alpha)
+        return self._inplace(ops.Sub, other, alpha)
 
     def mul_(self, other):
         """In-place ``self *= other``."""
@@ -744,24 +747,18 @@ class Tensor:
         return self._inplace(ops.Clamp, min, max)
 
     def zero_(self):
-        """Fill with zeros in place."""
-        return self.fill_(0)
+        """Fill with zeros in place (the old values get no gradient)."""
+        return self._inplace(ops.Zero)
 
     def fill_(self, value):
-        """Fill with one value in place (cuts the history of the old values)."""
-        if _state.enabled and self._requires_grad and self.grad_fn is None:
-            raise RuntimeError(LEAF_INPLACE)
-        self._data[...] = value._data if isinstance(value, Tensor) else value
-        self._version_counter[0] += 1
-        return self
+        """Fill with one value in place (the old values get no gradient)."""
+        if isinstance(value, Tensor):
+            return self._inplace(ops.FillTensor, value)
+        return self._inplace(ops.Fill, value)
 
     def copy_(self, src):
-        """Copy ``src``'s values into this tensor in place."""
-        if _state.enabled and self._requires_grad and self.grad_fn is None:
-            raise RuntimeError(LEAF_INPLACE)
-        np.copyto(self._data, np.broadcast_to(src._data, self._data.shape), casting="unsafe")
-        self._version_counter[0] += 1
-        return self
+        """Copy ``src``'s values into this tensor in place (the old values get no gradient)."""
+        return self._inplace(ops.Copy, src)
 
     def __iadd__(self, other):
         return self.add_(other)
@@ -800,6 +797,8 @@ def _no_grad_binary(ufunc, a, b) -> Tensor:
 
 
 def _arg_extremum(fn, t: Tensor, dim, keepdim) -> Tensor:
+    if t._data.dtype == np.bool_:
+        raise RuntimeError(f"{fn.__name__}(): does not support bool input")
     if dim is None:
         return Tensor._make(np.asarray(fn(t._data), dtype=np.int64))
     axis = ops.common.normalize_dim(dim, t._data.ndim)

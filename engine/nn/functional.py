@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from .. import ops
-from ..functional import log_softmax, relu, sigmoid, softmax, tanh
+import warnings
+
+from .. import functional, ops
+from ..functional import relu, sigmoid, tanh
 
 __all__ = [
     "cross_entropy",
@@ -22,9 +24,40 @@ def _check_reduction(reduction: str) -> None:
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
+def _implicit_dim(name: str, ndim: int) -> int:
+    """The dim PyTorch picks (with a deprecation warning) when softmax is called without one."""
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+        "dim=X as an argument.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None):
+    """Softmax along ``dim``."""
+    return functional.softmax(input, _implicit_dim("softmax", input.ndim) if dim is None else dim)
+
+
+def log_softmax(input, dim=None):
+    """Log-softmax along ``dim``."""
+    if dim is None:
+        dim = _implicit_dim("log_softmax", input.ndim)
+    return functional.log_softmax(input, dim)
+
+
 def mse_loss(input, target, reduction: str = "mean"):
     """Mean (or sum, or none) of the squared differences."""
     _check_reduction(reduction)
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=2,
+        )
     return ops.MseLoss.apply(input, target, reduction)
 
 

@@ -1,7 +1,8 @@
 """Every built-in op, one ``Op`` class each, forward and backward side by side."""
 
 from .arith import Add, Div, Mul, Neg, Pow, PowTensor, Reciprocal, RPow, Rsub, Sub
-from .linalg import BatchedMatmul, Dot, Mm, Mv
+from .fill import Copy, Fill, FillTensor, Zero
+from .linalg import Bmm, Dot, Mm, Mv
 from .loss import REDUCTIONS, MseLoss, NllLoss
 from .reduce import LogSoftmax, Max, MaxDim, Mean, MeanDim, Min, MinDim, Softmax, Sum, SumDim
 from .shape import (
@@ -11,6 +12,7 @@ from .shape import (
     CopySlices,
     Expand,
     Index,
+    IndexPut,
     Permute,
     Select,
     Slice,
@@ -48,17 +50,21 @@ __all__ = [
     "Abs",
     "Add",
     "Alias",
-    "BatchedMatmul",
+    "Bmm",
     "Cat",
     "Clamp",
     "Clone",
+    "Copy",
     "CopySlices",
     "Cos",
     "Div",
     "Dot",
     "Exp",
     "Expand",
+    "Fill",
+    "FillTensor",
     "Index",
+    "IndexPut",
     "Log",
     "LogSoftmax",
     "Max",
@@ -104,5 +110,6 @@ __all__ = [
     "Unsqueeze",
     "View",
     "Where",
+    "Zero",
     "check_index",
 ]

@@ -8,35 +8,73 @@ from ..function import Op
 from .common import promote, shape_of, unbroadcast
 
 
+def _scaled(b, alpha):
+    """``alpha * b`` in ``b``'s own dtype (alpha never changes the result dtype)."""
+    if type(b) is not np.ndarray:
+        return b * alpha
+    if b.dtype.kind in "biu" and isinstance(alpha, float):
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number."
+        )
+    return np.multiply(b, alpha, dtype=b.dtype)
+
+
 class Add(Op, node="AddBackward0"):
+    """``a + alpha * b`` (``alpha`` is an attribute: PyTorch records no extra node for it)."""
+
+    inputs = 2
+
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, alpha=1):
         a, b = promote(a, b)
-        ctx.shapes = (shape_of(a), shape_of(b))
-        return np.add(a, b)
+        ctx.shapes, ctx.alpha = (shape_of(a), shape_of(b)), alpha
+        return np.add(a, b if alpha == 1 else _scaled(b, alpha))
 
     @staticmethod
     def backward(ctx, grad):
         need_a, need_b = ctx.needs_input_grad
         return (
             unbroadcast(grad, ctx.shapes[0]) if need_a else None,
-            unbroadcast(grad, ctx.shapes[1]) if need_b else None,
+            unbroadcast(grad * ctx.alpha, ctx.shapes[1]) if need_b else None,
         )
 
 
+def _is_bool(x) -> bool:
+    return type(x) is bool or (type(x) is np.ndarray and x.dtype.kind == "b")
+
+
+def _check_bool_subtraction(a, b) -> None:
+    """PyTorch refuses ``-`` on bool tensors (and Python bools), pointing to the mask ops."""
+    if _is_bool(a) and _is_bool(b):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    raise RuntimeError(
+        "Subtraction, the `-` operator, with a bool tensor is not supported. "
+        "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+    )
+
+
 class Sub(Op, node="SubBackward0"):
+    """``a - alpha * b``."""
+
+    inputs = 2
+
     @staticmethod
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, alpha=1):
+        if a.dtype.kind == "b" or _is_bool(b):
+            _check_bool_subtraction(a, b)
         a, b = promote(a, b)
-        ctx.shapes = (shape_of(a), shape_of(b))
-        return np.subtract(a, b)
+        ctx.shapes, ctx.alpha = (shape_of(a), shape_of(b)), alpha
+        return np.subtract(a, b if alpha == 1 else _scaled(b, alpha))
 
     @staticmethod
     def backward(ctx, grad):
         need_a, need_b = ctx.needs_input_grad
         return (
             unbroadcast(grad, ctx.shapes[0]) if need_a else None,
-            unbroadcast(-grad, ctx.shapes[1]) if need_b else None,
+            unbroadcast(-grad * ctx.alpha, ctx.shapes[1]) if need_b else None,
         )
 
 
@@ -47,6 +85,8 @@ class Rsub(Op, node="RsubBackward1"):
 
     @staticmethod
     def forward(ctx, a, scalar):
+        if a.dtype.kind == "b" or _is_bool(scalar):
+            _check_bool_subtraction(scalar, a)
         a, scalar = promote(a, scalar)
         return np.subtract(scalar, a)
 
@@ -60,7 +100,7 @@ class Mul(Op, node="MulBackward0"):
     def forward(ctx, a, b):
         a, b = promote(a, b)
         need_a, need_b = ctx.needs_input_grad
-        ctx.shapes = (shape_of(a), shape_of(b))
+        ctx.shapes = (a.shape, shape_of(b))
         ctx.saved = (b if need_a else None, a if need_b else None)
         return np.multiply(a, b)
 
@@ -77,7 +117,7 @@ class Div(Op, node="DivBackward0"):
     @staticmethod
     def forward(ctx, a, b):
         a, b = promote(a, b, floating=True)
-        ctx.shapes = (shape_of(a), shape_of(b))
+        ctx.shapes = (a.shape, shape_of(b))
         ctx.saved = (a if ctx.needs_input_grad[1] else None, b)
         return np.true_divide(a, b)
 
@@ -126,11 +166,21 @@ class Neg(Op, node="NegBackward0"):
 def _check_int_power(base, exponent) -> None:
     if (
         type(base) is np.ndarray
-        and base.dtype.kind in "iu"
+        and base.dtype.kind in "biu"
         and isinstance(exponent, (int, np.integer))
         and exponent < 0
     ):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+def _power(base, exponent):
+    """``base ** exponent``; an integer power with a negative tensor exponent is 0, except
+    for bases 1 and -1 (numpy refuses these, PyTorch computes them)."""
+    if np.result_type(base, exponent).kind not in "biu" or np.all(np.asarray(exponent) >= 0):
+        return np.power(base, exponent)
+    out = np.power(base, np.maximum(exponent, 0))
+    unit = np.where(np.asarray(exponent) % 2 == 0, 1, base)  # (+-1) ** n keeps the parity sign
+    return np.where(exponent >= 0, out, np.where(np.abs(base) == 1, unit, 0)).astype(out.dtype)
 
 
 class Pow(Op, node="PowBackward0"):
@@ -161,7 +211,7 @@ class PowTensor(Op, node="PowBackward1"):
     @staticmethod
     def forward(ctx, a, b):
         a, b = promote(a, b)
-        ctx.shapes = (shape_of(a), shape_of(b))
+        ctx.shapes = (a.shape, shape_of(b))
         out = np.power(a, b)
         ctx.saved = (a, b, out)
         return out
@@ -190,7 +240,7 @@ class RPow(Op, node="PowBackward2"):
     @staticmethod
     def forward(ctx, a, base):
         a, base = promote(a, base)
-        out = np.power(base, a)
+        out = np.asarray(_power(base, a))
         ctx.saved = (base, out)
         return out
 

@@ -105,6 +105,17 @@ def as_float(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def legacy_type(a: np.ndarray) -> str:
+    """PyTorch's short type name of an array's dtype, as errors show it: ``Float``, ``Long``."""
+    return dtypes.from_numpy_dtype(a.dtype).legacy_name[6:-6]
+
+
+def check_float_kernel(a: np.ndarray, kernel: str) -> None:
+    """PyTorch's error for a floating-only kernel run on integer or bool data."""
+    if a.dtype.kind not in _FLOAT_KINDS:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{legacy_type(a)}'")
+
+
 def normalize_dim(dim: int, ndim: int) -> int:
     """A dimension index in range, counted from the front (PyTorch's error otherwise)."""
     size = max(ndim, 1)

@@ -1,11 +1,28 @@
-"""Matrix products with PyTorch's node names: mm, mv, dot, and batched matmul."""
+"""Matrix products with PyTorch's node names: mm, mv, dot and bmm.
+
+The operands must share a dtype (PyTorch does not promote here); ``functional.matmul``
+decomposes ``@`` into these nodes the way PyTorch does for each rank combination.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..function import Op
-from .common import promote, unbroadcast
+from .common import legacy_type
+
+# numpy dtype name -> PyTorch's C++ type name, as mm's dtype error shows it.
+_C_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
 
 
 def _dims(shape) -> str:
@@ -25,7 +42,11 @@ class Mm(Op, node="MmBackward0"):
             raise RuntimeError(
                 f"mat1 and mat2 shapes cannot be multiplied ({_dims(a.shape)} and {_dims(b.shape)})"
             )
-        a, b = promote(a, b)
+        if a.dtype != b.dtype:
+            raise RuntimeError(
+                "expected m1 and m2 to have the same dtype, but got: "
+                f"{_C_NAMES[a.dtype.name]} != {_C_NAMES[b.dtype.name]}"
+            )
         need_a, need_b = ctx.needs_input_grad
         ctx.saved = (b if need_a else None, a if need_b else None)
         return a @ b
@@ -46,7 +67,11 @@ class Mv(Op, node="MvBackward0"):
                 f"size mismatch, got input ({a.shape[0]}), mat ({_dims(a.shape)}), "
                 f"vec ({v.shape[0]})"
             )
-        a, v = promote(a, v)
+        if a.dtype != v.dtype:
+            raise RuntimeError(
+                "addmv input tensors must have the same dtype, but got "
+                f"{legacy_type(v)}, {legacy_type(a)}, and {legacy_type(v)}"
+            )
         ctx.saved = (a, v)
         return a @ v
 
@@ -62,13 +87,17 @@ class Dot(Op, node="DotBackward0"):
 
     @staticmethod
     def forward(ctx, u, v):
+        if u.dtype != v.dtype:
+            raise RuntimeError(
+                "dot : expected both vectors to have same dtype, but found "
+                f"{legacy_type(u)} and {legacy_type(v)}"
+            )
         if u.shape != v.shape:
             raise RuntimeError(
                 f"inconsistent tensor size, expected tensor [{u.shape[0]}] and src "
                 f"[{v.shape[0]}] to have the same number of elements, but got {u.shape[0]} "
                 f"and {v.shape[0]} elements respectively"
             )
-        u, v = promote(u, v)
         ctx.saved = (u, v)
         return np.asarray(u @ v)
 
@@ -78,34 +107,26 @@ class Dot(Op, node="DotBackward0"):
         return (grad * v, grad * u)
 
 
-class BatchedMatmul(Op, node="UnsafeViewBackward0"):
-    """Matmul with a batch (>2-d operand): batch dims broadcast, the last two multiply."""
+class Bmm(Op, node="BmmBackward0"):
+    """(b, n, k) @ (b, k, m), one matrix product per batch entry."""
 
     @staticmethod
     def forward(ctx, a, b):
-        a, b = promote(a, b)
-        ctx.saved = (a, b)
-        try:
-            return np.matmul(a, b)
-        except ValueError:
+        if b.shape[:2] != (a.shape[0], a.shape[2]):
             raise RuntimeError(
-                f"Expected size for first two dimensions of batch2 tensor to be: "
-                f"{list(a.shape[:-2]) + [a.shape[-1]]} but got: {list(b.shape[:-1])}."
-            ) from None
+                "Expected size for first two dimensions of batch2 tensor to be: "
+                f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}]."
+            )
+        if a.dtype != b.dtype:
+            raise RuntimeError(f"expected scalar type {legacy_type(a)} but found {legacy_type(b)}")
+        need_a, need_b = ctx.needs_input_grad
+        ctx.saved = (b if need_a else None, a if need_b else None)
+        return np.matmul(a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved
-        need_a, need_b = ctx.needs_input_grad
-        a2 = a if a.ndim > 1 else a[None, :]
-        b2 = b if b.ndim > 1 else b[:, None]
-        g = grad.reshape(
-            np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1])
+        b, a = ctx.saved
+        return (
+            None if b is None else grad @ np.swapaxes(b, 1, 2),
+            None if a is None else np.swapaxes(a, 1, 2) @ grad,
         )
-        grad_a = (
-            unbroadcast(g @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape) if need_a else None
-        )
-        grad_b = (
-            unbroadcast(np.swapaxes(a2, -1, -2) @ g, b2.shape).reshape(b.shape) if need_b else None
-        )
-        return grad_a, grad_b

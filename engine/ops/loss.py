@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
-from .common import promote, unbroadcast
+from .common import legacy_type, promote, unbroadcast
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -48,10 +48,9 @@ class NllLoss(Op, node="NllLossBackward0"):
 
     @staticmethod
     def forward(ctx, logp, target, reduction):
-        if target.dtype.kind not in "iu":
+        if target.dtype not in (np.int64, np.uint8):
             raise RuntimeError(
-                "expected scalar type Long but found "
-                + {"f": "Float", "b": "Bool"}.get(target.dtype.kind, str(target.dtype))
+                f"expected target dtype to be Long or Byte, but got {legacy_type(target)}"
             )
         batch = logp if logp.ndim == 2 else logp[None, :]
         rows = np.atleast_1d(target)
@@ -65,16 +64,18 @@ class NllLoss(Op, node="NllLossBackward0"):
             if not 0 <= t < classes:
                 raise IndexError(f"Target {t} is out of bounds.")
         picked = -batch[np.arange(rows.shape[0]), rows]
-        ctx.shape, ctx.rows, ctx.reduction = logp.shape, rows, reduction
+        ctx.shape, ctx.reduction = logp.shape, reduction
+        ctx.saved = (rows,)  # the targets; PyTorch saves them too
         out = _reduce(picked, reduction)
         return out if logp.ndim == 2 or reduction != "none" else out.reshape(())
 
     @staticmethod
     def backward(ctx, grad):
-        n = ctx.rows.shape[0]
+        (rows,) = ctx.saved
+        n = rows.shape[0]
         out = np.zeros((n, ctx.shape[-1]), dtype=grad.dtype)
         scale = grad / n if ctx.reduction == "mean" else grad
-        out[np.arange(n), ctx.rows] = (
+        out[np.arange(n), rows] = (
             -np.broadcast_to(scale, (n,)) if np.ndim(scale) == 0 else -scale.reshape(n)
         )
         return (out.reshape(ctx.shape),)

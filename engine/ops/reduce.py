@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
-from .common import normalize_dim
-
-_TYPE_NAMES = {"i": "Long", "u": "Byte", "b": "Bool"}
+from .common import check_float_kernel, legacy_type, normalize_dim
 
 
 def reduced_axes(dim, ndim: int) -> tuple:
@@ -15,7 +13,8 @@ def reduced_axes(dim, ndim: int) -> tuple:
     if dim is None:
         return tuple(range(ndim))
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    return tuple(sorted({normalize_dim(d, ndim) for d in dims}))
+    axes = tuple(sorted({normalize_dim(d, ndim) for d in dims}))
+    return axes if ndim else ()  # a 0-d tensor accepts dim 0 or -1 and has nothing to reduce
 
 
 def restore_axes(grad: np.ndarray, axes: tuple, keepdim: bool, shape: tuple) -> np.ndarray:
@@ -58,7 +57,7 @@ def _check_mean_dtype(a: np.ndarray) -> None:
     if a.dtype.kind not in "fc":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
-            f"point or complex dtype. Got: {_TYPE_NAMES[a.dtype.kind]}"
+            f"point or complex dtype. Got: {legacy_type(a)}"
         )
 
 
@@ -113,7 +112,7 @@ class _FullExtremum(Op):
     @classmethod
     def backward(cls, ctx, grad):
         a, out = ctx.saved
-        mask = a == out
+        mask = np.isnan(a) if np.isnan(out) else a == out  # a NaN result came from the NaNs
         return (grad * mask / mask.sum(dtype=grad.dtype),)
 
 
@@ -134,12 +133,12 @@ class _DimExtremum(Op):
     @classmethod
     def forward(cls, ctx, a, dim, keepdim):
         dim = normalize_dim(dim, a.ndim)
+        ctx.shape, ctx.dim = a.shape, dim
         if a.ndim == 0:
             return a.copy(), np.zeros((), dtype=np.int64)
         indices = np.expand_dims(cls.arg(a, axis=dim), dim)
         values = np.take_along_axis(a, indices, axis=dim)
         ctx.saved = (indices,)
-        ctx.shape, ctx.dim = a.shape, dim
         if not keepdim:
             values, indices = values.squeeze(dim), indices.squeeze(dim)
         return values, indices.astype(np.int64)
@@ -162,6 +161,11 @@ class MinDim(_DimExtremum, node="MinBackward0"):
     arg = staticmethod(np.argmin)
 
 
+def _kernel(name: str, dim: int, ndim: int) -> str:
+    """The CPU kernel PyTorch names in its dtype error: last-dim or general."""
+    return f"{name}_lastdim_kernel_impl" if dim >= ndim - 1 else f"{name}_kernel_impl"
+
+
 class Softmax(Op, node="SoftmaxBackward0"):
     inputs = 1
     saves_output = True
@@ -169,6 +173,7 @@ class Softmax(Op, node="SoftmaxBackward0"):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = normalize_dim(dim, a.ndim)
+        check_float_kernel(a, _kernel("softmax", ctx.dim, a.ndim))
         shifted = a - a.max(axis=ctx.dim, keepdims=True)
         e = np.exp(shifted)
         out = e / e.sum(axis=ctx.dim, keepdims=True)
@@ -188,6 +193,7 @@ class LogSoftmax(Op, node="LogSoftmaxBackward0"):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = normalize_dim(dim, a.ndim)
+        check_float_kernel(a, _kernel("log_softmax", ctx.dim, a.ndim))
         shifted = a - a.max(axis=ctx.dim, keepdims=True)
         out = shifted - np.log(np.exp(shifted).sum(axis=ctx.dim, keepdims=True))
         ctx.saved = (out,)

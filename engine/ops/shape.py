@@ -6,9 +6,11 @@ each backward puts the gradient back into the input's shape.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from ..dtypes import from_numpy_dtype
+from ..dtypes import from_numpy_dtype, promote_types
 from ..function import Op
 from .common import normalize_dim, unbroadcast
 
@@ -93,6 +95,8 @@ class Permute(Op, node="PermuteBackward0"):
 
     @staticmethod
     def forward(ctx, a, dims):
+        if not dims:
+            raise TypeError('permute() missing 1 required positional arguments: "dims"')
         dims = tuple(normalize_dim(d, a.ndim) for d in dims)
         if sorted(dims) != list(range(a.ndim)):
             raise RuntimeError(
@@ -191,7 +195,7 @@ class Expand(Op, node="ExpandBackward0"):
         shape = tuple(
             a.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes)
         )
-        for i in range(a.ndim):
+        for i in reversed(range(a.ndim)):  # PyTorch reports the last mismatch first
             if a.shape[i] != 1 and a.shape[i] != shape[lead + i]:
                 raise RuntimeError(
                     f"The expanded size of the tensor ({shape[lead + i]}) must match the "
@@ -204,6 +208,11 @@ class Expand(Op, node="ExpandBackward0"):
     @staticmethod
     def backward(ctx, grad):
         return (unbroadcast(grad, ctx.shape),)
+
+
+def common_dtype(arrays) -> np.dtype:
+    """The dtype cat/stack give a list of tensors: PyTorch's promotion over all of them."""
+    return functools.reduce(promote_types, [from_numpy_dtype(a.dtype) for a in arrays]).np
 
 
 def check_index(index: int, dim: int, size: int) -> int:
@@ -258,13 +267,14 @@ class Index(Op, node="IndexBackward0"):
 
     @staticmethod
     def forward(ctx, a, key):
-        ctx.shape, ctx.key = a.shape, key
+        ctx.shape = a.shape
+        ctx.saved = (key,)  # PyTorch saves the indices: a second backward needs retain_graph
         return a[key]
 
     @staticmethod
     def backward(ctx, grad):
         out = np.zeros(ctx.shape, dtype=grad.dtype)
-        np.add.at(out, ctx.key, grad)
+        np.add.at(out, ctx.saved[0], grad)
         return (out,)
 
 
@@ -278,6 +288,7 @@ class CopySlices(Op, node="CopySlices"):
         out = a.copy()
         out[key] = value
         ctx.key, ctx.value_shape = key, np.shape(value)
+        ctx.saved = (key,)  # as in PyTorch, a second backward needs retain_graph
         return out
 
     @staticmethod
@@ -292,6 +303,10 @@ class CopySlices(Op, node="CopySlices"):
         return grad_a, grad_value
 
 
+class IndexPut(CopySlices, node="IndexPutBackward0"):
+    """``t[indices] = value`` where the key is only index arrays, masks and full slices."""
+
+
 class Cat(Op, node="CatBackward0"):
     """``cat(tensors, dim)``: the last argument is the dim; every other one is an input."""
 
@@ -301,7 +316,12 @@ class Cat(Op, node="CatBackward0"):
     def forward(ctx, *args):
         *arrays, dim = args
         if not arrays:
-            raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+        for position, a in enumerate(arrays):
+            if a.ndim == 0:
+                raise RuntimeError(
+                    f"zero-dimensional tensor (at position {position}) cannot be concatenated"
+                )
         dim = normalize_dim(dim, arrays[0].ndim)
         first = arrays[0].shape
         for number, a in enumerate(arrays[1:], start=1):
@@ -315,13 +335,14 @@ class Cat(Op, node="CatBackward0"):
                         f"Sizes of tensors must match except in dimension {dim}. Expected "
                         f"size {m} but got size {n} for tensor number {number} in the list."
                     )
-        ctx.dim = dim
+        ctx.dim, ctx.dtypes = dim, [a.dtype for a in arrays]
         ctx.splits = np.cumsum([a.shape[dim] for a in arrays])[:-1]
-        return np.concatenate(arrays, axis=dim)
+        return np.concatenate(arrays, axis=dim, dtype=common_dtype(arrays))
 
     @staticmethod
     def backward(ctx, grad):
-        return tuple(np.split(grad, ctx.splits, axis=ctx.dim))
+        parts = np.split(grad, ctx.splits, axis=ctx.dim)
+        return tuple(g.astype(t, copy=False) for g, t in zip(parts, ctx.dtypes, strict=True))
 
 
 class Stack(Op, node="StackBackward0"):
@@ -342,8 +363,10 @@ class Stack(Op, node="StackBackward0"):
                     f"at entry {number}"
                 )
         ctx.dim = normalize_dim(dim, arrays[0].ndim + 1)
-        return np.stack(arrays, axis=ctx.dim)
+        ctx.dtypes = [a.dtype for a in arrays]
+        return np.stack(arrays, axis=ctx.dim, dtype=common_dtype(arrays))
 
     @staticmethod
     def backward(ctx, grad):
-        return tuple(np.moveaxis(grad, ctx.dim, 0))
+        parts = np.moveaxis(grad, ctx.dim, 0)
+        return tuple(g.astype(t, copy=False) for g, t in zip(parts, ctx.dtypes, strict=True))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
-from .common import as_float, promote, shape_of, unbroadcast
+from .common import as_float, promote, result_dtype, shape_of, unbroadcast
 
 
 class Exp(Op, node="ExpBackward0"):
@@ -71,7 +71,10 @@ class Tan(Op, node="TanBackward0"):
     @staticmethod
     def backward(ctx, grad):
         out = ctx.saved[0]
-        return (grad * (1 + out * out),)
+        local = np.multiply(out, out)
+        local += 1
+        local *= grad
+        return (local,)
 
 
 class Tanh(Op, node="TanhBackward0"):
@@ -86,7 +89,10 @@ class Tanh(Op, node="TanhBackward0"):
     @staticmethod
     def backward(ctx, grad):
         out = ctx.saved[0]
-        return (grad * (1 - out * out),)
+        local = np.multiply(out, out, out=np.empty_like(out))  # an array even when 0-d
+        np.subtract(1, local, out=local)
+        local *= grad
+        return (local,)
 
 
 class Sigmoid(Op, node="SigmoidBackward0"):
@@ -94,33 +100,41 @@ class Sigmoid(Op, node="SigmoidBackward0"):
 
     @staticmethod
     def forward(ctx, a):
-        a = as_float(a)
-        # exp of a negative argument only: no overflow for large |a|
-        e = np.exp(-np.abs(a))
-        out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+        # 1 / (1 + e**-a), PyTorch's formula, in one buffer: exp overflows to inf for very
+        # negative a and the reciprocal of inf is exactly 0
+        x = as_float(a)
+        out = np.negative(x, out=np.empty_like(x))  # an array even when 0-d
+        np.exp(out, out=out)
+        out += 1
+        np.reciprocal(out, out=out)
         ctx.saved = (out,)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         out = ctx.saved[0]
-        return (grad * out * (1 - out),)
+        local = np.subtract(1, out)
+        local *= out
+        local *= grad
+        return (local,)
 
 
 class Relu(Op, node="ReluBackward0"):
-    """max(a, 0); the gradient at 0 is 0, as in PyTorch."""
+    """max(a, 0); the gradient is 0 where the output is <= 0 (so at 0), as in PyTorch."""
 
     saves_output = True
 
     @staticmethod
     def forward(ctx, a):
+        if a.dtype == np.bool_:
+            raise RuntimeError("Boolean inputs not supported for relu")
         out = np.maximum(a, 0).astype(a.dtype, copy=False)
         ctx.saved = (out,)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        return (grad * (ctx.saved[0] > 0),)
+        return (np.where(ctx.saved[0] <= 0, 0, grad).astype(grad.dtype, copy=False),)
 
 
 class Sqrt(Op, node="SqrtBackward0"):
@@ -138,16 +152,19 @@ class Sqrt(Op, node="SqrtBackward0"):
 
 
 class Abs(Op, node="AbsBackward0"):
-    """|a|; the gradient is sign(a), so 0 at 0, as in PyTorch."""
+    """|a|; the gradient is sign(a), so 0 at 0 (and at NaN), as in PyTorch."""
 
     @staticmethod
     def forward(ctx, a):
+        if a.dtype == np.bool_:
+            raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
         ctx.saved = (a,)
         return np.abs(a)
 
     @staticmethod
     def backward(ctx, grad):
-        return (grad * np.sign(ctx.saved[0]),)
+        a = ctx.saved[0]
+        return (grad * np.where(np.isnan(a), 0, np.sign(a)),)
 
 
 class Clamp(Op, node="ClampBackward1"):
@@ -159,15 +176,14 @@ class Clamp(Op, node="ClampBackward1"):
     def forward(ctx, a, low, high):
         if low is None and high is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        if isinstance(low, np.ndarray) or isinstance(high, np.ndarray):
+            raise TypeError(
+                "clamp() with tensor min/max is not supported by this engine; use "
+                "torch.maximum(x, min) and torch.minimum(x, max) instead"
+            )
+        bounds = [x for x in (low, high) if x is not None]
         ctx.saved = (a, low, high)
-        out = a
-        if low is not None:
-            out, low = promote(out, low)
-            out = np.maximum(out, low)
-        if high is not None:
-            out, high = promote(out, high)
-            out = np.minimum(out, high)
-        return out if out is not a else out.copy()
+        return np.asarray(np.clip(a, low, high)).astype(result_dtype(a, *bounds).np, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -190,7 +206,7 @@ class Where(Op, node="WhereBackward0"):
         a, b = promote(a, b)
         ctx.shapes = (shape_of(a), shape_of(b))
         ctx.saved = (condition,)
-        return np.where(condition, a, b)
+        return np.where(condition, a, b).astype(result_dtype(a, b).np, copy=False)
 
     @staticmethod
     def backward(ctx, grad):

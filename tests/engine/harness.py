@@ -1,0 +1,221 @@
+"""Run a case on a torch-like module, turn what it saw into plain data, compare two runs.
+
+A case is a function ``case(T, r)``: ``T`` is ``engine`` or ``torch``, ``r`` a Recorder.
+It calls ``r(key, value)`` for everything worth comparing; an exception escaping the case
+is recorded too (its type and exact text), and so are warnings. ``observe`` returns plain
+JSON-ready data, so a live torch run and the golden file are compared the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+
+import numpy as np
+
+# The tolerance of every comparison, stated once: (relative, absolute) per dtype.
+TOLERANCE = {
+    "torch.float16": (1e-3, 1e-3),
+    "torch.float32": (1e-5, 1e-6),
+    "torch.float64": (1e-10, 1e-12),
+}
+SCALAR_TOLERANCE = TOLERANCE["torch.float32"]  # bare Python floats (.item() and friends)
+_SIGNIFICANT = {"torch.float16": 5, "torch.float32": 9, "torch.float64": 15}
+
+_ADDRESS = re.compile(r" object at 0x[0-9a-f]+>")
+_TRIGGERED = re.compile(r" \(Triggered internally at .*\)$", re.S)
+_NUMBER = re.compile(r"-?\d+\.?\d*(e[+-]\d+)?")
+_MAX_GRAPH_NODES = 40
+
+
+class CaseBug(Exception):
+    """A mistake in a case itself: never recorded as an observation, always raised."""
+
+
+class Recorder:
+    """Collects a case's observations in order, as plain data."""
+
+    def __init__(self) -> None:
+        self.seen: dict = {}
+
+    def __call__(self, key: str, value) -> None:
+        if key in self.seen:
+            raise CaseBug(f"observation {key!r} recorded twice")
+        self.seen[key] = plain(value)
+
+    def raises(self, key: str, fn) -> None:
+        """Call ``fn()`` and record what it raised (or that it returned normally)."""
+        try:
+            result = fn()
+        except CaseBug:
+            raise
+        except Exception as error:  # the exception is the observation
+            self.seen[key] = error_text(error)
+            return
+        self.seen[key] = {"returned": plain(result)}
+
+
+def error_text(error: BaseException) -> dict:
+    """An exception as its type name and exact message."""
+    return {"raised": type(error).__name__, "message": str(error)}
+
+
+def observe(case, T) -> dict:
+    """Run ``case`` on module ``T`` and return its observations (raises only for CaseBug)."""
+    r = Recorder()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            case(T, r)
+        except CaseBug:
+            raise
+        except Exception as error:  # an escaping error is an observation too
+            r.seen["error"] = error_text(error)
+    shown = [
+        [w.category.__name__, _TRIGGERED.sub("", str(w.message))]
+        for w in caught
+        if issubclass(w.category, (UserWarning, DeprecationWarning))
+    ]
+    if shown:
+        r.seen["warnings"] = shown
+    return r.seen
+
+
+def plain(value):
+    """A value as JSON-ready data; tensors become a dict of everything visible about them."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return _number(value, "float")
+    if isinstance(value, (np.generic, np.ndarray)):
+        return plain(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, type):
+        return {"type": value.__name__}
+    if hasattr(value, "grad_fn") and hasattr(value, "detach"):
+        return _tensor(value)
+    if hasattr(value, "next_functions"):
+        return {"node": node_name(value), "graph": graph(value)}
+    return {"repr": _ADDRESS.sub(" object at 0x?>", repr(value))}
+
+
+def node_name(node) -> str | None:
+    """The class name PyTorch gives a backward node (``None`` for no node)."""
+    return None if node is None else type(node).__name__
+
+
+def graph(node) -> list:
+    """``next_functions`` as nested ``[name, input_nr, children]``, depth first."""
+    budget = [_MAX_GRAPH_NODES]
+
+    def walk(fn) -> list:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return ["...", 0, []]
+        return [[node_name(f), nr, walk(f) if f is not None else []] for f, nr in fn.next_functions]
+
+    return walk(node)
+
+
+def _tensor(t) -> dict:
+    dtype = str(t.dtype)
+    fn = t.grad_fn
+    return {
+        "dtype": dtype,
+        "shape": list(t.shape),
+        "values": _values(t.detach().tolist(), dtype),
+        "requires_grad": t.requires_grad,
+        "is_leaf": t.is_leaf,
+        "grad_fn": node_name(fn),
+        "graph": None if fn is None else graph(fn),
+        "repr": repr(t),
+    }
+
+
+def _values(data, dtype: str):
+    if isinstance(data, list):
+        return [_values(v, dtype) for v in data]
+    return _number(data, dtype) if isinstance(data, float) else data
+
+
+def _number(x: float, dtype: str):
+    """A float rounded to what its dtype can hold; non-finite values as strings (JSON has none)."""
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return float(f"{x:.{_SIGNIFICANT.get(dtype, 15)}g}")
+
+
+# ----- comparison ---------------------------------------------------------------------
+def differences(got: dict, want: dict) -> list[str]:
+    """Where two observation dicts disagree (empty when they match within tolerance)."""
+    problems: list[str] = []
+    _compare(got, want, "", SCALAR_TOLERANCE, problems)
+    return problems
+
+
+def _compare(got, want, path: str, tol: tuple, problems: list) -> None:
+    if isinstance(want, dict) and isinstance(got, dict):
+        if "values" in want and "dtype" in want:
+            _compare_tensor(got, want, path, problems)
+            return
+        for key in sorted(set(got) | set(want)):
+            if key not in got or key not in want:
+                side = "engine" if key in got else "torch"
+                problems.append(
+                    f"{path}/{key}: only {side} has it: {got.get(key, want.get(key))!r}"
+                )
+                continue
+            _compare(got[key], want[key], f"{path}/{key}", tol, problems)
+        return
+    if isinstance(want, list) and isinstance(got, list):
+        if len(got) != len(want):
+            problems.append(f"{path}: length {len(got)} != {len(want)}: {got!r} vs {want!r}")
+            return
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            _compare(g, w, f"{path}[{i}]", tol, problems)
+        return
+    if not _same_number(got, want, tol):
+        problems.append(f"{path}: engine {got!r} != torch {want!r}")
+
+
+def _compare_tensor(got: dict, want: dict, path: str, problems: list) -> None:
+    tol = TOLERANCE.get(want["dtype"], (0.0, 0.0))
+    for key in sorted(set(got) | set(want)):
+        if key == "repr":
+            continue
+        _compare(got.get(key), want.get(key), f"{path}/{key}", tol, problems)
+    if got.get("repr") == want.get("repr"):
+        return
+    # Values that differ in the last bits may print differently; then only the layout counts.
+    exact = got.get("values") == want.get("values")
+    if exact or _NUMBER.sub("#", got.get("repr", "")) != _NUMBER.sub("#", want.get("repr", "")):
+        problems.append(f"{path}/repr: engine {got.get('repr')!r} != torch {want.get('repr')!r}")
+
+
+def _same_number(got, want, tol: tuple) -> bool:
+    if type(got) is not type(want):
+        return False
+    if isinstance(want, float):
+        rel, abs_ = tol
+        return math.isclose(got, want, rel_tol=rel, abs_tol=abs_)
+    return got == want
+
+
+def registry(prefix: str):
+    """A dict of cases and a decorator that adds ``fn`` to it as ``prefix/fn.__name__``."""
+    cases: dict = {}
+
+    def add(fn):
+        name = f"{prefix}/{fn.__name__}"
+        if name in cases:
+            raise KeyError(f"case {name} defined twice")
+        cases[name] = fn
+        return fn
+
+    return cases, add

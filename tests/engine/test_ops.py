@@ -1,0 +1,80 @@
+"""Every op in the table, three ways: forward vs numpy, backward vs central differences,
+and forward and backward vs torch when it is installed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import engine
+from engine.gradcheck import GradcheckError, gradcheck, numerical_grad
+from tests.engine.cases_ops import ALL_SPECS, OpSpec, op_case, shape_id, spec_inputs
+from tests.engine.harness import TOLERANCE, differences, observe
+
+RTOL, ATOL = TOLERANCE["torch.float64"]
+GRAD_RTOL, GRAD_ATOL = 1e-6, 1e-7  # central differences with eps=1e-6 are good to ~1e-9
+
+PARAMS = [
+    pytest.param(spec, shapes, id=f"{spec.name}-{shape_id(shapes)}")
+    for spec in ALL_SPECS
+    for shapes in spec.shapes
+]
+
+
+def check_op(spec: OpSpec, shapes: tuple, torch=None) -> None:
+    """The one helper: numpy forward, central-difference backward, and torch, in float64."""
+    arrays = spec_inputs(spec, shapes)
+    out = spec.fn(engine, *(engine.tensor(a) for a in arrays))
+    np.testing.assert_allclose(out.numpy(), spec.ref(*arrays), rtol=RTOL, atol=ATOL)
+    assert out.dtype == engine.float64
+    if spec.math_grad:
+        gradcheck(lambda *xs: spec.fn(engine, *xs), arrays, atol=GRAD_ATOL, rtol=GRAD_RTOL)
+    if torch is not None:
+        case = op_case(spec, shapes, "float64")
+        assert differences(observe(case, engine), observe(case, torch)) == []
+
+
+@pytest.mark.parametrize(("spec", "shapes"), PARAMS)
+def test_op_three_ways(spec, shapes, maybe_torch):
+    check_op(spec, shapes, maybe_torch)
+
+
+def test_the_op_table_is_large():
+    assert len(PARAMS) >= 200
+
+
+# ----- engine.gradcheck itself ---------------------------------------------------------
+def test_numerical_grad_of_a_known_function():
+    x, y = np.array([1.0, -2.0, 0.5]), np.array(3.0)
+    gx, gy = numerical_grad(lambda a, b: np.sum(a**2) * b, [x, y], eps=1e-6)
+    np.testing.assert_allclose(gx, 2 * x * 3.0, rtol=1e-8)
+    np.testing.assert_allclose(gy, np.sum(x**2), rtol=1e-8)
+
+
+def test_numerical_grad_leaves_inputs_unchanged():
+    x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    numerical_grad(lambda a: np.sum(np.sin(a)), [x])
+    assert x.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_gradcheck_passes_a_correct_op():
+    assert gradcheck(lambda a, b: (a * b).exp().sum(0), [np.ones((2, 3)), np.full(3, 0.5)])
+
+
+class _WrongBackward(engine.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * x
+
+    @staticmethod
+    def backward(ctx, g):
+        return g  # the derivative of x*x is 2x, not 1
+
+
+def test_gradcheck_raises_a_clear_error_on_a_wrong_gradient():
+    with pytest.raises(GradcheckError, match="gradient of input 0 disagrees"):
+        gradcheck(_WrongBackward.apply, [np.array([1.0, 2.0])])
+
+
+def test_gradcheck_treats_an_unused_input_as_zero_gradient():
+    assert gradcheck(lambda a, b: a * 2, [np.ones(2), np.ones(2)])

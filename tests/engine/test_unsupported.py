@@ -1,0 +1,48 @@
+"""What the engine deliberately does not do raises a clear error instead of computing
+something different from PyTorch (expectations: the documented refusal, not torch)."""
+
+from __future__ import annotations
+
+import pytest
+
+import engine
+
+
+def test_writing_in_place_to_a_view_of_a_non_leaf_is_refused():
+    x = engine.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    with pytest.raises(RuntimeError, match="view of a tensor that requires grad is not supported"):
+        y[0].mul_(3)
+    with pytest.raises(RuntimeError, match="clone\\(\\) the view first"):
+        y.view(2)[0] = 1.0
+    assert y.tolist() == [2.0, 4.0]  # nothing was written
+
+
+def test_a_cloned_view_can_be_written():
+    x = engine.tensor([1.0, 2.0], requires_grad=True)
+    v = (x * 2)[0].clone()
+    v.mul_(3)
+    v.backward()
+    assert x.grad.tolist() == [6.0, 0.0]  # d(3 * 2 * x0)/dx
+
+
+@pytest.mark.parametrize("call", ["backward", "grad"])
+def test_higher_order_gradients_are_refused(call):
+    x = engine.tensor(3.0, requires_grad=True)
+    y = x**3
+    with pytest.raises(NotImplementedError, match="create_graph=True"):
+        if call == "backward":
+            y.backward(create_graph=True)
+        else:
+            engine.autograd.grad(y, x, create_graph=True)
+
+
+def test_clamp_with_tensor_bounds_is_refused_with_the_alternative():
+    x = engine.tensor([1.0, -2.0], requires_grad=True)
+    with pytest.raises(TypeError, match="torch.maximum"):
+        x.clamp(min=engine.tensor([0.0, 0.0]))
+
+
+def test_sum_with_a_dtype_is_refused():
+    with pytest.raises(TypeError, match="dtype"):
+        engine.ones(2).sum(dtype=engine.float64)
