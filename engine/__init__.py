@@ -4,7 +4,8 @@ Importing it loads numpy only: never sympy or flask.
 """
 
 # isort: off
-from .tensor import Size, Tensor  # first: every module below builds on Tensor
+from .tensor import Tensor  # first: every module below builds on Tensor
+from .types import Size
 # isort: on
 
 import warnings as _warnings

@@ -21,7 +21,8 @@ from .function import (
 )
 from .grad_mode import enable_grad, no_grad, set_grad_enabled
 from .ops.common import unbroadcast
-from .tensor import Size, Tensor
+from .tensor import Tensor
+from .types import Size
 
 __all__ = [
     "Function",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ops, versions
+from . import inplace, ops, versions
 from .grad_mode import _state
 from .tensor import Tensor
 
@@ -143,7 +143,7 @@ def setitem(t: Tensor, key, value) -> None:
     if recording and (t.requires_grad or value_requires_grad):
         source = Tensor._make(t._data.copy(), t.requires_grad, t.grad_fn, t._output_nr)
         op = ops.IndexPut if _is_index_put(key) else ops.CopySlices
-        t._write(op.apply(source, value, key))
+        inplace.write(t, op.apply(source, value, key))
         return
     t._data[key] = value._data if isinstance(value, Tensor) else value
     versions.bump(t._version_counter)

@@ -6,9 +6,9 @@ import warnings
 
 import numpy as np
 
-from . import dtypes, versions
+from . import dtypes
 from ._tensor_str import format_tensor
-from .grad_mode import _state
+from .types import RemovableHandle, ReturnTypes, Size
 
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -26,55 +26,7 @@ LEAF_FLAG_HINT = (
     " If you want to use a computed variable in a subgraph that doesn't require "
     "differentiation use var_no_grad = var.detach()."
 )
-LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 _warned_scalar_conversion = False
-
-
-class Size(tuple):
-    """A tensor's shape: a tuple that prints as ``torch.Size([2, 2])``."""
-
-    def __repr__(self) -> str:
-        return f"torch.Size([{', '.join(map(str, self))}])"
-
-    __str__ = __repr__
-
-    def numel(self) -> int:
-        """The number of elements a tensor of this shape has."""
-        return int(np.prod(self, dtype=np.int64))
-
-
-class ReturnTypes(tuple):
-    """``(values, indices)`` of ``max(dim)``/``min(dim)``, named as PyTorch names them."""
-
-    name = "max"
-
-    def __new__(cls, name: str, values, indices):
-        result = super().__new__(cls, (values, indices))
-        result.name = name
-        return result
-
-    @property
-    def values(self):
-        return self[0]
-
-    @property
-    def indices(self):
-        return self[1]
-
-    def __repr__(self) -> str:
-        return f"torch.return_types.{self.name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
-
-
-class RemovableHandle:
-    """Returned by ``register_hook``; ``remove()`` takes the hook away again."""
-
-    def __init__(self, hooks: list, hook) -> None:
-        self._hooks, self._hook = hooks, hook
-
-    def remove(self) -> None:
-        """Stop calling the hook."""
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
 
 
 class Tensor:
@@ -679,86 +631,55 @@ class Tensor:
         indexing.setitem(self, key, value)
 
     # ----- in place -------------------------------------------------------------------
-    def _inplace(self, op, *args) -> Tensor:
-        """Apply ``op`` and write its result into this tensor's storage."""
-        recording = _state.enabled
-        if recording and self._requires_grad and self.grad_fn is None:
-            raise RuntimeError(LEAF_INPLACE)
-        source = self
-        if recording and self._requires_grad:
-            indexing.refuse_view_write(self)
-            # backward must see the values before the write, not after it
-            source = Tensor._make(self._data.copy(), True, self.grad_fn, self._output_nr)
-        result = op.apply(source, *args)
-        self._write(result)
-        return self
-
-    def _write(self, result: Tensor) -> None:
-        if not np.can_cast(result._data.dtype, self._data.dtype, "same_kind"):
-            raise RuntimeError(
-                f"result type {result.dtype.legacy_name[6:-6]} can't be cast to the desired "
-                f"output type {self.dtype.legacy_name[6:-6]}"
-            )
-        if not self._data.flags.writeable:
-            raise RuntimeError(
-                "unsupported operation: more than one element of the written-to tensor refers "
-                "to a single memory location. Please clone() the tensor before performing the "
-                "operation."
-            )
-        np.copyto(self._data, result._data, casting="unsafe")
-        versions.bump(self._version_counter)
-        if result.grad_fn is not None:
-            self.grad_fn, self._output_nr, self._requires_grad = result.grad_fn, 0, True
-
     def add_(self, other, alpha=1):
         """In-place ``self += alpha * other``."""
-        return self._inplace(ops.Add, other, alpha)
+        return inplace.apply(self, ops.Add, other, alpha)
 
     def sub_(self, other, alpha=1):
         """In-place ``self -= alpha * other``."""
-        return self._inplace(ops.Sub, other, alpha)
+        return inplace.apply(self, ops.Sub, other, alpha)
 
     def mul_(self, other):
         """In-place ``self *= other``."""
-        return self._inplace(ops.Mul, other)
+        return inplace.apply(self, ops.Mul, other)
 
     def div_(self, other):
         """In-place ``self /= other``."""
-        return self._inplace(ops.Div, other)
+        return inplace.apply(self, ops.Div, other)
 
     def pow_(self, exponent):
         """In-place power with a scalar exponent."""
-        return self._inplace(ops.Pow, exponent)
+        return inplace.apply(self, ops.Pow, exponent)
 
     def neg_(self):
         """In-place negation."""
-        return self._inplace(ops.Neg)
+        return inplace.apply(self, ops.Neg)
 
     def exp_(self):
         """In-place e**x."""
-        return self._inplace(ops.Exp)
+        return inplace.apply(self, ops.Exp)
 
     def relu_(self):
         """In-place max(x, 0)."""
-        return self._inplace(ops.Relu)
+        return inplace.apply(self, ops.Relu)
 
     def clamp_(self, min=None, max=None):
         """In-place clamp into [min, max]."""
-        return self._inplace(ops.Clamp, min, max)
+        return inplace.apply(self, ops.Clamp, min, max)
 
     def zero_(self):
         """Fill with zeros in place (the old values get no gradient)."""
-        return self._inplace(ops.Zero)
+        return inplace.apply(self, ops.Zero)
 
     def fill_(self, value):
         """Fill with one value in place (the old values get no gradient)."""
         if isinstance(value, Tensor):
-            return self._inplace(ops.FillTensor, value)
-        return self._inplace(ops.Fill, value)
+            return inplace.apply(self, ops.FillTensor, value)
+        return inplace.apply(self, ops.Fill, value)
 
     def copy_(self, src):
         """Copy ``src``'s values into this tensor in place (the old values get no gradient)."""
-        return self._inplace(ops.Copy, src)
+        return inplace.apply(self, ops.Copy, src)
 
     def __iadd__(self, other):
         return self.add_(other)
@@ -806,4 +727,4 @@ def _arg_extremum(fn, t: Tensor, dim, keepdim) -> Tensor:
 
 
 # Ops build tensors, so they are imported once Tensor exists.
-from . import autograd, function, functional, indexing, ops  # noqa: E402
+from . import autograd, function, functional, indexing, inplace, ops  # noqa: E402

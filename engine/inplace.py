@@ -1,0 +1,49 @@
+"""In-place operations: compute out of place, then write into the tensor's own storage.
+
+Views and ``detach()`` share that storage, so they see the write; the version counter
+records it (see versions.py), and the tensor takes over the op's node as its history.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import indexing, versions
+from .grad_mode import _state
+from .tensor import Tensor
+
+LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def apply(t: Tensor, op, *args) -> Tensor:
+    """Apply ``op`` to ``t`` and write the result into ``t``'s storage; returns ``t``."""
+    recording = _state.enabled
+    if recording and t._requires_grad and t.grad_fn is None:
+        raise RuntimeError(LEAF_INPLACE)
+    source = t
+    if recording and t._requires_grad:
+        indexing.refuse_view_write(t)
+        # backward must see the values before the write, not after it
+        source = Tensor._make(t._data.copy(), True, t.grad_fn, t._output_nr)
+    result = op.apply(source, *args)
+    write(t, result)
+    return t
+
+
+def write(t: Tensor, result: Tensor) -> None:
+    """Copy an op's result into ``t``'s storage and take over its history."""
+    if not np.can_cast(result._data.dtype, t._data.dtype, "same_kind"):
+        raise RuntimeError(
+            f"result type {result.dtype.legacy_name[6:-6]} can't be cast to the desired "
+            f"output type {t.dtype.legacy_name[6:-6]}"
+        )
+    if not t._data.flags.writeable:
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers "
+            "to a single memory location. Please clone() the tensor before performing the "
+            "operation."
+        )
+    np.copyto(t._data, result._data, casting="unsafe")
+    versions.bump(t._version_counter)
+    if result.grad_fn is not None:
+        t.grad_fn, t._output_nr, t._requires_grad = result.grad_fn, 0, True
