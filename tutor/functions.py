@@ -10,13 +10,17 @@ and one test entry.
 
 from __future__ import annotations
 
+import operator as _operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import sympy
 
 import engine
 import engine.nn.functional as F
+
+from . import forms
 
 ELEMENTWISE, REDUCTION, MATRIX, SHAPE, LOSS = "elementwise", "reduction", "matrix", "shape", "loss"
 
@@ -37,6 +41,23 @@ class FunctionSpec:
     functional: tuple[str, ...] = ()  # F.NAME(...) / torch.nn.functional.NAME(...)
     operator: str | None = None  # Python operator spelling, e.g. "+"
     kink: str | None = None  # the subgradient convention where the derivative jumps
+    # elementwise: partial derivatives, one per operand, where sympy.diff would not follow
+    # the kink convention above (tutor.forms)
+    derivative: Callable | None = None
+    # reductions and losses with a sympy summand: reducer(**params) is "sum" or "mean" when
+    # the whole tensor is reduced, "none" when the result stays elementwise, None otherwise
+    reducer: Callable | None = None
+    # non-elementwise: elements(operand element arrays, operand numbers, **params) -> the
+    # result as a numpy object array of sympy expressions (tutor.forms)
+    elements: Callable | None = None
+    # matrix products: matrix(A, B, G) -> (dL/dA, dL/dB) as sympy matrix expressions
+    matrix: Callable | None = None
+    # how calls spell the arguments (tutor.lang): keyword names of the operands followed by
+    # the params, in positional order, when not ("input", "other")[:operands] + params
+    arguments: tuple[str, ...] = ()
+    varargs: bool = False  # x.reshape(2, 3): extra positionals are collected into the last param
+    sequence: bool = False  # torch.cat([a, b]): one list argument holds all the operands
+    properties: tuple[str, ...] = ()  # tensor.NAME without a call (x.T)
 
 
 def _sigmoid(u):
@@ -227,6 +248,7 @@ _ROWS = (
         methods=("relu",),
         functional=("relu",),
         kink="relu'(0) is taken as 0, as PyTorch does",
+        derivative=forms.relu_derivative,
     ),
     FunctionSpec(
         "sqrt",
@@ -248,6 +270,7 @@ _ROWS = (
         torch_names=("abs",),
         methods=("abs",),
         kink="|u|'(0) is taken as 0 (sign(0) = 0), as PyTorch does",
+        derivative=forms.abs_derivative,
     ),
     FunctionSpec(
         "clamp",
@@ -260,6 +283,7 @@ _ROWS = (
         torch_names=("clamp", "clip"),
         methods=("clamp", "clip"),
         kink="at a bound itself the gradient passes (bounds are inclusive), as in PyTorch",
+        derivative=forms.clamp_derivative,
     ),
     FunctionSpec(
         "maximum",
@@ -271,6 +295,7 @@ _ROWS = (
         torch_names=("maximum",),
         methods=("maximum",),
         kink="on a tie each side gets half of the gradient, as PyTorch does",
+        derivative=forms.maximum_derivative,
     ),
     FunctionSpec(
         "minimum",
@@ -282,6 +307,7 @@ _ROWS = (
         torch_names=("minimum",),
         methods=("minimum",),
         kink="on a tie each side gets half of the gradient, as PyTorch does",
+        derivative=forms.minimum_derivative,
     ),
     # reductions
     FunctionSpec(
@@ -293,6 +319,9 @@ _ROWS = (
         params=(("dim", None), ("keepdim", False)),
         torch_names=("sum",),
         methods=("sum",),
+        sympy=lambda a, dim=None, keepdim=False: a,
+        reducer=lambda dim=None, keepdim=False: "sum" if dim is None else None,
+        elements=lambda xs, vs, dim=None, keepdim=False: forms.total(xs[0], dim, keepdim),
     ),
     FunctionSpec(
         "mean",
@@ -303,6 +332,9 @@ _ROWS = (
         params=(("dim", None), ("keepdim", False)),
         torch_names=("mean",),
         methods=("mean",),
+        sympy=lambda a, dim=None, keepdim=False: a,
+        reducer=lambda dim=None, keepdim=False: "mean" if dim is None else None,
+        elements=lambda xs, vs, dim=None, keepdim=False: forms.average(xs[0], dim, keepdim),
     ),
     FunctionSpec(
         "max",
@@ -315,6 +347,9 @@ _ROWS = (
         methods=("max",),
         kink="max() over all elements splits the gradient evenly among ties; "
         "max(dim) gives it all to the returned index, as PyTorch does",
+        elements=lambda xs, vs, dim=None, keepdim=False: forms.select(
+            xs[0], vs[0], dim, keepdim, True
+        ),
     ),
     FunctionSpec(
         "min",
@@ -327,6 +362,9 @@ _ROWS = (
         methods=("min",),
         kink="min() over all elements splits the gradient evenly among ties; "
         "min(dim) gives it all to the returned index, as PyTorch does",
+        elements=lambda xs, vs, dim=None, keepdim=False: forms.select(
+            xs[0], vs[0], dim, keepdim, False
+        ),
     ),
     FunctionSpec(
         "softmax",
@@ -338,6 +376,7 @@ _ROWS = (
         torch_names=("softmax",),
         methods=("softmax",),
         functional=("softmax",),
+        elements=lambda xs, vs, dim=None: forms.softmax(xs[0], dim),
     ),
     FunctionSpec(
         "log_softmax",
@@ -349,6 +388,28 @@ _ROWS = (
         torch_names=("log_softmax",),
         methods=("log_softmax",),
         functional=("log_softmax",),
+        elements=lambda xs, vs, dim=None: forms.log_softmax(xs[0], dim),
+    ),
+    # positions of extremes: integer tensors without a gradient
+    FunctionSpec(
+        "argmax",
+        REDUCTION,
+        1,
+        engine.argmax,
+        "the position of the maximum",
+        params=(("dim", None), ("keepdim", False)),
+        torch_names=("argmax",),
+        methods=("argmax",),
+    ),
+    FunctionSpec(
+        "argmin",
+        REDUCTION,
+        1,
+        engine.argmin,
+        "the position of the minimum",
+        params=(("dim", None), ("keepdim", False)),
+        torch_names=("argmin",),
+        methods=("argmin",),
     ),
     # matrix products
     FunctionSpec(
@@ -360,9 +421,19 @@ _ROWS = (
         torch_names=("matmul",),
         methods=("matmul",),
         operator="@",
+        elements=lambda xs, vs: forms.matmul(*xs),
+        matrix=lambda a, b, g: (g * b.T, a.T * g),
     ),
     FunctionSpec(
-        "mm", MATRIX, 2, engine.mm, "the matrix product", torch_names=("mm",), methods=("mm",)
+        "mm",
+        MATRIX,
+        2,
+        engine.mm,
+        "the matrix product",
+        torch_names=("mm",),
+        methods=("mm",),
+        elements=lambda xs, vs: forms.matmul(*xs),
+        matrix=lambda a, b, g: (g * b.T, a.T * g),
     ),
     FunctionSpec(
         "mv",
@@ -372,9 +443,19 @@ _ROWS = (
         "the matrix-vector product",
         torch_names=("mv",),
         methods=("mv",),
+        elements=lambda xs, vs: forms.matmul(*xs),
+        matrix=lambda a, v, g: (g * v.T, a.T * g),
     ),
     FunctionSpec(
-        "dot", MATRIX, 2, engine.dot, "the dot product", torch_names=("dot",), methods=("dot",)
+        "dot",
+        MATRIX,
+        2,
+        engine.dot,
+        "the dot product",
+        torch_names=("dot",),
+        methods=("dot",),
+        elements=lambda xs, vs: forms.matmul(*xs),
+        matrix=lambda u, v, g: (g * v, g * u),
     ),
     # losses
     FunctionSpec(
@@ -385,6 +466,9 @@ _ROWS = (
         "the mean squared error",
         params=(("reduction", "mean"),),
         functional=("mse_loss",),
+        sympy=lambda a, b, reduction="mean": (a - b) ** 2,
+        reducer=lambda reduction="mean": reduction,
+        elements=lambda xs, vs, reduction="mean": forms.squared_error(*xs, reduction),
     ),
     FunctionSpec(
         "cross_entropy",
@@ -394,6 +478,7 @@ _ROWS = (
         "the cross-entropy",
         params=(("reduction", "mean"),),
         functional=("cross_entropy",),
+        elements=lambda xs, vs, reduction="mean": forms.cross_entropy(xs[0], vs[1], reduction),
     ),
     # shape
     FunctionSpec(
@@ -405,6 +490,8 @@ _ROWS = (
         params=(("shape", None),),
         torch_names=("reshape",),
         methods=("reshape",),
+        varargs=True,
+        elements=lambda xs, vs, shape=None: xs[0].reshape(shape),
     ),
     FunctionSpec(
         "view",
@@ -414,6 +501,8 @@ _ROWS = (
         "a view",
         params=(("shape", None),),
         methods=("view",),
+        varargs=True,
+        elements=lambda xs, vs, shape=None: xs[0].reshape(shape),
     ),
     FunctionSpec(
         "flatten",
@@ -423,8 +512,18 @@ _ROWS = (
         "flattening",
         torch_names=("flatten",),
         methods=("flatten",),
+        elements=lambda xs, vs, start_dim=0, end_dim=-1: forms.flatten(xs[0], start_dim, end_dim),
     ),
-    FunctionSpec("t", SHAPE, 1, engine.t, "the transpose", torch_names=("t",), methods=("t",)),
+    FunctionSpec(
+        "t",
+        SHAPE,
+        1,
+        engine.t,
+        "the transpose",
+        torch_names=("t",),
+        methods=("t",),
+        elements=lambda xs, vs: forms.transpose_2d(xs[0]),
+    ),
     FunctionSpec(
         "transpose",
         SHAPE,
@@ -434,6 +533,7 @@ _ROWS = (
         params=(("dim0", None), ("dim1", None)),
         torch_names=("transpose",),
         methods=("transpose",),
+        elements=lambda xs, vs, dim0=None, dim1=None: np.swapaxes(xs[0], dim0, dim1),
     ),
     FunctionSpec(
         "permute",
@@ -444,6 +544,8 @@ _ROWS = (
         params=(("dims", None),),
         torch_names=("permute",),
         methods=("permute",),
+        varargs=True,
+        elements=lambda xs, vs, dims=None: np.transpose(xs[0], dims),
     ),
     FunctionSpec(
         "unsqueeze",
@@ -454,6 +556,7 @@ _ROWS = (
         params=(("dim", None),),
         torch_names=("unsqueeze",),
         methods=("unsqueeze",),
+        elements=lambda xs, vs, dim=None: np.expand_dims(xs[0], dim),
     ),
     FunctionSpec(
         "squeeze",
@@ -464,6 +567,7 @@ _ROWS = (
         params=(("dim", None),),
         torch_names=("squeeze",),
         methods=("squeeze",),
+        elements=lambda xs, vs, dim=None: forms.squeeze(xs[0], dim),
     ),
     FunctionSpec(
         "expand",
@@ -473,8 +577,18 @@ _ROWS = (
         "broadcasting",
         params=(("sizes", None),),
         methods=("expand",),
+        varargs=True,
+        elements=lambda xs, vs, sizes=None: forms.expand(xs[0], sizes),
     ),
-    FunctionSpec("getitem", SHAPE, 1, lambda a, key: a[key], "indexing", params=(("key", None),)),
+    FunctionSpec(
+        "getitem",
+        SHAPE,
+        1,
+        lambda a, key: a[key],
+        "indexing",
+        params=(("key", None),),
+        elements=lambda xs, vs, key=None: xs[0][key],
+    ),
     FunctionSpec(
         "cat",
         SHAPE,
@@ -482,7 +596,10 @@ _ROWS = (
         lambda *ts, dim=0: engine.cat(ts, dim),
         "concatenation",
         params=(("dim", 0),),
-        torch_names=("cat",),
+        torch_names=("cat", "concat"),
+        arguments=("tensors", "dim"),
+        sequence=True,
+        elements=lambda xs, vs, dim=0: np.concatenate(xs, axis=dim),
     ),
     FunctionSpec(
         "stack",
@@ -492,9 +609,19 @@ _ROWS = (
         "stacking",
         params=(("dim", 0),),
         torch_names=("stack",),
+        arguments=("tensors", "dim"),
+        sequence=True,
+        elements=lambda xs, vs, dim=0: np.stack(xs, axis=dim),
     ),
     FunctionSpec(
-        "clone", SHAPE, 1, engine.clone, "a copy", torch_names=("clone",), methods=("clone",)
+        "clone",
+        SHAPE,
+        1,
+        engine.clone,
+        "a copy",
+        torch_names=("clone",),
+        methods=("clone",),
+        elements=lambda xs, vs: xs[0].copy(),
     ),
     FunctionSpec(
         "where",
@@ -503,7 +630,56 @@ _ROWS = (
         lambda a, b, condition: engine.where(condition, a, b),
         "a selection",
         params=(("condition", None),),
-        sympy=lambda a, b, condition: sympy.Piecewise((a, condition), (b, True)),
+        elements=lambda xs, vs, condition=None: np.where(np.asarray(condition, dtype=bool), *xs),
+        torch_names=("where",),
+        arguments=("condition", "input", "other"),
+    ),
+    FunctionSpec(
+        "T",
+        SHAPE,
+        1,
+        lambda a: a.T,
+        "the transpose",
+        elements=lambda xs, vs: xs[0].T,
+        properties=("T",),
+    ),
+    # conversions keep the value (and the graph) as they are
+    FunctionSpec(
+        "float",
+        ELEMENTWISE,
+        1,
+        lambda a: a.float(),
+        "a conversion to float32",
+        sympy=lambda a: a,
+        methods=("float",),
+    ),
+    FunctionSpec(
+        "double",
+        ELEMENTWISE,
+        1,
+        lambda a: a.double(),
+        "a conversion to float64",
+        sympy=lambda a: a,
+        methods=("double",),
+    ),
+    # comparisons: boolean tensors without a gradient (conditions for torch.where)
+    FunctionSpec(
+        "gt", ELEMENTWISE, 2, _operator.gt, "the comparison >", sympy=sympy.Gt, operator=">"
+    ),
+    FunctionSpec(
+        "lt", ELEMENTWISE, 2, _operator.lt, "the comparison <", sympy=sympy.Lt, operator="<"
+    ),
+    FunctionSpec(
+        "ge", ELEMENTWISE, 2, _operator.ge, "the comparison >=", sympy=sympy.Ge, operator=">="
+    ),
+    FunctionSpec(
+        "le", ELEMENTWISE, 2, _operator.le, "the comparison <=", sympy=sympy.Le, operator="<="
+    ),
+    FunctionSpec(
+        "eq", ELEMENTWISE, 2, _operator.eq, "the comparison ==", sympy=sympy.Eq, operator="=="
+    ),
+    FunctionSpec(
+        "ne", ELEMENTWISE, 2, _operator.ne, "the comparison !=", sympy=sympy.Ne, operator="!="
     ),
 )
 

@@ -39,6 +39,7 @@ class Node:
     cut: str | None = None  # DETACH for x.detach(); such a node starts a new, constant value
     line: int = 0
     col: int = 0
+    replaces: str | None = None  # an in-place change's new version: the node it supersedes
 
 
 @dataclass
