@@ -1,0 +1,64 @@
+"""Teaching cases: the small programs a teacher explains, each showing one idea of the chain rule.
+
+Their explanations' text is kept under ``golden/steps`` (``make_steps_golden.py`` rewrites it).
+"""
+
+from __future__ import annotations
+
+CASES = {
+    "chain": """\
+import torch
+x1 = torch.tensor(2.0, requires_grad=True)
+w1 = torch.tensor(5.0, requires_grad=True)
+w2 = torch.tensor(6.0, requires_grad=True)
+Y = torch.tensor(10.0)
+x2 = x1 * w1
+y = x2 * w2
+L = Y - y
+L.backward()
+""",
+    "product_reuse": """\
+import torch
+x = torch.tensor(3.0, requires_grad=True)
+y = x * x
+z = y + x
+z.backward()
+""",
+    "quotient": """\
+import torch
+a = torch.tensor(3.0, requires_grad=True)
+b = torch.tensor(2.0, requires_grad=True)
+q = a / b
+q.backward()
+""",
+    "mean": """\
+import torch
+x = torch.ones(2, 2, requires_grad=True)
+y = x + 2
+z = y * y * 3
+out = z.mean()
+out.backward()
+""",
+    "broadcast": """\
+import torch
+X = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+b = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+w = torch.tensor(2.0, requires_grad=True)
+L = (w * X + b).sum()
+L.backward()
+""",
+    "matmul": """\
+import torch
+X = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+W = torch.tensor([[0.5, -1.0], [2.0, 1.0]], requires_grad=True)
+L = (X @ W).sum()
+L.backward()
+""",
+    "detach": """\
+import torch
+x = torch.tensor(3.0, requires_grad=True)
+d = x.detach()
+y = x * d
+y.backward()
+""",
+}

@@ -1,0 +1,42 @@
+"""``gradtutor explain``: the side-by-side table and the steps, as text."""
+
+from __future__ import annotations
+
+import io
+
+from tests.conftest import SEED_DIR
+from tutor.cli import main
+
+
+def test_explain_a_file_prints_output_table_and_steps(capsys):
+    assert main(["explain", str(SEED_DIR / "b.py")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("tensor([[1., 1.],")
+    assert "x    | 4.5          | 3*(x + 2)/2 | 4.5   | agrees" in out
+    assert "∂a/∂z = 1/4 for each of the 4 elements (1/N)" in out
+
+
+def test_explain_an_expression_with_values(capsys):
+    argv = ["explain", "--expression", "Y - x1*w1*w2", "--values", "x1=2,w1=5,w2=6,Y=10"]
+    assert main([*argv, "--constants", "Y"]) == 0
+    out = capsys.readouterr().out
+    assert "x1   | -30          | -w1*w2      | -30   | agrees" in out
+    assert "∂L/∂x1 = (-1)·w2·w1 = -w1*w2 = -30" in out
+
+
+def test_explain_reads_standard_input(capsys, monkeypatch):
+    source = "import torch\nx = torch.tensor(3.0, requires_grad=True)\n(x * x).backward()\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(source))
+    assert main(["explain", "-"]) == 0
+    assert "2*x" in capsys.readouterr().out
+
+
+def test_a_bad_program_is_a_located_message_not_a_traceback(capsys):
+    assert main(["explain", "--expression", "x +", "--values", "x=1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("gradtutor explain:") and "Traceback" not in err
+
+
+def test_explain_needs_a_file_or_an_expression(capsys):
+    assert main(["explain"]) == 2
+    assert "give a FILE" in capsys.readouterr().err

@@ -1,0 +1,85 @@
+"""Text, LaTeX and MathML renderings of the steps; golden texts of the teaching cases."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.tutor.builder import seed_b, seed_c
+from tests.tutor.golden.make_steps_golden import HERE, text
+from tests.tutor.teaching import CASES
+from tutor import analysis, render, steps
+
+STEP_CLASSES = [
+    c
+    for _, c in inspect.getmembers(steps, inspect.isclass)
+    if dataclasses.is_dataclass(c) and c.__module__ == steps.__name__ and c is not steps.Quantity
+]
+
+
+def all_steps(explanation):
+    def walk(step):
+        yield step
+        for child in steps.children(step):
+            yield from walk(child)
+
+    for g in explanation.gradients:
+        for step in g.steps:
+            yield from walk(step)
+    yield from explanation.no_gradient
+
+
+@pytest.mark.parametrize("cls", STEP_CLASSES, ids=lambda c: c.__name__)
+def test_every_step_class_has_a_printer_method(cls):
+    assert callable(getattr(render.Printer, f"_print_{cls.__name__}", None))
+
+
+def test_renderers_dispatch_on_the_class_name():
+    class Custom(render.TextPrinter):
+        def _print_Cut(self, cut):
+            return "custom"
+
+    assert Custom().doprint(steps.Cut("x", "d", "detach")) == "custom"
+
+
+def test_seed_c_text_shows_the_path_product():
+    explanation = analysis.explain_graph(seed_c())
+    lines = [render.text(s) for s in all_steps(explanation)]
+    assert "∂L/∂x1 = (-1)·w2·w1 = -w1*w2 = -30" in lines
+
+
+def test_seed_b_text_shows_one_over_four_and_the_closed_form():
+    out = render.text(analysis.explain_graph(seed_b()))
+    assert "∂a/∂z = 1/4 for each of the 4 elements (1/N)" in out
+    assert "3*(x + 2)/2 = 4.5" in out
+
+
+@pytest.mark.parametrize("graph", [seed_b, seed_c])
+def test_mathml_is_well_formed_html(graph):
+    for step in all_steps(analysis.explain_graph(graph())):
+        markup = render.mathml(step)
+        root = ET.fromstring(f"<div>{markup.replace('&InvisibleTimes;', '&#8290;')}</div>")
+        maths = root.findall("{http://www.w3.org/1998/Math/MathML}math")
+        assert maths or "∂" not in markup
+
+
+def test_latex_uses_partial_fractions_and_inline_math():
+    explanation = analysis.explain_graph(seed_c())
+    latex = [render.latex(s) for s in all_steps(explanation)]
+    assert any(r"\frac{\partial L}{\partial x_{1}}" in line for line in latex)
+    assert all(line.count(r"\(") == line.count(r"\)") for line in latex)
+
+
+def test_a_closed_form_renders_as_mathml():
+    g = analysis.explain_graph(seed_c()).gradients[0]
+    assert render.mathml(g).startswith("<math")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden_step_texts(name):
+    golden = Path(HERE / f"{name}.txt").read_text()
+    assert text(name) == golden, "regenerate with python -m tests.tutor.golden.make_steps_golden"

@@ -1,0 +1,323 @@
+"""``explain(program)``: the one entry point for the web, the API, the CLI and worksheets.
+
+One run of the program on the engine gives the graph; the graph gives, per leaf that
+received a gradient, the engine's ``.grad`` beside the closed form derived along the graph,
+its value, the verdict (against the engine and against central differences) and the steps.
+Symbolic work is bounded (``tutor.budget``): when it stops, the numbers still stand and a
+note says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from . import numeric, render
+from .budget import Budget, Clock, OverBudget
+from .chain import Accumulation, Elements, Generic, NotElementwise, Numbers, accumulate
+from .closed import ClosedForm, Closer
+from .derive import Symbols, cuts, derivation, downstream, edge_derivative
+from .elements import ElementGraph
+from .evaluate import Unevaluable, evaluate
+from .graph import LEAF, Graph
+from .steps import Accumulation as AccumulationStep
+from .steps import Check, NoGradient, Quantity, Value
+from .steps import to_json as step_data
+from .symbolic import SymbolicGraph, Unsupported, numel
+from .witness import DIFFERENCES, ReplayError, compare, differences, replay, tolerance
+
+GENERIC, ELEMENTS, NUMERIC = "generic", "elements", "numeric"  # how closed forms were derived
+_SYMBOLIC_FAILURES = (OverBudget, Unsupported, Unevaluable, ReplayError)
+
+
+def _full(a) -> Value:
+    return None if a is None else np.asarray(a, dtype=np.float64).tolist()
+
+
+@dataclass(frozen=True)
+class LeafGradient:
+    """One leaf: engine gradient | closed form | value | verdict | steps."""
+
+    leaf: str
+    shape: tuple[int, ...]
+    dtype: str
+    numeric: Value  # the engine's .grad
+    closed: ClosedForm | None
+    value: Value  # the closed form's (past the budget: the chain of local derivatives')
+    check: Check
+    steps: tuple
+    note: str | None = None
+
+    @property
+    def symbolic(self) -> sympy.Basic | None:
+        """The closed form (compact when ``compact``); None when too large or not derived."""
+        return self.closed.expr if self.closed else None
+
+    def to_json(self) -> dict:
+        """Contract 3's entry of ``gradients``."""
+        expr, closed = self.symbolic, self.closed
+        return {
+            "leaf": self.leaf,
+            "shape": list(self.shape),
+            "numeric": self.numeric,
+            "symbolic": None if expr is None else str(expr),
+            "latex": None if expr is None else sympy.latex(expr),
+            "value": self.value,
+            "agrees": self.check.agrees,
+            "max_difference": self.check.max_difference,
+            "numerical": self.check.numerical,
+            "agrees_numerical": self.check.agrees_numerical,
+            "max_difference_numerical": self.check.max_difference_numerical,
+            "compact": bool(closed and closed.compact),
+            "definitions": [
+                {"name": str(s), "symbolic": str(e), "latex": sympy.latex(e)}
+                for s, e in (closed.definitions if closed else ())
+            ],
+            "steps": [render.tree(s) for s in self.steps],
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything ``POST /api/v1/explain`` answers, as one tree of data."""
+
+    output: str
+    graph: Graph
+    gradients: tuple[LeafGradient, ...]
+    no_gradient: tuple[NoGradient, ...]
+    edges: dict  # (source, target, position) -> EdgeDerivative, every differentiable edge
+    definitions: dict  # node id -> its definition in its operands' names
+    mode: str  # GENERIC, ELEMENTS or NUMERIC
+    notes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        """Contract 3's JSON (numbers may be non-finite; ``tutor.jsonio`` writes them)."""
+        graph = self.graph.to_json()
+        for node in graph["nodes"]:
+            expr = self.definitions.get(node["id"])
+            node["symbolic"] = None if expr is None else str(expr)
+            node["latex"] = None if expr is None else sympy.latex(expr)
+        for edge in graph["edges"]:
+            step = self.edges.get((edge["source"], edge["target"], edge["position"]))
+            edge["local"] = None if step is None else render.local(step)
+        tolerances = {g.dtype: g.check.tolerance for g in self.gradients}
+        return {
+            "output": self.output,
+            "gradients": [g.to_json() for g in self.gradients],
+            "no_gradient": [
+                {"leaf": n.leaf, "reason": render.text(n), "cuts": step_data(n.cuts)}
+                for n in self.no_gradient
+            ],
+            "graph": graph,
+            "mode": self.mode,
+            "tolerance": {**tolerances, "central_differences": DIFFERENCES.describe()},
+            "notes": list(self.notes),
+        }
+
+
+def _first_use_order(graph: Graph) -> list[str]:
+    first: dict[str, int] = {}
+    for k, e in enumerate(graph.edges):
+        first.setdefault(e.source, k)
+    leaves = [n.id for n in graph.nodes if n.kind == LEAF]
+    return sorted(leaves, key=lambda i: (first.get(i, len(graph.edges)), leaves.index(i)))
+
+
+def _total(parts: list):
+    return sum(parts[1:], parts[0]) if parts else None
+
+
+class _Explainer:
+    """The work of one ``explain``: accumulations, closed forms, witnesses, steps."""
+
+    def __init__(self, graph: Graph, budget: Budget):
+        self.graph, self.budget, self.clock = graph, budget, Clock(budget.seconds)
+        self.notes: list[str] = []
+        try:
+            self.numbers = replay(SymbolicGraph(graph))
+        except ReplayError as error:
+            self.numbers = None
+            self.notes.append(f"no numeric check: {error}")
+        self.sg = SymbolicGraph(graph, self.numbers)
+        self.eg = ElementGraph(self.sg)
+        self.closer = Closer(self.sg, budget, self.clock)
+        self.chains = self._accumulate(Numbers(self.sg, self.eg, budget), "chain values", None)
+        self.mode, self.symbolic = self._symbolic()
+
+    def _accumulate(self, algebra, what: str, clock: Clock | None) -> list[Accumulation] | None:
+        try:
+            calls = self.graph.backward_calls
+            return [accumulate(self.sg, call, algebra, clock) for call in calls]
+        except _SYMBOLIC_FAILURES as error:
+            self.notes.append(f"no {what}: {error}")
+            return None
+
+    def _symbolic(self) -> tuple[str, list[Accumulation] | None]:
+        try:
+            accumulations = self._accumulate(Generic(self.sg), "closed forms", self.clock)
+            return (GENERIC, accumulations) if accumulations is not None else (NUMERIC, None)
+        except NotElementwise:
+            pass
+        elements = sum(numel(tuple(n.shape)) for n in self.graph.nodes)
+        if elements > self.budget.elements:
+            self.notes.append(
+                f"no closed forms: element-by-element work over {elements} elements is over "
+                f"the budget of {self.budget.elements}; the numbers are still checked"
+            )
+            return NUMERIC, None
+        accumulations = self._accumulate(Elements(self.eg), "closed forms", self.clock)
+        return (ELEMENTS, accumulations) if accumulations is not None else (NUMERIC, None)
+
+    def calls_for(self, leaf: str) -> list[int]:
+        """The backward calls whose contributions make up the leaf's final ``.grad``.
+
+        Several calls accumulate; a call whose ``.grad`` afterwards is its contribution
+        alone (not the sum) came after a reset (``x.grad.zero_()``, ``x.grad = None``).
+        """
+        accumulations = self.chains or self.symbolic or []
+        hits = [k for k, a in enumerate(accumulations) if leaf in a.adjoints]
+        if self.chains is None or len(hits) < 2:
+            return hits
+        tol = tolerance(self.sg.nodes[leaf].dtype)
+        kept: list[int] = []
+        for k in hits:
+            part = self.chains[k].adjoints[leaf]
+            recorded = self.graph.backward_calls[k].grads_after.get(leaf)
+            if kept and recorded is not None:
+                so_far = _total([self.chains[j].adjoints[leaf] for j in kept])
+                if not compare(so_far + part, recorded, tol)[0] and compare(part, recorded, tol)[0]:
+                    kept = []  # .grad was reset before this call
+            kept.append(k)
+        return kept
+
+    def reached(self, leaf: str) -> bool:
+        """Whether a backward call's gradient reached the leaf (recorded or not)."""
+        if self.sg.nodes[leaf].grad is not None:
+            return True
+        return any(leaf in a.adjoints for a in self.chains or self.symbolic or ())
+
+    def leaf(self, leaf: str) -> LeafGradient:
+        """Everything about one leaf that received a gradient."""
+        node = self.sg.nodes[leaf]
+        calls = self.calls_for(leaf)
+        closed = self._closed(leaf, calls)
+        value = closed.value if closed is not None else None
+        note = None
+        if closed is None or closed.expr is None:
+            value = _total([self.chains[k].adjoints[leaf] for k in calls]) if self.chains else None
+            note = (
+                "no closed form within the budget; the value is the chain of local "
+                "derivatives, evaluated"
+                if value is not None
+                else "no symbolic derivation for this graph (see the notes)"
+            )
+        if node.grad is None or value is None:
+            note = "values too large to record: the verdict cannot be taken (see the notes)"
+        check = self._check(node, value, calls)
+        return LeafGradient(
+            leaf,
+            tuple(node.shape),
+            node.dtype,
+            node.grad,
+            closed,
+            _full(value),
+            check,
+            self._steps(leaf, calls, closed, check),
+            note,
+        )
+
+    def _closed(self, leaf: str, calls: list[int]) -> ClosedForm | None:
+        if self.symbolic is None or not calls:
+            return None
+        total = _total([self.symbolic[k].adjoints[leaf] for k in calls])
+        try:
+            if self.mode == GENERIC:
+                return self.closer.generic(total, tuple(self.sg.nodes[leaf].shape))
+            return self.closer.elements(self.eg, total)
+        except _SYMBOLIC_FAILURES as error:
+            self.notes.append(f"no closed form for {leaf}: {error}")
+            return None
+
+    def _check(self, node, value, calls: list[int]) -> Check:
+        tol = tolerance(node.dtype)
+        known = value is not None and node.grad is not None
+        agrees, worst = compare(value, node.grad, tol) if known else (False, np.inf)
+        numerical = agrees_numerical = worst_numerical = None
+        if self.numbers is not None and value is not None:
+            elementwise = numel(tuple(node.shape)) <= self.budget.difference_elements
+            roots = [self.graph.backward_calls[k] for k in calls]
+            try:
+                diff = differences(self.sg, self.numbers, node.id, roots, elementwise)
+            except ReplayError as error:
+                self.notes.append(f"no central differences for {node.id}: {error}")
+            else:
+                agrees_numerical, worst_numerical = compare(
+                    diff.project(value), diff.slopes, DIFFERENCES
+                )
+                numerical = _full(diff.gradient())
+        return Check(
+            engine=node.grad,
+            value=_full(value),
+            agrees=agrees,
+            max_difference=worst,
+            tolerance=tol.describe(),
+            numerical=numerical,
+            agrees_numerical=agrees_numerical,
+            max_difference_numerical=worst_numerical,
+        )
+
+    def _steps(self, leaf: str, calls: list[int], closed: ClosedForm | None, check: Check):
+        steps: list = []
+        contributions = []
+        for k in calls if self.chains else ():
+            symbols = Symbols(self.symbolic[k] if self.symbolic else None, self.eg)
+            steps.append(derivation(self.sg, self.chains[k], symbols, k + 1, leaf))
+            part = self.chains[k].adjoints[leaf]
+            contributions.append(Quantity(symbols.adjoint(leaf), _full(part)))
+        if len(contributions) > 1:
+            steps.append(AccumulationStep(leaf, tuple(contributions), Quantity(None, check.value)))
+        steps.extend(closed.steps if closed is not None else ())
+        steps.append(check)
+        return tuple(steps)
+
+    def edges(self) -> dict:
+        """The local derivative of every edge along which a gradient can flow."""
+        out = {}
+        for e in self.graph.edges:
+            source_is_value = isinstance(self.sg.symbols[e.source], sympy.Symbol)
+            if e.cut or self.sg.spec(e.target) is None or not source_is_value:
+                continue
+            local = self.sg.local(e)
+            value = None
+            if local.expr is not None and self.numbers is not None:
+                value = np.broadcast_to(evaluate(local.expr, self.sg.values), local.shape)
+            out[(e.source, e.target, e.position)] = edge_derivative(self.sg, e, value)
+        return out
+
+
+def explain_graph(graph: Graph, output: str = "", budget: Budget | None = None) -> Explanation:
+    """The explanation of one recorded run."""
+    x = _Explainer(graph, budget or Budget())
+    order = _first_use_order(graph)
+    definitions = {n.id: x.sg.definition(n.id) for n in graph.nodes}
+    return Explanation(
+        output=output,
+        graph=graph,
+        gradients=tuple(x.leaf(i) for i in order if x.reached(i)),
+        no_gradient=tuple(
+            NoGradient(i, cuts(x.sg, downstream(x.sg, i))) for i in order if not x.reached(i)
+        ),
+        edges=x.edges(),
+        definitions={k: v for k, v in definitions.items() if v is not None},
+        mode=x.mode,
+        notes=tuple(x.notes),
+    )
+
+
+def explain(program, budget: Budget | None = None) -> Explanation:
+    """Run a parsed program on the engine and explain every gradient it computed."""
+    run = numeric.run(program)
+    return explain_graph(run.graph, run.output, budget)

@@ -1,0 +1,45 @@
+"""Bounds on symbolic work: every limit of the symbolic side in one place.
+
+sympy's ``simplify`` takes seconds on a 20-node graph and a fully expanded 100-node gradient
+has tens of thousands of operations, so nothing symbolic runs unbounded: sizes are checked
+before each costly step and one clock bounds the whole explanation. The numbers (engine,
+chain of local derivatives, central differences) are always computed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Limits for one explanation."""
+
+    seconds: float = 2.0  # all sympy work of one explanation
+    closed_form_ops: int = 400  # a larger closed form keeps intermediate names (compact)
+    canonical_ops: int = 80  # factor/cancel/expand are tried only below this size
+    compact_ops: int = 4000  # a larger compact form is not shown at all
+    elements: int = 512  # element-by-element work: elements of all nodes together
+    jacobian: int = 20_000  # entries of one element-by-element Jacobian
+    difference_elements: int = 64  # central differences per element up to this many
+
+
+class OverBudget(Exception):
+    """Symbolic work stopped at a limit; the numbers still stand."""
+
+
+class Clock:
+    """The deadline of one explanation's symbolic work."""
+
+    def __init__(self, seconds: float):
+        self.deadline = time.perf_counter() + seconds
+
+    def expired(self) -> bool:
+        """Whether the time is up."""
+        return time.perf_counter() > self.deadline
+
+    def check(self) -> None:
+        """Raise ``OverBudget`` once the time is up."""
+        if self.expired():
+            raise OverBudget("the symbolic time budget ran out")

@@ -1,0 +1,220 @@
+"""The step tree: how one leaf's gradient comes about, as frozen data.
+
+Each step knows its result. The tree for a leaf reads top-down like a teacher's board:
+where ``backward`` starts (``Start``: 1, or the given gradient of a vector-Jacobian
+product), then node by node from the root towards the leaf the multivariable chain rule
+(``NodeGradient``: the sum over the value's uses, each ``Use`` the consumer's gradient times
+the local derivative along one edge — an ``EdgeDerivative`` — summed over broadcast copies;
+its ``factors`` are the path product so far, unsimplified, ``(-1)·w2·w1``), ``Cut`` for uses
+that ``detach()``/``no_grad()`` cut, ``Accumulation`` over several backward calls, then
+``Substitution`` of the intermediates, ``Simplification`` to the closed form,
+``Evaluation`` at the leaf values and the ``Check`` against the engine.
+
+Renderers (``tutor.render``) dispatch on the class name; ``to_json`` gives plain data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy
+
+Value = float | list | None  # a number, or nested lists of numbers (a tensor's elements)
+
+
+def plain(value) -> Value:
+    """Numbers for a step: one number when every element is the same, else nested lists.
+
+    >>> plain(np.full((2, 2), -6.0)), plain(np.array([1.0, 2.0])), plain(None)
+    (-6.0, [1.0, 2.0], None)
+    """
+    if value is None:
+        return None
+    a = np.asarray(value, dtype=np.float64)
+    if a.size and (a.ndim == 0 or np.all((a == a.flat[0]) | (np.isnan(a) & np.isnan(a.flat[0])))):
+        return float(a.flat[0])
+    return a.tolist()
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """An expression in the program's names (None when only its numbers are known) and its value."""
+
+    expr: sympy.Expr | None
+    value: Value
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where ``root.backward(gradient)`` starts: ∂root/∂root = 1, or the given gradient."""
+
+    root: str
+    shape: tuple[int, ...]
+    upstream: Quantity
+    given: bool  # a ``gradient`` argument: the result is a vector-Jacobian product
+
+
+@dataclass(frozen=True)
+class EdgeDerivative:
+    """∂target/∂source along one edge: the table's rule at the operands' values."""
+
+    source: str
+    target: str
+    position: int
+    phrase: str  # the operation, as explanations name it
+    definition: sympy.Expr | None  # the target in its operands' names
+    derivative: Quantity  # per element, in the intermediate names (None: no elementwise form)
+    reduction: str | None  # "sum"/"mean" when the target reduces a whole tensor
+    count: int  # elements reduced (the N of 1/N)
+    matrix: tuple[sympy.Expr, sympy.Expr] | None  # (∂root/∂source, with its shapes) for matmul
+    kink: str | None  # the subgradient convention, when the rule has a kink
+
+
+@dataclass(frozen=True)
+class Use:
+    """One use of a value: the consumer's gradient times the local derivative (copies summed)."""
+
+    edge: EdgeDerivative
+    upstream: Quantity  # ∂root/∂target
+    factors: tuple[sympy.Expr, ...] | None  # the path product so far, unsimplified
+    path: tuple[str, ...]  # root … source, the nodes the factors were taken along
+    copies: int  # broadcast copies of the source summed (1: none)
+    result: Quantity  # what this use adds to ∂root/∂source
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A use that passes no gradient: ``detach()`` or ``no_grad()`` made a constant of it."""
+
+    source: str
+    target: str
+    reason: str  # "detach" | "no_grad"
+
+
+@dataclass(frozen=True)
+class NodeGradient:
+    """∂root/∂node: the sum over the node's uses (a single use is one chain-rule step)."""
+
+    node: str
+    root: str
+    uses: tuple[Use, ...]
+    result: Quantity
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """One backward call, from its root to the leaf."""
+
+    call: int  # 1-based number of the backward call
+    line: int
+    start: Start
+    chain: tuple[NodeGradient, ...]
+    cuts: tuple[Cut, ...]
+
+
+@dataclass(frozen=True)
+class Accumulation:
+    """Several backward calls reached the leaf: ``.grad`` is the sum of their contributions."""
+
+    leaf: str
+    contributions: tuple[Quantity, ...]
+    total: Quantity
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """The intermediates replaced by their definitions in the leaves' and constants' names."""
+
+    before: sympy.Expr
+    definitions: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+    after: sympy.Expr
+
+
+@dataclass(frozen=True)
+class Simplification:
+    """The closed form in a short canonical form."""
+
+    before: sympy.Expr
+    after: sympy.Expr
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The closed form at the values of the leaves and constants."""
+
+    expr: sympy.Expr
+    at: tuple[tuple[sympy.Symbol, Value], ...]
+    value: Value
+
+
+@dataclass(frozen=True)
+class Check:
+    """The verdict: the closed form's value beside the engine's ``.grad`` and a third witness."""
+
+    engine: Value
+    value: Value
+    agrees: bool
+    max_difference: float
+    tolerance: str
+    numerical: Value  # central differences, element by element (None: along directions)
+    agrees_numerical: bool | None  # None when central differences could not be taken
+    max_difference_numerical: float | None
+
+
+@dataclass(frozen=True)
+class NoGradient:
+    """Why a leaf's ``.grad`` is None: no path to a root, or only paths that are cut."""
+
+    leaf: str
+    cuts: tuple[Cut, ...]
+
+
+def kind(step: object) -> str:
+    """A step class's name in snake case (``NodeGradient`` → ``node_gradient``).
+
+    >>> kind(Cut("x", "d", "detach"))
+    'cut'
+    """
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(step).__name__).lower()
+
+
+def is_step(obj: object) -> bool:
+    """Whether ``obj`` is a step of this tree (a dataclass defined here)."""
+    return dataclasses.is_dataclass(obj) and type(obj).__module__ == __name__
+
+
+_NESTED = {Derivation: ("start", "chain", "cuts"), NodeGradient: ("uses",)}
+
+
+def children(step: object) -> tuple:
+    """The steps nested in ``step`` (a derivation's start, chain and cuts; a node's uses)."""
+    fields = _NESTED.get(type(step), ())
+    return tuple(c for f in fields for c in _as_tuple(getattr(step, f)))
+
+
+def _as_tuple(x: object) -> tuple:
+    return x if isinstance(x, tuple) else (x,)
+
+
+def to_json(obj: Any) -> Any:
+    """Plain JSON data: expressions as ``{"symbolic", "latex"}``, steps as dicts with ``kind``.
+
+    A step's nested steps (``children``) are left out: they are serialised on their own.
+    """
+    if isinstance(obj, sympy.Basic):
+        return {"symbolic": str(obj), "latex": sympy.latex(obj)}
+    if is_step(obj):
+        nested = _NESTED.get(type(obj), ())
+        data = {
+            f.name: to_json(getattr(obj, f.name))
+            for f in dataclasses.fields(obj)
+            if f.name not in nested
+        }
+        return data if isinstance(obj, Quantity) else {"kind": kind(obj), **data}
+    if isinstance(obj, (list, tuple)):
+        return [to_json(x) for x in obj]
+    return obj
