@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import warnings
 
 import numpy as np
@@ -9,7 +10,16 @@ import numpy as np
 from . import dtypes
 from .tensor import Tensor, _sizes
 
-_rng = np.random.default_rng(0)
+
+class _Generator(threading.local):
+    """Each thread draws from its own seeded generator: a web request's ``manual_seed``
+    makes its own run reproducible and never shifts another request's numbers."""
+
+    def __init__(self) -> None:
+        self.rng = np.random.default_rng(0)
+
+
+_generator = _Generator()
 
 TENSOR_COPY_WARNING = (
     "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
@@ -205,20 +215,19 @@ def eye(n, m=None, dtype=None, requires_grad=False) -> Tensor:
 
 def manual_seed(seed: int) -> None:
     """Seed ``rand``/``randn`` (reproducible here; the values differ from PyTorch's)."""
-    global _rng
-    _rng = np.random.default_rng(int(seed))
+    _generator.rng = np.random.default_rng(int(seed))
 
 
 def rand(*size, dtype=None, requires_grad=False) -> Tensor:
     """Uniform samples from [0, 1)."""
     dtype = dtypes.default_float() if dtype is None else dtypes.as_dtype(dtype)
-    return _finish(_rng.random(_shape(size)).astype(dtype.np), requires_grad)
+    return _finish(_generator.rng.random(_shape(size)).astype(dtype.np), requires_grad)
 
 
 def randn(*size, dtype=None, requires_grad=False) -> Tensor:
     """Standard normal samples."""
     dtype = dtypes.default_float() if dtype is None else dtypes.as_dtype(dtype)
-    return _finish(_rng.standard_normal(_shape(size)).astype(dtype.np), requires_grad)
+    return _finish(_generator.rng.standard_normal(_shape(size)).astype(dtype.np), requires_grad)
 
 
 def randint(low, high=None, size=None, dtype=None) -> Tensor:
@@ -229,7 +238,7 @@ def randint(low, high=None, size=None, dtype=None) -> Tensor:
         low, high = 0, low
     size = () if size is None else size
     dtype = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
-    return _finish(_rng.integers(low, high, size=tuple(size)).astype(dtype.np), False)
+    return _finish(_generator.rng.integers(low, high, size=tuple(size)).astype(dtype.np), False)
 
 
 def rand_like(t: Tensor, requires_grad=False) -> Tensor:

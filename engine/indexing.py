@@ -43,6 +43,9 @@ def _normalize_key(key, ndim: int) -> tuple[tuple, tuple]:
     """The key as a tuple with any Ellipsis expanded into full slices, and the position each
     entry had in the key as written (PyTorch's index errors count those)."""
     key = key if isinstance(key, tuple) else (key,)
+    for k in key:
+        if isinstance(k, Tensor) and k._data.dtype.kind not in "iub":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     key = tuple(k._data if isinstance(k, Tensor) else k for k in key)
     consumed = sum(_dims_consumed(k) for k in key)
     if ndim == 0 and consumed:

@@ -37,6 +37,11 @@ def write(t: Tensor, result: Tensor) -> None:
             f"result type {result.dtype.legacy_name[6:-6]} can't be cast to the desired "
             f"output type {t.dtype.legacy_name[6:-6]}"
         )
+    if result._data.shape != t._data.shape:
+        raise RuntimeError(
+            f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
+            f"{list(result._data.shape)}"
+        )
     if not t._data.flags.writeable:
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers "

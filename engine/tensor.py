@@ -369,10 +369,12 @@ class Tensor:
         return ops.Abs.apply(self)
 
     def __matmul__(self, other):
+        if not isinstance(other, Tensor):
+            return NotImplemented  # Python then raises PyTorch's TypeError
         return functional.matmul(self, other)
 
     def __rmatmul__(self, other):
-        return functional.matmul(other, self)
+        return NotImplemented  # reached only for a non-tensor left operand
 
     def __floordiv__(self, other):
         return _no_grad_binary(np.floor_divide, self, other)
