@@ -1,0 +1,50 @@
+"""Fixtures for the service: the app, its test client, and the served OpenAPI document."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from tutor import create_app
+
+
+@pytest.fixture
+def app():
+    """A fresh application with its own (empty) explain cache."""
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    """Flask's test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Flask's CLI runner for ``app``."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def openapi_document():
+    """The OpenAPI document exactly as the service serves it."""
+    return create_app({"TESTING": True}).test_client().get("/api/v1/openapi.json").get_json()
+
+
+@pytest.fixture(scope="session")
+def assert_matches_openapi(openapi_document):
+    """Check a test-client response against the served document's schema for it."""
+
+    def check(response, path: str, method: str = "post") -> dict:
+        responses = openapi_document["paths"][path][method]["responses"]
+        assert str(response.status_code) in responses, f"undocumented {response.status_code}"
+        media = responses[str(response.status_code)]["content"]
+        assert response.mimetype in media, f"undocumented media type {response.mimetype}"
+        # the whole document is the schema root, so its "#/components/..." refs resolve
+        schema = dict(openapi_document, **media[response.mimetype]["schema"])
+        body = response.get_json()
+        Draft202012Validator(schema).validate(body)
+        return body
+
+    return check

@@ -1,0 +1,230 @@
+"""Real-browser tests: playwright drives Debian's chromium against the running app.
+
+Each test opens the tutor, explains something by clicking as a student would, and checks
+what the page shows: the printed output, the SVG graph, closed forms rendered as MathML,
+the verdict marks, the located error — with JavaScript on and off, on a laptop and a phone
+— and that the browser logged no error. Screenshots go to tests/artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import seed_output
+from tutor import create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
+SEED_LINKS = {
+    "a": "Tutorial a: tensors and grad_fn",
+    "b": "Tutorial b: why 4.5?",
+    "c": "Tutorial c: L = Y − x1·w1·w2",
+}
+BAD_PROGRAM = "import torch\nx = torch.ones(2, requires_grad=True)\ny = open('secrets.txt')\n"
+
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    """The app on a free loopback port, served by a thread of this process."""
+    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium for the module."""
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page that records what the browser logged as errors."""
+
+    def __init__(self, browser, javascript: bool = True, phone: bool = False) -> None:
+        size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        self.context = browser.new_context(
+            java_script_enabled=javascript, viewport=size, is_mobile=phone, has_touch=phone
+        )
+        self.page = self.context.new_page()
+        self.js = javascript
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", self._failed)
+
+    def _failed(self, request) -> None:
+        # a request cut short because the student clicked on (ERR_ABORTED) is no failure
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"failed: {request.url} {request.failure}")
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(params=[True, False], ids=["js", "nojs"])
+def page(request, browser):
+    """A fresh page, with JavaScript on and then off."""
+    p = Page(browser, javascript=request.param)
+    yield p
+    p.close()
+
+
+def _check_result(p: Page, leaves: list[str], printed: bool = True) -> None:
+    page = p.page
+    if printed:
+        assert page.locator("#output").is_visible()
+    else:  # a formula prints nothing: no console is shown
+        assert page.locator("#output").count() == 0
+    graph = page.locator("svg.graph")
+    assert graph.is_visible() and graph.bounding_box()["height"] > 50
+    assert graph.locator("g.node").count() >= len(leaves)
+    marks = page.locator("table.gradients td.verdict.ok")
+    assert marks.count() == len(leaves)
+    for i in range(len(leaves)):
+        assert marks.nth(i).inner_text().startswith("✓")
+    if leaves:
+        math = page.locator("table.gradients math").first
+        assert math.is_visible()
+        # MathML Core is laid out by the browser itself: display is "math", not inline text
+        display = math.evaluate("m => getComputedStyle(m).display")
+        assert "math" in display and math.bounding_box()["height"] > 10
+        assert page.locator("details.leaf-steps").count() == len(leaves)
+
+
+@pytest.mark.parametrize("name", ["a", "b", "c"])
+def test_seed_example_one_click_away(page, base_url, name):
+    page.page.goto(base_url + "/")
+    page.page.get_by_role("link", name=SEED_LINKS[name]).click()
+    page.page.wait_for_load_state()
+    assert (
+        page.page.locator("#output").inner_text().splitlines()[:2]
+        == (seed_output(name).splitlines()[:2])
+    )
+    _check_result(page, {"a": [], "b": ["x"], "c": ["x1", "w1", "w2"]}[name])
+    page.shot(f"seed_{name}_{'js' if page.js else 'nojs'}")
+    assert page.errors == []
+
+
+def test_formula_example(page, base_url):
+    page.page.goto(base_url + "/")
+    page.page.get_by_role("link", name="Y − x1·w1·w2", exact=True).click()
+    page.page.wait_for_load_state()
+    _check_result(page, ["x1", "w1", "w2"], printed=False)
+    page.shot(f"formula_{'js' if page.js else 'nojs'}")
+    assert page.errors == []
+
+
+def test_typed_formula_with_the_explain_button(page, base_url):
+    page.page.goto(base_url + "/")
+    page.page.get_by_label("Formula").fill("tanh(w*x + b)")
+    page.page.get_by_label("Values").fill("w=0.5, x=2, b=-0.25")
+    page.page.get_by_label("Leaves that need gradients").fill("")
+    page.page.locator("#expression-form").get_by_role("button", name="Explain").click()
+    page.page.wait_for_load_state()
+    _check_result(page, ["w", "x", "b"], printed=False)
+    assert page.errors == []
+
+
+def test_bad_program_shows_the_located_error(page, base_url):
+    page.page.goto(base_url + "/")
+    page.page.get_by_label("Graph program").fill(BAD_PROGRAM)
+    page.page.locator("#program-form").get_by_role("button", name="Explain").click()
+    page.page.wait_for_load_state()
+    error = page.page.get_by_role("alert")
+    assert error.is_visible() and "open" in error.inner_text()
+    marked = error.locator("li.bad")
+    assert marked.is_visible() and marked.inner_text().startswith("y = open('secrets.txt')")
+    assert page.page.get_by_label("Graph program").input_value() == BAD_PROGRAM
+    page.shot(f"bad_program_{'js' if page.js else 'nojs'}")
+    # the page itself answers 400, which chromium logs; nothing else may be logged
+    assert [e for e in page.errors if "status of 400" not in e] == []
+
+
+def test_phone_layout_does_not_scroll_sideways(browser, base_url):
+    p = Page(browser, phone=True)
+    try:
+        p.page.goto(base_url + "/")
+        p.page.get_by_role("link", name=SEED_LINKS["c"]).click()
+        p.page.wait_for_load_state()
+        _check_result(p, ["x1", "w1", "w2"])
+        width = p.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= p.page.viewport_size["width"]  # wide parts scroll inside themselves
+        p.shot("seed_c_phone")
+        assert p.errors == []
+    finally:
+        p.close()
+
+
+def test_print_view_shows_the_input_and_hides_the_editor(browser, base_url):
+    p = Page(browser)
+    try:
+        p.page.goto(base_url + "/")
+        p.page.get_by_role("link", name=SEED_LINKS["b"]).click()
+        p.page.wait_for_load_state()
+        p.page.emulate_media(media="print")
+        assert not p.page.locator("#program-form").is_visible()
+        assert p.page.locator(".printed-source").is_visible()
+        assert p.page.locator("svg.graph").is_visible()
+        p.shot("seed_b_print")
+        assert p.errors == []
+    finally:
+        p.close()
+
+
+def test_api_docs_page(browser, base_url):
+    p = Page(browser)
+    try:
+        p.page.goto(base_url + "/api")
+        assert "curl" in p.page.locator("pre.example").first.inner_text()
+        p.shot("api_docs")
+        assert p.errors == []
+    finally:
+        p.close()
+
+
+def test_ctrl_enter_explains_when_javascript_is_on(browser, base_url):
+    p = Page(browser)
+    try:
+        p.page.goto(base_url + "/")
+        editor = p.page.get_by_label("Graph program")
+        editor.fill(
+            "import torch\nx = torch.ones(2, requires_grad=True)\n(x * x).sum().backward()\n"
+        )
+        with p.page.expect_navigation():
+            editor.press("Control+Enter")
+        _check_result(p, ["x"], printed=False)
+        assert p.errors == []
+    finally:
+        p.close()

@@ -1,0 +1,27 @@
+"""The examples one click away: the published snippets verbatim, and formulas that explain."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SEED_NAMES, seed_source
+from tutor import examples, inputs, service
+
+
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_snippets_are_the_published_text(name):
+    assert getattr(examples, f"SEED_{name.upper()}") == seed_source(name)
+    assert [s.program for s in examples.SNIPPETS if s.key == name] == [seed_source(name)]
+
+
+@pytest.mark.parametrize("formula", examples.FORMULAS, ids=lambda f: f.key)
+def test_formulas_explain_and_agree(formula):
+    inp = inputs.from_query(
+        {
+            "expression": formula.expression,
+            "values": formula.values,
+            "requires_grad": formula.requires_grad,
+        }
+    )
+    data = service.explain(inp).data
+    assert data["gradients"] and all(g["agrees"] for g in data["gradients"])

@@ -1,0 +1,225 @@
+"""The tutoring page and the API docs page, through Flask's test client."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.conftest import SEED_NAMES, seed_output, seed_source
+from tests.web.htmlq import parse
+from tutor import SECURITY_HEADERS, examples
+
+ADDRESS = re.compile(r" object at 0x[0-9a-f]+>")
+FORMULA = {"expression": "Y - x1*w1*w2", "values": "x1=2,w1=5,w2=6,Y=10"}
+
+
+def _page(client, status: int = 200, **query):
+    response = client.get("/?" + urlencode(query) if query else "/")
+    assert response.status_code == status, response.get_data(as_text=True)[:2000]
+    assert response.mimetype == "text/html"
+    return parse(response.get_data(as_text=True))
+
+
+def _textarea(doc) -> str:
+    # HTML drops the one newline that follows <textarea>; the template always writes it
+    return doc.find("textarea", id="program").text().removeprefix("\n")
+
+
+def _gradient_rows(doc) -> dict[str, list[str]]:
+    table = doc.find("table", cls="gradients")
+    rows = {}
+    for tr in table.find("tbody").find_all("tr"):
+        cells = tr.find_all("td")
+        rows[tr.find("th").text().strip()] = [c.text().strip() for c in cells]
+    return rows
+
+
+def test_start_page_has_the_editor_and_examples(client):
+    doc = _page(client)
+    assert _textarea(doc) == examples.SEED_C  # ready to explain with one click
+    forms = doc.find_all("form")
+    assert [f.attrs["method"] for f in forms] == ["get", "get"]  # works with JavaScript off
+    for field in ("program", "expression", "values", "requires_grad"):
+        assert doc.find("label", for_=field), f"{field} has no label"
+    links = doc.find("nav", cls="examples").find_all("a")
+    assert len(links) == len(examples.SNIPPETS) + len(examples.FORMULAS)
+    assert not doc.find("section", cls="results") and not doc.find("div", cls="error")
+
+
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_each_seed_snippet_is_explained(client, name):
+    doc = _page(client, program=seed_source(name))
+    assert _textarea(doc) == seed_source(name)
+    printed = doc.find("pre", id="output").text()
+    assert ADDRESS.sub(">", printed) == ADDRESS.sub(">", seed_output(name))
+    svg = doc.find("svg", cls="graph") or doc.find("svg")
+    assert svg is not None and svg.find("title") and svg.find("desc")
+    assert doc.find("details", cls="graph-table").find("table")
+
+
+def test_seed_c_side_by_side_table(client):
+    doc = _page(client, program=seed_source("c"))
+    rows = _gradient_rows(doc)
+    assert list(rows) == ["x1", "w1", "w2"]
+    for leaf, value in (("x1", "-30"), ("w1", "-12"), ("w2", "-10")):
+        engine, closed_form, closed_value, verdict = rows[leaf]
+        assert engine == f"[[{value}, {value}],\n [{value}, {value}]]" == closed_value
+        assert verdict == "✓agrees"
+    table = doc.find("table", cls="gradients")
+    assert len(table.find_all("math")) == 3  # closed forms are MathML
+    steps = doc.find_all("details", cls="leaf-steps")
+    assert len(steps) == 3 and all(d.find("ol", cls="steps") for d in steps)
+
+
+def test_formula_from_a_shareable_url(client):
+    doc = _page(client, **FORMULA)
+    assert sorted(_gradient_rows(doc)) == ["Y", "w1", "w2", "x1"]
+    assert doc.find("input", id="expression").attrs["value"] == FORMULA["expression"]
+    assert doc.find("input", id="values").attrs["value"] == FORMULA["values"]
+    doc = _page(client, requires_grad="x1,w1,w2", **FORMULA)
+    assert list(_gradient_rows(doc)) == ["x1", "w1", "w2"]
+
+
+def test_the_share_link_reproduces_the_result(client):
+    doc = _page(client, program=seed_source("b").replace("\n", "\r\n"))
+    link = doc.find("a", rel="bookmark").attrs["href"]
+    again = client.get(link)
+    assert again.status_code == 200
+    assert _gradient_rows(parse(again.get_data(as_text=True))) == _gradient_rows(doc)
+
+
+def test_every_example_link_explains(client):
+    for a in _page(client).find("nav", cls="examples").find_all("a"):
+        response = client.get(a.attrs["href"])
+        assert response.status_code == 200, a.attrs["href"]
+        assert parse(response.get_data(as_text=True)).find("section", cls="results")
+
+
+def test_bad_program_error_is_next_to_the_input_with_its_line(client):
+    program = "import torch\nx = torch.ones(2)\ny = open('x')\n"
+    doc = _page(client, 400, program=program)
+    form = doc.find("form", id="program-form")
+    error = form.find("div", cls="error")
+    assert error is not None and error.attrs["role"] == "alert"
+    assert "open" in error.text() and "line 3" in error.text()
+    marked = error.find("li", cls="bad")
+    assert marked.find("mark").text() == "y = open('x')"
+    textarea = form.find("textarea", id="program")
+    assert textarea.attrs["aria-invalid"] == "true"
+    assert "input-error" in textarea.attrs["aria-describedby"]
+    assert _textarea(doc) == program  # the user's text stays in the editor
+    assert not doc.find("section", cls="results")
+
+
+def test_engine_refusal_is_shown_with_status_422(client):
+    program = "import torch\na = torch.ones(2, 3)\nb = torch.ones(4, 5)\nc = a @ b\n"
+    doc = _page(client, 422, program=program)
+    error = doc.find("div", cls="error")
+    assert "RuntimeError" in error.text() and error.find("li", cls="bad").text().startswith("c =")
+
+
+@pytest.mark.parametrize("values", ["x=two", "x=[1, [2]]", "x=1e999", "if=1"])
+def test_bad_values_are_shown_next_to_the_values_field(client, values):
+    doc = _page(client, 400, expression="x*2", values=values)
+    error = doc.find("form", id="expression-form").find("div", cls="error")
+    assert error.text().strip() and doc.find("input", id="values").attrs["aria-invalid"] == "true"
+    assert "aria-invalid" not in doc.find("input", id="expression").attrs
+
+
+def test_bad_formula_marks_its_column(client):
+    doc = _page(client, 400, expression="x +* 2", values="x=1")
+    error = doc.find("form", id="expression-form").find("div", cls="error")
+    assert error.find("li", cls="bad").find("mark").text() == "x +* 2"
+    assert error.find("span", cls="caret").text().endswith("^")
+
+
+def test_user_text_is_always_escaped(client):
+    program = 'import torch\nprint("<script>alert(1)</script>")\n'
+    response = client.get("/?" + urlencode({"program": program}))
+    html = response.get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    response = client.get("/?" + urlencode({"program": '"><img src=x onerror=alert(1)>'}))
+    assert "<img src=x" not in response.get_data(as_text=True)
+    assert response.status_code == 400
+
+
+def test_prints_the_input_for_paper(client):
+    doc = _page(client, program=seed_source("b"))
+    printed = doc.find("div", cls="printed-source")
+    assert printed.find("pre").text() == seed_source("b")
+
+
+def test_api_docs_page_has_curl_examples(client):
+    response = client.get("/api")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    doc = parse(response.get_data(as_text=True))
+    examples_ = [p.text() for p in doc.find_all("pre", cls="example")]
+    assert any("curl" in e and "http://localhost/api/v1/explain" in e for e in examples_)
+    assert doc.find("a", href="/api/v1/openapi.json")
+
+
+def test_unknown_page_is_an_html_404(client):
+    response = client.get("/nope")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "404" in parse(response.get_data(as_text=True)).find("h1").text()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/"),
+        ("get", "/?program=import+os"),
+        ("get", "/api"),
+        ("get", "/api/v1/openapi.json"),
+        ("post", "/api/v1/explain"),
+        ("get", "/api/v1/nope"),
+        ("get", "/nope"),
+        ("get", "/static/style.css"),
+        ("get", "/static/app.js"),
+    ],
+)
+def test_security_headers_on_every_response(client, method, path):
+    response = getattr(client, method)(path)
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+
+
+def test_pages_have_no_inline_script_or_style(client):
+    for query in ({}, {"program": seed_source("c")}, {"program": "import os"}):
+        doc = _page(client, 400 if query.get("program") == "import os" else 200, **query)
+        for script in doc.find_all("script"):
+            assert script.attrs.get("src", "").startswith("/static/") and not script.text().strip()
+        assert not doc.find_all("style")
+        assert not [
+            e
+            for e in doc.find_all()
+            if "style" in e.attrs or any(a.startswith("on") for a in e.attrs)
+        ]
+
+
+CUT_PROGRAM = """import torch
+x = torch.tensor(2.0, requires_grad=True)
+w = torch.tensor(3.0, requires_grad=True)
+d = (w * x).detach()
+with torch.no_grad():
+    n = x * 4
+z = x * x + d * x + n
+z.backward()
+print(x.grad, w.grad)
+"""
+
+
+def test_detach_and_no_grad_are_visible_and_explained(client):
+    doc = _page(client, program=CUT_PROGRAM)
+    svg = doc.find("svg")
+    cut_edges = [g for g in svg.find_all("g") if "edge-cut" in g.classes]
+    assert len(cut_edges) >= 3  # x→(w*x)→d by detach(), x→n and 4→n under no_grad()
+    labels = {t.text() for t in svg.find_all("text", cls="edge-label")}
+    assert {"✂ detach()", "✂ no_grad()"} <= labels
+    assert list(_gradient_rows(doc)) == ["x"]
+    missing = doc.find("ul", cls="no-gradient").text()
+    assert "w" in missing and "detach" in missing

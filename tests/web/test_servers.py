@@ -1,0 +1,112 @@
+"""The two ways to run the service: gunicorn on wsgi:app (production) and `gradtutor serve`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import seed_source
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, body: bytes | None = None) -> tuple[int, dict, bytes]:
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    req = urllib.request.Request(url, data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def _start(command: list[str], port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            _get(f"http://127.0.0.1:{port}/api/v1/openapi.json")
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    _stop(proc)
+    pytest.fail("server did not answer within 60 s")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    proc.stderr.close()
+
+
+def _check_serves(port: int) -> None:
+    status, headers, page = _get(f"http://127.0.0.1:{port}/")
+    assert status == 200 and b"<textarea" in page
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    body = json.dumps({"program": seed_source("c")}).encode()
+    status, _, answer = _get(f"http://127.0.0.1:{port}/api/v1/explain", body)
+    assert status == 200
+    grads = [(g["leaf"], g["agrees"]) for g in json.loads(answer)["gradients"]]
+    assert grads == [("x1", True), ("w1", True), ("w2", True)]
+
+
+def test_gunicorn_serves_wsgi_app_with_the_repository_config():
+    port = _free_port()
+    command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2"]
+    proc = _start(command, port)  # gunicorn.conf.py (cwd) names wsgi:app
+    try:
+        _check_serves(port)
+    finally:
+        _stop(proc)
+
+
+def test_gunicorn_config_keeps_blas_to_one_thread():
+    code = (
+        "import os, runpy; cfg = runpy.run_path('gunicorn.conf.py'); "
+        "print(os.environ['OMP_NUM_THREADS'], os.environ['OPENBLAS_NUM_THREADS'], "
+        "cfg['wsgi_app'], cfg['workers'])"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_NUM_THREADS", "CONCURRENCY"))}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["1", "1", "wsgi:app", "2"]
+
+
+def test_gradtutor_serve_runs_the_embedded_server():
+    port = _free_port()
+    command = [sys.executable, "-m", "tutor.cli", "serve", "--host", "127.0.0.1"]
+    proc = _start([*command, "--port", str(port)], port)
+    try:
+        _check_serves(port)
+    finally:
+        _stop(proc)
