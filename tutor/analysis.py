@@ -55,8 +55,9 @@ class LeafGradient:
         """The closed form (compact when ``compact``); None when too large or not derived."""
         return self.closed.expr if self.closed else None
 
-    def to_json(self) -> dict:
-        """Contract 3's entry of ``gradients``."""
+    def to_json(self, limit: render.RenderLimit | None = None) -> dict:
+        """Contract 3's entry of ``gradients`` (steps rendered within ``limit``)."""
+        limit = limit or render_limit(Budget())
         expr, closed = self.symbolic, self.closed
         return {
             "leaf": self.leaf,
@@ -75,7 +76,7 @@ class LeafGradient:
                 {"name": str(s), "symbolic": str(e), "latex": sympy.latex(e)}
                 for s, e in (closed.definitions if closed else ())
             ],
-            "steps": [render.tree(s) for s in self.steps],
+            "steps": render.trees(self.steps, limit),
             "note": self.note,
         }
 
@@ -92,6 +93,7 @@ class Explanation:
     definitions: dict  # node id -> its definition in its operands' names
     mode: str  # GENERIC, ELEMENTS or NUMERIC
     notes: tuple[str, ...] = ()
+    budget: Budget = Budget()
 
     def to_json(self) -> dict:
         """Contract 3's JSON (numbers may be non-finite; ``tutor.jsonio`` writes them)."""
@@ -104,9 +106,10 @@ class Explanation:
             step = self.edges.get((edge["source"], edge["target"], edge["position"]))
             edge["local"] = None if step is None else render.local(step)
         tolerances = {g.dtype: g.check.tolerance for g in self.gradients}
+        limit = render_limit(self.budget)
         return {
             "output": self.output,
-            "gradients": [g.to_json() for g in self.gradients],
+            "gradients": [g.to_json(limit) for g in self.gradients],
             "no_gradient": [
                 {"leaf": n.leaf, "reason": render.text(n), "cuts": step_data(n.cuts)}
                 for n in self.no_gradient
@@ -116,6 +119,11 @@ class Explanation:
             "tolerance": {**tolerances, "central_differences": DIFFERENCES.describe()},
             "notes": list(self.notes),
         }
+
+
+def render_limit(budget: Budget) -> render.RenderLimit:
+    """The rendering clock and step count one answer may spend."""
+    return render.RenderLimit(budget.render_seconds, budget.render_steps)
 
 
 def _first_use_order(graph: Graph) -> list[str]:
@@ -300,7 +308,8 @@ class _Explainer:
 
 def explain_graph(graph: Graph, output: str = "", budget: Budget | None = None) -> Explanation:
     """The explanation of one recorded run."""
-    x = _Explainer(graph, budget or Budget())
+    budget = budget or Budget()
+    x = _Explainer(graph, budget)
     order = _first_use_order(graph)
     definitions = {n.id: x.sg.definition(n.id) for n in graph.nodes}
     return Explanation(
@@ -314,6 +323,7 @@ def explain_graph(graph: Graph, output: str = "", budget: Budget | None = None) 
         definitions={k: v for k, v in definitions.items() if v is not None},
         mode=x.mode,
         notes=tuple(x.notes),
+        budget=budget,
     )
 
 

@@ -23,6 +23,10 @@ class Budget:
     elements: int = 512  # element-by-element work: elements of all nodes together
     jacobian: int = 20_000  # entries of one element-by-element Jacobian
     difference_elements: int = 64  # central differences per element up to this many
+    # rendering the steps (text, LaTeX, MathML) grows with the graph's length squared, so it
+    # has a clock and a count of its own; past them the remaining steps are summarised
+    render_seconds: float = 0.5
+    render_steps: int = 600
 
 
 class OverBudget(Exception):

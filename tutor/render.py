@@ -10,6 +10,7 @@ escaped text and math sits in ``<math>`` elements (no scripts, no CDN).
 from __future__ import annotations
 
 import html
+import time
 
 import sympy
 from sympy.printing.mathml import mathml as sympy_mathml
@@ -346,15 +347,53 @@ def mathml(obj: object) -> str:
     return _MATHML.doprint(obj)
 
 
-def tree(step: object) -> dict:
+class RenderLimit:
+    """A clock and a step count shared by all step trees of one answer."""
+
+    def __init__(self, seconds: float, steps: int):
+        self.deadline, self.left = time.perf_counter() + seconds, steps
+
+    def take(self) -> bool:
+        """Spend one step; False once the count or the time is used up."""
+        self.left -= 1
+        return self.left >= 0 and time.perf_counter() <= self.deadline
+
+
+OMITTED = (
+    "The remaining steps are not shown: this graph is too long to render step by step "
+    "within the time budget. The closed forms, values and verdicts above cover every step."
+)
+
+
+def tree(step: object, limit: RenderLimit) -> dict:
     """A step as JSON: its kind, renderings, data fields and nested steps."""
     return {
         **st.to_json(step),
         "text": text(step),
         "latex": latex(step),
         "mathml": mathml(step),
-        "children": [tree(c) for c in st.children(step)],
+        "children": trees(st.children(step), limit),
     }
+
+
+def trees(steps, limit: RenderLimit) -> list[dict]:
+    """Step trees in order, ending in one ``omitted`` note once the limit is spent."""
+    rendered = []
+    for step in steps:
+        if not limit.take():
+            escaped = html.escape(OMITTED)
+            rendered.append(
+                {
+                    "kind": "omitted",
+                    "text": OMITTED,
+                    "latex": OMITTED,
+                    "mathml": escaped,
+                    "children": [],
+                }
+            )
+            break
+        rendered.append(tree(step, limit))
+    return rendered
 
 
 def local(edge: st.EdgeDerivative) -> dict:

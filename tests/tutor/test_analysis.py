@@ -150,3 +150,19 @@ def test_a_200_node_graph_returns_within_the_budget_with_a_correct_verdict():
     for g in explanation.gradients:
         assert g.check.agrees and g.check.agrees_numerical
         np.testing.assert_allclose(g.value, g.numeric, rtol=1e-3, atol=1e-4)
+
+
+def test_a_long_chain_renders_its_steps_within_the_budget():
+    source = (
+        "import torch\nx = torch.tensor(0.5, requires_grad=True)\n"
+        "k = torch.tensor(0.3, requires_grad=True)\nh = x\n"
+        + "h = torch.tanh(h * k + x)\n" * 60
+        + "h.backward()\n"
+    )
+    explanation = explain(source)
+    started = time.perf_counter()
+    data = explanation.to_json()
+    assert time.perf_counter() - started < 3 * explanation.budget.render_seconds + 1
+    assert all(g["agrees"] for g in data["gradients"])
+    kinds = [s["kind"] for g in data["gradients"] for s in g["steps"]]
+    assert kinds.count("omitted") >= 1
