@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from .examples import SEED_B
+from .examples import seed
 
 REF = "#/components/schemas/"
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -262,7 +262,7 @@ ERRORS = {
 }
 
 EXPLAIN_EXAMPLES = {
-    "program": {"summary": "The tutorial's mean example", "value": {"program": SEED_B}},
+    "program": {"summary": "The tutorial's mean example", "value": {"program": seed("b")}},
     "expression": {
         "summary": "A formula with values",
         "value": {

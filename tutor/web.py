@@ -96,7 +96,7 @@ def _editor(args) -> Editor:
     loss = examples.FORMULAS[0]
     return Editor(
         kind=kind,
-        program=args.get("program", examples.SEED_C if kind is None else ""),
+        program=args.get("program", examples.seed("c") if kind is None else ""),
         expression=args.get("expression", loss.expression if kind is None else ""),
         leaf_values=args.get("values", loss.values if kind is None else ""),
         requires_grad=args.get("requires_grad", loss.requires_grad if kind is None else ""),

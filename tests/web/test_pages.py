@@ -38,7 +38,7 @@ def _gradient_rows(doc) -> dict[str, list[str]]:
 
 def test_start_page_has_the_editor_and_examples(client):
     doc = _page(client)
-    assert _textarea(doc) == examples.SEED_C  # ready to explain with one click
+    assert _textarea(doc) == examples.seed("c")  # ready to explain with one click
     forms = doc.find_all("form")
     assert [f.attrs["method"] for f in forms] == ["get", "get"]  # works with JavaScript off
     for field in ("program", "expression", "values", "requires_grad"):
