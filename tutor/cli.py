@@ -22,23 +22,18 @@ def _source(path: str) -> str:
     return sys.stdin.read() if path == "-" else Path(path).read_text()
 
 
-def _names(text: str | None) -> list[str] | None:
-    return None if text is None else [n.strip() for n in text.split(",") if n.strip()]
-
-
 def _explain(args: argparse.Namespace) -> int:
     from . import analysis, lang, render
     from .errors import TutorError
-    from .errors_http import RequestError
-    from .inputs import parse_values
+    from .inputs import parse_names, parse_values
 
     try:
         if args.expression is not None:
             program = lang.parse_expression(
                 args.expression,
                 parse_values(args.values or ""),
-                requires_grad=_names(args.requires_grad),
-                constants=_names(args.constants),
+                requires_grad=parse_names(args.requires_grad or ""),
+                constants=parse_names(args.constants or ""),
             )
         elif args.file is not None:
             program = lang.parse_program(_source(args.file))
@@ -46,7 +41,7 @@ def _explain(args: argparse.Namespace) -> int:
             print("gradtutor explain: give a FILE (or -) or --expression", file=sys.stderr)
             return 2
         print(render.text(analysis.explain(program)))
-    except (TutorError, RequestError, OSError) as error:
+    except (TutorError, OSError) as error:
         print(f"gradtutor explain: {error}", file=sys.stderr)
         return 1
     return 0

@@ -16,22 +16,9 @@ import sympy
 from sympy.printing.mathml import mathml as sympy_mathml
 
 from . import steps as st
+from .present import value as number
 
 _LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\~{}", "^": r"\^{}", "\\": r"\\"}
-
-
-def number(v) -> str:
-    """A number or nested list, short and exact enough to read.
-
-    >>> number(-30.0), number(4.5), number([[1.0, 2.5]]), number(None)
-    ('-30', '4.5', '[[1, 2.5]]', '—')
-    """
-    if v is None:
-        return "—"
-    if isinstance(v, list):
-        return "[" + ", ".join(number(x) for x in v) + "]"
-    text = f"{v:.6g}"
-    return "0" if text == "-0" else text
 
 
 def _needs_parens(e: sympy.Basic) -> bool:

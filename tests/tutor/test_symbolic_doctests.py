@@ -11,7 +11,6 @@ MODULES = [
     "tutor.canonical",
     "tutor.elements",
     "tutor.forms",
-    "tutor.render",
     "tutor.steps",
     "tutor.symbolic",
     "tutor.witness",
