@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tests.engine.cases_inplace import square_function
 from tests.engine.harness import registry
 
 CASES, case = registry("autograd")
@@ -361,17 +362,7 @@ for _name, _fn in SECOND_BACKWARD.items():
 
 @case
 def saved_tensor_freed_custom_fn(T, r):
-    class MyFn(T.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x * x
-
-        @staticmethod
-        def backward(ctx, g):
-            (x,) = ctx.saved_tensors
-            return g * 2 * x
-
+    MyFn = square_function(T)
     x = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = MyFn.apply(x)
     y.sum().backward()

@@ -291,7 +291,9 @@ def setitem_out_of_range(T, r):
 
 
 # ----- custom autograd.Function ------------------------------------------------------------
-def _square(T):
+def square_function(T):
+    """The facts' MyFn: x * x with backward 2x, saving its input."""
+
     class MyFn(T.autograd.Function):
         @staticmethod
         def forward(ctx, x):
@@ -308,7 +310,7 @@ def _square(T):
 
 @case
 def custom_function_basics(T, r):
-    fn = _square(T)
+    fn = square_function(T)
     x = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = fn.apply(x)
     r("y", y)
@@ -320,7 +322,7 @@ def custom_function_basics(T, r):
 
 @case
 def custom_function_without_grad(T, r):
-    fn = _square(T)
+    fn = square_function(T)
     x = T.tensor([1.0, 2.0], requires_grad=True)
     with T.no_grad():
         r("no_grad", fn.apply(x))
@@ -499,7 +501,7 @@ def custom_function_errors(T, r):
     x = T.ones(2, requires_grad=True)
     r.raises("count", lambda: Bad.apply(x).sum().backward())
     r.raises("shape", lambda: BadShape.apply(x).sum().backward())
-    r.raises("legacy", lambda: _square(T)()(x))
+    r.raises("legacy", lambda: square_function(T)()(x))
 
 
 # ----- copy_ ----------------------------------------------------------------------------

@@ -3,30 +3,18 @@ installed torch, and against the golden file recorded from torch (runs everywher
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
 import engine
 from tests.engine.cases import CASES
+from tests.engine.golden import make_engine_golden as golden_tool
 from tests.engine.harness import CaseBug, differences, observe
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 
 
-def _load_golden_tool():
-    # The generator script is not part of a package; load it by path.
-    path = GOLDEN_DIR / "make_engine_golden.py"
-    spec = importlib.util.spec_from_file_location("make_engine_golden", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-golden_tool = _load_golden_tool()
 GOLDEN = golden_tool.load()
 NAMES = sorted(CASES)
 

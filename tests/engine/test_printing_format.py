@@ -7,30 +7,16 @@ against torch itself when it is installed.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from engine._tensor_str import PRINT_OPTS, format_tensor, set_printoptions
+from tests.engine.golden import make_print_golden as golden
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
-
-
-def _load_golden_tool():
-    # The generator script is not part of a package; load it by path.
-    path = GOLDEN_DIR / "make_print_golden.py"
-    spec = importlib.util.spec_from_file_location("make_print_golden", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-golden = _load_golden_tool()
 
 
 @pytest.fixture(autouse=True)

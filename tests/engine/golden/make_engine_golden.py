@@ -2,7 +2,7 @@
 
 Run from the repository root with torch installed:
 
-    python tests/engine/golden/make_engine_golden.py
+    python -m tests.engine.golden.make_engine_golden
 
 Deterministic: the cases use fixed inputs, keys are sorted, floats are rounded to what
 their dtype holds (harness.plain) and non-finite numbers are strings. One case per line,

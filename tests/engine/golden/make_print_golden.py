@@ -2,7 +2,7 @@
 
 Run from the repository root with torch installed:
 
-    python tests/engine/golden/make_print_golden.py
+    python -m tests.engine.golden.make_print_golden
 
 The output is deterministic for a given torch version (cases, order and key order are fixed),
 so a diff of the JSON shows exactly which reprs changed. The test module imports the case
