@@ -19,7 +19,7 @@ import numpy as np
 import engine
 from engine.function import AccumulateGrad
 from engine.function import Node as GradNode
-from engine.tensor import ReturnTypes
+from engine.types import ReturnTypes
 
 from . import arithmetic, shapes
 from . import program as ir
