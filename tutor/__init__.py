@@ -50,7 +50,7 @@ def _secure(response: Response) -> Response:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Flask application (the application-factory pattern)."""
-    from . import api, errors_http, web
+    from . import api, errors_http, web, worksheet_views
     from .cache import LRUCache
     from .jsonio import StrictJSONProvider
 
@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["explain_cache"] = LRUCache(app.config["EXPLAIN_CACHE_SIZE"])
     app.register_blueprint(web.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(worksheet_views.bp)
     errors_http.register(app)
     app.after_request(_secure)
     return app

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import worksheet_cli
 from .graph import Graph
 from .present import shape, short
 
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run a graph program: its output, then its graph")
     run.add_argument("file", help="a graph program; - reads standard input")
     run.set_defaults(handler=_run)
+    worksheet_cli.add_parser(commands)
     return parser
 
 

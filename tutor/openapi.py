@@ -277,6 +277,8 @@ EXPLAIN_EXAMPLES = {
 @cache
 def document() -> dict:
     """The OpenAPI document (built once; treat it as read-only)."""
+    from . import worksheet_openapi  # it builds on the schemas above
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -312,6 +314,7 @@ def document() -> dict:
                     },
                 }
             },
+            **worksheet_openapi.PATHS,
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -326,5 +329,5 @@ def document() -> dict:
                 }
             },
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": {**SCHEMAS, **worksheet_openapi.SCHEMAS}},
     }

@@ -42,8 +42,8 @@ def _shape_filter(dims) -> str:
 @bp.app_context_processor
 def _site() -> dict:
     links = [("web.index", "Tutor"), ("api.docs", "API")]
-    if "web.worksheet" in current_app.view_functions:
-        links.insert(1, ("web.worksheet", "Worksheets"))
+    if "worksheets.page" in current_app.view_functions:
+        links.insert(1, ("worksheets.page", "Worksheets"))
     return {"nav_links": links}
 
 
