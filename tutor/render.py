@@ -44,6 +44,10 @@ class Printer:
     def math(self, content: str) -> str:
         raise NotImplementedError
 
+    def math_words(self, s: str) -> str:
+        """Words inside a formula."""
+        return self.words(s)
+
     def partial(self, top: str, bottom: str) -> str:
         raise NotImplementedError
 
@@ -97,7 +101,9 @@ class Printer:
         copies = use.copies
         product = self.times.join(p for p in (d_target, local) if p)
         return (
-            self.line(self.words(f"Σ over {copies} copies of"), product) if copies > 1 else product
+            self.line(self.math_words(f"Σ over {copies} copies of"), product)
+            if copies > 1
+            else product
         )
 
     # steps ------------------------------------------------------------------------------
@@ -280,6 +286,9 @@ class LatexPrinter(Printer):
     def math(self, content: str) -> str:
         return rf"\({content}\)"
 
+    def math_words(self, s: str) -> str:
+        return rf"\text{{{self.words(s)}}}"
+
     def partial(self, top: str, bottom: str) -> str:
         return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
@@ -305,6 +314,9 @@ class MathMLPrinter(Printer):
 
     def math(self, content: str) -> str:
         return f'<math xmlns="http://www.w3.org/1998/Math/MathML"><mrow>{content}</mrow></math>'
+
+    def math_words(self, s: str) -> str:
+        return f"<mtext>{html.escape(s)}</mtext>"
 
     def partial(self, top: str, bottom: str) -> str:
         return f"<mfrac><mrow><mo>∂</mo>{top}</mrow><mrow><mo>∂</mo>{bottom}</mrow></mfrac>"

@@ -12,7 +12,7 @@ import pytest
 from tests.tutor.builder import seed_b, seed_c
 from tests.tutor.golden.make_steps_golden import HERE, text
 from tests.tutor.teaching import CASES
-from tutor import analysis, render, steps
+from tutor import analysis, lang, render, steps
 
 STEP_CLASSES = [
     c
@@ -83,3 +83,23 @@ def test_a_closed_form_renders_as_mathml():
 def test_golden_step_texts(name):
     golden = Path(HERE / f"{name}.txt").read_text()
     assert text(name) == golden, "regenerate with python -m tests.tutor.golden.make_steps_golden"
+
+
+def test_words_inside_a_formula_stay_words():
+    source = (
+        "import torch\ns = torch.tensor(2., requires_grad=True)\nx = torch.ones(3)\n"
+        "L = (s * x).sum()\nL.backward()\n"
+    )
+    data = analysis.explain(lang.parse_program(source)).to_json()
+    flat = []
+
+    def walk(items):
+        for item in items:
+            flat.append(item)
+            walk(item["children"])
+
+    walk(data["gradients"][0]["steps"])
+    broadcast = [s for s in flat if "copies of" in s["text"]]
+    assert broadcast
+    assert all(r"\text{Σ over 3 copies of}" in s["latex"] for s in broadcast)
+    assert all("<mtext>Σ over 3 copies of</mtext>" in s["mathml"] for s in broadcast)
