@@ -14,7 +14,7 @@ from .errors_http import RequestError
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def _json_body() -> bytes:
+def json_body() -> bytes:
     """The raw body of a JSON request (its size is capped by MAX_CONTENT_LENGTH)."""
     if request.mimetype != "application/json":
         raise RequestError(
@@ -27,7 +27,7 @@ def _json_body() -> bytes:
 def explain() -> Response:
     """Explain a program or a formula: output, gradients beside closed forms, graph."""
     outcome = service.explain(
-        inputs.from_json(_json_body()), current_app.extensions["explain_cache"]
+        inputs.from_json(json_body()), current_app.extensions["explain_cache"]
     )
     return Response(outcome.json_text, mimetype="application/json")
 

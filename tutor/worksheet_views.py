@@ -15,7 +15,7 @@ import re
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
 from . import STATIC, inputs, latex_sheet, service
-from .api import _json_body
+from .api import json_body
 from .cache import LRUCache
 from .checking import KINDS, VALUE_TOLERANCE, Feedback, check
 from .errors import TutorError
@@ -174,7 +174,7 @@ def api_worksheet() -> Response:
 def _check_request() -> tuple[inputs.ExplainInput, str, str, str]:
     """The explain input, the leaf, the answer and the question kind of a check request."""
     try:
-        body = loads_strict(_json_body())
+        body = loads_strict(json_body())
     except NonFiniteLiteral as exc:
         raise RequestError("invalid_json", str(exc)) from None
     except (ValueError, RecursionError) as exc:
