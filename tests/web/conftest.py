@@ -1,10 +1,15 @@
-"""Fixtures for the service: the app, its test client, and the served OpenAPI document."""
+"""Fixtures for the service: the app, its test client, the served OpenAPI document, and
+for the browser tests the app on a loopback port with a headless chromium."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from jsonschema import Draft202012Validator
+from werkzeug.serving import make_server
 
+from tests.web.browsing import ARGS, CHROMIUM, Page
 from tutor import create_app
 
 
@@ -48,3 +53,32 @@ def assert_matches_openapi(openapi_document):
         return body
 
     return check
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    """The app on a free loopback port, served by a thread of this process."""
+    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium for the module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(params=[True, False], ids=["js", "nojs"])
+def page(request, browser):
+    """A fresh page, with JavaScript on and then off."""
+    with Page(browser, javascript=request.param) as p:
+        yield p

@@ -8,28 +8,13 @@ the verdict marks, the located error — with JavaScript on and off, on a laptop
 
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
 from tests.conftest import seed_output
-from tutor import create_app
+from tests.web.browsing import Page, require_chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
 SEED_LINKS = {
     "a": "Tutorial a: tensors and grad_fn",
     "b": "Tutorial b: why 4.5?",
@@ -37,68 +22,7 @@ SEED_LINKS = {
 }
 BAD_PROGRAM = "import torch\nx = torch.ones(2, requires_grad=True)\ny = open('secrets.txt')\n"
 
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    """The app on a free loopback port, served by a thread of this process."""
-    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless chromium for the module."""
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-class Page:
-    """A page that records what the browser logged as errors."""
-
-    def __init__(self, browser, javascript: bool = True, phone: bool = False) -> None:
-        size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-        self.context = browser.new_context(
-            java_script_enabled=javascript, viewport=size, is_mobile=phone, has_touch=phone
-        )
-        self.page = self.context.new_page()
-        self.js = javascript
-        self.errors: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("requestfailed", self._failed)
-
-    def _failed(self, request) -> None:
-        # a request cut short because the student clicked on (ERR_ABORTED) is no failure
-        if request.failure != "net::ERR_ABORTED":
-            self.errors.append(f"failed: {request.url} {request.failure}")
-
-    def shot(self, name: str) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture(params=[True, False], ids=["js", "nojs"])
-def page(request, browser):
-    """A fresh page, with JavaScript on and then off."""
-    p = Page(browser, javascript=request.param)
-    yield p
-    p.close()
+require_chromium()
 
 
 def _check_result(p: Page, leaves: list[str], printed: bool = True) -> None:
@@ -173,8 +97,7 @@ def test_bad_program_shows_the_located_error(page, base_url):
 
 
 def test_phone_layout_does_not_scroll_sideways(browser, base_url):
-    p = Page(browser, phone=True)
-    try:
+    with Page(browser, phone=True) as p:
         p.page.goto(base_url + "/")
         p.page.get_by_role("link", name=SEED_LINKS["c"]).click()
         p.page.wait_for_load_state()
@@ -183,13 +106,10 @@ def test_phone_layout_does_not_scroll_sideways(browser, base_url):
         assert width <= p.page.viewport_size["width"]  # wide parts scroll inside themselves
         p.shot("seed_c_phone")
         assert p.errors == []
-    finally:
-        p.close()
 
 
 def test_print_view_shows_the_input_and_hides_the_editor(browser, base_url):
-    p = Page(browser)
-    try:
+    with Page(browser) as p:
         p.page.goto(base_url + "/")
         p.page.get_by_role("link", name=SEED_LINKS["b"]).click()
         p.page.wait_for_load_state()
@@ -199,24 +119,18 @@ def test_print_view_shows_the_input_and_hides_the_editor(browser, base_url):
         assert p.page.locator("svg.graph").is_visible()
         p.shot("seed_b_print")
         assert p.errors == []
-    finally:
-        p.close()
 
 
 def test_api_docs_page(browser, base_url):
-    p = Page(browser)
-    try:
+    with Page(browser) as p:
         p.page.goto(base_url + "/api")
         assert "curl" in p.page.locator("pre.example").first.inner_text()
         p.shot("api_docs")
         assert p.errors == []
-    finally:
-        p.close()
 
 
 def test_ctrl_enter_explains_when_javascript_is_on(browser, base_url):
-    p = Page(browser)
-    try:
+    with Page(browser) as p:
         p.page.goto(base_url + "/")
         editor = p.page.get_by_label("Graph program")
         editor.fill(
@@ -226,5 +140,3 @@ def test_ctrl_enter_explains_when_javascript_is_on(browser, base_url):
             editor.press("Control+Enter")
         _check_result(p, ["x"], printed=False)
         assert p.errors == []
-    finally:
-        p.close()

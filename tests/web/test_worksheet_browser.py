@@ -1,15 +1,17 @@
 """Worksheets in a real browser: generate a sheet, check a right and a wrong answer, print it.
 
-Chromium, the app and the page helper are the tutor's browser tests' own
-(``tests/web/test_browser.py``); screenshots go to tests/artifacts/browser/.
+Chromium, the app and the page helper are shared with the tutor's browser tests
+(``tests/web/browsing.py`` and ``conftest.py``); screenshots go to tests/artifacts/browser/.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.web.test_browser import Page, base_url, browser, page  # noqa: F401 (fixtures)
+from tests.web.browsing import Page, require_chromium
 from tutor.worksheet import make_worksheet
+
+require_chromium()
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,7 +26,7 @@ def _first(kind: str):
     return next((p, b) for p in sheet.problems for b in p.boxes if b.kind == kind)
 
 
-def test_generate_a_sheet_and_check_a_right_and_a_wrong_answer(page, base_url):  # noqa: F811
+def test_generate_a_sheet_and_check_a_right_and_a_wrong_answer(page, base_url):
     p = page.page
     p.goto(base_url + "/worksheet")
     p.get_by_label("Seed").fill("1")
@@ -55,9 +57,8 @@ def test_generate_a_sheet_and_check_a_right_and_a_wrong_answer(page, base_url): 
     assert page.errors == []
 
 
-def test_print_views_render(browser, base_url):  # noqa: F811
-    view = Page(browser)
-    try:
+def test_print_views_render(browser, base_url):
+    with Page(browser) as view:
         p = view.page
         p.goto(f"{base_url}/worksheet/print?{QUERY}")
         p.emulate_media(media="print")
@@ -78,17 +79,12 @@ def test_print_views_render(browser, base_url):  # noqa: F811
         assert not p.locator("#key").is_visible()
         assert p.locator("article.problem").first.is_visible()
         assert view.errors == []
-    finally:
-        view.close()
 
 
-def test_phone_layout_of_a_sheet(browser, base_url):  # noqa: F811
-    view = Page(browser, phone=True)
-    try:
+def test_phone_layout_of_a_sheet(browser, base_url):
+    with Page(browser, phone=True) as view:
         view.page.goto(f"{base_url}/worksheet?seed=4&problems=3&level=4")
         width = view.page.evaluate("document.documentElement.scrollWidth")
         assert width <= view.page.viewport_size["width"]  # graphs and programs scroll inside
         view.shot("worksheet_phone")
         assert view.errors == []
-    finally:
-        view.close()
