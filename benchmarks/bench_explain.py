@@ -22,9 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.tutor.programs import generate  # noqa: E402
-from tutor import analysis, lang, numeric  # noqa: E402
+from tutor import analysis, examples, lang, numeric  # noqa: E402
 
-SEEDS = ROOT / "tests" / "golden" / "seed"
 TARGETS = (10, 50, 200)
 
 
@@ -76,7 +75,7 @@ def main() -> None:
     print("| graph | nodes | leaves | mode | compact | cold ms | median ms | verdicts agree |")
     print("|---|---|---|---|---|---|---|---|")
     for name in ("a", "b", "c"):
-        print(_row(f"seed {name}", _graph((SEEDS / f"{name}.py").read_text()), repeat))
+        print(_row(f"seed {name}", _graph(examples.seed(name)), repeat))
     for target in TARGETS:
         for tensors in (False, True):
             kind = "tensors" if tensors else "scalars"
