@@ -35,7 +35,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tutor.examples import SEED_C  # noqa: E402
+from tutor import examples  # noqa: E402
+
+SEED_C_TEXT = examples.seed("c")
 
 HOST = "127.0.0.1"  # loopback only
 FORMULA = {"expression": "Y - x1*w1*w2", "values": {"x1": 2, "w1": 5, "w2": 6, "Y": 10}}
@@ -137,24 +139,24 @@ def main(argv: list[str] | None = None) -> int:
     proc = start_gunicorn(port, args.workers)
     rows = []
     try:
-        seed = json.dumps({"program": SEED_C + "# warm-up\n"}).encode()
+        seed = json.dumps({"program": SEED_C_TEXT + "# warm-up\n"}).encode()
         for _ in range(4 * args.workers):  # import sympy paths, fill caches of both workers
             request(port, "POST", "/api/v1/explain", seed)
         unique = [
-            json.dumps({"program": SEED_C + f"# request {i}\n"}).encode()
+            json.dumps({"program": SEED_C_TEXT + f"# request {i}\n"}).encode()
             for i in range(2 * n_uncached)
         ]
         rows.append(("uncached, seed c", run(port, unique[:n_uncached], 1)))
         rows.append(("uncached, seed c", run(port, unique[n_uncached:], 2)))
         for name, payload in (
             ("cached, formula", FORMULA),
-            ("cached, seed c", {"program": SEED_C}),
+            ("cached, seed c", {"program": SEED_C_TEXT}),
         ):
             body = json.dumps(payload).encode()
             for _ in range(4 * args.workers):
                 request(port, "POST", "/api/v1/explain", body)
             rows.append((name, run(port, [body] * n_cached, 8)))
-        page = "/?" + urlencode({"program": SEED_C})
+        page = "/?" + urlencode({"program": SEED_C_TEXT})
         for _ in range(4 * args.workers):
             request(port, "GET", page)
         rows.append(("cached page, seed c", run(port, [page] * (n_cached // 2), 8)))
