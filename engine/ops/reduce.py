@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..function import Op
@@ -17,11 +19,27 @@ def reduced_axes(dim, ndim: int) -> tuple:
     return axes if ndim else ()  # a 0-d tensor accepts dim 0 or -1 and has nothing to reduce
 
 
+_SMALL = 4096  # elements up to which a filled copy is cheaper than a broadcast view
+
+
+def spread(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """A reduced gradient repeated over the elements it came from (``grad`` broadcasts to
+    ``shape``): every element of a sum receives the sum's gradient. Small results are filled
+    in (numpy's broadcast_to costs microseconds); large ones stay a stride-0 view."""
+    if grad.shape == shape:
+        return grad
+    if math.prod(shape) <= _SMALL:
+        out = np.empty(shape, dtype=grad.dtype)
+        out[...] = grad
+        return out
+    return np.broadcast_to(grad, shape)
+
+
 def restore_axes(grad: np.ndarray, axes: tuple, keepdim: bool, shape: tuple) -> np.ndarray:
-    """Broadcast a reduced gradient back over the reduced axes of ``shape``."""
+    """Spread a reduced gradient back over the reduced axes of ``shape``."""
     if not keepdim and shape:
         grad = np.expand_dims(grad, axes)
-    return np.broadcast_to(grad, shape)
+    return spread(grad, shape)
 
 
 def _sum_dtype(a: np.ndarray):
@@ -32,11 +50,11 @@ class Sum(Op, node="SumBackward0"):
     @staticmethod
     def forward(ctx, a):
         ctx.shape = a.shape
-        return np.asarray(a.sum(dtype=_sum_dtype(a)))
+        return np.asarray(np.add.reduce(a, axis=None, dtype=_sum_dtype(a)))
 
     @staticmethod
     def backward(ctx, grad):
-        return (np.broadcast_to(grad, ctx.shape),)
+        return (spread(grad, ctx.shape),)
 
 
 class SumDim(Op, node="SumBackward1"):
@@ -65,12 +83,12 @@ class Mean(Op, node="MeanBackward0"):
     @staticmethod
     def forward(ctx, a):
         _check_mean_dtype(a)
-        ctx.shape = a.shape
-        return np.asarray(a.mean(), dtype=a.dtype)
+        ctx.shape, ctx.count = a.shape, max(a.size, 1)
+        return np.asarray(np.add.reduce(a, axis=None) / a.size, dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        return (np.broadcast_to(grad / max(int(np.prod(ctx.shape)), 1), ctx.shape),)
+        return (spread(grad / ctx.count, ctx.shape),)
 
 
 class MeanDim(Op, node="MeanBackward1"):
