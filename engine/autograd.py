@@ -144,11 +144,7 @@ def _run(roots: list, retain_graph: bool, capture=None) -> None:
                 continue
             g = outs[i] if outs else None
             if g is not None:
-                slot = buffers.get(fn)
-                if slot is None:
-                    slot = buffers[fn] = [None] * fn._n_outputs
-                previous = slot[nr]
-                slot[nr] = g if previous is None else previous + g
+                _add(buffers, fn, nr, g)
             left = consumers[fn] - 1
             consumers[fn] = left
             if left == 0:
@@ -156,6 +152,7 @@ def _run(roots: list, retain_graph: bool, capture=None) -> None:
 
 
 def _add(buffers: dict, node, nr: int, g) -> None:
+    """Add ``g`` to the gradient buffered for output ``nr`` of ``node``."""
     slot = buffers.get(node)
     if slot is None:
         slot = buffers[node] = [None] * node._n_outputs

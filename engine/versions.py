@@ -14,11 +14,6 @@ _ticks = itertools.count(1)  # next() is atomic, so threads never share an epoch
 latest = [0]  # the epoch of the latest in-place write anywhere (read on hot paths)
 
 
-def new_counter() -> list:
-    """A counter for a tensor that has never been written in place."""
-    return [0]
-
-
 def bump(counter: list) -> None:
     """Record one in-place write."""
     epoch = next(_ticks)
