@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.tutor.programs import generate  # noqa: E402
-from tutor import analysis, examples, lang, numeric  # noqa: E402
+from tutor import examples, lang  # noqa: E402
+from tutor.explain import explain_graph  # noqa: E402
+from tutor.run import numeric  # noqa: E402
 
 TARGETS = (10, 50, 200)
 
@@ -45,12 +47,12 @@ def _near(target: int, tensors: bool, tries: int) -> list:
 
 def _time(run, repeat: int) -> tuple[float, float, object]:
     start = time.perf_counter()
-    explanation = analysis.explain_graph(run.graph, run.output)
+    explanation = explain_graph(run.graph, run.output)
     cold = time.perf_counter() - start
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        analysis.explain_graph(run.graph, run.output)
+        explain_graph(run.graph, run.output)
         times.append(time.perf_counter() - start)
     return cold, statistics.median(times), explanation
 

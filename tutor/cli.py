@@ -1,4 +1,4 @@
-"""The ``gradtutor`` command line."""
+"""The ``gradtutor`` command line: serve the site, run or explain a program, make worksheets."""
 
 from __future__ import annotations
 
@@ -6,13 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import worksheet_cli
-from .graph import Graph
-from .present import shape, short
+from . import render
+from .errors import TutorError
+from .explain import explain, make_input
+from .jsonio import dumps_strict
+from .lang import parse_program
+from .lang.values import parse_names, parse_values
+from .run import numeric
+from .worksheet import latex, make_worksheet
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from . import create_app
+    from .web import create_app  # Flask loads only for the commands that need it
 
     create_app().run(host=args.host, port=args.port)
     return 0
@@ -24,24 +29,20 @@ def _source(path: str) -> str:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from . import analysis, lang, render
-    from .errors import TutorError
-    from .inputs import parse_names, parse_values
-
     try:
         if args.expression is not None:
-            program = lang.parse_expression(
-                args.expression,
-                parse_values(args.values or ""),
+            inp = make_input(
+                expression=args.expression,
+                values=parse_values(args.values or ""),
                 requires_grad=parse_names(args.requires_grad or ""),
                 constants=parse_names(args.constants or ""),
             )
         elif args.file is not None:
-            program = lang.parse_program(_source(args.file))
+            inp = make_input(program=_source(args.file))
         else:
             print("gradtutor explain: give a FILE (or -) or --expression", file=sys.stderr)
             return 2
-        print(render.text(analysis.explain(program)))
+        print(render.text(explain(inp)))
     except (TutorError, OSError) as error:
         print(f"gradtutor explain: {error}", file=sys.stderr)
         return 1
@@ -49,11 +50,8 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import lang, numeric
-    from .errors import TutorError
-
     try:
-        result = numeric.run(lang.parse_program(_source(args.file)))
+        result = numeric.run(parse_program(_source(args.file)))
     except TutorError as error:
         one_line = str(error).replace("\n", " ")  # some engine messages span lines
         print(f"gradtutor run: {error.code}: {one_line}", file=sys.stderr)
@@ -63,32 +61,34 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     sys.stdout.write(result.output)
     print()
-    print(graph_table(result.graph))
+    print(render.text(result.graph))
     return 0
 
 
-def graph_table(graph: Graph) -> str:
-    """The graph as a text table: node, op, shape, value, grad."""
-    rows = [("node", "op", "shape", "value", "grad")]
-    for node in graph.nodes:
-        name = node.id if node.label == node.id else f"{node.id} ({node.label})"
-        op = node.op or ("detach" if node.cut else node.kind)
-        if node.inputs:
-            op += f"({', '.join(node.inputs)})"
-        rows.append(
-            (
-                name,
-                op + (" no_grad" if node.no_grad else ""),
-                shape(node.shape),
-                short(node.value, node.shape, 28),
-                "" if node.grad is None else short(node.grad, node.shape, 28),
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
+def _worksheet_text(args: argparse.Namespace) -> str:
+    sheet = make_worksheet(args.seed, args.problems, args.level, args.version)
+    if args.format == "json":
+        return (sheet.json_text if args.answers else dumps_strict(sheet.to_json(False))) + "\n"
+    if args.format == "tex":
+        return latex.document(sheet, args.answers)
+    from .web import create_app, worksheets  # the printable page is the site's own template
+
+    with create_app().test_request_context():
+        return worksheets.printable_html(sheet, args.answers, standalone=True)
+
+
+def _worksheet(args: argparse.Namespace) -> int:
+    """Write the worksheet; 2 and a message on standard error for parameters out of range."""
+    try:
+        text = _worksheet_text(args)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    except (TutorError, OSError) as error:
+        print(f"gradtutor worksheet: {error}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,19 +99,31 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.set_defaults(handler=_serve)
-    explain = commands.add_parser(
+    explain_command = commands.add_parser(
         "explain", help="gradients beside their closed forms, with the chain-rule steps"
     )
-    explain.add_argument("file", nargs="?", help="a graph program; - reads standard input")
-    explain.add_argument("--expression", help="a formula instead, e.g. 'Y - x1*w1*w2'")
-    explain.add_argument("--values", help="the formula's values, e.g. x1=2,w1=5,w2=6,Y=10")
-    explain.add_argument("--requires-grad", help="leaves needing gradients (default: all)")
-    explain.add_argument("--constants", help="names that are constants, e.g. Y")
-    explain.set_defaults(handler=_explain)
+    explain_command.add_argument("file", nargs="?", help="a graph program; - reads standard input")
+    explain_command.add_argument("--expression", help="a formula instead, e.g. 'Y - x1*w1*w2'")
+    explain_command.add_argument("--values", help="the formula's values, e.g. x1=2,w1=5,w2=6,Y=10")
+    explain_command.add_argument("--requires-grad", help="leaves needing gradients (default: all)")
+    explain_command.add_argument("--constants", help="names that are constants, e.g. Y")
+    explain_command.set_defaults(handler=_explain)
     run = commands.add_parser("run", help="run a graph program: its output, then its graph")
     run.add_argument("file", help="a graph program; - reads standard input")
     run.set_defaults(handler=_run)
-    worksheet_cli.add_parser(commands)
+    sheet = commands.add_parser(
+        "worksheet", help="a seeded worksheet or its answer key: printable HTML, LaTeX or JSON"
+    )
+    sheet.add_argument("--seed", type=int, required=True, help="any whole number from 0")
+    sheet.add_argument("--problems", type=int, required=True, help="1 to 50")
+    sheet.add_argument("--level", type=int, required=True, help="1 to 5")
+    sheet.add_argument("--version", type=int, default=1, help="another sheet of the same kind")
+    sheet.add_argument("--format", choices=("html", "tex", "json"), required=True)
+    sheet.add_argument(
+        "--answers", action="store_true", help="the answer key (JSON: the sheet with its key)"
+    )
+    sheet.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not standard output")
+    sheet.set_defaults(handler=_worksheet)
     return parser
 
 

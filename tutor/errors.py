@@ -1,6 +1,6 @@
 """The one error family of graph programs: what is wrong, where, and what to do instead.
 
-Every refusal of ``tutor.lang`` and ``tutor.numeric`` is a ``TutorError`` with a short
+Every refusal of ``tutor.lang`` and ``tutor.run`` is a ``TutorError`` with a short
 ``code``, a human ``message`` and the 1-based ``line``/``col`` it applies to (``None`` when
 no single place is to blame). ``status`` is the HTTP status the error maps to.
 

@@ -28,7 +28,7 @@ class Snippet:
 
 
 @dataclass(frozen=True)
-class Formula:
+class FormulaExample:
     """A formula with leaf values (``values`` in the page's ``name=number`` form)."""
 
     key: str
@@ -46,7 +46,7 @@ SNIPPETS = (
 )
 
 FORMULAS = (
-    Formula(
+    FormulaExample(
         "loss",
         "Y − x1·w1·w2",
         "The tutorial's graph as a formula; Y is a constant.",
@@ -54,21 +54,21 @@ FORMULAS = (
         "x1=2,w1=5,w2=6,Y=10",
         "x1,w1,w2",
     ),
-    Formula(
+    FormulaExample(
         "neuron",
         "tanh(w·x + b)",
         "One neuron with a tanh activation.",
         "tanh(w*x + b)",
         "w=0.5,x=2,b=-0.25",
     ),
-    Formula(
+    FormulaExample(
         "reuse",
         "x·y + exp(x)",
         "x is used twice: its gradient sums two paths.",
         "x*y + exp(x)",
         "x=1,y=3",
     ),
-    Formula(
+    FormulaExample(
         "mse",
         "mean((w·x − y)²)",
         "A mean over a vector: every element contributes 1/N.",

@@ -52,8 +52,8 @@ class FunctionSpec:
     elements: Callable | None = None
     # matrix products: matrix(A, B, G) -> (dL/dA, dL/dB) as sympy matrix expressions
     matrix: Callable | None = None
-    # how calls spell the arguments (tutor.lang): keyword names of the operands followed by
-    # the params, in positional order, when not ("input", "other")[:operands] + params
+    # how calls spell the arguments (tutor.lang.vocabulary): keyword names of the operands
+    # followed by the params, in positional order, when not ("input", "other")[:operands] + params
     arguments: tuple[str, ...] = ()
     varargs: bool = False  # x.reshape(2, 3): extra positionals are collected into the last param
     sequence: bool = False  # torch.cat([a, b]): one list argument holds all the operands

@@ -8,12 +8,15 @@ that ``detach()`` or ``no_grad()`` cut carry the reason. ``BackwardCall`` record
 
 Ids are symbol-safe and unique (the user's name, ``x_2`` when a name is bound again,
 ``t1``, ``t2`` … for unnamed intermediates); labels are what a reader sees. No engine,
-sympy or flask objects live here: only numbers, strings and nested lists.
+sympy or flask objects live here: only numbers, strings and nested lists; ``index_key``
+reads an indexing's recorded key back into the index it stands for.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+import numpy as np
 
 LEAF, CONSTANT, LITERAL, OP = "leaf", "constant", "literal", "op"
 DETACH, NO_GRAD = "detach", "no_grad"
@@ -81,6 +84,19 @@ class Graph:
         """Edges leaving a node (the places its value is used)."""
         return [e for e in self.edges if e.source == node_id]
 
-    def to_json(self) -> dict:
-        """The graph as JSON-ready dicts and lists."""
-        return asdict(self)
+
+def index_key(encoded: list) -> tuple:
+    """The index a ``getitem`` node's ``attrs["key"]`` stands for (one item per position).
+
+    >>> index_key([{"slice": [None, None, None]}, 1, "...", None, [0, 2]])[:4]
+    (slice(None, None, None), 1, Ellipsis, None)
+    """
+
+    def item(k):
+        if isinstance(k, dict):
+            return slice(*k["slice"])
+        if k == "...":
+            return Ellipsis
+        return np.asarray(k) if isinstance(k, list) else k
+
+    return tuple(item(k) for k in encoded)

@@ -11,8 +11,6 @@ import json
 import math
 from typing import Any
 
-from flask.json.provider import DefaultJSONProvider
-
 _NON_FINITE = {"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity"}
 
 
@@ -70,15 +68,3 @@ def dumps_strict(obj: Any) -> str:
         return json.dumps(obj, default=_array, **options)
     except ValueError:  # a NaN or an infinity somewhere: the careful walk
         return json.dumps(jsonable(obj), **options)
-
-
-class StrictJSONProvider(DefaultJSONProvider):
-    """Flask's JSON provider, switched to the strict reading and writing above."""
-
-    def dumps(self, obj: Any, **kwargs: Any) -> str:
-        """Serialise for ``jsonify`` and JSON responses."""
-        return dumps_strict(obj)
-
-    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        """Parse request bodies (``request.get_json``) strictly."""
-        return loads_strict(s)

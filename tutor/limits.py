@@ -67,7 +67,7 @@ class Limits:
 LIMITS = Limits()
 
 
-class Budget:
+class Meter:
     """What one run has used so far of its ``Limits``; each ``take_*`` refuses the excess."""
 
     def __init__(self, limits: Limits = LIMITS) -> None:

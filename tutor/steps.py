@@ -10,7 +10,7 @@ that ``detach()``/``no_grad()`` cut, ``Accumulation`` over several backward call
 ``Substitution`` of the intermediates, ``Simplification`` to the closed form,
 ``Evaluation`` at the leaf values and the ``Check`` against the engine.
 
-Renderers (``tutor.render``) dispatch on the class name; ``to_json`` gives plain data.
+Renderers (``tutor.render``) dispatch on the class name and make the JSON report of a step.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import sympy
@@ -190,31 +189,15 @@ def is_step(obj: object) -> bool:
 _NESTED = {Derivation: ("start", "chain", "cuts"), NodeGradient: ("uses",)}
 
 
+def nested_fields(step: object) -> tuple[str, ...]:
+    """The fields of ``step`` that hold nested steps."""
+    return _NESTED.get(type(step), ())
+
+
 def children(step: object) -> tuple:
     """The steps nested in ``step`` (a derivation's start, chain and cuts; a node's uses)."""
-    fields = _NESTED.get(type(step), ())
-    return tuple(c for f in fields for c in _as_tuple(getattr(step, f)))
+    return tuple(c for f in nested_fields(step) for c in _as_tuple(getattr(step, f)))
 
 
 def _as_tuple(x: object) -> tuple:
     return x if isinstance(x, tuple) else (x,)
-
-
-def to_json(obj: Any) -> Any:
-    """Plain JSON data: expressions as ``{"symbolic", "latex"}``, steps as dicts with ``kind``.
-
-    A step's nested steps (``children``) are left out: they are serialised on their own.
-    """
-    if isinstance(obj, sympy.Basic):
-        return {"symbolic": str(obj), "latex": sympy.latex(obj)}
-    if is_step(obj):
-        nested = _NESTED.get(type(obj), ())
-        data = {
-            f.name: to_json(getattr(obj, f.name))
-            for f in dataclasses.fields(obj)
-            if f.name not in nested
-        }
-        return data if isinstance(obj, Quantity) else {"kind": kind(obj), **data}
-    if isinstance(obj, (list, tuple)):
-        return [to_json(x) for x in obj]
-    return obj

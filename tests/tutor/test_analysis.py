@@ -11,13 +11,16 @@ from sympy.parsing.sympy_parser import parse_expr
 
 from tests.conftest import seed_source
 from tests.tutor.programs import generate
-from tutor import analysis, lang, numeric
-from tutor.budget import Budget
+from tutor import lang
+from tutor.explain import ELEMENTS, NUMERIC, explain_graph, explain_program
+from tutor.render.report import gradient_report, report
+from tutor.run import numeric
 from tutor.steps import Accumulation, Derivation
+from tutor.symbolic.budget import Budget
 
 
 def explain(source: str, budget: Budget | None = None):
-    return analysis.explain(lang.parse_program(source), budget)
+    return explain_program(lang.parse_program(source), budget)
 
 
 def by_leaf(explanation) -> dict:
@@ -30,7 +33,7 @@ def test_seed_c_gradients_closed_forms_and_values():
     expected = {"x1": (-w1 * w2, -30.0), "w1": (-x1 * w2, -12.0), "w2": (-x1 * w1, -10.0)}
     assert list(got) == ["x1", "w1", "w2"]  # first-use order
     for leaf, (form, value) in expected.items():
-        g = got[leaf].to_json()
+        g = gradient_report(got[leaf])
         assert parse_expr(g["symbolic"]) == form
         assert g["value"] == [[value] * 2] * 2 == g["numeric"]
         assert g["agrees"] and g["agrees_numerical"] and not g["compact"]
@@ -39,9 +42,9 @@ def test_seed_c_gradients_closed_forms_and_values():
 def test_seed_b_mean_gives_three_halves_of_x_plus_two():
     (g,) = explain(seed_source("b")).gradients
     x = sympy.Symbol("x")
-    assert parse_expr(g.to_json()["symbolic"]) == sympy.Rational(3, 2) * (x + 2)
+    assert parse_expr(gradient_report(g)["symbolic"]) == sympy.Rational(3, 2) * (x + 2)
     assert g.value == [[4.5, 4.5], [4.5, 4.5]]
-    assert g.to_json()["latex"] == r"\frac{3 \left(x + 2\right)}{2}"
+    assert gradient_report(g)["latex"] == r"\frac{3 \left(x + 2\right)}{2}"
 
 
 def test_seed_a_has_no_backward_call_so_no_gradient():
@@ -51,7 +54,7 @@ def test_seed_a_has_no_backward_call_so_no_gradient():
 
 
 def test_the_json_has_contract_3s_fields():
-    data = json.loads(json.dumps(explain(seed_source("c")).to_json()))
+    data = json.loads(json.dumps(report(explain(seed_source("c")))))
     assert data["output"].startswith("x1 = tensor(")
     g = data["gradients"][0]
     for key in ("leaf", "shape", "numeric", "symbolic", "latex", "value", "agrees", "steps"):
@@ -67,7 +70,7 @@ def test_the_json_has_contract_3s_fields():
 
 def test_a_0d_leaf_is_a_plain_number_with_shape_empty():
     g = explain("import torch\nx = torch.tensor(3.0, requires_grad=True)\n(x * x).backward()\n")
-    data = g.gradients[0].to_json()
+    data = gradient_report(g.gradients[0])
     assert data["shape"] == [] and data["numeric"] == 6.0 == data["value"]
 
 
@@ -115,7 +118,7 @@ L.backward()
     W = np.array([[0.5, -1.0, 0.0], [2.0, 1.0, -0.5]])
     expected = X.T @ (1 - np.tanh(X @ W) ** 2)
     np.testing.assert_allclose(g.value, expected, rtol=1e-6)
-    assert explanation.mode == analysis.ELEMENTS and g.check.agrees and g.check.agrees_numerical
+    assert explanation.mode == ELEMENTS and g.check.agrees and g.check.agrees_numerical
     matrix = {e.source: str(e.matrix) for e in explanation.edges.values() if e.matrix is not None}
     assert matrix == {"X": "G*W.T", "W": "X.T*G"}
 
@@ -123,15 +126,15 @@ L.backward()
 def test_over_the_size_budget_the_closed_form_stays_compact():
     small = Budget(closed_form_ops=1)
     (g,) = explain(seed_source("b"), small).gradients
-    assert g.closed.compact and g.to_json()["compact"]
+    assert g.closed.compact and gradient_report(g)["compact"]
     assert str(g.symbolic) == "3*y/2"
-    assert [d["name"] for d in g.to_json()["definitions"]] == ["y"]
+    assert [d["name"] for d in gradient_report(g)["definitions"]] == ["y"]
     assert g.check.agrees and g.check.agrees_numerical
 
 
 def test_without_time_for_sympy_the_numbers_still_stand():
     explanation = explain(seed_source("c"), Budget(seconds=0.0))
-    assert explanation.mode == analysis.NUMERIC and explanation.notes
+    assert explanation.mode == NUMERIC and explanation.notes
     for g in explanation.gradients:
         assert g.symbolic is None and g.note
         assert g.check.agrees and g.check.agrees_numerical
@@ -143,7 +146,7 @@ def test_a_200_node_graph_returns_within_the_budget_with_a_correct_verdict():
     assert len(run.graph.nodes) >= 200
     budget = Budget()
     start = time.perf_counter()
-    explanation = analysis.explain_graph(run.graph, run.output, budget)
+    explanation = explain_graph(run.graph, run.output, budget)
     elapsed = time.perf_counter() - start
     assert elapsed < budget.seconds + 2.0  # the symbolic budget, plus the numeric witnesses
     assert explanation.gradients
@@ -161,7 +164,7 @@ def test_a_long_chain_renders_its_steps_within_the_budget():
     )
     explanation = explain(source)
     started = time.perf_counter()
-    data = explanation.to_json()
+    data = report(explanation)
     assert time.perf_counter() - started < 3 * explanation.budget.render_seconds + 1
     assert all(g["agrees"] for g in data["gradients"])
     kinds = [s["kind"] for g in data["gradients"] for s in g["steps"]]

@@ -13,11 +13,12 @@ import pytest
 import sympy
 
 from tests.tutor.programs import generate
-from tutor import analysis, lang
-from tutor.elements import ElementGraph
-from tutor.evaluate import evaluate
-from tutor.symbolic import SymbolicGraph
-from tutor.witness import TOLERANCE
+from tutor import lang
+from tutor.explain import explain_program
+from tutor.symbolic.elements import ElementGraph
+from tutor.symbolic.evaluate import evaluate
+from tutor.symbolic.nodes import SymbolicGraph
+from tutor.symbolic.witness import TOLERANCE
 
 TENSOR_SEEDS = range(120)
 SCALAR_SEEDS = range(1000, 1060)
@@ -50,7 +51,7 @@ def torch_gradients(torch, source: str) -> dict[str, np.ndarray]:
 
 def check_program(seed: int, tensors: bool, torch) -> set[str]:
     program = generate(seed, size=8, tensors=tensors)
-    explanation = analysis.explain(lang.parse_program(program.source))
+    explanation = explain_program(lang.parse_program(program.source))
     flat = flattened_gradients(explanation.graph)
     oracle = torch_gradients(torch, program.source)
     f32 = TOLERANCE["float32"]

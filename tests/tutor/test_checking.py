@@ -7,8 +7,9 @@ from functools import cache
 
 import pytest
 
-from tutor import analysis, checking, lang
+from tutor import checking, lang
 from tutor.errors import LimitError, ParseError, TutorError
+from tutor.explain import Explanation, explain_program
 
 PROBLEMS = {  # name: (formula, values, constants)
     "chain": ("Y - x1*w1*w2", {"x1": 2, "w1": 5, "w2": 6, "Y": 10}, ["Y"]),
@@ -28,9 +29,9 @@ PROBLEMS = {  # name: (formula, values, constants)
 
 
 @cache
-def explained(name: str) -> analysis.Explanation:
+def explained(name: str) -> Explanation:
     formula, values, constants = PROBLEMS[name]
-    return analysis.explain(lang.parse_expression(formula, values, constants=constants))
+    return explain_program(lang.parse_expression(formula, values, constants=constants))
 
 
 EQUIVALENT = [
@@ -275,7 +276,7 @@ print(x.grad)
     ],
 )
 def test_gradients_accumulate_over_backward_calls(answer, kind, diagnosis):
-    x = analysis.explain(lang.parse_program(ACCUMULATE))
+    x = explain_program(lang.parse_program(ACCUMULATE))
     result = checking.check(x, "x", answer, kind)
     assert result.diagnosis == diagnosis, result.feedback
     if diagnosis == "missing_accumulation":

@@ -7,9 +7,10 @@ import time
 
 import pytest
 
-from tutor import lang, numeric
+from tutor import lang
 from tutor.errors import LimitError, TutorError
 from tutor.limits import Limits
+from tutor.run import numeric
 
 SETUP = "import torch\nx = torch.ones(2, requires_grad=True)\ny = x * 2\n"
 

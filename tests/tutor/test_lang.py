@@ -8,9 +8,10 @@ import pytest
 
 import engine
 from tests.conftest import SEED_NAMES, seed_source
-from tutor import arithmetic, errors, lang, limits, recorder
-from tutor import program as ir
+from tutor import errors, lang, limits
 from tutor.errors import LimitError, ParseError, SourceTooLarge, TutorError
+from tutor.lang import program as ir
+from tutor.run import arithmetic, recorder
 
 
 def refusal(source: str) -> TutorError:

@@ -1,21 +1,22 @@
-"""tutor.numeric: programs print what PyTorch prints, and their graph records every value."""
+"""tutor.run: programs print what PyTorch prints, and their graph records every value."""
 
 from __future__ import annotations
 
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 
 import pytest
 
 import engine
 from engine.function import SECOND_BACKWARD
 from tests.conftest import SEED_NAMES, seed_output, seed_source
-from tutor import lang, numeric
+from tutor import lang
 from tutor.errors import LimitError, ProgramError
-from tutor.graph import CONSTANT, DETACH, LEAF, LITERAL, NO_GRAD, OP
+from tutor.graph import CONSTANT, DETACH, LEAF, LITERAL, NO_GRAD, OP, index_key
 from tutor.limits import LIMITS, Limits
-from tutor.recorder import index_key
+from tutor.run import numeric
 
 ADDRESS = re.compile(r" object at 0x[0-9a-f]+>")
 
@@ -162,7 +163,7 @@ def test_seed_c_graph():
     assert {k: v[0][0] for k, v in call.grads_after.items()} == {"x1": -30, "w1": -12, "w2": -10}
     assert graph.node("L").grad_fn == "SubBackward0"
     assert graph.node("Y").grad is None and graph.node("Y").requires_grad is False
-    json.dumps(graph.to_json())  # plain data
+    json.dumps(asdict(graph))  # plain data
 
 
 def test_reused_operand_is_one_node():
@@ -389,7 +390,7 @@ print(f"{loss.item():.3f}", W1.grad.shape)
     )
     assert result.output.endswith("torch.Size([784, 128])\n")
     assert len(result.graph.nodes) < LIMITS.graph_nodes // 10
-    json.dumps(result.graph.to_json())
+    json.dumps(asdict(result.graph))
 
 
 def test_limits_hold_inside_a_run():

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tutor import lang, numeric
-from tutor import vocabulary as vocab
+from tutor import lang
 from tutor.errors import TutorError
+from tutor.lang import vocabulary as vocab
+from tutor.run import numeric
 
 PRELUDE = (
     "import torch\nimport numpy as np\nimport torch.nn.functional as F\n"

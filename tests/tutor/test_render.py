@@ -12,7 +12,10 @@ import pytest
 from tests.tutor.builder import seed_b, seed_c
 from tests.tutor.golden.make_steps_golden import HERE, text
 from tests.tutor.teaching import CASES
-from tutor import analysis, lang, render, steps
+from tutor import lang, render, steps
+from tutor.explain import explain_graph, explain_program
+from tutor.render import printers
+from tutor.render.report import report
 
 STEP_CLASSES = [
     c
@@ -35,11 +38,11 @@ def all_steps(explanation):
 
 @pytest.mark.parametrize("cls", STEP_CLASSES, ids=lambda c: c.__name__)
 def test_every_step_class_has_a_printer_method(cls):
-    assert callable(getattr(render.Printer, f"_print_{cls.__name__}", None))
+    assert callable(getattr(printers.Printer, f"_print_{cls.__name__}", None))
 
 
 def test_renderers_dispatch_on_the_class_name():
-    class Custom(render.TextPrinter):
+    class Custom(printers.TextPrinter):
         def _print_Cut(self, cut):
             return "custom"
 
@@ -47,20 +50,20 @@ def test_renderers_dispatch_on_the_class_name():
 
 
 def test_seed_c_text_shows_the_path_product():
-    explanation = analysis.explain_graph(seed_c())
+    explanation = explain_graph(seed_c())
     lines = [render.text(s) for s in all_steps(explanation)]
     assert "∂L/∂x1 = (-1)·w2·w1 = -w1*w2 = -30" in lines
 
 
 def test_seed_b_text_shows_one_over_four_and_the_closed_form():
-    out = render.text(analysis.explain_graph(seed_b()))
+    out = render.text(explain_graph(seed_b()))
     assert "∂a/∂z = 1/4 for each of the 4 elements (1/N)" in out
     assert "3*(x + 2)/2 = 4.5" in out
 
 
 @pytest.mark.parametrize("graph", [seed_b, seed_c])
 def test_mathml_is_well_formed_html(graph):
-    for step in all_steps(analysis.explain_graph(graph())):
+    for step in all_steps(explain_graph(graph())):
         markup = render.mathml(step)
         root = ET.fromstring(f"<div>{markup.replace('&InvisibleTimes;', '&#8290;')}</div>")
         maths = root.findall("{http://www.w3.org/1998/Math/MathML}math")
@@ -68,14 +71,14 @@ def test_mathml_is_well_formed_html(graph):
 
 
 def test_latex_uses_partial_fractions_and_inline_math():
-    explanation = analysis.explain_graph(seed_c())
+    explanation = explain_graph(seed_c())
     latex = [render.latex(s) for s in all_steps(explanation)]
     assert any(r"\frac{\partial L}{\partial x_{1}}" in line for line in latex)
     assert all(line.count(r"\(") == line.count(r"\)") for line in latex)
 
 
 def test_a_closed_form_renders_as_mathml():
-    g = analysis.explain_graph(seed_c()).gradients[0]
+    g = explain_graph(seed_c()).gradients[0]
     assert render.mathml(g).startswith("<math")
 
 
@@ -90,7 +93,7 @@ def test_words_inside_a_formula_stay_words():
         "import torch\ns = torch.tensor(2., requires_grad=True)\nx = torch.ones(3)\n"
         "L = (s * x).sum()\nL.backward()\n"
     )
-    data = analysis.explain(lang.parse_program(source)).to_json()
+    data = report(explain_program(lang.parse_program(source)))
     flat = []
 
     def walk(items):

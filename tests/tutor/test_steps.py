@@ -9,7 +9,9 @@ import pytest
 import sympy
 
 from tests.tutor.builder import Builder, seed_b, seed_c
-from tutor import analysis, steps
+from tutor import steps
+from tutor.explain import explain_graph
+from tutor.render.report import step_data
 from tutor.steps import Derivation, NodeGradient
 
 
@@ -24,7 +26,7 @@ def chain_of(explanation, leaf: str) -> dict[str, NodeGradient]:
 
 
 def test_seed_c_multiplies_the_local_derivatives_along_the_path():
-    chain = chain_of(analysis.explain_graph(seed_c()), "x1")
+    chain = chain_of(explain_graph(seed_c()), "x1")
     x1_step = chain["x1"]
     (use,) = x1_step.uses
     w1, w2 = real("w1 w2")
@@ -36,7 +38,7 @@ def test_seed_c_multiplies_the_local_derivatives_along_the_path():
 
 
 def test_seed_b_shows_the_one_over_n_of_the_mean_and_the_two_uses_of_y():
-    chain = chain_of(analysis.explain_graph(seed_b()), "x")
+    chain = chain_of(explain_graph(seed_b()), "x")
     mean = chain["z"].uses[0]
     assert mean.edge.reduction == "mean" and mean.edge.count == 4
     assert mean.factors == (sympy.Rational(1, 4),)
@@ -54,7 +56,7 @@ def test_broadcast_copies_are_summed():
     b.op("h", "mul", "X", "c")
     b.op("L", "sum", "h")
     b.backward("L")
-    explanation = analysis.explain_graph(b.graph)
+    explanation = explain_graph(b.graph)
     (use,) = chain_of(explanation, "c")["c"].uses
     assert use.copies == 2
     assert use.result.value == [3.0, 5.0, 7.0]  # column sums of X
@@ -66,7 +68,7 @@ def test_a_detached_use_is_a_cut_step():
     b.detach("d", "x")
     b.op("y", "mul", "x", "d")
     b.backward("y")
-    g = analysis.explain_graph(b.graph).gradients[0]
+    g = explain_graph(b.graph).gradients[0]
     derivation = next(s for s in g.steps if isinstance(s, Derivation))
     assert [(c.source, c.target, c.reason) for c in derivation.cuts] == [("x", "d", "detach")]
     assert g.symbolic == real("d")
@@ -79,7 +81,7 @@ def test_a_leaf_reached_only_through_detach_has_no_gradient_and_says_why():
     b.detach("d", "x")
     b.op("y", "mul", "w", "d")
     b.backward("y")
-    explanation = analysis.explain_graph(b.graph)
+    explanation = explain_graph(b.graph)
     assert [g.leaf for g in explanation.gradients] == ["w"]
     (none,) = explanation.no_gradient
     assert none.leaf == "x" and none.cuts[0].reason == "detach"
@@ -87,16 +89,16 @@ def test_a_leaf_reached_only_through_detach_has_no_gradient_and_says_why():
 
 @pytest.mark.parametrize("graph", [seed_b, seed_c])
 def test_steps_serialise_to_json_with_their_kind(graph):
-    explanation = analysis.explain_graph(graph())
+    explanation = explain_graph(graph())
     for g in explanation.gradients:
         for step in g.steps:
-            data = steps.to_json(step)
+            data = step_data(step)
             json.dumps(data)
             assert data["kind"] == steps.kind(step)
 
 
 def test_nested_steps_are_children_not_data():
-    chain = chain_of(analysis.explain_graph(seed_c()), "x1")
+    chain = chain_of(explain_graph(seed_c()), "x1")
     node = chain["x1"]
     assert steps.children(node) == node.uses
-    assert "uses" not in steps.to_json(node)
+    assert "uses" not in step_data(node)

@@ -7,8 +7,8 @@ import pytest
 import sympy
 
 from tests.tutor.builder import Builder, seed_b, seed_c
-from tutor.evaluate import evaluate
-from tutor.symbolic import TOTALS, SymbolicGraph, literal
+from tutor.symbolic.evaluate import evaluate
+from tutor.symbolic.nodes import TOTALS, SymbolicGraph, literal
 
 
 def real(names: str):

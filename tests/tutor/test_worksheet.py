@@ -12,7 +12,7 @@ import pytest
 
 from tutor.functions import FUNCTIONS
 from tutor.graph import LEAF, OP
-from tutor.worksheet import WorksheetError, make_worksheet
+from tutor.worksheet.sheet import WorksheetError, make_worksheet
 
 # level 5 asks what print(y.grad) shows for a non-leaf y: the engine warns as PyTorch does
 pytestmark = pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor:UserWarning")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tutor.cli import main
-from tutor.worksheet import make_worksheet
+from tutor.worksheet.sheet import make_worksheet
 
 pytestmark = pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor:UserWarning")
 ARGS = ["worksheet", "--seed", "5", "--problems", "3", "--level", "2"]

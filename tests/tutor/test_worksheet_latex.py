@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from tutor.latex_sheet import document, words
-from tutor.worksheet import make_worksheet
+from tutor.worksheet.latex import document, words
+from tutor.worksheet.sheet import make_worksheet
 
 pytestmark = pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor:UserWarning")
 

@@ -184,12 +184,12 @@ def test_unknown_api_path_is_404_json(client, path):
 
 
 def test_an_unexpected_failure_is_500_json_without_a_trace(client, monkeypatch):
-    from tutor import service
+    from tutor.web import answers
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(service, "_compute", boom)
+    monkeypatch.setattr(answers, "explain", boom)
     response = _post(client, {"program": "import torch\n"})
     assert response.status_code == 500
     assert response.get_json() == {

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from tutor.cache import LRUCache
+from tutor.web.cache import LRUCache
 
 
 def test_evicts_the_least_recently_used():

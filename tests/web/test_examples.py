@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SEED_NAMES, seed_source
-from tutor import examples, inputs, service
+from tutor import examples
+from tutor.web.answers import answer
+from tutor.web.inputs import from_query
 
 
 @pytest.mark.parametrize("name", SEED_NAMES)
@@ -15,12 +17,12 @@ def test_page_offers_each_tutorial_snippet(name):
 
 @pytest.mark.parametrize("formula", examples.FORMULAS, ids=lambda f: f.key)
 def test_formulas_explain_and_agree(formula):
-    inp = inputs.from_query(
+    inp = from_query(
         {
             "expression": formula.expression,
             "values": formula.values,
             "requires_grad": formula.requires_grad,
         }
     )
-    data = service.explain(inp).data
+    data = answer(inp).data
     assert data["gradients"] and all(g["agrees"] for g in data["gradients"])

@@ -6,8 +6,11 @@ import json
 
 import pytest
 
-from tutor.errors_http import RequestError
-from tutor.inputs import from_json, from_query, normalise_source, parse_values
+from tutor.errors import ParseError
+from tutor.explain.inputs import normalise_source
+from tutor.lang.values import parse_values
+from tutor.web.errors import RequestError
+from tutor.web.inputs import from_json, from_query
 
 
 def _body(obj) -> bytes:
@@ -80,6 +83,6 @@ def test_query_string_forms():
 
 @pytest.mark.parametrize("text", ["x", "x=", "=2", "x=two", "x=NaN", "x=[1,", "1x=2", "x=[[1],"])
 def test_bad_values_field(text):
-    with pytest.raises(RequestError) as info:
+    with pytest.raises(ParseError) as info:
         parse_values(text)
-    assert info.value.code == "invalid_values"
+    assert info.value.code == "invalid_values" and info.value.status == 400

@@ -9,7 +9,8 @@ import pytest
 
 from tests.conftest import SEED_NAMES, seed_output, seed_source
 from tests.web.htmlq import parse
-from tutor import SECURITY_HEADERS, examples
+from tutor import examples
+from tutor.web.app import SECURITY_HEADERS
 
 ADDRESS = re.compile(r" object at 0x[0-9a-f]+>")
 FORMULA = {"expression": "Y - x1*w1*w2", "values": "x1=2,w1=5,w2=6,Y=10"}

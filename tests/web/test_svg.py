@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import asdict
 
-from tutor import svg
 from tutor.graph import CONSTANT, DETACH, LEAF, LITERAL, NO_GRAD, OP, Edge, Graph, Node
+from tutor.render import svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -32,7 +33,7 @@ def _seed_c() -> dict:
         Edge("Y", "L", 0),
         Edge("y", "L", 1),
     ]
-    graph = Graph(nodes, edges).to_json()
+    graph = asdict(Graph(nodes, edges))
     local = {("x2", "y"): ("w2", 6.0), ("y", "L"): ("-1", -1.0), ("x1", "x2"): ("w1", 5.0)}
     for e in graph["edges"]:
         if (e["source"], e["target"]) in local:
@@ -110,7 +111,7 @@ def test_detach_and_no_grad_cuts_are_visible():
         Edge("x", "z", 0),
         Edge("d", "z", 1),
     ]
-    markup = svg.render(Graph(nodes, edges).to_json())
+    markup = svg.render(asdict(Graph(nodes, edges)))
     root = _parse(markup)
     cut_edges = [g for g in root.iter(f"{SVG}g") if "edge-cut" in g.get("class", "")]
     assert len(cut_edges) == 3
@@ -127,7 +128,7 @@ def test_user_text_is_escaped():
         Node("a", "<b>&x</b>", LEAF, shape=(), value=1.0, requires_grad=True),
         Node("b", "b", OP, op="exp", inputs=("a",), value=2.7),
     ]
-    markup = svg.render(Graph(nodes, [Edge("a", "b", 0)]).to_json())
+    markup = svg.render(asdict(Graph(nodes, [Edge("a", "b", 0)])))
     assert "<b>" not in markup and "&lt;b&gt;&amp;x&lt;/b&gt;" in markup
     _parse(markup)
 
@@ -148,7 +149,7 @@ def _chain_graph(n: int) -> dict:
             edges.append(Edge("x", f"t{i}", 1))
         elif nodes[-2].kind == LEAF:
             edges.append(Edge(nodes[-2].id, f"t{i}", 1))
-    return Graph(nodes, edges).to_json()
+    return asdict(Graph(nodes, edges))
 
 
 def test_thirty_nodes_stay_readable():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tutor.worksheet import make_worksheet
+from tutor.worksheet.sheet import make_worksheet
 
 pytestmark = pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor:UserWarning")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.browsing import Page, require_chromium
-from tutor.worksheet import make_worksheet
+from tutor.worksheet.sheet import make_worksheet
 
 require_chromium()
 

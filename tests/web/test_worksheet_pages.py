@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.web.htmlq import parse
-from tutor.worksheet import make_worksheet
+from tutor.worksheet.sheet import make_worksheet
 
 pytestmark = pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor:UserWarning")
 

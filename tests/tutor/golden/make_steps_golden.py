@@ -10,14 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.tutor.teaching import CASES
-from tutor import analysis, lang, render
+from tutor import lang, render
+from tutor.explain import explain_program
 
 HERE = Path(__file__).parent / "steps"
 
 
 def text(name: str) -> str:
     """The explanation of teaching case ``name`` as the CLI prints it."""
-    return render.text(analysis.explain(lang.parse_program(CASES[name]))) + "\n"
+    return render.text(explain_program(lang.parse_program(CASES[name]))) + "\n"
 
 
 def main() -> None:

@@ -1,0 +1,167 @@
+"""A student's answer, read by the safe parser and built into sympy through the table.
+
+The text is read by ``tutor.lang.parse_formula`` (never evaluated); the checked tree becomes
+sympy here, one table row at a time, never through ``sympify``. Bounds keep hostile answers
+cheap: a short text, small exponents, numbers of bounded size, a bounded expression, and
+only the table's elementwise functions plus whole-tensor ``sum``/``mean``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import sympy
+
+from .. import lang
+from ..errors import LimitError, ParseError
+from ..functions import ELEMENTWISE, FUNCTIONS
+from ..lang import program as ir
+from ..limits import Limits
+from ..symbolic.canonical import atoms, ops
+from ..symbolic.evaluate import Unevaluable, evaluate
+from ..symbolic.nodes import TOTALS, literal
+
+# An answer is a line of algebra: a few hundred characters at most, shallow, small numbers.
+ANSWER_LIMITS = Limits(source_chars=2_000, depth=60, brackets=30, int_bits=256)
+MAX_EXPONENT = 64  # |n| in u**n for a number n; tutors write 2, 3, -1, 1/2
+MAX_BITS = 4_096  # size of an exact number an answer may make (10**1233)
+MAX_OPS = 400  # operations of the built expression
+
+
+def _refuse(code: str, message: str, at: ir.Span) -> ParseError:
+    return ParseError(code, message, at.line, at.col)
+
+
+def _too_large(message: str, at: ir.Span) -> LimitError:
+    return LimitError("answer_too_large", message, at.line, at.col)
+
+
+def _bits(number: sympy.Rational) -> int:
+    return max(int(number.p).bit_length(), int(number.q).bit_length())
+
+
+class _Builder:
+    """Builds sympy from a checked formula tree; ``lists`` allows ``[1, 2]`` (value answers)."""
+
+    def __init__(self, symbols: Mapping[str, sympy.Symbol], lists: bool) -> None:
+        self.symbols, self.lists = symbols, lists
+
+    def build(self, node):
+        """The sympy form of one checked node (nested lists for a list display)."""
+        match node:
+            case ir.Const(value=value) if isinstance(value, (int, float)):
+                return self._number(value, node.at)
+            case ir.Name(id=name):
+                return self.symbols[name]
+            case ir.Operator(symbol="+u", operands=(operand,)):
+                return self.build(operand)
+            case ir.Operator(symbol="**", operands=(base, exponent)):
+                return self._power(self.build(base), self.build(exponent), node.at)
+            case ir.Operator(key=key, operands=operands):
+                return self._row(key, [self.build(o) for o in operands], node.at)
+            case ir.Call(kind="op", name=key, args=args, kwargs=()):
+                return self._call(key, [self.build(a) for a in args], node.at)
+            case ir.Seq(items=items) if self.lists and items:
+                return [self.build(i) for i in items]
+        raise _refuse(
+            "not_allowed",
+            f"`{node.at.text or 'this'}` cannot be part of an answer; write a formula such as "
+            "-w1*w2 or 2*x*exp(x**2)"
+            + (", or a list of numbers such as [1, 2.5]" if self.lists else ""),
+            node.at,
+        )
+
+    @staticmethod
+    def _number(value: int | float, at: ir.Span) -> sympy.Expr:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _refuse("invalid_value", "numbers in an answer must be finite", at)
+        return sympy.Integer(value) if isinstance(value, int) else literal(value)
+
+    def _expr(self, value, at: ir.Span) -> sympy.Expr:
+        if isinstance(value, list):
+            raise _refuse("not_allowed", "lists cannot be combined with + - * / **", at)
+        return value
+
+    def _row(self, key: str, operands: list, at: ir.Span) -> sympy.Expr:
+        """An operator through its table row."""
+        spec = FUNCTIONS[key]
+        return spec.sympy(*(self._expr(o, at) for o in operands))
+
+    def _power(self, base, exponent, at: ir.Span) -> sympy.Expr:
+        base, exponent = self._expr(base, at), self._expr(exponent, at)
+        if exponent.is_Number:
+            if abs(exponent) > MAX_EXPONENT:
+                raise _too_large(
+                    f"the exponent {exponent} is larger than {MAX_EXPONENT} in size; "
+                    "answers use small powers such as x**2 or x**-1",
+                    at,
+                )
+            if base.is_Rational and exponent.is_Rational and _bits(base) * abs(exponent) > MAX_BITS:
+                raise _too_large(
+                    "this power makes a number too large to work with; write smaller numbers", at
+                )
+        return self._row("pow", [base, exponent], at)
+
+    def _call(self, key: str, args: list, at: ir.Span) -> sympy.Expr:
+        """A table function: elementwise without parameters, or a whole-tensor sum/mean."""
+        spec = FUNCTIONS[key]
+        operands = [self._expr(a, at) for a in args]
+        if spec.sympy is not None and len(operands) == spec.operands:
+            if spec.kind == ELEMENTWISE and not spec.params:
+                result = spec.sympy(*operands)
+                if isinstance(result, sympy.Expr):
+                    return result
+            if spec.reducer is not None and key in TOTALS:
+                summand = spec.sympy(*operands, **dict(spec.params))
+                return TOTALS[spec.reducer(**dict(spec.params))](summand)
+        raise _refuse(
+            "not_allowed",
+            f"`{at.text or key}` cannot be part of an answer; use elementwise functions "
+            "(exp, log, sin, cos, tanh, sigmoid, relu, sqrt, abs) and sum(...) or mean(...) "
+            "of a whole tensor",
+            at,
+        )
+
+
+def _checked(text: str, names: set[str]) -> ir.Formula:
+    if not isinstance(text, str) or not text.strip():
+        raise ParseError("empty_answer", "the answer is empty; write a formula or a number")
+    return lang.parse_formula(text.strip(), names, ANSWER_LIMITS)
+
+
+def read_formula(text: str, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
+    """A closed-form answer as sympy, over ``symbols`` (the names the problem gives)."""
+    formula = _checked(text, set(symbols))
+    expr = _Builder(symbols, lists=False).build(formula.expr)
+    if ops(expr) > MAX_OPS:
+        raise _too_large(
+            f"the answer has more than {MAX_OPS} operations; simplify it", ir.Span(1, 1)
+        )
+    # sympy joins powers as it builds ((x**64)**64 is x**4096): check what was built
+    if any(p.exp.is_Number and abs(p.exp) > MAX_EXPONENT for p in atoms(expr, sympy.Pow)):
+        raise _too_large(
+            f"the answer has a power larger than {MAX_EXPONENT}; answers use small powers",
+            ir.Span(1, 1),
+        )
+    return expr
+
+
+def read_number(text: str) -> np.ndarray:
+    """A value answer: a number, a constant expression (``-3/2``) or nested lists of them."""
+    formula = _checked(text, set())
+    built = _Builder({}, lists=True).build(formula.expr)
+    try:
+        value = np.asarray(_numbers(built), dtype=np.float64)
+    except (Unevaluable, ValueError):
+        raise ParseError(
+            "invalid_value", "write the value as a number or a list of numbers such as [1, 2.5]"
+        ) from None
+    return value
+
+
+def _numbers(built):
+    if isinstance(built, list):
+        return [_numbers(b) for b in built]
+    return float(evaluate(built, {}))

@@ -1,0 +1,291 @@
+"""Answer checking: is a student's answer right, and if not, what is the likely mistake.
+
+Closed forms are read by the safe parser (``tutor.checking.answers``), compared with the closed form
+of the live tutor path (``tutor.explain``) by ``tutor.checking.equivalence``, and a wrong one is
+matched against the classic mistakes of ``tutor.checking.mistakes``; failing those, the feedback
+gives a point where the two differ. Values (numbers or nested lists) are right within
+``VALUE_TOLERANCE``; printed output is compared line by line, ignoring spacing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from ..errors import TutorError
+from ..explain import Explanation, LeafGradient
+from ..graph import CONSTANT, LEAF
+from ..render import numbers
+from ..steps import plain
+from ..symbolic.nodes import SymbolicGraph
+from ..symbolic.witness import Tolerance, compare
+from .answers import read_formula, read_number
+from .equivalence import Domain, agree, equivalent
+from .mistakes import Mistake, likely_mistakes, one_call
+
+VALUE_TOLERANCE = Tolerance(rtol=1e-3, atol=5e-3)  # two decimals are enough
+KINDS = ("closed_form", "value")
+_NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")
+
+
+class NotCheckable(TutorError):
+    """The question cannot be asked of this program (no such gradient, no closed form)."""
+
+    status = 422
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer: right or not, the expected answer, what went wrong."""
+
+    correct: bool
+    expected: str
+    feedback: str
+    diagnosis: str  # "correct", a Mistake code, "not_equivalent", "wrong_value", …
+    method: str | None = None  # "symbolic" | "numeric" | "tolerance" | "text"
+    counterexample: dict | None = None  # name -> value where the answer differs
+
+    def to_json(self) -> dict:
+        """The answer of ``POST /api/v1/check``."""
+        return {
+            "correct": self.correct,
+            "expected": self.expected,
+            "feedback": self.feedback,
+            "diagnosis": self.diagnosis,
+            "method": self.method,
+            "counterexample": self.counterexample,
+        }
+
+
+def _gradient(x: Explanation, wrt: str) -> LeafGradient:
+    g = x.gradient(wrt)
+    if g is None:
+        leaves = ", ".join(g.leaf for g in x.gradients) or "none"
+        raise NotCheckable(
+            "no_gradient", f"`{wrt}` received no gradient; leaves with a gradient: {leaves}"
+        )
+    return g
+
+
+def closed_form(g: LeafGradient) -> sympy.Expr | None:
+    """A leaf's closed form when it is one readable expression (not compact, not per element)."""
+    if g.closed is None or g.closed.compact or not isinstance(g.symbolic, sympy.Expr):
+        return None
+    return g.symbolic
+
+
+def _point(point: dict, symbols: set) -> dict:
+    return {str(s): plain(np.round(point[s], 4)) for s in sorted(symbols, key=str) if s in point}
+
+
+def _said(point: dict) -> str:
+    return ", ".join(f"{k} = {numbers.value(v)}" for k, v in point.items())
+
+
+class _Problem:
+    """One gradient of one explanation, with the domain its answers are compared over."""
+
+    def __init__(self, x: Explanation, wrt: str) -> None:
+        self.x, self.g = x, _gradient(x, wrt)
+        self.sg = SymbolicGraph(x.graph)
+        self.root = x.graph.backward_calls[-1].root
+        self.expected = closed_form(self.g)
+        self.domain = Domain(self.sg.values, tuple(self.g.shape))
+        self.value = np.asarray(self.g.value if self.g.value is not None else self.g.numeric)
+
+    @property
+    def d(self) -> str:
+        """``∂L/∂x`` for messages (``x.grad`` when several backward calls add up in it)."""
+        if len(self.x.graph.backward_calls) > 1:
+            return f"{self.g.leaf}.grad"
+        return f"∂{self.root}/∂{self.g.leaf}"
+
+    def names(self) -> dict[str, sympy.Symbol]:
+        """The names an answer may use: leaves, constants, and whatever the closed form uses."""
+        kinds = (LEAF, CONSTANT)
+        names = {n.id: self.sg.symbols[n.id] for n in self.x.graph.nodes if n.kind in kinds}
+        names.update({str(s): s for s in self.expected.free_symbols})
+        return {k: v for k, v in names.items() if isinstance(v, sympy.Symbol)}
+
+    def same(self, a: sympy.Expr, b: sympy.Expr) -> bool:
+        """Whether two forms agree at every point of the domain."""
+        return agree(self.domain.values(a), self.domain.values(b)) is None
+
+    def mistakes(self) -> list[Mistake]:
+        """The classic wrong closed forms of this gradient."""
+        others = {}
+        for g in self.x.gradients:
+            form = closed_form(g)
+            if g.leaf != self.g.leaf and form is not None and tuple(g.shape) == self.domain.shape:
+                others[g.leaf] = form
+        return likely_mistakes(self.sg, self.g.leaf, self.expected, others, self.same)
+
+
+def check(x: Explanation, wrt: str, answer: str, kind: str = "closed_form") -> Feedback:
+    """Check an answer for ∂root/∂wrt: its closed form (``kind="closed_form"``) or its value."""
+    p = _Problem(x, wrt)
+    if kind == "value":
+        return _check_value(p, answer)
+    if p.expected is None:
+        raise NotCheckable(
+            "no_closed_form",
+            f"{p.d} has no single closed form to compare with (it differs element by element "
+            "or is over the size budget); check its value instead",
+        )
+    mine = read_formula(answer, p.names())
+    expected = str(p.expected)
+    if not mine.free_symbols and p.expected.free_symbols:
+        names = ", ".join(sorted(str(s) for s in p.expected.free_symbols))
+        if compare(p.domain.at(mine, 0), p.value, VALUE_TOLERANCE)[0]:
+            said = f"that is the value of {p.d} at the given values"
+        else:
+            said = f"{p.d} is not a constant"
+        return Feedback(
+            False,
+            expected,
+            f"Not quite: {said}; the question asks for the closed form, a formula in {names}.",
+            "value_not_closed_form",
+            "tolerance",
+        )
+    verdict = equivalent(mine, p.expected, p.domain)
+    if verdict.equal:
+        how = (
+            "the difference simplifies to 0"
+            if verdict.method == "symbolic"
+            else f"they agree at the given values and {len(p.domain.points) - 1} random points"
+        )
+        return Feedback(
+            True, expected, f"Correct: your answer equals {p.d} ({how}).", "correct", verdict.method
+        )
+    for m in p.mistakes():
+        if p.same(mine, m.expr):
+            return Feedback(False, expected, f"Not quite: {m.message}.", m.code, "numeric")
+    symbols = mine.free_symbols | p.expected.free_symbols
+    point = _point(verdict.point, symbols)
+    return Feedback(
+        False,
+        expected,
+        f"Not equivalent: at {_said(point)} your answer is {numbers.value(plain(verdict.mine))} "
+        f"but {p.d} is {numbers.value(plain(verdict.theirs))}.",
+        "not_equivalent",
+        "numeric",
+        point,
+    )
+
+
+def _check_value(p: _Problem, answer: str) -> Feedback:
+    mine = read_number(answer)
+    expected = numbers.value(plain(p.value))
+    shape = numbers.shape(p.value.shape)
+    uniform = mine.ndim == 0 and isinstance(plain(p.value), float)  # one number for equal elements
+    if mine.shape != p.value.shape and not uniform:
+        return Feedback(
+            False,
+            expected,
+            f"Not quite: {p.d} has shape {shape}; write "
+            + ("one number." if not p.value.shape else f"a nested list of {shape} numbers."),
+            "wrong_shape",
+            "tolerance",
+        )
+    if compare(mine, p.value, VALUE_TOLERANCE)[0]:
+        return Feedback(
+            True,
+            expected,
+            f"Correct: {p.d} = {expected} ({VALUE_TOLERANCE.describe()}).",
+            "correct",
+            "tolerance",
+        )
+    for code, message, value in _value_mistakes(p):
+        if compare(mine, value, VALUE_TOLERANCE)[0]:
+            return Feedback(False, expected, f"Not quite: {message}.", code, "tolerance")
+    return Feedback(
+        False,
+        expected,
+        f"Not equal to {p.d} at the given values ({VALUE_TOLERANCE.describe()}); "
+        "work through the chain rule one local derivative at a time.",
+        "wrong_value",
+        "tolerance",
+    )
+
+
+def _value_mistakes(p: _Problem) -> list[tuple[str, str, np.ndarray]]:
+    """(code, message, value) of the classic wrong values, most telling first."""
+    if p.expected is not None:  # the closed-form mistakes, evaluated
+        return [(m.code, m.message, p.domain.at(m.expr, 0)) for m in p.mistakes()]
+    out = [("sign_error", f"the answer is the negative of {p.d}: check the signs", -p.value)]
+    for g in p.x.gradients:
+        if g.leaf != p.g.leaf and tuple(g.shape) == p.value.shape and g.value is not None:
+            said = f"that is ∂{p.root}/∂{g.leaf}, another leaf's gradient"
+            out.append(("other_leaf", said, np.asarray(g.value)))
+    calls = p.x.graph.backward_calls
+    before = np.zeros_like(p.value)
+    for k, call in enumerate(calls if len(calls) > 1 else ()):
+        after = call.grads_after.get(p.g.leaf)
+        if after is not None:
+            out.append(("missing_accumulation", one_call(k), np.asarray(after) - before))
+            before = np.asarray(after, dtype=np.float64)
+    return out
+
+
+def check_number(expected: float, answer: str, what: str) -> Feedback:
+    """A number on a worksheet (a forward value, a local derivative), within the tolerance."""
+    mine = read_number(answer)
+    text = numbers.value(expected)
+    if mine.ndim != 0:
+        return Feedback(
+            False, text, f"Not quite: {what} is one number.", "wrong_shape", "tolerance"
+        )
+    if compare(mine, expected, VALUE_TOLERANCE)[0]:
+        return Feedback(True, text, f"Correct: {what} = {text}.", "correct", "tolerance")
+    if expected != 0 and compare(mine, -expected, VALUE_TOLERANCE)[0]:
+        return Feedback(
+            False, text, f"Not quite: check the sign of {what}.", "sign_error", "tolerance"
+        )
+    return Feedback(
+        False,
+        text,
+        f"Not equal to {what} ({VALUE_TOLERANCE.describe()}).",
+        "wrong_value",
+        "tolerance",
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def check_output(expected: str, answer: str) -> Feedback:
+    """What a program prints, line by line; spacing does not matter, the text does."""
+    want, got = _lines(expected), _lines(answer if isinstance(answer, str) else "")
+    if [w.replace(" ", "") for w in want] == [g.replace(" ", "") for g in got]:
+        return Feedback(
+            True, expected, "Correct: that is exactly what PyTorch prints.", "correct", "text"
+        )
+    if len(got) != len(want):
+        return Feedback(
+            False,
+            expected,
+            f"Not quite: the program prints {len(want)} line(s); your answer has {len(got)}.",
+            "wrong_output",
+            "text",
+        )
+    line = next(
+        i
+        for i, (w, g) in enumerate(zip(want, got, strict=True))
+        if w.replace(" ", "") != g.replace(" ", "")
+    )
+    same_numbers = [float(n) for n in _NUMBER.findall(want[line])] == [
+        float(n) for n in _NUMBER.findall(got[line])
+    ]
+    hint = (
+        "the numbers are right, but PyTorch writes them differently (e.g. tensor(4.) "
+        "for a float tensor)"
+        if same_numbers
+        else "the values differ"
+    )
+    return Feedback(
+        False, expected, f"Not quite: line {line + 1} differs: {hint}.", "wrong_output", "text"
+    )

@@ -1,0 +1,154 @@
+"""From accumulated adjoints to a leaf's steps: edge by edge, node by node, root to leaf.
+
+``derivation`` turns one backward call's accumulations — the numbers, and the symbolic
+adjoints when they exist — into the ``steps`` tree for one leaf; ``edge_derivative`` is the
+local derivative of one edge as a step (the graph view shows the same).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy
+
+from ..graph import Edge
+from ..steps import Cut, Derivation, EdgeDerivative, NodeGradient, Quantity, Start, Use, plain
+from ..symbolic.accumulate import Adjoints
+from ..symbolic.elements import ElementGraph
+from ..symbolic.nodes import SymbolicGraph
+
+
+def _matrix(name: str, shape: tuple, row: bool) -> sympy.Basic:
+    if len(shape) == 2:
+        return sympy.MatrixSymbol(name, *shape)
+    if len(shape) == 1:
+        return (
+            sympy.MatrixSymbol(name, 1, shape[0]) if row else sympy.MatrixSymbol(name, shape[0], 1)
+        )
+    return sympy.Symbol(name)
+
+
+def matrix_form(sg: SymbolicGraph, edge: Edge) -> sympy.Expr | None:
+    """The matrix form of a product's gradient, e.g. ``X.T*G`` for ∂L/∂W of ``X@W``."""
+    spec = sg.spec(edge.target)
+    if spec is None or spec.matrix is None:
+        return None
+    a_id, b_id = sg.operands(edge.target)
+    a_shape, b_shape = (tuple(sg.nodes[i].shape) for i in (a_id, b_id))
+    if len(a_shape) > 2 or len(b_shape) > 2:
+        return None
+    a, b = _matrix(a_id, a_shape, row=True), _matrix(b_id, b_shape, row=False)
+    if sg.nodes[edge.target].shape == () or not (a.is_Matrix and b.is_Matrix):
+        g = sympy.Symbol("G")
+    else:
+        g = sympy.MatrixSymbol("G", a.shape[0], b.shape[1])
+    return spec.matrix(a, b, g)[edge.position]
+
+
+def edge_derivative(sg: SymbolicGraph, edge: Edge, value=None) -> EdgeDerivative:
+    """The local derivative along ``edge`` as a step (``value``: its numbers, when known)."""
+    local = sg.local(edge)
+    spec = sg.spec(edge.target)
+    return EdgeDerivative(
+        source=edge.source,
+        target=edge.target,
+        position=edge.position,
+        phrase=spec.phrase,
+        definition=sg.definition(edge.target),
+        derivative=Quantity(local.expr, plain(value) if local.expr is not None else None),
+        reduction=local.reduction if local.reduction in ("sum", "mean") else None,
+        count=local.count,
+        matrix=matrix_form(sg, edge),
+        kink=local.kink,
+    )
+
+
+class Symbols:
+    """The symbolic side of one call's accumulation, per node: an expression or None."""
+
+    def __init__(self, accumulation: Adjoints | None, elements: ElementGraph | None):
+        self.accumulation, self.elements = accumulation, elements
+
+    def adjoint(self, node_id: str) -> sympy.Expr | None:
+        """∂root/∂node as one expression (element arrays collapse when uniform)."""
+        return self._one(self.accumulation.adjoints.get(node_id)) if self.accumulation else None
+
+    def term(self, node_id: str, k: int) -> tuple[sympy.Expr | None, sympy.Expr | None]:
+        """(local derivative, contribution) of the node's k-th use."""
+        if self.accumulation is None:
+            return None, None
+        term = self.accumulation.terms[node_id][k]
+        return self._one(term.local), self._one(term.contribution)
+
+    def _one(self, x) -> sympy.Expr | None:
+        if isinstance(x, np.ndarray):
+            return self.elements.collapse(x) if x.size else None
+        return x
+
+
+def downstream(sg: SymbolicGraph, start: str, within: set | dict | None = None) -> set[str]:
+    """``start`` and every node its value flows into along uncut edges (only ``within``)."""
+    seen, stack = {start}, [start]
+    while stack:
+        for e in sg.uses[stack.pop()]:
+            if not e.cut and e.target not in seen and (within is None or e.target in within):
+                seen.add(e.target)
+                stack.append(e.target)
+    return seen
+
+
+def cuts(sg: SymbolicGraph, nodes: set[str]) -> tuple[Cut, ...]:
+    """The cut uses of ``nodes``, in program order."""
+    return tuple(
+        Cut(e.source, e.target, e.cut)
+        for n in sg.graph.nodes
+        if n.id in nodes
+        for e in sg.uses[n.id]
+        if e.cut
+    )
+
+
+def derivation(
+    sg: SymbolicGraph, numbers: Adjoints, symbols: Symbols, index: int, leaf: str
+) -> Derivation:
+    """The chain rule from the root of backward call ``index`` (1-based) down to ``leaf``."""
+    call = numbers.call
+    nodes = downstream(sg, leaf, numbers.adjoints)  # the nodes on paths from leaf to root
+    upstream = Quantity(sg.upstream(call), plain(numbers.adjoints[call.root]))
+    start = Start(call.root, tuple(sg.nodes[call.root].shape), upstream, call.gradient is not None)
+    root_factors = () if upstream.expr == 1 else (upstream.expr,)
+    paths: dict[str, tuple[tuple | None, tuple[str, ...]]] = {
+        call.root: (root_factors, (call.root,))
+    }
+    chain = []
+    for n in reversed(sg.graph.nodes):
+        if n.id not in nodes or n.id == call.root:
+            continue
+        uses = []
+        for k, term in enumerate(numbers.terms[n.id]):
+            local, part = symbols.term(n.id, k)
+            target = term.edge.target
+            copies = math.prod(sg.local(term.edge).shape) // max(math.prod(n.shape), 1)
+            factors, path = paths[target]
+            if factors is not None and local is not None and copies == 1:
+                factors = (*factors, local)
+            else:
+                factors = None
+            uses.append(
+                Use(
+                    edge=edge_derivative(sg, term.edge, term.local),
+                    upstream=Quantity(symbols.adjoint(target), plain(term.upstream)),
+                    factors=factors,
+                    path=(*path, n.id),
+                    copies=copies,
+                    result=Quantity(part, plain(term.contribution)),
+                )
+            )
+        result = Quantity(symbols.adjoint(n.id), plain(numbers.adjoints[n.id]))
+        if len(uses) == 1:
+            paths[n.id] = (uses[0].factors, uses[0].path)
+        else:
+            paths[n.id] = ((result.expr,) if result.expr is not None else None, (n.id,))
+        chain.append(NodeGradient(n.id, call.root, tuple(uses), result))
+    return Derivation(index, call.line, start, tuple(chain), cuts(sg, downstream(sg, leaf)))

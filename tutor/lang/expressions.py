@@ -1,0 +1,435 @@
+"""Reading expressions (and formulas) of a syntax tree into ``tutor.lang.program`` data.
+
+Every name is resolved while reading: module attributes against ``tutor.lang.vocabulary``,
+variables against those assigned so far, calls to the kind of callee they are. Anything
+not explicitly accepted is refused with a located message. Formulas use a smaller
+language: names, numbers, ``+ - * / **``, unary minus and calls of table functions
+written bare (``exp(x)``) or as ``torch.exp(x)``.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import re
+
+from ..errors import LimitError, ParseError
+from ..limits import LIMITS, Limits
+from . import program as ir
+from . import vocabulary as vocab
+from .refusals import CALLABLE, FORMULAS, REFUSED, STATEMENTS_ALLOWED, listing, refuse
+
+BINARY = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.Pow: "**",
+    ast.MatMult: "@",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+}
+_COMPARE = {
+    ast.Gt: ">",
+    ast.Lt: "<",
+    ast.GtE: ">=",
+    ast.LtE: "<=",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+}
+_FORMULA_OPERATORS = ("+", "-", "*", "/", "**")
+_CONVERSIONS = {-1: "", ord("s"): "s", ord("r"): "r", ord("a"): "a"}
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_DIGIT_RUN = re.compile(r"\d{4}")
+
+
+class ExpressionReader:
+    """Reads the expressions of one program (or a formula) of ``source``."""
+
+    def __init__(
+        self,
+        source: str,
+        limits: Limits = LIMITS,
+        formula: bool = False,
+        formula_names: set[str] | None = None,
+    ) -> None:
+        self.limits = limits
+        self._lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.formula = formula
+        self.where = "formulas" if formula else "graph programs"  # for messages
+        self._known = formula_names  # formula: the names it may use (None: any)
+        self.modules: dict[str, str] = (
+            {"torch": "torch", "F": "torch.nn.functional"} if formula else {}
+        )
+        self.defined: set[str] = set()
+        self.first_use: dict[str, ir.Span] = {}  # formula: where each name appears first
+
+    # ----- positions ---------------------------------------------------------------------
+    def span(self, node: ast.AST) -> ir.Span:
+        """Line, 1-based character column, and the source text when it is short."""
+        line = self._lines[node.lineno - 1] if node.lineno <= len(self._lines) else ""
+        col = self._column(line, node.col_offset)
+        text = ""
+        if node.end_lineno == node.lineno and node.end_col_offset is not None:
+            piece = line.encode()[node.col_offset : node.end_col_offset]
+            if len(piece) <= 40:
+                text = piece.decode(errors="replace")
+        return ir.Span(node.lineno, col, text)
+
+    @staticmethod
+    def _column(line: str, byte_offset: int) -> int:
+        if line.isascii():
+            return byte_offset + 1
+        return len(line.encode()[:byte_offset].decode(errors="ignore")) + 1
+
+    def _refused(self, node: ast.AST, at: ir.Span) -> ParseError:
+        what, instead = REFUSED.get(
+            type(node), (f"`{at.text or type(node).__name__}` is", STATEMENTS_ALLOWED)
+        )
+        instead = FORMULAS if self.formula else instead
+        return refuse("not_allowed", f"{what} not available in {self.where}", instead, at)
+
+    # ----- expressions -------------------------------------------------------------------
+    def expr(self, node: ast.expr, argument=False, index=False):
+        """A checked expression; strings only as call arguments, slices only in indexes."""
+        at = self.span(node)
+        match node:
+            case ast.Constant(value=value):
+                return self._constant(value, at, argument, index)
+            case ast.Name(id=name):
+                return self._name(name, at)
+            case ast.Attribute():
+                return self._attribute(node, at)
+            case ast.Call():
+                return self._call(node)
+            case ast.BinOp(op=op, left=left, right=right):
+                symbol = BINARY.get(type(op), "?")
+                key = vocab.OPERATORS.get(symbol)
+                if key is None or (self.formula and symbol not in _FORMULA_OPERATORS):
+                    raise self._bad_operator(symbol, at)
+                return ir.Operator(symbol, key, (self.expr(left), self.expr(right)), at)
+            case ast.UnaryOp(op=ast.USub(), operand=operand):
+                return ir.Operator("-u", vocab.OPERATORS["-u"], (self.expr(operand),), at)
+            case ast.UnaryOp(op=ast.UAdd(), operand=operand):
+                return ir.Operator("+u", None, (self.expr(operand),), at)
+            case ast.UnaryOp(op=op):
+                symbol = {ast.Not: "not", ast.Invert: "~"}[type(op)]
+                raise self._bad_operator(symbol, at)
+            case ast.Compare() if not self.formula:
+                return self._compare(node, at)
+            case ast.Subscript(value=value, slice=key) if not self.formula:
+                return ir.Subscript(self.expr(value), self.expr(key, index=True), at)
+            case ast.Slice() if index:
+                parts = (node.lower, node.upper, node.step)
+                return ir.Slice(*(None if p is None else self.expr(p) for p in parts), at)
+            case ast.Tuple(elts=items) | ast.List(elts=items):
+                kind = "tuple" if isinstance(node, ast.Tuple) else "list"
+                inner = index and kind == "tuple"
+                return ir.Seq(kind, tuple(self.expr(i, index=inner) for i in items), at)
+            case ast.JoinedStr() if argument and not self.formula:
+                return self._fstring(node, at)
+            case ast.JoinedStr():
+                raise self._string_refused(at)
+        raise self._refused(node, at)
+
+    def _constant(self, value, at: ir.Span, argument: bool, index: bool) -> ir.Const:
+        if isinstance(value, bool) or value is None:
+            if self.formula and not argument:
+                raise refuse("not_allowed", f"`{value}` is not a number", "use numbers", at)
+            return ir.Const(value, at)
+        if isinstance(value, int):
+            if value.bit_length() > self.limits.int_bits:
+                raise LimitError(
+                    "number_too_large",
+                    f"this integer has more than {self.limits.int_bits:,} bits; "
+                    "use floats (e.g. 1e30) for large numbers",
+                    at.line,
+                    at.col,
+                )
+            return ir.Const(value, at)
+        if isinstance(value, float):
+            return ir.Const(value, at)
+        if isinstance(value, str) and argument:
+            return ir.Const(value, at)
+        if isinstance(value, str):
+            raise self._string_refused(at)
+        if value is Ellipsis and index:
+            return ir.Const(value, at)
+        raise refuse(
+            "not_allowed",
+            f"`{at.text or type(value).__name__}` literals are not available in {self.where}",
+            "use int and float numbers",
+            at,
+        )
+
+    def _string_refused(self, at: ir.Span) -> ParseError:
+        return refuse(
+            "not_allowed",
+            f"strings are only available as arguments in {self.where}",
+            'write them directly in the call, e.g. print("loss =", loss)',
+            at,
+        )
+
+    def _bad_operator(self, symbol: str, at: ir.Span) -> ParseError:
+        available = _FORMULA_OPERATORS if self.formula else [*vocab.OPERATORS, "is", "is not"]
+        return refuse(
+            "not_allowed",
+            f"the operator `{symbol.removesuffix('u')}` is not available in {self.where}",
+            f"available operators: {' '.join(o.removesuffix('u') for o in available)}",
+            at,
+        )
+
+    def _name(self, name: str, at: ir.Span):
+        if self.formula:
+            return self._formula_name(name, at)
+        if name in self.modules:
+            raise refuse(
+                "not_allowed",
+                f"`{name}` is a module",
+                f"use its functions and values, e.g. {name}.exp(x)",
+                at,
+            )
+        if name in self.defined:
+            return ir.Name(name, at)
+        if name in vocab.BUILTIN_VALUES:
+            return ir.Const(vocab.BUILTIN_VALUES[name], at)
+        if name in vocab.BUILTINS:
+            raise refuse("not_allowed", f"`{name}` is a function", f"call it: {name}(...)", at)
+        raise self._unknown_name(name, at)
+
+    def _unknown_name(self, name: str, at: ir.Span) -> ParseError:
+        if name in _BUILTIN_NAMES or name.startswith("_"):
+            return refuse(
+                "not_allowed",
+                f"`{name}` is not available in graph programs",
+                f"available functions: {', '.join(vocab.BUILTINS)}, and the functions of "
+                "torch, numpy (np) and torch.nn.functional (F)",
+                at,
+            )
+        return refuse(
+            "undefined_name", f"`{name}` is not defined", "assign a value to it before using it", at
+        )
+
+    def _formula_name(self, name: str, at: ir.Span) -> ir.Name:
+        if self._known is not None and name not in self._known:
+            known = listing(self._known) or "none"
+            raise refuse("undefined_name", f"`{name}` has no value", f"known names: {known}", at)
+        if name in vocab.BARE_OPS or name in self.modules:
+            raise refuse("not_allowed", f"`{name}` is a function", f"call it: {name}(...)", at)
+        self.first_use.setdefault(name, at)
+        return ir.Name(name, at)
+
+    def _module_path(self, node: ast.expr) -> str | None:
+        """The module a Name/Attribute chain denotes (torch.nn.functional), if any."""
+        if isinstance(node, ast.Name):
+            return self.modules.get(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self._module_path(node.value)
+            member = vocab.NAMESPACES[base].get(node.attr) if base else None
+            if member is not None and member.kind == "module":
+                return member.name
+        return None
+
+    def _member(self, node: ast.Attribute, path: str, at: ir.Span) -> vocab.Member:
+        member = vocab.NAMESPACES[path].get(node.attr)
+        alias = self._dotted(node.value)
+        if member is None or (self.formula and member.kind != "op"):
+            names = [
+                n for n, m in vocab.NAMESPACES[path].items() if not self.formula or m.kind == "op"
+            ]
+            raise refuse(
+                "not_allowed",
+                f"`{alias}.{node.attr}` is not available in {self.where}",
+                f"available in {alias}: {listing(names)}",
+                at,
+            )
+        return member
+
+    @staticmethod
+    def _dotted(node: ast.expr) -> str:
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        parts.append(node.id if isinstance(node, ast.Name) else "...")
+        return ".".join(reversed(parts))
+
+    def _attribute(self, node: ast.Attribute, at: ir.Span):
+        path = self._module_path(node.value)
+        if path is not None:
+            member = self._member(node, path, at)
+            if member.kind == "value":
+                return ir.Const(member.value, at)
+            what = "a module" if member.kind == "module" else "a function"
+            raise refuse(
+                "not_allowed",
+                f"`{self._dotted(node)}` is {what}",
+                "call a function, e.g. torch.exp(x)" if member.kind == "module" else "call it",
+                at,
+            )
+        if self.formula:
+            raise refuse(
+                "not_allowed",
+                "attributes are not available in formulas",
+                "write exp(x), not x.exp()",
+                at,
+            )
+        self._check_attribute(node.attr, at)
+        obj = self.expr(node.value)
+        if node.attr in vocab.PROPERTY_OPS:
+            return ir.Call("op", vocab.PROPERTY_OPS[node.attr], (obj,), (), at)
+        if node.attr in vocab.METHOD_SIGNATURES:
+            raise refuse(
+                "not_allowed", f"`.{node.attr}` is a method", f"call it: .{node.attr}(...)", at
+            )
+        return ir.Attr(obj, node.attr, at)
+
+    @staticmethod
+    def _check_attribute(attr: str, at: ir.Span, method=False) -> None:
+        known = (
+            vocab.METHOD_SIGNATURES if method else vocab.ATTRIBUTES | set(vocab.METHOD_SIGNATURES)
+        )
+        if attr in known:
+            return
+        what = f"`.{attr}{'()' if method else ''}` is not available in graph programs"
+        if attr.startswith("_"):
+            what = f"`.{attr}`: names starting with `_` are not available in graph programs"
+        if method:
+            instead = f"available methods: {listing(known)}"
+        else:
+            instead = f"available attributes: {listing(vocab.ATTRIBUTES)}, and tensor methods"
+        raise refuse("not_allowed", what, instead, at)
+
+    def _compare(self, node: ast.Compare, at: ir.Span) -> ir.Operator:
+        if len(node.ops) != 1:
+            raise refuse(
+                "not_allowed",
+                "chained comparisons are not available in graph programs",
+                "compare two values at a time",
+                at,
+            )
+        symbol = _COMPARE.get(type(node.ops[0]), "in")
+        if symbol not in vocab.OPERATORS and symbol not in vocab.PYTHON_OPERATORS:
+            raise self._bad_operator(symbol, at)
+        operands = (self.expr(node.left), self.expr(node.comparators[0]))
+        return ir.Operator(symbol, vocab.OPERATORS.get(symbol), operands, at)
+
+    def _fstring(self, node: ast.JoinedStr, at: ir.Span) -> ir.FString:
+        parts = []
+        for part in node.values:
+            if isinstance(part, ast.Constant):
+                parts.append(part.value)
+                continue
+            spec = ""
+            if part.format_spec is not None:
+                pieces = part.format_spec.values
+                if not all(isinstance(p, ast.Constant) for p in pieces):
+                    raise refuse(
+                        "not_allowed",
+                        "nested fields in format specifications are not available",
+                        'write the format out, e.g. f"{loss:.4f}"',
+                        self.span(part),
+                    )
+                spec = "".join(p.value for p in pieces)
+                if len(spec) > 20 or _DIGIT_RUN.search(spec):
+                    raise refuse(
+                        "not_allowed",
+                        f"the format specification `{spec[:20]}` is too large",
+                        "widths and precisions up to 999 are available",
+                        self.span(part),
+                    )
+            value = self.expr(part.value)
+            parts.append(ir.Formatted(value, _CONVERSIONS[part.conversion], spec, self.span(part)))
+        return ir.FString(tuple(parts), at)
+
+    # ----- calls -------------------------------------------------------------------------
+    def _call(self, node: ast.Call, grad_mode: str | None = None) -> ir.Call:
+        """A call of a table function, factory, builtin, grad mode or method."""
+        at = self.span(node)
+        kind, name, receiver, spelled = self._callee(node.func, at)
+        if kind == "grad_mode" and grad_mode not in ("any", name):
+            raise refuse(
+                "not_allowed",
+                f"`{spelled}()` only works as a block",
+                f"write `with {spelled}():` and indent the statements it applies to",
+                at,
+            )
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise self._refused(arg, self.span(arg))
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise refuse(
+                    "not_allowed", "`**` unpacking is not available", "pass keywords one by one", at
+                )
+        args = tuple(self.expr(a, argument=True) for a in node.args)
+        kwargs = tuple((k.arg, self.expr(k.value, argument=True)) for k in node.keywords)
+        self._check_arguments(kind, name, spelled, len(args), [k for k, _ in kwargs], at)
+        return ir.Call(kind, name, args, kwargs, at, receiver)
+
+    def _callee(self, func: ast.expr, at: ir.Span) -> tuple[str, str, object, str]:
+        """(kind, name, receiver expression, how the program spells it)."""
+        if isinstance(func, ast.Name):
+            name = func.id
+            if self.formula and name in vocab.BARE_OPS:
+                return "op", vocab.BARE_OPS[name], None, name
+            if not self.formula and name in vocab.BUILTINS:
+                return "builtin", name, None, name
+            if name in self.defined or (self.formula and self._known and name in self._known):
+                raise refuse("not_callable", f"`{name}` is a value, not a function", CALLABLE, at)
+            if self.formula:
+                raise refuse(
+                    "not_allowed",
+                    f"`{name}` is not a formula function",
+                    f"available functions: {listing(vocab.BARE_OPS)}",
+                    at,
+                )
+            raise self._unknown_name(name, at)
+        if isinstance(func, ast.Attribute):
+            path = self._module_path(func.value)
+            spelled = self._dotted(func)
+            if path is not None:
+                member = self._member(func, path, at)
+                if member.kind in ("value", "module"):
+                    raise refuse("not_callable", f"`{spelled}` is not a function", CALLABLE, at)
+                return member.kind, member.name, None, spelled
+            if self.formula:
+                raise refuse(
+                    "not_allowed",
+                    "methods are not available in formulas",
+                    "write exp(x), not x.exp()",
+                    at,
+                )
+            self._check_attribute(func.attr, at, method=True)
+            return "method", func.attr, self.expr(func.value), f".{func.attr}"
+        raise refuse("not_callable", "this cannot be called", CALLABLE, at)
+
+    @staticmethod
+    def _check_arguments(kind, name, spelled, n_args, keywords, at) -> None:
+        signature = {
+            "op": vocab.OP_SIGNATURES,
+            "method": vocab.METHOD_SIGNATURES,
+            "builtin": vocab.BUILTIN_SIGNATURES,
+        }.get(kind, vocab.CALLABLE_SIGNATURES)[name]
+        try:
+            signature.bind(*range(n_args), **dict.fromkeys(keywords))
+        except TypeError as error:
+            raise refuse(
+                "bad_arguments",
+                f"`{spelled}(...)`: {error}",
+                f"it takes {_parameters(signature)}",
+                at,
+            ) from None
+
+
+def _parameters(signature: inspect.Signature) -> str:
+    """``(input, dim=None)`` without return annotations."""
+    return str(signature.replace(return_annotation=inspect.Signature.empty))

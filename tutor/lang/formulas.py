@@ -1,0 +1,173 @@
+"""Formulas: one formula (a student's answer), or the expression form (a formula and values).
+
+- ``parse_formula(text, names)``: one formula, e.g. a student's answer ``-w1*w2``.
+- ``parse_expression(formula, values, requires_grad, constants)``: a formula plus values,
+  as the equivalent program: one ``torch.tensor(value, requires_grad=...)`` per value,
+  then ``L = <formula>``, then ``L.backward()`` (``L.backward(torch.ones_like(L))`` when
+  ``L`` has more than one element).
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+
+from ..errors import LimitError, ParseError
+from ..limits import LIMITS, Limits
+from . import program as ir
+from . import vocabulary as vocab
+from .expressions import ExpressionReader
+from .source import read
+
+RESULT_NAMES = ("L", "out", "result")  # the expression form's result, first one not taken
+
+
+def parse_formula(text: str, names: set[str] | None = None, limits: Limits = LIMITS) -> ir.Formula:
+    """Check one formula (names, numbers, + - * / **, unary minus, table functions).
+
+    With ``names``, every name in the formula must be one of them.
+    """
+    tree = read(text, "eval", limits)
+    checker = ExpressionReader(text, limits, formula=True, formula_names=names)
+    expr = checker.expr(tree.body)
+    return ir.Formula(text, expr, tuple(checker.first_use))
+
+
+def parse_expression(
+    expression: str,
+    values: dict,
+    requires_grad: list[str] | None = None,
+    constants: list[str] | None = None,
+    limits: Limits = LIMITS,
+) -> ir.Program:
+    """The program equivalent to a formula with values for its names.
+
+    ``expression`` is a formula such as ``Y - x1*w1*w2``, or ``L = <formula>`` to name the
+    result. ``values`` maps names to numbers or nested lists (made float tensors);
+    ``requires_grad`` names the leaves (default: all names except ``constants``).
+    """
+    data = {name: _value(name, value, limits) for name, value in _items(values)}
+    leaves = _leaves(data, requires_grad, constants)
+    tree = read(expression, "exec", limits)
+    result, body = _formula_statement(tree, data)
+    checker = ExpressionReader(expression, limits, formula=True, formula_names=set(data))
+    formula = checker.expr(body)
+    start = ir.Span(1, 1)
+    statements = []
+    for name, value in data.items():
+        at = checker.first_use.get(name, start)  # a leaf is placed where the formula uses it
+        statements.append(
+            ir.Assign((ir.Name(name, at),), _tensor_call(value, name in leaves, at), at)
+        )
+    statements.append(ir.Assign((ir.Name(result, start),), formula, start))
+    return ir.Program(expression, tuple(statements), form="expression", backward_root=result)
+
+
+def _items(values) -> list:
+    if not isinstance(values, dict):
+        raise ParseError("invalid_values", "values must map names to numbers or lists")
+    return list(values.items())
+
+
+def _value(name, value, limits: Limits):
+    """A value as float or nested lists of floats (leaves are float tensors)."""
+    _check_name(name)
+    shape: list = []
+    converted = _floats(value, name, limits, shape, 0)
+    if math.prod(n for n in shape if n is not None) > limits.tensor_elements:
+        raise LimitError(
+            "tensor_too_large",
+            f"values[{name!r}] has more than {limits.tensor_elements:,} elements; "
+            "use smaller values",
+        )
+    return converted
+
+
+def _check_name(name) -> None:
+    reserved = set(vocab.BARE_OPS) | set(vocab.BUILTINS) | {"torch", "F", "np", "numpy"}
+    if not (isinstance(name, str) and name.isidentifier() and name.isascii()):
+        raise ParseError(
+            "invalid_name", f"{name!r} is not a name; use letters, digits and _ (e.g. x1)"
+        )
+    if keyword.iskeyword(name) or name in reserved:
+        raise ParseError("invalid_name", f"`{name}` names a function or keyword; rename it")
+
+
+def _floats(value, name: str, limits: Limits, shape: list, depth: int):
+    """Convert one (nested) value, checking that its lists are rectangular."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise ParseError("invalid_value", f"values[{name!r}] must hold finite numbers")
+        _fits(shape, depth, None, name)
+        return number
+    if isinstance(value, (list, tuple)) and depth < limits.brackets:
+        _fits(shape, depth, len(value), name)
+        return [_floats(v, name, limits, shape, depth + 1) for v in value]
+    raise ParseError(
+        "invalid_value",
+        f"values[{name!r}] must be a number or a (nested) list of numbers",
+    )
+
+
+def _fits(shape: list, depth: int, length: int | None, name: str) -> None:
+    """Record or compare the length at this depth (None: a number ends the nesting)."""
+    if depth == len(shape):
+        shape.append(length)
+    if shape[depth] != length:
+        raise ParseError(
+            "invalid_value", f"values[{name!r}] is not rectangular; every row needs the same length"
+        )
+
+
+def _leaves(data: dict, requires_grad, constants) -> set[str]:
+    for label, names in (("requires_grad", requires_grad), ("constants", constants)):
+        unknown = [n for n in names or () if n not in data]
+        if unknown:
+            raise ParseError("invalid_values", f"{label} names {unknown[0]!r}, which has no value")
+    if requires_grad is not None and set(requires_grad) & set(constants or ()):
+        raise ParseError("invalid_values", "a name cannot both require grad and be a constant")
+    if requires_grad is not None:
+        return set(requires_grad)
+    return set(data) - set(constants or ())
+
+
+def _formula_statement(tree: ast.Module, data: dict) -> tuple[str, ast.expr]:
+    """The result's name and the formula of ``<formula>`` or ``NAME = <formula>``."""
+    match tree.body:
+        case [ast.Expr(value=formula)]:
+            return _result_name(data), formula
+        case [ast.Assign(targets=[ast.Name(id=name)], value=formula)]:
+            _check_name(name)
+            if name in data:
+                raise ParseError(
+                    "name_taken", f"`{name}` has a value already; name the result differently", 1, 1
+                )
+            return name, formula
+    raise ParseError(
+        "syntax_error",
+        "an expression is one formula; write e.g. Y - x1*w1*w2 or L = Y - x1*w1*w2",
+        1,
+        1,
+    )
+
+
+def _result_name(data: dict) -> str:
+    """``L``, unless a value has that name already."""
+    numbered = (f"L{i}" for i in range(1, len(data) + 2))
+    return next(n for n in (*RESULT_NAMES, *numbered) if n not in data)
+
+
+def _tensor_call(value, requires_grad: bool, at: ir.Span) -> ir.Call:
+    """``torch.tensor(value, requires_grad=...)`` as a checked call."""
+    return ir.Call(
+        "factory",
+        "torch.tensor",
+        (ir.Const(value, at),),
+        (("requires_grad", ir.Const(requires_grad, at)),),
+        at,
+    )

@@ -1,0 +1,374 @@
+"""Steps and results as text, LaTeX and presentation MathML.
+
+Like sympy's printers, a printer finds ``_print_<ClassName>`` for what it is given. The
+three formats share every ``_print_`` method — the sentences a teacher says — and differ
+only in their primitives: how words, expressions, ∂-fractions, products and equalities are
+written. MathML comes from sympy's presentation printer and is meant for HTML: words are
+escaped text and math sits in ``<math>`` elements (no scripts, no CDN).
+"""
+
+from __future__ import annotations
+
+import html
+
+import sympy
+from sympy.printing.mathml import mathml as sympy_mathml
+
+from .. import steps as st
+from . import numbers
+
+_LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\~{}", "^": r"\^{}", "\\": r"\\"}
+
+
+def _needs_parens(e: sympy.Basic) -> bool:
+    if isinstance(e, sympy.Add):
+        return True
+    if e.is_Number:
+        return bool(e.is_negative) or not e.is_Integer
+    return isinstance(e, sympy.Mul) and e.could_extract_minus_sign()
+
+
+class Printer:
+    """The sentences of every step, over a format's primitives (subclasses give those)."""
+
+    times = plus = equals = ""
+
+    # primitives -------------------------------------------------------------------------
+    def words(self, s: str) -> str:
+        raise NotImplementedError
+
+    def expr(self, e: sympy.Basic) -> str:
+        raise NotImplementedError
+
+    def math(self, content: str) -> str:
+        raise NotImplementedError
+
+    def math_words(self, s: str) -> str:
+        """Words inside a formula."""
+        return self.words(s)
+
+    def partial(self, top: str, bottom: str) -> str:
+        raise NotImplementedError
+
+    def num(self, v) -> str:
+        raise NotImplementedError
+
+    def paren(self, content: str) -> str:
+        raise NotImplementedError
+
+    # composition ------------------------------------------------------------------------
+    def doprint(self, obj: object) -> str:
+        """``obj`` in this format, by the printer method named for its class."""
+        return getattr(self, f"_print_{type(obj).__name__}")(obj)
+
+    def line(self, *parts: str) -> str:
+        return " ".join(p for p in parts if p)
+
+    def name(self, node_id: str) -> str:
+        return self.expr(sympy.Symbol(node_id))
+
+    def d(self, top: str, bottom: str) -> str:
+        return self.partial(self.name(top), self.name(bottom))
+
+    def factor(self, e: sympy.Basic) -> str:
+        return self.paren(self.expr(e)) if _needs_parens(e) else self.expr(e)
+
+    def eq(self, *parts: str) -> str:
+        """``a = b = c``, each side once (a product of one factor is its factor)."""
+        kept: list[str] = []
+        for p in parts:
+            if p and (not kept or p != kept[-1]):
+                kept.append(p)
+        return self.equals.join(kept)
+
+    def quantity(self, q: st.Quantity) -> list[str]:
+        """An expression and, when it says more, its number."""
+        parts = [self.expr(q.expr)] if q.expr is not None else []
+        if q.value is not None and not (q.expr is not None and q.expr.is_Number):
+            parts.append(self.num(q.value))
+        return parts
+
+    def use_product(self, use: st.Use, node: str) -> str:
+        """∂R/∂target·∂target/∂node, as the path's factors when they are known."""
+        if use.factors is not None:
+            factors = [f for f in use.factors if f != 1] or [sympy.S.One]
+            if len(factors) == 1:
+                return self.expr(factors[0])
+            return self.times.join(self.factor(f) for f in factors)
+        d_target = self.d(use.path[0], use.edge.target) if len(use.path) > 1 else ""
+        local = self.d(use.edge.target, node)
+        copies = use.copies
+        product = self.times.join(p for p in (d_target, local) if p)
+        return (
+            self.line(self.math_words(f"Σ over {copies} copies of"), product)
+            if copies > 1
+            else product
+        )
+
+    # steps ------------------------------------------------------------------------------
+    def _print_Start(self, s: st.Start) -> str:
+        upstream = self.eq(self.d(s.root, s.root), *self.quantity(s.upstream))
+        if s.given:
+            say = f"{s.root}.backward(gradient): a vector-Jacobian product; the given gradient is"
+            return self.line(self.words(say), self.words("the upstream,"), self.math(upstream))
+        return self.line(self.words(f"{s.root}.backward() starts from"), self.math(upstream))
+
+    def _print_EdgeDerivative(self, e: st.EdgeDerivative) -> str:
+        definition = self.eq(self.name(e.target), self.expr(e.definition))
+        head = self.line(self.math(definition), self.words(f"({e.phrase}):"))
+        if e.matrix is not None:
+            matrices = sorted(e.matrix.atoms(sympy.MatrixSymbol), key=str)
+            shapes = ", ".join(f"{m.name}: {m.rows}×{m.cols}" for m in matrices)
+            body = self.line(
+                self.words(f"in matrix form, the gradient of {e.source} is"),
+                self.math(self.expr(e.matrix)),
+                self.words(
+                    f"where G is the gradient of {e.target} ({shapes}; the result is "
+                    f"{e.matrix.rows}×{e.matrix.cols}, checked element by element)"
+                ),
+            )
+        elif e.derivative.expr is None:
+            body = self.words("its Jacobian is worked element by element")
+        else:
+            body = self.math(self.eq(self.d(e.target, e.source), *self.quantity(e.derivative)))
+            if e.reduction == "mean":
+                body = self.line(body, self.words(f"for each of the {e.count} elements (1/N)"))
+            elif e.reduction == "sum":
+                body = self.line(body, self.words(f"for each of the {e.count} summed elements"))
+        kink = self.words(f"(at the kink: {e.kink})") if e.kink else ""
+        return self.line(head, body, kink)
+
+    def _print_Use(self, u: st.Use) -> str:
+        node = u.path[-1]
+        product = self.eq(self.use_product(u, node), *self.quantity(u.result))
+        where = self.words(f"use as operand {u.edge.position + 1} of {u.edge.target}:")
+        copies = ""
+        if u.copies > 1:
+            copies = self.words(f"({node} is broadcast: its {u.copies} copies' gradients add up)")
+        contributes = self.line(self.words("; contributes"), self.math(product))
+        return self.line(where, self.doprint(u.edge), copies) + contributes
+
+    def _print_NodeGradient(self, n: st.NodeGradient) -> str:
+        products = self.plus.join(self.use_product(u, n.node) for u in n.uses)
+        result = self.eq(self.d(n.root, n.node), products, *self.quantity(n.result))
+        if len(n.uses) == 1:
+            return self.math(result)
+        say = f"{n.node} is used {len(n.uses)} times: the sum over its uses (the paths through it)"
+        return self.line(self.words(say), self.math(result))
+
+    def _print_Cut(self, c: st.Cut) -> str:
+        how = "detach()" if c.reason == "detach" else "no_grad()"
+        return self.words(
+            f"{c.source} → {c.target} is cut by {how}: {c.target} is a constant, "
+            f"so no gradient flows back to {c.source} through it"
+        )
+
+    def _print_Derivation(self, d: st.Derivation) -> str:
+        where = f" (line {d.line})" if d.line else ""
+        return self.words(f"backward call {d.call}{where}, from {d.start.root}")
+
+    def _print_Accumulation(self, a: st.Accumulation) -> str:
+        parts = [self.paren(self.eq(*self.quantity(c))) for c in a.contributions]
+        total = self.eq(self.plus.join(parts), self.num(a.total.value))
+        say = f"{a.leaf}.grad accumulates over {len(parts)} backward calls:"
+        return self.line(self.words(say), self.math(total))
+
+    def _print_Substitution(self, s: st.Substitution) -> str:
+        defs = ", ".join(self.math(self.eq(self.expr(k), self.expr(v))) for k, v in s.definitions)
+        result = self.eq(self.expr(s.before), self.expr(s.after))
+        return self.line(self.words("substitute"), defs, self.words(":"), self.math(result))
+
+    def _print_Simplification(self, s: st.Simplification) -> str:
+        return self.line(
+            self.words("simplify:"), self.math(self.eq(self.expr(s.before), self.expr(s.after)))
+        )
+
+    def _print_Evaluation(self, e: st.Evaluation) -> str:
+        value = self.math(self.eq(self.expr(e.expr), self.num(e.value)))
+        if not e.at:
+            return self.line(self.words("a constant:"), value)
+        at = ", ".join(self.math(self.eq(self.expr(k), self.num(v))) for k, v in e.at)
+        return self.line(self.words("at"), at, self.words(":"), value)
+
+    def _print_Check(self, c: st.Check) -> str:
+        if c.value is None or c.engine is None:
+            return self.words("no verdict: a value it needs was not recorded")
+        verdict = "agrees" if c.agrees else "differs"
+        say = (
+            f"engine .grad = {numbers.value(st.plain(c.engine))}, "
+            f"closed form = {numbers.value(st.plain(c.value))}: {verdict} "
+            f"(largest difference {numbers.value(c.max_difference)}; {c.tolerance})"
+        )
+        if c.agrees_numerical is not None:
+            witness = "agree" if c.agrees_numerical else "differ"
+            say += f"; central differences (float64) {witness}"
+            if c.numerical is not None:
+                say += f": {numbers.value(st.plain(c.numerical))}"
+        return self.words(say)
+
+    def _print_NoGradient(self, n: st.NoGradient) -> str:
+        if not n.cuts:
+            return self.words(f"{n.leaf}.grad is None: no backward call reached {n.leaf}")
+        cuts = "; ".join(self.doprint(c) for c in n.cuts)
+        return self.line(self.words(f"{n.leaf}.grad is None:"), cuts)
+
+    def _print_LeafGradient(self, g) -> str:
+        if g.symbolic is None:
+            return self.words(g.note or "")
+        return self.math(self.expr(g.symbolic))
+
+
+class TextPrinter(Printer):
+    """Plain text (the CLI, golden files)."""
+
+    times, plus, equals = "·", " + ", " = "
+
+    def words(self, s: str) -> str:
+        return s
+
+    def expr(self, e: sympy.Basic) -> str:
+        return str(e)
+
+    def math(self, content: str) -> str:
+        return content
+
+    def partial(self, top: str, bottom: str) -> str:
+        return f"∂{top}/∂{bottom}"
+
+    def num(self, v) -> str:
+        return numbers.value(v)
+
+    def paren(self, content: str) -> str:
+        return f"({content})"
+
+    def _print_Explanation(self, x) -> str:
+        """The CLI's report: output, the side-by-side table, the steps per leaf, notes."""
+        rows = [("leaf", "engine .grad", "closed form", "value", "verdict")]
+        for g in x.gradients:
+            closed = "—" if g.symbolic is None else str(g.symbolic)
+            verdict = "agrees" if g.check.agrees else "DIFFERS" if g.value is not None else "—"
+            rows.append(
+                (
+                    g.leaf,
+                    numbers.value(st.plain(g.numeric)),
+                    closed,
+                    numbers.value(st.plain(g.value)),
+                    verdict,
+                )
+            )
+        widths = [max(len(r[k]) for r in rows) for k in range(5)]
+        table = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+        table.insert(1, "-+-".join("-" * w for w in widths))
+        parts = [x.output.rstrip("\n"), "\n".join(table)] if x.output else ["\n".join(table)]
+        for g in x.gradients:
+            lines = [f"steps for {g.leaf}:"] + [self.indented(s, 1) for s in g.steps]
+            if g.closed is not None and g.closed.compact:
+                defs = ", ".join(f"{k} = {v}" for k, v in g.closed.definitions)
+                lines.append(f"  compact form: it keeps intermediate names ({defs})")
+            parts.append("\n".join(lines + ([f"  note: {g.note}"] if g.note else [])))
+        parts += [self.doprint(n) for n in x.no_gradient]
+        parts += [f"note: {n}" for n in x.notes]
+        return "\n\n".join(parts)
+
+    def _print_Graph(self, graph) -> str:
+        """``gradtutor run``'s table of the graph: node, op, shape, value, grad."""
+        rows = [("node", "op", "shape", "value", "grad")]
+        for node in graph.nodes:
+            name = node.id if node.label == node.id else f"{node.id} ({node.label})"
+            op = node.op or ("detach" if node.cut else node.kind)
+            if node.inputs:
+                op += f"({', '.join(node.inputs)})"
+            rows.append(
+                (
+                    name,
+                    op + (" no_grad" if node.no_grad else ""),
+                    numbers.shape(node.shape),
+                    numbers.short(node.value, node.shape, 28),
+                    "" if node.grad is None else numbers.short(node.grad, node.shape, 28),
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        return "\n".join(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            for row in rows
+        )
+
+    def indented(self, step: object, depth: int) -> str:
+        """A step and its nested steps, two spaces deeper per level."""
+        lines = ["  " * depth + self.doprint(step)]
+        lines += [self.indented(c, depth + 1) for c in st.children(step)]
+        return "\n".join(lines)
+
+
+class LatexPrinter(Printer):
+    """LaTeX: words as text, math inline in ``\\( … \\)``."""
+
+    times, plus, equals = r" \cdot ", " + ", " = "
+
+    def words(self, s: str) -> str:
+        return "".join(_LATEX_SPECIAL.get(c, c) for c in s)
+
+    def expr(self, e: sympy.Basic) -> str:
+        return sympy.latex(e)
+
+    def math(self, content: str) -> str:
+        return rf"\({content}\)"
+
+    def math_words(self, s: str) -> str:
+        return rf"\text{{{self.words(s)}}}"
+
+    def partial(self, top: str, bottom: str) -> str:
+        return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+    def num(self, v) -> str:
+        return numbers.value(v)
+
+    def paren(self, content: str) -> str:
+        return rf"\left({content}\right)"
+
+
+class MathMLPrinter(Printer):
+    """HTML with presentation MathML: escaped words, math in ``<math>`` elements."""
+
+    times, plus, equals = "<mo>·</mo>", "<mo>+</mo>", "<mo>=</mo>"
+
+    def words(self, s: str) -> str:
+        return html.escape(s)
+
+    def expr(self, e: sympy.Basic) -> str:
+        if isinstance(e, sympy.NDimArray) and e.rank() <= 2:
+            e = sympy.ImmutableMatrix(e.tolist() if e.rank() == 2 else [e.tolist()])
+        return sympy_mathml(e, printer="presentation")
+
+    def math(self, content: str) -> str:
+        return f'<math xmlns="http://www.w3.org/1998/Math/MathML"><mrow>{content}</mrow></math>'
+
+    def math_words(self, s: str) -> str:
+        return f"<mtext>{html.escape(s)}</mtext>"
+
+    def partial(self, top: str, bottom: str) -> str:
+        return f"<mfrac><mrow><mo>∂</mo>{top}</mrow><mrow><mo>∂</mo>{bottom}</mrow></mfrac>"
+
+    def num(self, v) -> str:
+        return f"<mn>{html.escape(numbers.value(v))}</mn>"
+
+    def paren(self, content: str) -> str:
+        return f"<mrow><mo>(</mo>{content}<mo>)</mo></mrow>"
+
+
+_TEXT, _LATEX, _MATHML = TextPrinter(), LatexPrinter(), MathMLPrinter()
+
+
+def text(obj: object) -> str:
+    """``obj`` (a step, a leaf's gradient) as plain text."""
+    return _TEXT.doprint(obj)
+
+
+def latex(obj: object) -> str:
+    """``obj`` as LaTeX (words, with math inline)."""
+    return _LATEX.doprint(obj)
+
+
+def mathml(obj: object) -> str:
+    """``obj`` as HTML with presentation MathML."""
+    return _MATHML.doprint(obj)

@@ -1,0 +1,58 @@
+"""Running a checked program on the engine: its printed output, its graph, its tensors.
+
+``run(program)`` is the numeric half of the tutor's data flow (DESIGN.md): the program's
+statements run on ``engine`` exactly as ``import engine as torch`` would run them, with
+``print`` writing into a buffer of this run (never ``sys.stdout``, so concurrent runs on
+threads do not mix), and every tensor recorded into a ``tutor.graph.Graph``.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import engine
+
+from ..errors import ProgramError, TutorError
+from ..graph import Graph
+from ..lang.program import Program
+from ..limits import LIMITS, Limits, Meter
+from .interpreter import Interpreter
+from .recorder import Recorder
+
+
+@dataclass
+class NumericRun:
+    """What one run produced."""
+
+    output: str  # exactly what the program printed
+    graph: Graph
+    tensors: dict[str, engine.Tensor]  # the final binding of each name bound to a tensor
+    node_ids: dict[str, str]  # the graph node each name in ``tensors`` stands for
+
+
+def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
+    """Run a checked program; only a ``TutorError`` can come out of it."""
+    meter = Meter(limits)
+    recorder = Recorder(meter)
+    out = io.StringIO()
+    interpreter = Interpreter(recorder, meter, out)
+    grad_mode = engine.is_grad_enabled()  # a program may switch it; this thread gets it back
+    try:
+        interpreter.run(program.statements)
+        if program.backward_root is not None:
+            interpreter.auto_backward(program.backward_root)
+        graph = recorder.graph()
+    except TutorError:
+        raise
+    except Exception as error:  # a failure outside any statement: still the program's error
+        raise ProgramError.from_exception(error) from None
+    finally:
+        engine.set_grad_enabled(grad_mode)
+    tensors = {n: v for n, v in interpreter.env.items() if isinstance(v, engine.Tensor)}
+    return NumericRun(out.getvalue(), graph, tensors, _node_ids(graph, tensors, recorder))
+
+
+def _node_ids(graph: Graph, tensors: dict, recorder: Recorder) -> dict[str, str]:
+    ids = [node.id for node in graph.nodes]
+    return {name: ids[recorder.latest(tensor)] for name, tensor in tensors.items()}

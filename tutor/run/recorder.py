@@ -1,0 +1,311 @@
+"""Recording one run as a ``tutor.graph.Graph``: every tensor the program makes is a node.
+
+Operands are connected to nodes by tensor *identity* (the same ``Tensor`` object is the
+same value), so ``(x + x) * x`` has one node ``x`` with three edges out. Python numbers
+and numpy arrays used as operands become literal nodes, one per use.
+
+What in-place statements record (a tensor whose value changes gets a new node, the
+*version*, with ``replaces`` naming the old one; later uses connect to the version):
+
+- ``w -= lr * w.grad`` under ``no_grad``: a version of ``w`` of kind ``leaf`` (it still is
+  one) with ``op="sub"``, inputs ``(w, lr * w.grad)``, ``no_grad=True`` and cut edges;
+  outside ``no_grad`` on a non-leaf, an ``op`` version with the engine's ``grad_fn``.
+- ``x.grad.zero_()``, ``t.fill_(v)``: a ``constant`` version without op, when the tensor
+  has a node already (a gradient the program has not used yet gets no node).
+- ``x.requires_grad_(True)`` / ``x.requires_grad = True``: a leaf not used yet simply
+  becomes a ``leaf``; one already used gets a new ``leaf`` version, so operations before
+  the change keep seeing a constant, as the engine did.
+- ``.grad`` read after a later ``backward()``: the gradient tensor is accumulated in place
+  by the engine, so it gets a new ``constant`` version when next read.
+
+``x.detach()`` and ``x.data`` are op-less ``constant`` nodes with ``cut="detach"`` and one
+cut edge from ``x``. ``attrs`` hold the row's other parameters as plain data: dims and
+shapes as lists, tensors as nested lists (``where``'s ``condition``), the ``getitem`` key
+as one item per position (slices as ``{"slice": [start, stop, step]}``, ``...`` as the
+string; ``tutor.graph.index_key`` turns it back), and ``output`` for each result of ``max(dim)``.
+
+Ids are chosen at the end: the user's name for the first tensor bound to it, ``x_2``,
+``x_3`` for later ones, and ``t1``, ``t2``, … for unnamed values, never clashing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import engine
+
+from ..graph import CONSTANT, DETACH, LEAF, LITERAL, NO_GRAD, OP, BackwardCall, Edge, Graph, Node
+from ..lang.program import Span
+from ..limits import Meter
+
+LABEL_CHARS = 20  # a sub-expression's text is its label up to this length
+
+
+@dataclass
+class _Entry:
+    """A node before ids are final."""
+
+    kind: str
+    value_of: object  # the Tensor (kept alive: its id stays unique), or the literal value
+    at: Span
+    value: object
+    shape: tuple
+    dtype: str
+    requires_grad: bool
+    grad_fn: str | None
+    epoch: int  # backward calls before it was made
+    op: str | None = None
+    inputs: tuple[int, ...] = ()
+    attrs: dict = field(default_factory=dict)
+    no_grad: bool = False
+    cut: str | None = None
+    replaces: int | None = None
+    name: str | None = None
+    ordinal: int = 1
+    used: bool = False
+
+
+class Recorder:
+    """Collects the nodes, edges and backward calls of one run."""
+
+    def __init__(self, meter: Meter) -> None:
+        self.meter = meter
+        self._entries: list[_Entry] = []
+        self._latest: dict[int, int] = {}  # id(tensor) -> its latest entry
+        self._origin: dict[int, tuple] = {}  # id(tensor) -> (tensor, Span) where the program got it
+        self._named: dict[str, int] = {}  # user name -> tensors it has named so far
+        self._calls: list[tuple] = []  # (root entry, gradient, line, {leaf entry: grad})
+        self._epoch = 0
+
+    # ----- making entries ----------------------------------------------------------------
+    def _add(self, obj, kind: str, at: Span, **fields) -> int:
+        self.meter.take_node()
+        if isinstance(obj, engine.Tensor):
+            self._latest[id(obj)] = len(self._entries)
+            grad_fn = None if obj.grad_fn is None else type(obj.grad_fn).__name__
+            meta = (tuple(obj.shape), obj.dtype.name, obj.requires_grad, grad_fn)
+        else:  # a literal: a Python number or a numpy array
+            meta = (np.shape(obj), np.asarray(obj).dtype.name, False, None)
+        entry = _Entry(kind, obj, at, self._snapshot(obj), *meta, self._epoch, **fields)
+        self._entries.append(entry)
+        return len(self._entries) - 1
+
+    def _snapshot(self, value) -> float | list | None:
+        """A value as plain numbers, if the graph may keep it."""
+        if value is None or isinstance(value, (bool, int, float)):
+            return value
+        if isinstance(value, (engine.Tensor, np.ndarray, np.generic)):
+            return value.tolist() if self.meter.take_recorded(int(np.prod(value.shape))) else None
+        return None
+
+    def note(self, tensor: engine.Tensor, at: Span) -> None:
+        """The program got a tensor it did not make (``.variable``): where, for its node."""
+        if id(tensor) not in self._latest:
+            self._origin.setdefault(id(tensor), (tensor, at))
+
+    def note_grad(self, grad: engine.Tensor, at: Span) -> None:
+        """The program read a ``.grad``; one accumulated into since its node was made is new."""
+        latest = self._latest.get(id(grad))
+        if latest is not None and self._entries[latest].epoch != self._epoch:
+            self._version(grad, CONSTANT, at, latest)
+        self.note(grad, at)
+
+    def operand(self, value, at: Span) -> int:
+        """The entry an operand stands for: a tensor's latest node, or a new literal."""
+        if isinstance(value, engine.Tensor):
+            index = self._entry_of(value, at)
+        else:
+            index = self._add(value, LITERAL, at)
+        self._entries[index].used = True
+        return index
+
+    def _entry_of(self, tensor: engine.Tensor, at: Span) -> int:
+        """A tensor's latest entry; one made now if the program got it from the engine."""
+        index = self._latest.get(id(tensor))
+        if index is None:
+            origin = self._origin.get(id(tensor), (None, at))[1]
+            kind = LEAF if tensor.requires_grad and tensor.is_leaf else CONSTANT
+            index = self._add(tensor, kind, origin)
+        return index
+
+    def made(self, tensor, at: Span) -> None:
+        """A factory made a tensor: a leaf if it requires grad, else a constant."""
+        if isinstance(tensor, engine.Tensor) and id(tensor) not in self._latest:
+            self._add(tensor, LEAF if tensor.requires_grad else CONSTANT, at)
+
+    def op(self, result, key: str, operands: tuple, params: dict, at: Span) -> None:
+        """An operation of the table returned ``result`` (a tensor or a tuple of them)."""
+        outputs = result if isinstance(result, tuple) else (result,)
+        new = {id(t) for t in outputs if isinstance(t, engine.Tensor) and id(t) not in self._latest}
+        if not new:
+            return  # e.g. x.float() of a float32 tensor is x itself
+        inputs = tuple(self.operand(x, at) for x in operands)
+        attrs = {name: self._jsonable(value) for name, value in params.items()}
+        for number, tensor in enumerate(outputs):
+            if id(tensor) in new:
+                extra = {"output": number} if len(outputs) > 1 else {}
+                self._add(
+                    tensor,
+                    OP,
+                    at,
+                    op=key,
+                    inputs=inputs,
+                    attrs=attrs | extra,
+                    no_grad=not engine.is_grad_enabled(),
+                )
+
+    def detach(self, result: engine.Tensor, source: engine.Tensor, at: Span) -> None:
+        """``source.detach()`` (or ``.data``): a constant cut from its source."""
+        self._add(result, CONSTANT, at, inputs=(self.operand(source, at),), cut=DETACH)
+
+    def inplace(self, tensor: engine.Tensor, key: str | None, operands: tuple, at: Span) -> None:
+        """``tensor`` was overwritten in place by ``key(*operands)`` (None: a fill)."""
+        latest = self._latest.get(id(tensor))
+        if latest is None:
+            return  # no node yet: it gets one, with the new value, when it is used
+        inputs = tuple(self.operand(x, at) for x in operands) if key else ()
+        kind = LEAF if tensor.requires_grad and tensor.is_leaf else OP if key else CONSTANT
+        self._version(
+            tensor, kind, at, latest, op=key, inputs=inputs, no_grad=not engine.is_grad_enabled()
+        )
+
+    def flag(self, tensor: engine.Tensor, at: Span) -> None:
+        """``requires_grad`` of a tensor may have changed."""
+        latest = self._latest.get(id(tensor))
+        if latest is None or not tensor.is_leaf:
+            return
+        entry = self._entries[latest]
+        kind = LEAF if tensor.requires_grad else CONSTANT
+        if entry.requires_grad == tensor.requires_grad:
+            return
+        if entry.used or entry.kind not in (LEAF, CONSTANT):
+            self._version(tensor, kind, at, latest)
+        else:
+            entry.kind, entry.requires_grad = kind, tensor.requires_grad
+
+    def _version(self, tensor, kind: str, at: Span, old: int, **fields) -> None:
+        index = self._add(tensor, kind, at, replaces=old, **fields)
+        name = self._entries[old].name
+        if name is not None:
+            self._name(index, name)
+
+    # ----- names and backward ------------------------------------------------------------
+    def bind(self, name: str, value, at: Span) -> None:
+        """The program assigned ``value`` to ``name``: a tensor's node takes the first name."""
+        if isinstance(value, engine.Tensor):
+            index = self._entry_of(value, at)
+            if self._entries[index].name is None:
+                self._name(index, name)
+
+    def _name(self, index: int, name: str) -> None:
+        self._named[name] = self._named.get(name, 0) + 1
+        self._entries[index].name, self._entries[index].ordinal = name, self._named[name]
+
+    def backward(self, root: engine.Tensor, gradient, line: int, at: Span) -> None:
+        """``root.backward(gradient)`` ran: keep the leaves' gradients right after it."""
+        root_index = self.operand(root, at)
+        grads = {
+            index: self._snapshot(entry.value_of.grad)
+            for index, entry in enumerate(self._entries)
+            if entry.kind == LEAF and self._latest.get(id(entry.value_of)) == index
+        }
+        self._calls.append((root_index, self._snapshot(gradient), line, grads))
+        self._epoch += 1
+
+    # ----- the graph ---------------------------------------------------------------------
+    def latest(self, tensor: engine.Tensor) -> int:
+        """Where in the graph's nodes a (bound) tensor's latest node is."""
+        return self._latest[id(tensor)]
+
+    def graph(self) -> Graph:
+        """The finished graph, with final ids, labels and gradients."""
+        ids = self._ids()
+        nodes, edges = [], []
+        for index, entry in enumerate(self._entries):
+            nodes.append(self._node(entry, ids, index))
+            cut = DETACH if entry.cut else NO_GRAD if entry.no_grad else None
+            edges.extend(
+                Edge(ids[source], ids[index], position, cut)
+                for position, source in enumerate(entry.inputs)
+            )
+        calls = [
+            BackwardCall(ids[root], gradient, line, {ids[i]: g for i, g in grads.items()})
+            for root, gradient, line, grads in self._calls
+        ]
+        return Graph(nodes, edges, calls)
+
+    def _node(self, entry: _Entry, ids: list[str], index: int) -> Node:
+        tensor = entry.value_of
+        has_grad = isinstance(tensor, engine.Tensor) and (
+            entry.kind == LEAF or (tensor.grad_fn is not None and tensor.retains_grad)
+        )
+        return Node(
+            id=ids[index],
+            label=self._label(entry, ids[index]),
+            kind=entry.kind,
+            op=entry.op,
+            inputs=tuple(ids[i] for i in entry.inputs),
+            attrs=entry.attrs,
+            grad_fn=entry.grad_fn,
+            shape=entry.shape,
+            dtype=entry.dtype,
+            value=entry.value,
+            requires_grad=entry.requires_grad,
+            grad=self._snapshot(tensor.grad) if has_grad else None,
+            no_grad=entry.no_grad,
+            cut=entry.cut,
+            line=entry.at.line,
+            col=entry.at.col,
+            replaces=None if entry.replaces is None else ids[entry.replaces],
+        )
+
+    @staticmethod
+    def _label(entry: _Entry, node_id: str) -> str:
+        if entry.name:
+            return entry.name
+        if entry.kind == LITERAL and isinstance(entry.value_of, (bool, int, float)):
+            return repr(entry.value_of)
+        text = entry.at.text
+        return text if text and len(text) <= LABEL_CHARS else node_id
+
+    def _ids(self) -> list[str]:
+        """User names (``x``, ``x_2``) first, then ``t1``, ``t2``, … for the rest."""
+        taken: set[str] = set()
+        ids: list = [None] * len(self._entries)
+        for index, entry in enumerate(self._entries):
+            if entry.name is not None:
+                base = entry.name if entry.ordinal == 1 else f"{entry.name}_{entry.ordinal}"
+                ids[index] = _unique(base, taken)
+        counter = 0
+        for index, node_id in enumerate(ids):
+            while node_id is None:
+                counter += 1
+                node_id = f"t{counter}" if f"t{counter}" not in taken else None
+            ids[index] = node_id
+            taken.add(node_id)
+        return ids
+
+    def _jsonable(self, value):
+        """A parameter as plain data: tensors as bounded lists, slices as dicts, dtypes by name."""
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        if isinstance(value, (engine.Tensor, np.ndarray, np.generic)):
+            return self._snapshot(value)
+        if isinstance(value, (list, tuple)):
+            return [self._jsonable(v) for v in value]
+        if isinstance(value, slice):
+            return {"slice": [self._jsonable(v) for v in (value.start, value.stop, value.step)]}
+        if value is Ellipsis:
+            return "..."
+        return str(value)
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}"
+    taken.add(name)
+    return name

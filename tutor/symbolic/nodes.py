@@ -1,0 +1,294 @@
+"""A graph program on sympy: one expression per node, in the program's own names.
+
+Reads only ``tutor.graph`` data and the table. Leaves, constants (``Y``) and values cut by
+``detach()`` or made under ``no_grad()`` are real symbols named by their node ids (a cut
+value is a fresh constant symbol, exactly where the engine's graph stops); literals stay
+numbers; every other node is its table row's sympy form of its operands.
+
+Tensors are read elementwise: a tensor's name stands for a generic element, and an
+expression means what numpy broadcasting makes of it when every name is bound to its
+whole tensor, with ``sum(u)`` and ``mean(u)`` (``TOTALS``) reducing a whole tensor. So
+``mean(3*(x + 2)**2)`` is seed b's output and ``3*(x + 2)/2`` the gradient of every element
+of ``x``. An operation without an elementwise form (matmul, softmax, a reduction along one
+dimension, reshapes…) appears as an opaque function of its operands, ``matmul(X, W)``; its
+derivative is worked element by element (``tutor.symbolic.elements``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import sympy
+
+import engine
+
+from ..functions import ELEMENTWISE, FUNCTIONS, FunctionSpec
+from ..graph import LITERAL, OP, BackwardCall, Edge, Graph, Node, index_key
+
+TOTALS = {"sum": sympy.Function("sum"), "mean": sympy.Function("mean")}
+ELEMENTWISE_FORM = "none"  # reduction of an op whose result stays elementwise
+
+
+OUTPUT = "output"  # attrs key: which result of a several-result operation a node is
+
+
+def _decoded(name: str, value: object) -> object:
+    """A recorded parameter (plain JSON data) as the table's functions take it."""
+    if name == "key" and isinstance(value, list):
+        return index_key(value)
+    if name == "condition" and isinstance(value, list):
+        return engine.tensor(value, dtype=engine.bool)
+    return value
+
+
+SLOTS = tuple(sympy.Dummy(f"u{k}", real=True) for k in range(8))  # operands in local rules
+_RULES: dict[tuple, sympy.Expr] = {}  # (op, params, arity, position) -> partial in SLOTS
+RULES_KEPT = 4096  # a bound on that cache, for a long-running server
+
+
+class Unsupported(ValueError):
+    """An operation the table gives no way to differentiate symbolically."""
+
+
+def literal(value: float | int) -> sympy.Expr:
+    """A program's number as sympy: exact for integers and short decimals.
+
+    >>> literal(2), literal(0.5), literal(1e-3), literal(1 / 3)
+    (2, 1/2, 1/1000, 0.333333333333333)
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        return sympy.nan if math.isnan(value) else sympy.oo if value > 0 else -sympy.oo
+    if value.is_integer():
+        return sympy.Integer(int(value))
+    text = repr(value)
+    return sympy.Rational(text) if len(text) <= 8 else sympy.Float(value)
+
+
+def broadcast_shape(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape numpy (and PyTorch) broadcasting gives these shapes."""
+    return tuple(np.broadcast_shapes(*shapes))
+
+
+@dataclass(frozen=True)
+class Local:
+    """∂target/∂source along one edge, per element, in the intermediate names.
+
+    ``expr`` is None when the target has no elementwise form (its Jacobian is worked out
+    element by element). For a whole-tensor ``mean`` the 1/N is part of ``expr``; ``shape``
+    is the shape of the elements ``expr`` describes (the target's, or the reduced summand's).
+    """
+
+    edge: Edge
+    expr: sympy.Expr | None
+    reduction: str | None  # "none", "sum", "mean"; None without an elementwise form
+    count: int  # elements the target reduces; 1 when it stays elementwise
+    shape: tuple[int, ...]
+    kink: str | None
+
+
+class SymbolicGraph:
+    """The nodes of one run as sympy: symbols, definitions, flattened forms, local derivatives."""
+
+    def __init__(self, graph: Graph, numbers: dict[str, np.ndarray] | None = None):
+        self.graph = graph
+        self.numbers = numbers or {}  # node values to use instead of the recorded ones
+        self.nodes: dict[str, Node] = {n.id: n for n in graph.nodes}
+        self.inputs: dict[str, list[Edge]] = {n.id: [] for n in graph.nodes}
+        self.uses: dict[str, list[Edge]] = {n.id: [] for n in graph.nodes}
+        for e in graph.edges:
+            self.inputs[e.target].append(e)
+            self.uses[e.source].append(e)
+        for edges in self.inputs.values():
+            edges.sort(key=lambda e: e.position)
+        self._expression: dict[str, sympy.Expr] = {}
+        self._local: dict[tuple[str, str, int], Local] = {}
+
+    # --- what each node is -------------------------------------------------------------
+    def spec(self, node_id: str) -> FunctionSpec | None:
+        """The table row of an operation node (None for leaves, constants, literals, cuts)."""
+        node = self.nodes[node_id]
+        if node.kind != OP or node.cut or node.no_grad:
+            return None
+        return FUNCTIONS.get(node.op or "")
+
+    def params(self, node_id: str) -> dict:
+        """The row's parameters with the defaults the program left out, as the row takes them."""
+        spec = self.spec(node_id)
+        if spec is None:
+            return {}
+        attrs = {k: _decoded(k, v) for k, v in self.nodes[node_id].attrs.items() if k != OUTPUT}
+        return {**dict(spec.params), **attrs}
+
+    def output(self, node_id: str) -> int:
+        """Which result of a several-result operation (``max(dim)``: 0 values, 1 indices)."""
+        return int(self.nodes[node_id].attrs.get(OUTPUT, 0))
+
+    def reduction(self, node_id: str) -> str | None:
+        """'none' (elementwise), 'sum'/'mean' (whole tensor), or None (no elementwise form)."""
+        spec = self.spec(node_id)
+        if spec is None or spec.sympy is None:
+            return None
+        if spec.reducer is None:
+            return ELEMENTWISE_FORM if spec.kind == ELEMENTWISE else None
+        return spec.reducer(**self.params(node_id))
+
+    def is_opaque(self, node_id: str) -> bool:
+        """An operation without an elementwise form: its name stands for it in closed forms."""
+        return self.spec(node_id) is not None and self.reduction(node_id) is None
+
+    def operands(self, node_id: str) -> list[str]:
+        """Operand node ids, in argument order."""
+        return list(self.nodes[node_id].inputs)
+
+    # --- symbols and expressions --------------------------------------------------------
+    @cached_property
+    def symbols(self) -> dict[str, sympy.Expr]:
+        """Each node's name in expressions: a real symbol, or the number of a literal."""
+        out: dict[str, sympy.Expr] = {}
+        for n in self.graph.nodes:
+            scalar = n.kind == LITERAL and not isinstance(n.value, list)
+            out[n.id] = literal(n.value) if scalar else sympy.Symbol(n.id, real=True)
+        return out
+
+    @cached_property
+    def node_of(self) -> dict[sympy.Basic, str]:
+        """The node id behind each symbol."""
+        return {s: i for i, s in self.symbols.items() if isinstance(s, sympy.Symbol)}
+
+    def shape_of(self, symbol: sympy.Symbol) -> tuple[int, ...]:
+        """Shape of the tensor a symbol stands for (a node, or a gradient given to backward)."""
+        if symbol in self.node_of:
+            return tuple(self.nodes[self.node_of[symbol]].shape)
+        return tuple(self.nodes[self.given[symbol].root].shape)
+
+    @cached_property
+    def given(self) -> dict[sympy.Symbol, BackwardCall]:
+        """``v_L`` for each backward call whose ``gradient`` varies from element to element."""
+        out: dict[sympy.Symbol, BackwardCall] = {}
+        taken = set(self.nodes)
+        for k, call in enumerate(self.graph.backward_calls):
+            values = np.asarray(call.gradient if call.gradient is not None else 1.0)
+            if values.size and np.all(values == values.flat[0]):
+                continue
+            name = f"v_{call.root}"
+            name = name if name not in taken else f"{name}_{k}"
+            taken.add(name)
+            out[sympy.Symbol(name, real=True)] = call
+        return out
+
+    def upstream(self, call: BackwardCall) -> sympy.Expr:
+        """The gradient ``backward`` starts from: 1, the given number, or ``v_L`` if it varies."""
+        for symbol, given in self.given.items():
+            if given is call:
+                return symbol
+        values = np.asarray(call.gradient if call.gradient is not None else 1.0)
+        return literal(values.flat[0]) if values.size else sympy.Integer(0)
+
+    def number(self, node_id: str) -> np.ndarray | None:
+        """A node's value: from ``numbers`` when given, else as recorded."""
+        if node_id in self.numbers:
+            return self.numbers[node_id]
+        value = self.nodes[node_id].value
+        return None if value is None else np.asarray(value)
+
+    @cached_property
+    def values(self) -> dict[sympy.Basic, np.ndarray]:
+        """The number behind every symbol, in float64 (what the closed forms are evaluated at)."""
+        out: dict[sympy.Basic, np.ndarray] = {}
+        for n in self.graph.nodes:
+            value = self.number(n.id)
+            if value is not None and isinstance(self.symbols[n.id], sympy.Symbol):
+                out[self.symbols[n.id]] = np.asarray(value, dtype=np.float64)
+        for symbol, call in self.given.items():
+            out[symbol] = np.asarray(call.gradient, dtype=np.float64)
+        return out
+
+    def _form(self, node_id: str, operands: list[sympy.Expr]) -> sympy.Expr:
+        spec, params = self.spec(node_id), self.params(node_id)
+        reduction = self.reduction(node_id)
+        if reduction is None:
+            numbers = [
+                literal(v)
+                for v in params.values()
+                if isinstance(v, (int, float)) and not isinstance(v, bool)
+            ]
+            return sympy.Function(spec.key)(*operands, *numbers)
+        summand = spec.sympy(*operands, **params)
+        return summand if reduction == ELEMENTWISE_FORM else TOTALS[reduction](summand)
+
+    @cached_property
+    def definitions(self) -> dict[str, sympy.Expr]:
+        """Each operation in its operands' names (``y = w2*x2``); leaves and constants have none."""
+        return {
+            n.id: self._form(n.id, [self.symbols[i] for i in self.operands(n.id)])
+            for n in self.graph.nodes
+            if self.spec(n.id) is not None
+        }
+
+    def definition(self, node_id: str) -> sympy.Expr | None:
+        """An operation in its operands' names; None for leaves and constants."""
+        return self.definitions.get(node_id)
+
+    def expression(self, node_id: str) -> sympy.Expr:
+        """The node flattened to leaves, constants and cut values (``Y - x1*w1*w2``)."""
+        if node_id not in self._expression:
+            for n in self.graph.nodes:  # creation order is topological: no recursion
+                if n.id not in self._expression:
+                    self._expression[n.id] = self._flatten(n.id)
+                if n.id == node_id:
+                    break
+        return self._expression[node_id]
+
+    def _flatten(self, node_id: str) -> sympy.Expr:
+        if self.spec(node_id) is None or self.is_opaque(node_id):
+            return self.symbols[node_id]
+        return self._form(node_id, [self._expression[i] for i in self.operands(node_id)])
+
+    def expansions(self) -> dict[sympy.Symbol, str]:
+        """Symbols that substitution may replace by their flattened form (elementwise ops)."""
+        return {
+            self.symbols[n.id]: n.id
+            for n in self.graph.nodes
+            if self.spec(n.id) is not None and not self.is_opaque(n.id)
+        }
+
+    # --- local derivatives --------------------------------------------------------------
+    def local(self, edge: Edge) -> Local:
+        """The local derivative along ``edge`` (memoised)."""
+        key = (edge.source, edge.target, edge.position)
+        if key not in self._local:
+            self._local[key] = self._derive(edge)
+        return self._local[key]
+
+    def _derive(self, edge: Edge) -> Local:
+        target = edge.target
+        spec, params, reduction = self.spec(target), self.params(target), self.reduction(target)
+        shape = tuple(self.nodes[target].shape)
+        if spec is None or (spec.sympy is None and spec.elements is None):
+            raise Unsupported(f"no symbolic form for {self.nodes[target].op!r}")
+        if reduction is None:
+            return Local(edge, None, None, 1, shape, spec.kink)
+        operands = self.operands(target)
+        slots = SLOTS[: len(operands)]
+        rule = (spec.key, repr(sorted(params.items())), len(operands), edge.position)
+        partial = _RULES.get(rule)  # the same rule recurs along a graph: derive it once
+        if partial is None:
+            if spec.derivative is not None:
+                partial = spec.derivative(*slots, **params)[edge.position]
+            else:
+                partial = sympy.diff(spec.sympy(*slots, **params), slots[edge.position])
+            if len(_RULES) >= RULES_KEPT:
+                _RULES.clear()
+            _RULES[rule] = partial
+        count = 1
+        if reduction != ELEMENTWISE_FORM:
+            shape = broadcast_shape(*(tuple(self.nodes[i].shape) for i in operands))
+            count = math.prod(shape)
+            if reduction == "mean":
+                partial = partial / count
+        expr = partial.xreplace({s: self.symbols[i] for s, i in zip(slots, operands, strict=True)})
+        return Local(edge, expr, reduction, count, shape, spec.kink)

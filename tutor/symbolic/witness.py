@@ -1,0 +1,157 @@
+"""The numeric witnesses: the graph replayed in float64, central differences, the tolerance.
+
+A closed form is checked twice, never assumed: against the engine's ``.grad`` (within the
+tolerance of the gradient's dtype, ``TOLERANCE``) and against central differences of the
+replayed graph in float64 (``DIFFERENCES``). The replay runs each node's table row on the
+engine from the recorded leaves and constants; a value cut by ``detach()`` or made under
+``no_grad()`` keeps its recorded value, exactly as the gradient treats it as a constant.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+import engine
+
+from ..graph import LITERAL, BackwardCall
+from .nodes import SymbolicGraph
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """``|a - b| <= atol + rtol * |b|`` elementwise."""
+
+    rtol: float
+    atol: float
+
+    def describe(self) -> str:
+        """The rule in words."""
+        return f"|difference| <= {self.atol:g} + {self.rtol:g}·|reference value|"
+
+
+TOLERANCE = {
+    "float64": Tolerance(rtol=1e-7, atol=1e-9),
+    "float32": Tolerance(rtol=1e-4, atol=1e-5),
+    "float16": Tolerance(rtol=1e-2, atol=1e-3),
+    "bfloat16": Tolerance(rtol=1e-2, atol=1e-2),
+}
+DIFFERENCES = Tolerance(rtol=1e-5, atol=1e-6)  # closed form vs central differences (float64)
+STEP = 1e-6  # relative step of the central differences
+DIRECTIONS = 3  # random directions per leaf when there are too many elements to step one by one
+
+
+class ReplayError(ValueError):
+    """The graph cannot be replayed: a value was not recorded, or the engine refused."""
+
+
+def tolerance(dtype: str) -> Tolerance:
+    """The tolerance for gradients of this dtype (float32's for unknown ones)."""
+    return TOLERANCE.get(dtype, TOLERANCE["float32"])
+
+
+def compare(value, reference, tol: Tolerance) -> tuple[bool, float]:
+    """(whether ``value`` matches ``reference`` elementwise, the largest absolute difference).
+
+    NaN matches NaN and an infinity the same infinity: both sides hit the same singularity.
+
+    >>> compare([1.0, 2.0], [1.0, 2.00001], TOLERANCE["float32"])
+    (True, 1.0...e-05)
+    """
+    a, b = np.broadcast_arrays(np.asarray(value, np.float64), np.asarray(reference, np.float64))
+    same = (a == b) | (np.isnan(a) & np.isnan(b))
+    with np.errstate(invalid="ignore"):
+        diff = np.where(same, 0.0, np.abs(a - b))
+        ok = same | (diff <= tol.atol + tol.rtol * np.abs(b))
+    worst = float(np.max(diff)) if diff.size else 0.0
+    return bool(np.all(ok)), worst
+
+
+def _operand(values: dict, node) -> object:
+    """A literal as the Python number the program wrote, any other value as a tensor."""
+    if node.kind == LITERAL:
+        return float(node.value)
+    return engine.from_numpy(np.array(values[node.id]))
+
+
+def replay(sg: SymbolicGraph, overrides: dict[str, np.ndarray] | None = None) -> dict:
+    """Every node's value in float64, recomputed from the recorded sources (and ``overrides``)."""
+    overrides = overrides or {}
+    values: dict[str, np.ndarray] = {}
+    with engine.no_grad():
+        for n in sg.graph.nodes:
+            if n.id in overrides:
+                values[n.id] = overrides[n.id]
+            elif sg.spec(n.id) is None or n.kind == LITERAL:
+                if n.value is None:
+                    raise ReplayError(f"the value of {n.label} was not recorded (too large)")
+                raw = np.asarray(n.value)
+                values[n.id] = raw.astype(np.float64) if raw.dtype.kind in "fb" else raw
+            else:
+                values[n.id] = _run(sg, n.id, values)
+    return values
+
+
+def _run(sg: SymbolicGraph, node_id: str, values: dict) -> np.ndarray:
+    """One operation on the engine, from its operands' replayed values."""
+    args = [_operand(values, sg.nodes[i]) for i in sg.operands(node_id)]
+    try:
+        out = sg.spec(node_id).engine(*args, **sg.params(node_id))
+    except Exception as error:  # whatever the engine raises, the replay just stops
+        raise ReplayError(f"{sg.nodes[node_id].label} could not be replayed: {error}") from error
+    out = out[sg.output(node_id)] if isinstance(out, tuple) else out
+    return np.asarray(out.numpy())
+
+
+def objective(calls: list[BackwardCall], values: dict[str, np.ndarray]) -> float:
+    """What backward ``calls`` differentiate, together: the sum of ``gradient·root``."""
+    total = 0.0
+    for call in calls:
+        given = 1.0 if call.gradient is None else np.asarray(call.gradient, np.float64)
+        total += float(np.sum(given * values[call.root]))
+    return total
+
+
+@dataclass(frozen=True)
+class Differences:
+    """Central differences of the objective along ``directions`` (one per row)."""
+
+    directions: np.ndarray  # (k, *leaf shape)
+    slopes: np.ndarray  # (k,)
+    elementwise: bool  # the directions are the elements one by one (slopes is the gradient)
+
+    def project(self, gradient) -> np.ndarray:
+        """A gradient's slopes along the same directions."""
+        g = np.broadcast_to(np.asarray(gradient, np.float64), self.directions.shape[1:])
+        return np.tensordot(self.directions, g, axes=g.ndim)
+
+    def gradient(self) -> np.ndarray | None:
+        """The gradient itself, when every element was stepped."""
+        shape = self.directions.shape[1:]
+        return self.slopes.reshape(shape) if self.elementwise else None
+
+
+def differences(
+    sg: SymbolicGraph, values: dict, leaf: str, calls: list[BackwardCall], elementwise: bool
+) -> Differences:
+    """Central differences of ``calls``' objective for one leaf: each element, or 3 directions."""
+    base = values[leaf]
+    shape = base.shape
+    if elementwise:
+        directions = np.eye(math.prod(shape)).reshape((math.prod(shape), *shape))
+    else:
+        rng = np.random.default_rng(math.prod(shape))
+        directions = rng.standard_normal((DIRECTIONS, *shape))
+        directions /= np.sqrt(np.sum(directions**2, axis=tuple(range(1, directions.ndim))))[
+            (...,) + (None,) * len(shape)
+        ]
+    h = STEP * max(1.0, float(np.max(np.abs(base))) if base.size else 1.0)
+    slopes = np.empty(len(directions))
+    with np.errstate(all="ignore"):
+        for k, v in enumerate(directions):
+            up = objective(calls, replay(sg, {leaf: base + h * v}))
+            down = objective(calls, replay(sg, {leaf: base - h * v}))
+            slopes[k] = (up - down) / (2 * h)
+    return Differences(directions, slopes, elementwise)

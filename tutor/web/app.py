@@ -1,0 +1,81 @@
+"""The Flask application factory: blueprints, caches, strict JSON and security headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response
+from flask.json.provider import DefaultJSONProvider
+
+from ..jsonio import dumps_strict, loads_strict
+from . import api, errors, pages, worksheets
+from .cache import LRUCache
+
+DEFAULTS = {
+    # a graph program is a few kB; the request limit leaves room for a big one and no more
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "EXPLAIN_CACHE_SIZE": 512,
+}
+
+# No inline script or style anywhere: pages load /static/style.css and /static/app.js only.
+CSP = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    )
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON provider, switched to ``tutor.jsonio``'s NaN-free reading and writing."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        """Serialise for ``jsonify`` and JSON responses."""
+        return dumps_strict(obj)
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse request bodies (``request.get_json``) strictly."""
+        return loads_strict(s)
+
+
+def _secure(response: Response) -> Response:
+    """Security headers on every response, error pages and static files included."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Flask application (the application-factory pattern).
+
+    Templates and static files are found through this package (``tutor/web/templates``,
+    ``tutor/web/static``), so an installed wheel serves the same site as the source tree.
+    """
+    app = Flask(__name__.rpartition(".")[0])
+    app.json = StrictJSONProvider(app)
+    app.config.update(DEFAULTS)
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["explain_cache"] = LRUCache(app.config["EXPLAIN_CACHE_SIZE"])
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(worksheets.bp)
+    errors.register(app)
+    app.after_request(_secure)
+    return app

@@ -1,0 +1,78 @@
+"""One JSON error shape, made in one place: ``{"error": {"code", "message", "line"?, "col"?}}``.
+
+Domain errors (``TutorError``) carry their status (400 cannot parse, 413 too large, 422 the
+engine refuses), their place and their JSON form. What the HTTP layer itself refuses is a
+``TutorError`` too (``RequestError``, 400: a body that is not the documented JSON) or an
+HTTP exception (404 unknown path, 405 wrong method, 413 body too large, 500 anything
+unexpected — logged, never a stack trace). Under ``/api/`` all of them answer in the one
+JSON shape; pages get an HTML error page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..errors import TutorError
+
+log = logging.getLogger(__name__)
+
+
+class RequestError(TutorError):
+    """The request itself is malformed (status 400), before any program is read."""
+
+    status = 400
+
+
+_HTTP = {  # status: (code, message) for the errors the HTTP layer finds itself
+    404: ("not_found", "no such API endpoint; the endpoints are listed at /api/v1/openapi.json"),
+    405: ("method_not_allowed", "this endpoint does not accept that method"),
+    413: ("too_large", "the request body is too large"),
+    500: ("internal_error", "the service failed on this request; it has been logged"),
+}
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _page(status: int, name: str) -> tuple[Response | str, int]:
+    """The HTML error page; plain text if even that cannot be rendered (say, a missing template)."""
+    try:
+        return render_template("error.html", status=status, name=name), status
+    except Exception:  # an error page must never fail in turn
+        log.exception("the error page for %s could not be rendered", status)
+        text = f"{status}: {name}\n"
+        return Response(text, status=status, mimetype="text/plain"), status
+
+
+def _handle_http(exc: HTTPException):
+    status = exc.code or 500
+    if not _is_api():
+        return _page(status, exc.name)
+    code, message = _HTTP.get(status, (exc.name.lower().replace(" ", "_"), exc.description))
+    response = jsonify({"error": {"code": code, "message": message}})
+    allow = dict(exc.get_headers()).get("Allow")
+    if allow:
+        response.headers["Allow"] = allow
+    return response, status
+
+
+def _handle_domain(exc: TutorError):
+    if not _is_api():
+        return _page(exc.status, exc.message)
+    return jsonify({"error": exc.to_json()}), exc.status
+
+
+def _handle_unexpected(exc: Exception):
+    log.exception("unexpected error on %s", request.path)
+    return _handle_http(InternalServerError())
+
+
+def register(app: Flask) -> None:
+    """Install the handlers that turn every error into the one shape."""
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(TutorError, _handle_domain)
+    app.register_error_handler(Exception, _handle_unexpected)

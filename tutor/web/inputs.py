@@ -1,0 +1,92 @@
+"""What a request asks to explain, read from a JSON body or a page's query string.
+
+Reading is strict: a body that is not the documented shape is a ``RequestError`` (400) that
+names the problem, never silently coerced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import request
+
+from ..explain import ExplainInput, make_input
+from ..jsonio import NonFiniteLiteral, loads_strict
+from ..lang.values import parse_names, parse_values
+from .errors import RequestError
+
+PROGRAM_KEYS = frozenset({"program"})
+EXPRESSION_KEYS = frozenset({"expression", "values", "requires_grad"})
+
+
+def json_body() -> bytes:
+    """The raw body of a JSON request (its size is capped by MAX_CONTENT_LENGTH)."""
+    if request.mimetype != "application/json":
+        raise RequestError(
+            "invalid_request", "send the body as JSON (Content-Type: application/json)"
+        )
+    return request.get_data(cache=False)
+
+
+def read_object(raw: bytes, example: str) -> dict:
+    """A request body that must be one JSON object (``example`` shows one in the error)."""
+    try:
+        body = loads_strict(raw)
+    except NonFiniteLiteral as exc:
+        raise RequestError("invalid_json", str(exc)) from None
+    except (ValueError, RecursionError) as exc:
+        raise RequestError("invalid_json", f"the body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise RequestError("invalid_request", f"the body must be a JSON object, e.g. {example}")
+    return body
+
+
+def _expect(body: dict, key: str, kind: type, what: str) -> Any:
+    value = body[key]
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise RequestError("invalid_request", f'"{key}" must be {what}')
+    return value
+
+
+def from_body(body: dict) -> ExplainInput:
+    """The input a JSON object asks for: ``{"program"}`` or ``{"expression", "values", …}``."""
+    keys = set(body)
+    if "program" in keys:
+        if keys - PROGRAM_KEYS:
+            extra = ", ".join(sorted(keys - PROGRAM_KEYS))
+            raise RequestError("invalid_request", f'"program" comes alone; unexpected: {extra}')
+        return make_input(program=_expect(body, "program", str, "a string"))
+    if "expression" not in keys:
+        raise RequestError("invalid_request", 'the body needs "program" or "expression"')
+    if keys - EXPRESSION_KEYS:
+        extra = ", ".join(sorted(keys - EXPRESSION_KEYS))
+        raise RequestError("invalid_request", f"unexpected keys: {extra}")
+    if "values" not in keys:
+        raise RequestError("invalid_request", '"expression" needs "values": {name: number}')
+    expression = _expect(body, "expression", str, "a string")
+    values = _expect(body, "values", dict, "an object of name: number or nested list")
+    grads = None
+    if "requires_grad" in keys:
+        grads = _expect(body, "requires_grad", list, "a list of names")
+        if not all(isinstance(g, str) for g in grads):
+            raise RequestError("invalid_request", '"requires_grad" must be a list of names')
+    return make_input(expression=expression, values=values, requires_grad=grads)
+
+
+def from_json(raw: bytes) -> ExplainInput:
+    """The input of ``POST /api/v1/explain`` from its raw body."""
+    return from_body(read_object(raw, '{"program": …}'))
+
+
+def from_query(args: Mapping[str, str]) -> ExplainInput | None:
+    """The input of a page's query string, or None when it asks for nothing."""
+    if "program" in args:
+        return make_input(program=args["program"])
+    if "expression" in args:
+        return make_input(
+            expression=args["expression"],
+            values=parse_values(args.get("values", "")),
+            requires_grad=parse_names(args.get("requires_grad", "")),
+        )
+    return None

@@ -1,0 +1,269 @@
+"""The OpenAPI schemas and path of explaining: ``POST /api/v1/explain`` and its answer."""
+
+from __future__ import annotations
+
+from ...examples import seed
+from .parts import ERRORS, NAME_PATTERN, SHAPE, ref
+
+SCHEMAS: dict[str, dict] = {
+    "Number": {
+        "description": 'A number; non-finite numbers are the strings "nan", "inf", "-inf".',
+        "oneOf": [{"type": "number"}, {"type": "string", "enum": ["nan", "inf", "-inf"]}],
+    },
+    "Tensor": {
+        "description": "A 0-d value is a plain number (shape []); others are nested lists.",
+        "oneOf": [ref("Number"), {"type": "array", "items": ref("Tensor")}],
+    },
+    "InputTensor": {
+        "description": "A finite number, or a rectangular nested list of them.",
+        "oneOf": [{"type": "number"}, {"type": "array", "items": ref("InputTensor")}],
+    },
+    "ProgramRequest": {
+        "type": "object",
+        "required": ["program"],
+        "additionalProperties": False,
+        "properties": {
+            "program": {
+                "type": "string",
+                "description": "A graph program: PyTorch-flavoured Python (Contract 2).",
+            }
+        },
+    },
+    "ExpressionRequest": {
+        "type": "object",
+        "required": ["expression", "values"],
+        "additionalProperties": False,
+        "properties": {
+            "expression": {"type": "string", "description": "A formula, e.g. Y - x1*w1*w2."},
+            "values": {
+                "type": "object",
+                "description": "Leaf values by name.",
+                "propertyNames": {"pattern": NAME_PATTERN},
+                "additionalProperties": ref("InputTensor"),
+            },
+            "requires_grad": {
+                "type": "array",
+                "description": "Leaves that need gradients (default: every name in values).",
+                "items": {"type": "string"},
+            },
+        },
+    },
+    "ExplainRequest": {"oneOf": [ref("ProgramRequest"), ref("ExpressionRequest")]},
+    "Step": {
+        "type": "object",
+        "description": (
+            "One step of the chain-rule derivation: its kind (start, node_gradient, use, cut, "
+            "derivation, accumulation, substitution, simplification, evaluation, check, …), "
+            "its data fields, its renderings and its nested steps."
+        ),
+        "required": ["kind", "text", "latex", "mathml", "children"],
+        "properties": {
+            "kind": {"type": "string"},
+            "text": {"type": "string"},
+            "latex": {"type": "string"},
+            "mathml": {"type": "string", "description": "HTML with presentation MathML."},
+            "children": {"type": "array", "items": ref("Step")},
+        },
+    },
+    "Gradient": {
+        "type": "object",
+        "required": ["leaf", "shape", "numeric", "symbolic", "latex", "value", "agrees", "steps"],
+        "properties": {
+            "leaf": {"type": "string"},
+            "shape": SHAPE,
+            "numeric": {"description": "The engine's .grad.", **ref("Tensor")},
+            "symbolic": {
+                "type": ["string", "null"],
+                "description": (
+                    "The closed form in sympy's str form; null when no closed form was "
+                    "derived within the budget (then note says why)."
+                ),
+            },
+            "latex": {"type": ["string", "null"]},
+            "compact": {
+                "type": "boolean",
+                "description": "true when the closed form keeps intermediate names.",
+            },
+            "definitions": {
+                "type": "array",
+                "description": "The intermediate names a compact closed form keeps.",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "symbolic", "latex"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "symbolic": {"type": "string"},
+                        "latex": {"type": "string"},
+                    },
+                },
+            },
+            "value": {
+                "description": "The closed form evaluated at the leaves.",
+                "oneOf": [ref("Tensor"), {"type": "null"}],
+            },
+            "agrees": {"type": "boolean", "description": "value agrees with numeric."},
+            "max_difference": ref("Number"),
+            "numerical": {
+                "description": "Central differences in float64, the third witness.",
+                "oneOf": [ref("Tensor"), {"type": "null"}],
+            },
+            "agrees_numerical": {"type": ["boolean", "null"]},
+            "max_difference_numerical": {"oneOf": [ref("Number"), {"type": "null"}]},
+            "steps": {"type": "array", "items": ref("Step")},
+            "note": {"type": ["string", "null"]},
+        },
+    },
+    "NoGradient": {
+        "type": "object",
+        "description": "A leaf whose .grad stayed None, and why.",
+        "required": ["leaf", "reason"],
+        "properties": {
+            "leaf": {"type": "string"},
+            "reason": {"type": "string"},
+            "cuts": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+    "Node": {
+        "type": "object",
+        "required": ["id", "label", "kind"],
+        "properties": {
+            "id": {"type": "string"},
+            "label": {"type": "string"},
+            "kind": {"type": "string", "enum": ["leaf", "constant", "literal", "op"]},
+            "op": {"type": ["string", "null"]},
+            "inputs": {"type": "array", "items": {"type": "string"}},
+            "grad_fn": {"type": ["string", "null"]},
+            "shape": SHAPE,
+            "dtype": {"type": "string"},
+            "value": {"oneOf": [ref("Tensor"), {"type": "null"}]},
+            "grad": {"oneOf": [ref("Tensor"), {"type": "null"}]},
+            "requires_grad": {"type": "boolean"},
+            "no_grad": {"type": "boolean"},
+            "cut": {"type": ["string", "null"]},
+            "line": {"type": "integer"},
+            "col": {"type": "integer"},
+            "symbolic": {"type": ["string", "null"], "description": "Its definition."},
+            "latex": {"type": ["string", "null"]},
+        },
+    },
+    "Edge": {
+        "type": "object",
+        "required": ["source", "target"],
+        "properties": {
+            "source": {"type": "string"},
+            "target": {"type": "string"},
+            "position": {"type": "integer", "minimum": 0},
+            "cut": {"enum": ["detach", "no_grad", None]},
+            "local": {
+                "description": "The local derivative ∂target/∂source (null where none flows).",
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["symbolic", "value"],
+                        "properties": {
+                            "symbolic": {"type": ["string", "null"]},
+                            "latex": {"type": ["string", "null"]},
+                            "value": {"oneOf": [ref("Tensor"), {"type": "null"}]},
+                            "text": {"type": "string"},
+                        },
+                    },
+                ],
+            },
+        },
+    },
+    "Graph": {
+        "type": "object",
+        "required": ["nodes", "edges"],
+        "properties": {
+            "nodes": {"type": "array", "items": ref("Node")},
+            "edges": {"type": "array", "items": ref("Edge")},
+            "backward_calls": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["root"],
+                    "properties": {
+                        "root": {"type": "string"},
+                        "gradient": {"oneOf": [ref("Tensor"), {"type": "null"}]},
+                        "line": {"type": "integer"},
+                        "grads_after": {"type": "object"},
+                    },
+                },
+            },
+        },
+    },
+    "Explanation": {
+        "type": "object",
+        "required": ["output", "gradients", "graph"],
+        "properties": {
+            "output": {"type": "string", "description": "What the program printed."},
+            "gradients": {
+                "type": "array",
+                "description": "One per leaf that received a gradient, in first-use order.",
+                "items": ref("Gradient"),
+            },
+            "no_gradient": {"type": "array", "items": ref("NoGradient")},
+            "graph": ref("Graph"),
+            "mode": {"type": "string", "description": "How the closed forms were derived."},
+            "tolerance": {"type": "object", "additionalProperties": {"type": "string"}},
+            "notes": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "additionalProperties": False,
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "additionalProperties": False,
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "line": {"type": "integer", "minimum": 1},
+                    "col": {"type": "integer", "minimum": 1},
+                },
+            }
+        },
+    },
+}
+
+EXPLAIN_EXAMPLES = {
+    "program": {"summary": "The tutorial's mean example", "value": {"program": seed("b")}},
+    "expression": {
+        "summary": "A formula with values",
+        "value": {
+            "expression": "Y - x1*w1*w2",
+            "values": {"x1": 2, "w1": 5, "w2": 6, "Y": 10},
+            "requires_grad": ["x1", "w1", "w2"],
+        },
+    },
+}
+
+
+PATHS = {
+    "/api/v1/explain": {
+        "post": {
+            "operationId": "explain",
+            "summary": "Explain a graph program or a formula",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": ref("ExplainRequest"),
+                        "examples": EXPLAIN_EXAMPLES,
+                    }
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "The explanation.",
+                    "content": {"application/json": {"schema": ref("Explanation")}},
+                },
+                **ERRORS,
+            },
+        }
+    },
+}

@@ -1,0 +1,151 @@
+"""The tutoring pages: read the query string, call one domain function, render HTML.
+
+Every result is a plain GET (``/?program=…`` or ``/?expression=…&values=…``), so it works
+with JavaScript off, is shareable, and can be cached by its input. Errors are shown next to
+the input with the offending line marked, under the error's own HTTP status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from .. import examples
+from ..errors import TutorError
+from ..explain import ExplainInput
+from ..lang.values import format_values
+from ..render import numbers
+from .answers import answer
+from .inputs import from_query
+
+bp = Blueprint("web", __name__)
+
+VALUE_ERRORS = {"invalid_values", "invalid_value", "invalid_name"}  # about the values field
+TITLES = {
+    400: "This input could not be read",
+    413: "This input is too large",
+    422: "The engine refused this program",
+}
+
+
+@bp.app_template_filter("value")
+def _value_filter(v) -> str:
+    return numbers.value(v)
+
+
+@bp.app_template_filter("block")
+def _block_filter(v) -> str:
+    return numbers.block(v)
+
+
+@bp.app_template_filter("shape")
+def _shape_filter(dims) -> str:
+    return numbers.shape(dims)
+
+
+@bp.app_context_processor
+def _site() -> dict:
+    links = [("web.index", "Tutor"), ("api.docs", "API")]
+    if "worksheets.page" in current_app.view_functions:
+        links.insert(1, ("worksheets.page", "Worksheets"))
+    return {"nav_links": links}
+
+
+def _share_url(inp: ExplainInput) -> str:
+    if inp.program is not None:
+        return url_for("web.index", program=inp.program)
+    args = {"expression": inp.expression, "values": format_values(inp.values)}
+    if inp.requires_grad is not None:
+        args["requires_grad"] = ",".join(inp.requires_grad)
+    return url_for("web.index", **args)
+
+
+def _example_links() -> list[dict]:
+    links = [
+        {
+            "title": s.title,
+            "description": s.description,
+            "url": url_for("web.index", program=s.program),
+        }
+        for s in examples.SNIPPETS
+    ]
+    for f in examples.FORMULAS:
+        args = {"expression": f.expression, "values": f.values}
+        if f.requires_grad:
+            args["requires_grad"] = f.requires_grad
+        links.append(
+            {"title": f.title, "description": f.description, "url": url_for("web.index", **args)}
+        )
+    return links
+
+
+@dataclass(frozen=True)
+class Editor:
+    """The editor's fields: what the user sent, or a ready-to-run example."""
+
+    kind: str | None  # "program", "expression", or None before anything was asked
+    program: str
+    expression: str
+    leaf_values: str
+    requires_grad: str
+
+    @property
+    def rows(self) -> int:
+        """Height of the program box: the program plus a blank line, within reason."""
+        return min(max(self.program.count("\n") + 2, 8), 30)
+
+
+def _editor(args) -> Editor:
+    kind = "program" if "program" in args else "expression" if "expression" in args else None
+    loss = examples.FORMULAS[0]
+    return Editor(
+        kind=kind,
+        program=args.get("program", examples.seed("c") if kind is None else ""),
+        expression=args.get("expression", loss.expression if kind is None else ""),
+        leaf_values=args.get("values", loss.values if kind is None else ""),
+        requires_grad=args.get("requires_grad", loss.requires_grad if kind is None else ""),
+    )
+
+
+def _error(exc: TutorError, form: Editor) -> dict:
+    """What the page says about an error, with the text it points into."""
+    field = "program" if form.kind == "program" else "formula"
+    if form.kind == "expression" and exc.code in VALUE_ERRORS:
+        field = "values"
+    listing = form.program if field == "program" else form.expression
+    return {
+        "title": TITLES.get(exc.status, "This input could not be explained"),
+        "code": exc.code,
+        "message": exc.message,
+        "line": exc.line or None,
+        "col": exc.col or None,
+        # most messages name their place already; the engine's own words do not
+        "say_where": bool(exc.line) and f"(line {exc.line}," not in exc.message,
+        "field": field,
+        "listing": listing.splitlines() if exc.line and field != "values" else None,
+    }
+
+
+@bp.get("/")
+def index():
+    """The tutor: the editor, and the explanation of whatever the query string asks for."""
+    form = _editor(request.args)
+    result = error = share = None
+    status = 200
+    try:
+        inp = from_query(request.args)
+        if inp is not None:
+            result = answer(inp, current_app.extensions["explain_cache"]).page
+            share = _share_url(inp)
+    except TutorError as exc:
+        error, status = _error(exc, form), exc.status
+    page = render_template(
+        "index.html",
+        form=form,
+        result=result,
+        error=error,
+        share_url=share,
+        examples=_example_links(),
+    )
+    return page, status

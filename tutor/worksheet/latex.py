@@ -1,0 +1,218 @@
+"""A worksheet, or its answer key, as LaTeX source that pdflatex compiles.
+
+Only packages of a basic TeX installation are used (``texlive-latex-base`` and
+``-recommended``: geometry, amsmath, fancyvrb). Graphs are drawn with LaTeX's own
+``picture`` environment from the layout the SVG uses (``tutor.render.svg.layout``): boxes and
+straight edges, no drawing package needed. Every problem is kept on one page; the unicode
+the tutor's sentences use is declared, and any other non-ASCII character is replaced, so the
+source always compiles.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy
+
+from .. import render
+from ..checking.feedback import VALUE_TOLERANCE
+from ..render import numbers, svg
+from .html import drawing
+from .sheet import Problem, Worksheet
+
+TEXT_WIDTH = 470.0  # pt: A4 with 2 cm margins, a little to spare
+MAX_UNIT = 0.5  # pt per SVG pixel at most
+UNICODE = {  # what the tutor's sentences use, as LaTeX
+    "∂": r"\ensuremath{\partial}",
+    "·": r"\ensuremath{\cdot}",
+    "→": r"\ensuremath{\rightarrow}",
+    "Σ": r"\ensuremath{\Sigma}",
+    "×": r"\ensuremath{\times}",
+    "−": r"\ensuremath{-}",
+    "≤": r"\ensuremath{\leq}",
+    "∇": r"\ensuremath{\nabla}",
+    "—": "---",
+    "–": "--",
+    "…": r"\ldots{}",
+    "✂": "cut",
+    "✓": r"\ensuremath{\checkmark}",
+}
+TEXT_ASCII = {c: rf"\ensuremath{{{c}}}" for c in "<>|"}  # the OT1 text font lacks them
+_MATH = re.compile(r"(\\\(.*?\\\))", re.DOTALL)
+_WORDS = render.LatexPrinter()
+_SPACE = "\\framebox[\\linewidth]{{\\rule{{0pt}}{{{height}}}}}\\par"  # room to write
+
+PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
+\usepackage[margin=2cm]{geometry}
+\usepackage{amsmath,amssymb}
+\usepackage{fancyvrb}
+\usepackage{color}
+\setlength{\parindent}{0pt}
+\setlength{\parskip}{4pt}
+\pagestyle{plain}
+"""
+
+
+def _ascii(text: str) -> str:
+    """Declared unicode as LaTeX; any other non-ASCII character as ``?``."""
+    return "".join(UNICODE.get(c, c if c.isascii() else "?") for c in text)
+
+
+def _text(latex: str) -> str:
+    """LaTeX with words and ``\\( math \\)``: ASCII that the default font cannot print in text
+    (``<``, ``>``, ``|``) as math, outside the math."""
+    parts = _MATH.split(latex)
+    return "".join(
+        p if _MATH.fullmatch(p) else "".join(TEXT_ASCII.get(c, c) for c in p) for p in parts
+    )
+
+
+def words(text: str) -> str:
+    """Plain text, escaped for LaTeX.
+
+    >>> print(words("∂L/∂x_1 <= 50% of {a}"))
+    \\ensuremath{\\partial}L/\\ensuremath{\\partial}x\\_1 \\ensuremath{<}= 50\\% of \\{a\\}
+    """
+    return _ascii(_text(_WORDS.words(text)))
+
+
+def _verbatim(text: str) -> str:
+    return (
+        "\\begin{Verbatim}[frame=single,fontsize=\\small]\n"
+        + _ascii(text.rstrip("\n"))
+        + "\n\\end{Verbatim}\n"
+    )
+
+
+def picture(graph: dict) -> str:
+    """The graph in a ``picture`` environment: one framed box per value, a line per edge."""
+    plan = svg.layout(graph)
+    unit = min(MAX_UNIT, TEXT_WIDTH / max(plan.width, 1))
+    height = plan.height
+    lines = [
+        f"\\setlength{{\\unitlength}}{{{unit:.4f}pt}}",
+        f"\\begin{{picture}}({plan.width:.0f},{height:.0f})",
+    ]
+    names = {n["id"]: n for n in graph["nodes"]}
+    size = "\\scriptsize" if unit >= 0.35 else "\\tiny"  # the boxes shrink with the drawing
+    for index, e in enumerate(graph["edges"]):
+        a, b = plan.boxes.get(e["source"]), plan.boxes.get(e["target"])
+        if a is None or b is None:
+            continue
+        points = [(a.x + a.w, a.y + a.h / 2)]
+        points += [(w.x + w.w / 2, w.y + w.h / 2) for w in plan.routes.get(index, [])]
+        points.append((b.x, b.y + b.h / 2))
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+            lines.append(
+                f"\\qbezier({x0:.0f},{height - y0:.0f})({mx:.0f},{height - my:.0f})"
+                f"({x1:.0f},{height - y1:.0f})"
+            )
+        x1, y1 = points[-1]
+        lines.append(f"\\put({x1:.0f},{height - y1:.0f}){{\\vector(1,0){{0}}}}")
+        label = _edge_label(e)
+        if label:
+            x0, y0 = points[-2]
+            lines.append(
+                f"\\put({(x0 + x1) / 2:.0f},{height - (y0 + y1) / 2:.0f})"
+                f"{{\\makebox(0,0){{\\colorbox{{white}}{{\\scriptsize {words(label)}}}}}}}"
+            )
+    for node_id, box in plan.boxes.items():
+        node = names[node_id]
+        text = [f"\\textbf{{{words(node.get('label') or node_id)}}}"]
+        if node.get("kind") == "op" and node.get("label") == node_id:  # a bare id: say the op
+            text.append(words(node.get("op") or ""))
+        if node.get("kind") != "literal":
+            text.append(words("= " + numbers.short(node.get("value"), node.get("shape"), 18)))
+        lines.append(
+            f"\\put({box.x:.0f},{height - box.y - box.h:.0f})"
+            f"{{\\framebox({box.w:.0f},{box.h:.0f}){{\\shortstack{{{size} "
+            + f" \\\\ {size} ".join(text)
+            + "}}}"
+        )
+    lines.append("\\end{picture}")
+    return "\\par\\medskip\n" + "\n".join(lines) + "\n\\par\\medskip\n"
+
+
+def _edge_label(edge: dict) -> str:
+    if edge.get("cut"):
+        return "cut"
+    local = edge.get("local") or {}
+    value = local.get("value")
+    return "" if value is None else numbers.value(value)
+
+
+def _problem(p: Problem) -> str:
+    graph = p.report.data["graph"]
+    parts = [f"\\subsection*{{Problem {p.number}}}", f"\\textbf{{{words(p.prompt)}}}\\par"]
+    if p.draft.input.kind == "program":
+        parts.append(_verbatim(p.draft.shown))
+    else:
+        given = f" \\quad at \\texttt{{{words(p.draft.given)}}}" if p.draft.given else ""
+        parts.append(f"\\texttt{{{words(p.draft.shown)}}}{given}\\par")
+    parts.append(picture(drawing(graph, p.kind == "graph")))
+    for b in p.boxes:
+        if b.kind == "output":
+            parts.append(
+                "What the program prints:\\par\\framebox[\\linewidth]{\\rule{0pt}{7em}}\\par"
+            )
+        elif b.kind == "number":
+            parts.append(f"\\texttt{{{words(b.label)}}} = \\underline{{\\hspace{{4cm}}}}\\quad")
+        else:
+            parts.append(f"\\texttt{{{words(b.label)}}} = \\par{_SPACE.format(height='4em')}")
+    return "\\begin{minipage}{\\linewidth}\n" + "\n".join(parts) + "\n\\end{minipage}\n\\bigskip\n"
+
+
+def _answer(p: Problem, b) -> str:
+    if b.kind == "output":
+        return "Printed output:\n" + _verbatim(b.answer)
+    if b.kind == "closed_form":
+        return f"\\(\\displaystyle {_partial(p)} = {sympy.latex(p.gradient.symbolic)}\\)\\par"
+    return f"\\texttt{{{words(b.label)}}} = \\texttt{{{words(b.answer)}}}\\par"
+
+
+def _partial(p: Problem) -> str:
+    root, leaf = (sympy.latex(sympy.Symbol(n)) for n in (p.root, p.wrt))
+    return f"\\frac{{\\partial {root}}}{{\\partial {leaf}}}"
+
+
+def _key(p: Problem) -> str:
+    parts = [f"\\subsection*{{Problem {p.number}}}", f"{words(p.prompt)}\\par"]
+    parts += [_answer(p, b) for b in p.boxes]
+    steps = p.key_steps()
+    if steps:
+        parts.append("\\begin{enumerate}")
+        parts += [f"\\item {_ascii(_text(render.latex(s)))}" for s in steps]
+        parts.append("\\end{enumerate}")
+    if p.kind == "graph":
+        parts.append(picture(drawing(p.report.data["graph"], True, False)))
+    verdict = p.verdict()
+    ok = verdict["agrees"] and verdict["agrees_numerical"]
+    parts.append(
+        words(
+            f"{'✓ The key agrees' if ok else 'The key DIFFERS'} with the engine's .grad and with "
+            "central differences."
+        )
+    )
+    return "\n".join(parts) + "\n"
+
+
+def document(sheet: Worksheet, answers: bool = False) -> str:
+    """The LaTeX source of the worksheet, or with ``answers`` of its key."""
+    title = words(sheet.title + (" — answer key" if answers else ""))
+    head = [PREAMBLE, "\\begin{document}", f"\\section*{{{title}}}"]
+    if not answers:
+        head.append(
+            "\\noindent Name: \\underline{\\hspace{9cm}} \\hfill Date: \\underline{\\hspace{3cm}}"
+            "\\par\\medskip"
+        )
+    params = sheet.parameters()
+    head.append(
+        words(
+            f"{sheet.level.description} Seed {params['seed']}, version {params['version']}. "
+            f"Values are right when {VALUE_TOLERANCE.describe()}."
+        )
+        + "\\par\\bigskip"
+    )
+    body = [(_key if answers else _problem)(p) for p in sheet.problems]
+    return "\n".join(head + body + ["\\end{document}\n"])

@@ -1,0 +1,271 @@
+"""Worksheets: seeded backpropagation problem sets whose answer keys come from the live tutor.
+
+``make_worksheet(seed, problems, level, version)`` is a pure function of its parameters:
+one ``random.Random`` seeded by them drafts problems (``tutor.worksheet.levels``), each draft
+is explained by ``tutor.explain.explain`` — the path the tutor page and the API take — and
+kept only when it is clean (every gradient agrees with the engine and with central
+differences, values are finite and simple, no kink is hit, the closed form is short and a
+student could type it) and unlike the problems before it. Question kinds: the closed form of ∂L/∂leaf, its value,
+the forward values and local derivatives of a drawn graph, and what a program prints.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from .. import checking, render, steps
+from ..errors import TutorError
+from ..explain import Explanation, LeafGradient, explain
+from ..jsonio import dumps_strict
+from ..render import Report
+from ..steps import Accumulation, Check, Evaluation, NodeGradient, Simplification, Substitution
+from .drafts import Draft
+from .levels import LEVELS, Level
+from .questions import BOXES, Box, clean
+
+FORMAT = "gradtutor-worksheet/1"
+MAX_PROBLEMS, MAX_SEED, MAX_VERSION = 50, 2**31 - 1, 999
+STALE = 150  # draws in a row without a new problem before "unlike" means "not identical"
+MAX_DRAWS = 5_000  # a level that cannot pose a kind of question is a bug, not a long wait
+_KEY_STEPS = (Accumulation, Substitution, Simplification, Evaluation, Check)
+
+
+class WorksheetError(TutorError):
+    """Worksheet parameters out of range (400)."""
+
+    status = 400
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: the draft, the question, its boxes, and the explanation behind its key."""
+
+    number: int
+    kind: str  # "closed_form" | "value" | "graph" | "output"
+    draft: Draft
+    wrt: str | None
+    explanation: Explanation  # the live tutor's explanation of the problem's input
+    boxes: tuple[Box, ...]
+
+    @cached_property
+    def report(self) -> Report:
+        """The explanation's JSON report (graph, steps), made once for every page that shows it."""
+        return Report(self.explanation)
+
+    @property
+    def root(self) -> str:
+        """The value backward starts from (``L`` for formulas)."""
+        return self.explanation.graph.backward_calls[-1].root
+
+    @property
+    def gradient(self) -> LeafGradient | None:
+        """The asked leaf's gradient (closed-form and value questions)."""
+        return self.explanation.gradient(self.wrt)
+
+    @property
+    def prompt(self) -> str:
+        """The question in words."""
+        d = f"∂{self.root}/∂{self.wrt}"
+        if self.kind == "closed_form":
+            names = sorted(str(s) for s in self.gradient.symbolic.free_symbols)
+            return f"Give the closed form of {d}" + (
+                f" in terms of {', '.join(names)}." if names else "."
+            )
+        if self.kind == "value":
+            if self.draft.input.kind == "program":
+                return f"What does {self.wrt}.grad hold when the program ends?"
+            return f"Give the value of {d} at the given values."
+        if self.kind == "graph":
+            return (
+                "Fill in the forward value of every operation and the local derivative on "
+                "every edge."
+            )
+        return "Predict exactly what the program prints."
+
+    def key_steps(self) -> list:
+        """The key's steps: the chain rule at the leaf (unsimplified), then the closed form."""
+        g = self.gradient
+        if g is None:
+            return []
+        chain = [
+            n
+            for d in g.steps
+            for n in getattr(d, "chain", ())
+            if isinstance(n, NodeGradient) and n.node == g.leaf
+        ]
+        return chain + [s for s in g.steps if isinstance(s, _KEY_STEPS)]
+
+    def verdict(self) -> dict:
+        """Whether every gradient behind the key agrees with the engine and central differences."""
+        leaves = [
+            {
+                "leaf": g.leaf,
+                "engine": g.numeric,
+                "value": g.value,
+                "closed_form": None if g.symbolic is None else str(g.symbolic),
+                "agrees": g.check.agrees,
+                "agrees_numerical": g.check.agrees_numerical,
+            }
+            for g in self.explanation.gradients
+            if self.wrt is None or g.leaf == self.wrt
+        ]
+        return {
+            "agrees": all(v["agrees"] for v in leaves),
+            "agrees_numerical": all(v["agrees_numerical"] is not False for v in leaves),
+            "leaves": leaves,
+        }
+
+    def to_json(self, answers: bool = True) -> dict:
+        """The problem, and with ``answers`` its key, as plain JSON data."""
+        inp = self.draft.input
+        request = (
+            {"program": inp.program}
+            if inp.kind == "program"
+            else {
+                "expression": inp.expression,
+                "values": inp.values,
+                "requires_grad": list(inp.requires_grad or ()),
+            }
+        )
+        problem = {
+            "number": self.number,
+            "kind": self.kind,
+            "prompt": self.prompt,
+            "shown": self.draft.shown,
+            "given": self.draft.given,
+            "input": request,
+            "wrt": self.wrt,
+            "boxes": [{"id": b.id, "label": b.label, "kind": b.kind} for b in self.boxes],
+        }
+        if not answers:
+            return problem
+        return {
+            **problem,
+            "key": {
+                "answers": [{"box": b.id, "answer": b.answer} for b in self.boxes],
+                "verdict": self.verdict(),
+                "steps": [
+                    {"kind": steps.kind(s), "text": render.text(s), "latex": render.latex(s)}
+                    for s in self.key_steps()
+                ],
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    """A seeded set of problems with their keys."""
+
+    seed: int
+    level: Level
+    version: int
+    problems: tuple[Problem, ...]
+
+    @property
+    def title(self) -> str:
+        """The sheet's heading."""
+        return f"Backpropagation worksheet · level {self.level.number}: {self.level.title}"
+
+    def parameters(self) -> dict:
+        """What regenerates this sheet."""
+        return {
+            "seed": self.seed,
+            "problems": len(self.problems),
+            "level": self.level.number,
+            "version": self.version,
+        }
+
+    def to_json(self, answers: bool = True) -> dict:
+        """The sheet with (``answers``) its key, as ``GET /api/v1/worksheet`` sends it."""
+        return {
+            "format": FORMAT,
+            "parameters": self.parameters(),
+            "title": self.title,
+            "level": {
+                "number": self.level.number,
+                "title": self.level.title,
+                "description": self.level.description,
+            },
+            "tolerance": checking.VALUE_TOLERANCE.describe(),
+            "problems": [p.to_json(answers) for p in self.problems],
+        }
+
+    @cached_property
+    def json_text(self) -> str:
+        """The JSON text: the same parameters give the same bytes."""
+        return dumps_strict(self.to_json())
+
+
+def _integer(name: str, value, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise WorksheetError(
+            "invalid_parameter", f"{name} must be a whole number from {low} to {high}"
+        )
+    return value
+
+
+def make_worksheet(seed: int, problems: int, level: int, version: int = 1) -> Worksheet:
+    """A worksheet of ``problems`` problems at ``level`` (1-5), reproducible from its parameters."""
+    seed = _integer("seed", seed, 0, MAX_SEED)
+    problems = _integer("problems", problems, 1, MAX_PROBLEMS)
+    spec = LEVELS[_integer("level", level, 1, len(LEVELS))]
+    version = _integer("version", version, 1, MAX_VERSION)
+    rng = random.Random(f"gradtutor worksheet {seed} {spec.number} {version}")
+    kinds, weights = zip(*spec.kinds, strict=True)
+    made: list[Problem] = []
+    seen: set[tuple] = set()
+    while len(made) < problems:
+        kind = rng.choices(kinds, weights)[0]  # drawn once per problem: the mix follows weights
+        made.append(_draw(rng, spec, kind, len(made) + 1, seen))
+    return Worksheet(seed, spec, version, tuple(made))
+
+
+def _draw(rng: random.Random, spec: Level, kind: str, number: int, seen: set[tuple]) -> Problem:
+    """Draft until a draft makes a clean question of ``kind`` unlike the ones ``seen``."""
+    for stale in range(1, MAX_DRAWS + 1):
+        draft = spec.draft(rng)
+        wrt = rng.choice(draft.leaves)
+        asked = wrt if kind in ("closed_form", "value") else None
+        if _identities(draft, kind, asked, stale) & seen:
+            continue
+        problem = _pose(number, kind, draft, wrt, spec.number)
+        if problem is not None:
+            seen |= _identities(draft, kind, asked, 0)
+            return problem
+    raise RuntimeError(f"level {spec.number} drafted no {kind} question in {MAX_DRAWS} tries")
+
+
+def _identities(draft: Draft, kind: str, wrt: str | None, stale: int) -> set[tuple]:
+    """What makes a problem a duplicate: the same text, or (while drafts are fresh enough) the
+    same structure with other numbers."""
+    exact = {("text", draft.shown, draft.given, kind, wrt)}
+    return exact if stale >= STALE else exact | {("structure", draft.structure, kind, wrt)}
+
+
+def _pose(number: int, kind: str, draft: Draft, wrt: str, level: int) -> Problem | None:
+    """The draft as a clean question of ``kind`` (None: it does not make one)."""
+    try:
+        with np.errstate(all="ignore"):  # a draft may overflow; it is then not clean
+            x = explain(draft.input)
+    except TutorError:
+        return None
+    boxes = BOXES[kind](x, draft, wrt, number) if clean(x, level) else ()
+    if not boxes:
+        return None
+    return Problem(number, kind, draft, wrt if kind in ("closed_form", "value") else None, x, boxes)
+
+
+def check_box(problem: Problem, box_id: str, text: str) -> checking.Feedback:
+    """Check one answer box of a worksheet problem."""
+    box = next((b for b in problem.boxes if b.id == box_id), None)
+    if box is None:
+        raise WorksheetError("invalid_parameter", f"problem {problem.number} has no box {box_id!r}")
+    if box.kind == "number":
+        return checking.check_number(box.value, text, box.label)
+    if box.kind == "output":
+        return checking.check_output(box.answer, text)
+    return checking.check(problem.explanation, problem.wrt, text, box.kind)
