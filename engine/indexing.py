@@ -11,32 +11,8 @@ import numpy as np
 
 from . import inplace, ops, versions
 from .grad_mode import _state
+from .inplace import VIEW_OF_LEAF, refuse_view_write
 from .tensor import Tensor
-
-VIEW_OF_LEAF = (
-    "a view of a leaf Variable that requires grad is being used in an in-place operation."
-)
-VIEW_OF_NON_LEAF = (
-    "in-place modification of a view of a tensor that requires grad is not supported by this "
-    "engine (PyTorch rewrites the base tensor's history; this engine does not). Write to the "
-    "base tensor instead, or clone() the view first."
-)
-# Nodes whose output shares memory with their input, as PyTorch's views do.
-VIEW_NODES = frozenset(
-    {
-        "AliasBackward0",
-        "ExpandBackward0",
-        "PermuteBackward0",
-        "SelectBackward0",
-        "SliceBackward0",
-        "SqueezeBackward0",
-        "SqueezeBackward1",
-        "TBackward0",
-        "TransposeBackward0",
-        "UnsqueezeBackward0",
-        "ViewBackward0",
-    }
-)
 
 
 def _normalize_key(key, ndim: int) -> tuple[tuple, tuple]:
@@ -117,19 +93,6 @@ def getitem(t: Tensor, key) -> Tensor:
                 "Variables are valid indices (got " + type(k).__name__ + ")"
             )
     return ops.Alias.apply(t) if result is t else result
-
-
-def refuse_view_write(t: Tensor) -> None:
-    """Refuse an in-place write, under grad mode, to a view of a tensor that requires grad:
-    PyTorch's error for a view of a leaf; for other views, that the engine cannot do it."""
-    node = t.grad_fn
-    if node is None or type(node).__name__ not in VIEW_NODES:
-        return
-    while node is not None and type(node).__name__ in VIEW_NODES:
-        node = node.next_functions[0][0]
-    raise RuntimeError(
-        VIEW_OF_LEAF if type(node).__name__ == "AccumulateGrad" else VIEW_OF_NON_LEAF
-    )
 
 
 def setitem(t: Tensor, key, value) -> None:

@@ -8,11 +8,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import indexing, versions
+from . import versions
 from .grad_mode import _state
 from .tensor import Tensor
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
+VIEW_OF_NON_LEAF = (
+    "in-place modification of a view of a tensor that requires grad is not supported by this "
+    "engine (PyTorch rewrites the base tensor's history; this engine does not). Write to the "
+    "base tensor instead, or clone() the view first."
+)
+# Nodes whose output shares memory with their input, as PyTorch's views do.
+VIEW_NODES = frozenset(
+    {
+        "AliasBackward0",
+        "ExpandBackward0",
+        "PermuteBackward0",
+        "SelectBackward0",
+        "SliceBackward0",
+        "SqueezeBackward0",
+        "SqueezeBackward1",
+        "TBackward0",
+        "TransposeBackward0",
+        "UnsqueezeBackward0",
+        "ViewBackward0",
+    }
+)
 
 
 def apply(t: Tensor, op, *args) -> Tensor:
@@ -22,7 +46,7 @@ def apply(t: Tensor, op, *args) -> Tensor:
         raise RuntimeError(LEAF_INPLACE)
     source = t
     if recording and t._requires_grad:
-        indexing.refuse_view_write(t)
+        refuse_view_write(t)
         # backward must see the values before the write, not after it
         source = Tensor._make(t._data.copy(), True, t.grad_fn, t._output_nr)
     result = op.apply(source, *args)
@@ -52,3 +76,16 @@ def write(t: Tensor, result: Tensor) -> None:
     versions.bump(t._version_counter)
     if result.grad_fn is not None:
         t.grad_fn, t._output_nr, t._requires_grad = result.grad_fn, 0, True
+
+
+def refuse_view_write(t: Tensor) -> None:
+    """Refuse an in-place write, under grad mode, to a view of a tensor that requires grad:
+    PyTorch's error for a view of a leaf; for other views, that the engine cannot do it."""
+    node = t.grad_fn
+    if node is None or type(node).__name__ not in VIEW_NODES:
+        return
+    while node is not None and type(node).__name__ in VIEW_NODES:
+        node = node.next_functions[0][0]
+    raise RuntimeError(
+        VIEW_OF_LEAF if type(node).__name__ == "AccumulateGrad" else VIEW_OF_NON_LEAF
+    )
