@@ -1,11 +1,46 @@
-"""Free functions of the ``torch`` namespace that take tensors: ``torch.exp(x)`` etc."""
+"""Free functions of the ``torch`` namespace that take tensors: ``torch.exp(x)`` etc.
+
+A Tensor method marked ``@function_variant`` is also a function here, made from the method
+(``torch.exp(x)`` is ``x.exp()``), so adding an operation touches its op and its method
+only. The functions written out below do more than call a method.
+"""
 
 from __future__ import annotations
+
+import inspect
 
 import numpy as np
 
 from . import ops
 from .tensor import Tensor
+
+
+def _from_method(name: str):
+    """``torch.NAME(input, *args, **kwargs)``: the method ``NAME`` of a tensor ``input``."""
+    method = getattr(Tensor, name)
+
+    def function(input, *args, **kwargs):
+        if not isinstance(input, Tensor):
+            raise TypeError(
+                f"{name}(): argument 'input' (position 1) must be Tensor, "
+                f"not {type(input).__name__}"
+            )
+        return method(input, *args, **kwargs)
+
+    signature = inspect.signature(method)
+    self, *rest = signature.parameters.values()
+    function.__signature__ = signature.replace(parameters=[self.replace(name="input"), *rest])
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = method.__doc__
+    return function
+
+
+METHOD_FUNCTIONS = {
+    name: _from_method(name)
+    for name, member in vars(Tensor).items()
+    if getattr(member, "function_variant", False)
+}
+globals().update(METHOD_FUNCTIONS)
 
 
 def _tensor(x) -> Tensor:
@@ -39,99 +74,6 @@ def pow(base, exponent):
     return ops.RPow.apply(exponent, base)
 
 
-def neg(x):
-    """Negation."""
-    return -x
-
-
-def exp(x):
-    """Elementwise e**x."""
-    return x.exp()
-
-
-def log(x):
-    """Natural logarithm."""
-    return x.log()
-
-
-def sin(x):
-    """Sine."""
-    return x.sin()
-
-
-def cos(x):
-    """Cosine."""
-    return x.cos()
-
-
-def tan(x):
-    """Tangent."""
-    return x.tan()
-
-
-def tanh(x):
-    """Hyperbolic tangent."""
-    return x.tanh()
-
-
-def sigmoid(x):
-    """Logistic sigmoid."""
-    return x.sigmoid()
-
-
-def relu(x):
-    """max(x, 0)."""
-    return x.relu()
-
-
-def sqrt(x):
-    """Square root."""
-    return x.sqrt()
-
-
-def abs(x):
-    """Absolute value."""
-    return x.abs()
-
-
-def square(x):
-    """x ** 2."""
-    return x.square()
-
-
-def reciprocal(x):
-    """1 / x."""
-    return x.reciprocal()
-
-
-def clamp(x, min=None, max=None):
-    """Clamp into [min, max]."""
-    return x.clamp(min, max)
-
-
-clip = clamp
-
-
-def sum(x, dim=None, keepdim=False):
-    """Sum of all elements, or along ``dim``."""
-    return x.sum(dim, keepdim)
-
-
-def mean(x, dim=None, keepdim=False):
-    """Mean of all elements, or along ``dim``."""
-    return x.mean(dim, keepdim)
-
-
-def max(x, dim=None, keepdim=False):
-    """Largest element, (values, indices) along ``dim``, or elementwise with a tensor."""
-    return x.max(dim, keepdim)
-
-
-def min(x, dim=None, keepdim=False):
-    """Smallest element, (values, indices) along ``dim``, or elementwise with a tensor."""
-    return x.min(dim, keepdim)
-
-
 def maximum(a, b):
     """Elementwise maximum."""
     return ops.Maximum.apply(a, b)
@@ -140,26 +82,6 @@ def maximum(a, b):
 def minimum(a, b):
     """Elementwise minimum."""
     return ops.Minimum.apply(a, b)
-
-
-def argmax(x, dim=None, keepdim=False):
-    """Index of the largest element."""
-    return x.argmax(dim, keepdim)
-
-
-def argmin(x, dim=None, keepdim=False):
-    """Index of the smallest element."""
-    return x.argmin(dim, keepdim)
-
-
-def softmax(x, dim):
-    """Softmax along ``dim``."""
-    return ops.Softmax.apply(x, dim)
-
-
-def log_softmax(x, dim):
-    """Log-softmax along ``dim``."""
-    return ops.LogSoftmax.apply(x, dim)
 
 
 def where(condition, a, b):
@@ -252,41 +174,6 @@ def dot(u, v):
     return ops.Dot.apply(u, v)
 
 
-def t(x):
-    """Transpose of a matrix."""
-    return x.t()
-
-
-def transpose(x, dim0, dim1):
-    """Swap two dimensions."""
-    return x.transpose(dim0, dim1)
-
-
-def permute(x, dims):
-    """Reorder the dimensions."""
-    return x.permute(dims)
-
-
-def reshape(x, shape):
-    """The same elements in a new shape."""
-    return x.reshape(shape)
-
-
-def flatten(x, start_dim=0, end_dim=-1):
-    """Dimensions ``start_dim..end_dim`` merged into one."""
-    return x.flatten(start_dim, end_dim)
-
-
-def unsqueeze(x, dim):
-    """Insert a dimension of size 1."""
-    return x.unsqueeze(dim)
-
-
-def squeeze(x, dim=None):
-    """Remove dimensions of size 1."""
-    return x.squeeze(dim)
-
-
 def cat(tensors, dim=0):
     """Concatenate along an existing dimension."""
     return ops.Cat.apply(*tensors, dim)
@@ -300,21 +187,27 @@ def stack(tensors, dim=0):
     return ops.Stack.apply(*tensors, dim)
 
 
-def clone(x):
-    """A copy that stays in the graph."""
-    return x.clone()
-
-
-def detach(x):
-    """The same data cut off from the graph."""
-    return x.detach()
-
-
-def numel(x) -> int:
-    """The number of elements."""
-    return x.numel()
-
-
 def is_tensor(x) -> bool:
     """Whether ``x`` is a tensor."""
     return isinstance(x, Tensor)
+
+
+__all__ = [
+    "add",
+    "cat",
+    "concat",
+    "div",
+    "dot",
+    "is_tensor",
+    "matmul",
+    "maximum",
+    "minimum",
+    "mm",
+    "mul",
+    "mv",
+    "pow",
+    "stack",
+    "sub",
+    "where",
+    *METHOD_FUNCTIONS,
+]

@@ -29,6 +29,13 @@ LEAF_FLAG_HINT = (
 _warned_scalar_conversion = False
 
 
+def function_variant(method):
+    """Mark a method that is also a function of the torch namespace, ``torch.NAME(input, …)``
+    (``engine.functional`` makes those functions; PyTorch's ``variants: function, method``)."""
+    method.function_variant = True
+    return method
+
+
 class Tensor:
     """An n-dimensional array that can record the operations applied to it."""
 
@@ -88,6 +95,7 @@ class Tensor:
         """The number of dimensions."""
         return self._data.ndim
 
+    @function_variant
     def numel(self) -> int:
         """The number of elements."""
         return self._data.size
@@ -98,6 +106,7 @@ class Tensor:
     def device(self) -> str:
         return "cpu"
 
+    # ----- autograd -------------------------------------------------------------------
     @property
     def is_leaf(self) -> bool:
         return self.grad_fn is None
@@ -198,6 +207,7 @@ class Tensor:
         """Accumulate the gradient of this tensor into the leaves' ``.grad``."""
         autograd.backward(self, gradient, retain_graph, create_graph, inputs)
 
+    @function_variant
     def detach(self) -> Tensor:
         """The same data (and version counter) cut off from the graph."""
         t = Tensor._make(self._data)
@@ -209,7 +219,7 @@ class Tensor:
         self.grad_fn, self._requires_grad = None, False
         return self
 
-    # ----- conversion -----------------------------------------------------------------
+    # ----- conversion and copies ------------------------------------------------------
     def item(self):
         """The single element as a Python number."""
         if self._data.size != 1:
@@ -318,6 +328,7 @@ class Tensor:
         """Convert to bool (not differentiable)."""
         return self.to(dtypes.bool_)
 
+    @function_variant
     def clone(self) -> Tensor:
         """A copy that stays in the graph."""
         return ops.Clone.apply(self)
@@ -326,7 +337,7 @@ class Tensor:
         """Itself when contiguous, else a copy in the graph."""
         return self if self._data.flags.c_contiguous else ops.Clone.apply(self)
 
-    # ----- arithmetic -----------------------------------------------------------------
+    # ----- operators ------------------------------------------------------------------
     def __add__(self, other):
         return ops.Add.apply(self, other)
 
@@ -412,6 +423,7 @@ class Tensor:
     def __invert__(self):
         return Tensor._make(np.invert(self._data))
 
+    # ----- elementwise functions ------------------------------------------------------
     def add(self, other, alpha=1):
         """``self + alpha * other``."""
         return ops.Add.apply(self, other, alpha)
@@ -432,58 +444,72 @@ class Tensor:
         """Elementwise power."""
         return self**exponent
 
+    @function_variant
     def neg(self):
         """Negation."""
         return ops.Neg.apply(self)
 
+    @function_variant
     def square(self):
         """``self ** 2`` (recorded as PowBackward0, as in PyTorch)."""
         return ops.Pow.apply(self, 2)
 
+    @function_variant
     def reciprocal(self):
         """``1 / self``."""
         return ops.Reciprocal.apply(self)
 
+    @function_variant
     def exp(self):
         """Elementwise e**x."""
         return ops.Exp.apply(self)
 
+    @function_variant
     def log(self):
         """Natural logarithm."""
         return ops.Log.apply(self)
 
+    @function_variant
     def sin(self):
         """Sine."""
         return ops.Sin.apply(self)
 
+    @function_variant
     def cos(self):
         """Cosine."""
         return ops.Cos.apply(self)
 
+    @function_variant
     def tan(self):
         """Tangent."""
         return ops.Tan.apply(self)
 
+    @function_variant
     def tanh(self):
         """Hyperbolic tangent."""
         return ops.Tanh.apply(self)
 
+    @function_variant
     def sigmoid(self):
         """Logistic sigmoid 1 / (1 + e**-x)."""
         return ops.Sigmoid.apply(self)
 
+    @function_variant
     def relu(self):
         """max(x, 0)."""
         return ops.Relu.apply(self)
 
+    @function_variant
     def sqrt(self):
         """Square root."""
         return ops.Sqrt.apply(self)
 
+    @function_variant
     def abs(self):
         """Absolute value."""
         return ops.Abs.apply(self)
 
+    @function_variant
     def clamp(self, min=None, max=None):
         """Clamp into [min, max]."""
         return ops.Clamp.apply(self, min, max)
@@ -498,6 +524,7 @@ class Tensor:
         """Elementwise minimum of two tensors."""
         return ops.Minimum.apply(self, other)
 
+    # ----- matrix products ------------------------------------------------------------
     def matmul(self, other):
         """Matrix product with PyTorch's rules for 1-d and batched operands."""
         return functional.matmul(self, other)
@@ -514,19 +541,22 @@ class Tensor:
         """Dot product of two vectors."""
         return ops.Dot.apply(self, other)
 
-    # ----- reductions -----------------------------------------------------------------
+    # ----- reductions and softmax -----------------------------------------------------
+    @function_variant
     def sum(self, dim=None, keepdim=False):
         """Sum of all elements, or along ``dim``."""
         if dim is None:
             return ops.Sum.apply(self)
         return ops.SumDim.apply(self, dim, keepdim)
 
+    @function_variant
     def mean(self, dim=None, keepdim=False):
         """Mean of all elements, or along ``dim``."""
         if dim is None:
             return ops.Mean.apply(self)
         return ops.MeanDim.apply(self, dim, keepdim)
 
+    @function_variant
     def max(self, dim=None, keepdim=False):
         """Largest element; with ``dim``, (values, indices); with a tensor, elementwise."""
         if isinstance(dim, Tensor):
@@ -535,6 +565,7 @@ class Tensor:
             return ops.Max.apply(self)
         return ReturnTypes("max", *ops.MaxDim.apply(self, dim, keepdim))
 
+    @function_variant
     def min(self, dim=None, keepdim=False):
         """Smallest element; with ``dim``, (values, indices); with a tensor, elementwise."""
         if isinstance(dim, Tensor):
@@ -543,23 +574,28 @@ class Tensor:
             return ops.Min.apply(self)
         return ReturnTypes("min", *ops.MinDim.apply(self, dim, keepdim))
 
+    @function_variant
     def argmax(self, dim=None, keepdim=False):
         """Index of the largest element (not differentiable)."""
         return _arg_extremum(np.argmax, self, dim, keepdim)
 
+    @function_variant
     def argmin(self, dim=None, keepdim=False):
         """Index of the smallest element (not differentiable)."""
         return _arg_extremum(np.argmin, self, dim, keepdim)
 
+    @function_variant
     def softmax(self, dim):
         """exp(x) / sum(exp(x)) along ``dim``."""
         return ops.Softmax.apply(self, dim)
 
+    @function_variant
     def log_softmax(self, dim):
         """log(softmax(x)) along ``dim``, computed stably."""
         return ops.LogSoftmax.apply(self, dim)
 
-    # ----- shape ----------------------------------------------------------------------
+    # ----- shape and indexing ---------------------------------------------------------
+    @function_variant
     def reshape(self, *shape):
         """The same elements in a new shape (a view when possible)."""
         shape = _sizes(shape)
@@ -575,6 +611,7 @@ class Tensor:
         """A view with another tensor's shape."""
         return ops.View.apply(self, other.shape)
 
+    @function_variant
     def flatten(self, start_dim=0, end_dim=-1):
         """Dimensions ``start_dim..end_dim`` merged into one (itself if nothing merges)."""
         if self._data.ndim == 0:
@@ -588,6 +625,7 @@ class Tensor:
         shape = self._data.shape
         return self.reshape(*shape[:start], -1, *shape[end + 1 :])
 
+    @function_variant
     def t(self):
         """Transpose of a matrix (a vector or scalar is returned as it is)."""
         return ops.T.apply(self)
@@ -600,18 +638,22 @@ class Tensor:
     def mT(self):
         return ops.Transpose.apply(self, -2, -1)
 
+    @function_variant
     def transpose(self, dim0, dim1):
         """Swap two dimensions."""
         return ops.Transpose.apply(self, dim0, dim1)
 
+    @function_variant
     def permute(self, *dims):
         """Reorder the dimensions."""
         return ops.Permute.apply(self, _sizes(dims))
 
+    @function_variant
     def unsqueeze(self, dim):
         """Insert a dimension of size 1."""
         return ops.Unsqueeze.apply(self, dim)
 
+    @function_variant
     def squeeze(self, dim=None):
         """Remove dimensions of size 1 (all, or only ``dim``)."""
         if dim is None:
@@ -695,6 +737,7 @@ class Tensor:
     def __itruediv__(self, other):
         return self.div_(other)
 
+    # ----- new tensors like this one --------------------------------------------------
     def new_ones(self, *size):
         """Ones of this tensor's dtype."""
         return Tensor._make(np.ones(_sizes(size), dtype=self._data.dtype))

@@ -1,5 +1,7 @@
-"""Elementwise functions of one tensor: exp log sin cos tan tanh sigmoid relu sqrt abs
-clamp, and ``where``/``maximum``/``minimum``. Integer inputs compute in float32."""
+"""Elementwise functions of one tensor, and ``where``, ``maximum`` and ``minimum``.
+
+Integer inputs compute in float32.
+"""
 
 from __future__ import annotations
 
