@@ -36,6 +36,9 @@ class FunctionSpec:
     phrase: str  # how explanations name it
     params: tuple[tuple[str, object], ...] = ()  # further parameters and their defaults
     sympy: Callable | None = None  # elementwise: sympy(*operand_exprs, **params)
+    # a sympy function of its own (exp, not 1/(1 + exp(-u))): the numpy function closed forms
+    # are evaluated with, independently of the engine's kernel (tutor.symbolic.evaluate)
+    numpy: Callable | None = None
     torch_names: tuple[str, ...] = ()  # torch.NAME(...)
     methods: tuple[str, ...] = ()  # tensor.NAME(...)
     functional: tuple[str, ...] = ()  # F.NAME(...) / torch.nn.functional.NAME(...)
@@ -98,17 +101,17 @@ _ROWS = (
         sympy=lambda a: 1 / a, torch_names=("reciprocal",), methods=("reciprocal",)),
     # elementwise functions
     FunctionSpec("exp", ELEMENTWISE, 1, engine.exp, "the exponential", sympy=sympy.exp,
-        torch_names=("exp",), methods=("exp",)),
+        numpy=np.exp, torch_names=("exp",), methods=("exp",)),
     FunctionSpec("log", ELEMENTWISE, 1, engine.log, "the natural logarithm", sympy=sympy.log,
-        torch_names=("log",), methods=("log",)),
-    FunctionSpec("sin", ELEMENTWISE, 1, engine.sin, "sine", sympy=sympy.sin, torch_names=("sin",),
-        methods=("sin",)),
-    FunctionSpec("cos", ELEMENTWISE, 1, engine.cos, "cosine", sympy=sympy.cos, torch_names=("cos",),
-        methods=("cos",)),
-    FunctionSpec("tan", ELEMENTWISE, 1, engine.tan, "tangent", sympy=sympy.tan,
+        numpy=np.log, torch_names=("log",), methods=("log",)),
+    FunctionSpec("sin", ELEMENTWISE, 1, engine.sin, "sine", sympy=sympy.sin, numpy=np.sin,
+        torch_names=("sin",), methods=("sin",)),
+    FunctionSpec("cos", ELEMENTWISE, 1, engine.cos, "cosine", sympy=sympy.cos, numpy=np.cos,
+        torch_names=("cos",), methods=("cos",)),
+    FunctionSpec("tan", ELEMENTWISE, 1, engine.tan, "tangent", sympy=sympy.tan, numpy=np.tan,
         torch_names=("tan",), methods=("tan",)),
     FunctionSpec("tanh", ELEMENTWISE, 1, engine.tanh, "hyperbolic tangent", sympy=sympy.tanh,
-        torch_names=("tanh",), methods=("tanh",), functional=("tanh",)),
+        numpy=np.tanh, torch_names=("tanh",), methods=("tanh",), functional=("tanh",)),
     FunctionSpec("sigmoid", ELEMENTWISE, 1, engine.sigmoid, "the logistic sigmoid", sympy=_sigmoid,
         torch_names=("sigmoid",), methods=("sigmoid",), functional=("sigmoid",)),
     FunctionSpec("relu", ELEMENTWISE, 1, engine.relu, "ReLU", sympy=_relu, torch_names=("relu",),
@@ -117,7 +120,7 @@ _ROWS = (
     FunctionSpec("sqrt", ELEMENTWISE, 1, engine.sqrt, "the square root", sympy=sympy.sqrt,
         torch_names=("sqrt",), methods=("sqrt",)),
     FunctionSpec("abs", ELEMENTWISE, 1, engine.abs, "the absolute value", sympy=sympy.Abs,
-        torch_names=("abs",), methods=("abs",),
+        numpy=np.abs, torch_names=("abs",), methods=("abs",),
         kink="|u|'(0) is taken as 0 (sign(0) = 0), as PyTorch does",
         derivative=forms.abs_derivative),
     FunctionSpec("clamp", ELEMENTWISE, 1, engine.clamp, "clamping",

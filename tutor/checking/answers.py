@@ -16,8 +16,9 @@ import sympy
 
 from .. import lang
 from ..errors import LimitError, ParseError
-from ..functions import ELEMENTWISE, FUNCTIONS
+from ..functions import ELEMENTWISE, FUNCTIONS, FunctionSpec
 from ..lang import program as ir
+from ..lang.vocabulary import BARE_OPS
 from ..limits import Limits
 from ..symbolic.canonical import atoms, ops
 from ..symbolic.evaluate import Unevaluable, evaluate
@@ -28,6 +29,19 @@ ANSWER_LIMITS = Limits(source_chars=2_000, depth=60, brackets=30, int_bits=256)
 MAX_EXPONENT = 64  # |n| in u**n for a number n; tutors write 2, 3, -1, 1/2
 MAX_BITS = 4_096  # size of an exact number an answer may make (10**1233)
 MAX_OPS = 400  # operations of the built expression
+
+
+def _answer_function(spec: FunctionSpec) -> bool:
+    """Whether an answer may call this row: an elementwise function with no parameters."""
+    return spec.kind == ELEMENTWISE and not spec.params and spec.sympy is not None
+
+
+# the functions an answer may write, as the table names them (operators are written as such)
+ANSWER_FUNCTIONS = tuple(
+    name
+    for name, key in BARE_OPS.items()
+    if _answer_function(FUNCTIONS[key]) and FUNCTIONS[key].operator is None
+)
 
 
 def _refuse(code: str, message: str, at: ir.Span) -> ParseError:
@@ -109,7 +123,7 @@ class _Builder:
         spec = FUNCTIONS[key]
         operands = [self._expr(a, at) for a in args]
         if spec.sympy is not None and len(operands) == spec.operands:
-            if spec.kind == ELEMENTWISE and not spec.params:
+            if _answer_function(spec):
                 result = spec.sympy(*operands)
                 if isinstance(result, sympy.Expr):
                     return result
@@ -119,8 +133,7 @@ class _Builder:
         raise _refuse(
             "not_allowed",
             f"`{at.text or key}` cannot be part of an answer; use elementwise functions "
-            "(exp, log, sin, cos, tanh, sigmoid, relu, sqrt, abs) and sum(...) or mean(...) "
-            "of a whole tensor",
+            f"({', '.join(ANSWER_FUNCTIONS)}) and sum(...) or mean(...) of a whole tensor",
             at,
         )
 

@@ -4,7 +4,9 @@ No code is generated: each distinct subexpression is evaluated once (shared subt
 once, so a closed form that is a large tree over a small graph stays cheap), bottom-up
 without recursion. Symbols are bound to numpy arrays and broadcast as numpy does;
 ``sum(...)`` and ``mean(...)`` reduce a whole tensor (``tutor.symbolic.nodes.TOTALS``).
-Everything computes in float64.
+Functions come from the table (its ``numpy`` column); the algebra around them — sums,
+products, powers, the lattice ``Max``/``Min`` and the kink forms ``Heaviside``/``sign`` of
+``tutor.forms`` — is known here. Everything computes in float64.
 """
 
 from __future__ import annotations
@@ -14,14 +16,11 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import sympy
 
-_UNARY: dict[type, Callable] = {
-    sympy.exp: np.exp,
-    sympy.log: np.log,
-    sympy.sin: np.sin,
-    sympy.cos: np.cos,
-    sympy.tan: np.tan,
-    sympy.tanh: np.tanh,
-    sympy.Abs: np.abs,
+from ..functions import FUNCTIONS
+
+# sympy function -> numpy function: the table's, and the sign the kink forms use
+_FUNCTIONS: dict[type, Callable] = {
+    **{spec.sympy: spec.numpy for spec in FUNCTIONS.values() if spec.numpy is not None},
     sympy.sign: np.sign,
 }
 _NAMED: dict[str, Callable] = {"sum": np.sum, "mean": np.mean}
@@ -47,7 +46,7 @@ def _apply(expr: sympy.Basic, args: list) -> np.ndarray:
         return np.maximum.reduce(np.broadcast_arrays(*args))
     if isinstance(expr, sympy.Min):
         return np.minimum.reduce(np.broadcast_arrays(*args))
-    fn = _UNARY.get(type(expr)) or _NAMED.get(getattr(expr.func, "__name__", ""))
+    fn = _FUNCTIONS.get(type(expr)) or _NAMED.get(getattr(expr.func, "__name__", ""))
     if fn is None:
         raise Unevaluable(f"cannot evaluate {expr.func}")
     return fn(*args)

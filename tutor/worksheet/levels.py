@@ -125,8 +125,8 @@ LEVELS: dict[int, Level] = {
         Level(
             3,
             "Function chains",
-            "exp, log, sin, cos, tanh, sigmoid and relu in chains of 3–6 operations: one "
-            "local derivative per link.",
+            f"{', '.join(CHAIN_FUNCTIONS[:-1])} and {CHAIN_FUNCTIONS[-1]} in chains of 3–6 "
+            "operations: one local derivative per link.",
             (("closed_form", 4), ("value", 3), ("graph", 3)),
             chains,
         ),
