@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import ast
 import io
+import threading
 import tokenize
 
 from ..errors import LimitError, ParseError, SourceTooLarge
 from ..limits import Limits
 
 _OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
+# CPython 3.11 keeps the AST constructor's recursion depth per interpreter, not per thread:
+# two threads parsing at once can fail with "SystemError: AST constructor recursion depth
+# mismatch" (python/cpython#106905). Parsing takes milliseconds, so one parse at a time.
+_PARSING = threading.Lock()
+
+
+def _parse(text: str, mode: str = "exec") -> ast.AST:
+    with _PARSING:
+        return ast.parse(text, mode=mode)
 
 
 def read(source: str, mode: str, limits: Limits) -> ast.AST:
@@ -33,7 +43,7 @@ def read(source: str, mode: str, limits: Limits) -> ast.AST:
         raise ParseError("nul_character", "the text contains a NUL character; remove it", line, col)
     _scan(source, limits)
     try:
-        tree = ast.parse(source, mode=mode)
+        tree = _parse(source, mode)
     except SyntaxError as error:
         raise ParseError(
             "syntax_error",
@@ -90,7 +100,7 @@ def _deep_line(source: str) -> int | None:
     """The first line the parser cannot read for depth alone (to name it in the error)."""
     for number, line in enumerate(source.splitlines(), 1):
         try:
-            ast.parse(line.strip())
+            _parse(line.strip())
         except (RecursionError, MemoryError):
             return number
         except SyntaxError:
