@@ -6,10 +6,11 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from jinja2 import DictLoader
 
 from tests.conftest import SEED_NAMES, seed_output, seed_source
 from tests.web.htmlq import parse
-from tutor import examples
+from tutor import create_app, examples
 from tutor.web.app import SECURITY_HEADERS
 
 ADDRESS = re.compile(r" object at 0x[0-9a-f]+>")
@@ -165,6 +166,18 @@ def test_unknown_page_is_an_html_404(client):
     response = client.get("/nope")
     assert response.status_code == 404 and response.mimetype == "text/html"
     assert "404" in parse(response.get_data(as_text=True)).find("h1").text()
+
+
+def test_error_pages_fall_back_to_plain_text_when_templates_are_missing(caplog):
+    app = create_app({"TESTING": True})
+    app.jinja_env.loader = DictLoader({})  # as if the templates had not been installed
+    client = app.test_client()
+    broken = client.get("/")  # the page itself fails: a 500, whose page fails in turn
+    assert (broken.status_code, broken.mimetype) == (500, "text/plain")
+    assert broken.get_data(as_text=True) == "500: Internal Server Error\n"
+    missing = client.get("/no/such/page")
+    assert (missing.status_code, missing.mimetype) == (404, "text/plain")
+    assert "TemplateNotFound" not in missing.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
