@@ -28,7 +28,7 @@ from .mistakes import Mistake, likely_mistakes, one_call
 
 VALUE_TOLERANCE = Tolerance(rtol=1e-3, atol=5e-3)  # two decimals are enough
 KINDS = ("closed_form", "value")
-_NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")
+_PRINTED_NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")  # as PyTorch prints: -24., 1e-05
 
 
 class NotCheckable(TutorError):
@@ -277,8 +277,8 @@ def check_output(expected: str, answer: str) -> Feedback:
         for i, (w, g) in enumerate(zip(want, got, strict=True))
         if w.replace(" ", "") != g.replace(" ", "")
     )
-    same_numbers = [float(n) for n in _NUMBER.findall(want[line])] == [
-        float(n) for n in _NUMBER.findall(got[line])
+    same_numbers = [float(n) for n in _PRINTED_NUMBER.findall(want[line])] == [
+        float(n) for n in _PRINTED_NUMBER.findall(got[line])
     ]
     hint = (
         "the numbers are right, but PyTorch writes them differently (e.g. tensor(4.) "

@@ -17,8 +17,7 @@ import operator
 import numpy as np
 
 import engine
-from engine.function import AccumulateGrad
-from engine.function import Node as GradNode
+import engine.function
 from engine.types import ReturnTypes
 
 from ..errors import LimitError, ProgramError, TutorError
@@ -260,7 +259,7 @@ class Interpreter:
             bound = vocab.TENSOR_METHODS[name].bind(*args, **kwargs)
             bound.apply_defaults()
             return self._TENSOR_METHODS[name](self, receiver, call.at, *bound.args)
-        if isinstance(receiver, GradNode) and name in vocab.NODE_METHODS:
+        if isinstance(receiver, engine.function.Node) and name in vocab.NODE_METHODS:
             vocab.NODE_METHODS[name].bind(*args, **kwargs)
             return receiver.name()
         raise _no_attribute(
@@ -306,9 +305,9 @@ class Interpreter:
                 return self._detach(obj, expr.at)
             if name in vocab.PLAIN_TENSOR_ATTRIBUTES:
                 return vocab.PLAIN_TENSOR_ATTRIBUTES[name](obj)
-        if isinstance(obj, GradNode) and name == "next_functions":
+        if isinstance(obj, engine.function.Node) and name == "next_functions":
             return obj.next_functions
-        if isinstance(obj, AccumulateGrad) and name == "variable":
+        if isinstance(obj, engine.function.AccumulateGrad) and name == "variable":
             self.recorder.note(obj.variable, expr.at)
             return obj.variable
         if isinstance(obj, ReturnTypes) and name in vocab.RESULT_ATTRIBUTES:

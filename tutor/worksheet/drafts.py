@@ -17,7 +17,7 @@ from ..explain.inputs import ExplainInput, make_input
 Tree = tuple  # ("name", "x") | ("num", 2) | (op, left, right) | ("**", base, n) | ("call", f, arg)
 
 _PRECEDENCE = {"name": 9, "num": 9, "call": 9, "**": 4, "*": 2, "/": 2, "+": 1, "-": 1}
-_NUMBER = re.compile(r"\b\d+(\.\d+)?\b")
+_LITERAL = re.compile(r"\b\d+(\.\d+)?\b")  # an unsigned number a draft writes: 2, 0.5
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Draft:
     @property
     def structure(self) -> str:
         """The draft with its numbers masked: two drafts alike but for numbers share it."""
-        return _NUMBER.sub("#", self.shown)
+        return _LITERAL.sub("#", self.shown)
 
 
 def text(tree: Tree) -> str:

@@ -5,8 +5,9 @@ one ``random.Random`` seeded by them drafts problems (``tutor.worksheet.levels``
 is explained by ``tutor.explain.explain`` — the path the tutor page and the API take — and
 kept only when it is clean (every gradient agrees with the engine and with central
 differences, values are finite and simple, no kink is hit, the closed form is short and a
-student could type it) and unlike the problems before it. Question kinds: the closed form of ∂L/∂leaf, its value,
-the forward values and local derivatives of a drawn graph, and what a program prints.
+student could type it) and unlike the problems before it. Question kinds: the closed form
+of ∂L/∂leaf, its value, the forward values and local derivatives of a drawn graph, and what
+a program prints.
 """
 
 from __future__ import annotations
