@@ -490,6 +490,16 @@ class Tensor:
         return ops.Tanh.apply(self)
 
     @function_variant
+    def sinh(self):
+        """Hyperbolic sine."""
+        return ops.Sinh.apply(self)
+
+    @function_variant
+    def cosh(self):
+        """Hyperbolic cosine."""
+        return ops.Cosh.apply(self)
+
+    @function_variant
     def sigmoid(self):
         """Logistic sigmoid 1 / (1 + e**-x)."""
         return ops.Sigmoid.apply(self)
@@ -503,6 +513,11 @@ class Tensor:
     def sqrt(self):
         """Square root."""
         return ops.Sqrt.apply(self)
+
+    @function_variant
+    def sign(self):
+        """-1, 0 or 1 by the sign of each element (0 for NaN)."""
+        return ops.Sign.apply(self)
 
     @function_variant
     def abs(self):

@@ -97,6 +97,44 @@ class Tanh(Op, node="TanhBackward0"):
         return (local,)
 
 
+class Sinh(Op, node="SinhBackward0"):
+    @staticmethod
+    def forward(ctx, a):
+        a = as_float(a)
+        ctx.saved = (a,)
+        return np.sinh(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad * np.cosh(ctx.saved[0]),)  # derivatives.yaml: grad * self.cosh()
+
+
+class Cosh(Op, node="CoshBackward0"):
+    @staticmethod
+    def forward(ctx, a):
+        a = as_float(a)
+        ctx.saved = (a,)
+        return np.cosh(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad * np.sinh(ctx.saved[0]),)  # derivatives.yaml: grad * self.sinh()
+
+
+class Sign(Op, node="SignBackward0"):
+    """-1, 0 or 1 in the input's dtype; sign(NaN) is 0 and the gradient is 0, as in PyTorch."""
+
+    @staticmethod
+    def forward(ctx, a):
+        if a.dtype == np.bool_:
+            return a.copy()
+        return np.where(np.isnan(a), 0, np.sign(a)).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (np.zeros_like(grad),)  # derivatives.yaml: zeros_like(grad)
+
+
 class Sigmoid(Op, node="SigmoidBackward0"):
     saves_output = True
 
