@@ -1,9 +1,9 @@
-"""How operations act on sympy: kink-aware local derivatives and element-array forms.
+"""How operations act on sympy: kink-aware local derivatives, kinks and element-array forms.
 
-The table's ``derivative`` and ``elements`` columns point here. A derivative rule returns
-one partial derivative per operand, chosen so that the value at a kink is the one the
-engine (and PyTorch) uses. An element form takes numpy object arrays of sympy expressions
-(one per tensor element), the operands' numbers (``values``, which the selections of
+The table's ``derivative``, ``at_kink`` and ``elements`` columns point here. A derivative
+rule returns one partial derivative per operand, chosen so that the value at a kink is the
+one the engine (and PyTorch) uses. An element form takes numpy object arrays of sympy
+expressions (one per tensor element), the operands' numbers (``values``, which the selections of
 ``max``/``min`` and the class targets of ``cross_entropy`` need) and the row's parameters,
 and returns the result as an object array: every element of the result as an expression
 of the operands' elements.
@@ -27,6 +27,11 @@ def abs_derivative(u):
     return (sympy.sign(u),)
 
 
+def sign_derivative(u):
+    """sign is flat on each side of 0, and PyTorch takes 0 at the jump as well."""
+    return (sympy.Integer(0),)
+
+
 def clamp_derivative(u, min=None, max=None):
     """1 inside the (inclusive) bounds, 0 outside."""
     inside = sympy.Integer(1)
@@ -45,6 +50,39 @@ def maximum_derivative(a, b):
 def minimum_derivative(a, b):
     """The smaller operand takes the gradient; a tie shares it half and half."""
     return (sympy.Heaviside(b - a, HALF), sympy.Heaviside(a - b, HALF))
+
+
+def at_zero(u) -> bool:
+    """Whether some element of ``u`` sits on the kink at 0 (relu, abs).
+
+    >>> at_zero([1.0, 0.0]), at_zero(2.0)
+    (True, False)
+    """
+    return bool(np.any(np.asarray(u) == 0))
+
+
+def at_bound(u, min=None, max=None) -> bool:
+    """Whether some element of ``u`` equals a bound of the clamp."""
+    u = np.asarray(u)
+    return bool(any(b is not None and np.any(u == b) for b in (min, max)))
+
+
+def at_tie(a, b) -> bool:
+    """Whether the two operands tie somewhere (the elementwise maximum and minimum)."""
+    return bool(np.any(np.asarray(a) == np.asarray(b)))
+
+
+def extreme_tied(u, dim, largest: bool) -> bool:
+    """Whether the extreme max/min picks is tied: over all elements, or along ``dim``.
+
+    >>> extreme_tied([3.0, 1.0, 3.0], None, True), extreme_tied([[3.0, 1.0]], 1, True)
+    (True, False)
+    """
+    u = np.asarray(u, dtype=np.float64)
+    if u.size == 0:
+        return False
+    extreme = (np.max if largest else np.min)(u, axis=dim, keepdims=True)
+    return bool(np.any(np.sum(u == extreme, axis=dim) > 1))
 
 
 def as_objects(x) -> np.ndarray:

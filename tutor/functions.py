@@ -44,6 +44,9 @@ class FunctionSpec:
     functional: tuple[str, ...] = ()  # F.NAME(...) / torch.nn.functional.NAME(...)
     operator: str | None = None  # Python operator spelling, e.g. "+"
     kink: str | None = None  # the subgradient convention where the derivative jumps
+    # at_kink(*operand numbers, **params): whether some element sits on that kink (tutor.forms)
+    at_kink: Callable | None = None
+    domain: str | None = None  # what the operands must be for a finite result
     # elementwise: partial derivatives, one per operand, where sympy.diff would not follow
     # the kink convention above (tutor.forms)
     derivative: Callable | None = None
@@ -90,20 +93,24 @@ _ROWS = (
     FunctionSpec("mul", ELEMENTWISE, 2, lambda a, b: engine.mul(a, b), "multiplication",
         sympy=lambda a, b: a * b, torch_names=("mul",), methods=("mul",), operator="*"),
     FunctionSpec("div", ELEMENTWISE, 2, lambda a, b: engine.div(a, b), "division",
-        sympy=lambda a, b: a / b, torch_names=("div",), methods=("div",), operator="/"),
+        sympy=lambda a, b: a / b, torch_names=("div",), methods=("div",), operator="/",
+        domain="a nonzero divisor"),
     FunctionSpec("pow", ELEMENTWISE, 2, lambda a, b: engine.pow(a, b), "power",
-        sympy=lambda a, b: a**b, torch_names=("pow",), methods=("pow",), operator="**"),
+        sympy=lambda a, b: a**b, torch_names=("pow",), methods=("pow",), operator="**",
+        domain="a base of at least 0 when the exponent is not whole"),
     FunctionSpec("neg", ELEMENTWISE, 1, lambda a: -a, "negation", sympy=lambda a: -a,
         torch_names=("neg",), methods=("neg",), operator="-u"),
     FunctionSpec("square", ELEMENTWISE, 1, engine.square, "square", sympy=lambda a: a**2,
         torch_names=("square",), methods=("square",)),
     FunctionSpec("reciprocal", ELEMENTWISE, 1, engine.reciprocal, "reciprocal",
-        sympy=lambda a: 1 / a, torch_names=("reciprocal",), methods=("reciprocal",)),
+        sympy=lambda a: 1 / a, torch_names=("reciprocal",), methods=("reciprocal",),
+        domain="nonzero inputs"),
     # elementwise functions
     FunctionSpec("exp", ELEMENTWISE, 1, engine.exp, "the exponential", sympy=sympy.exp,
         numpy=np.exp, torch_names=("exp",), methods=("exp",)),
     FunctionSpec("log", ELEMENTWISE, 1, engine.log, "the natural logarithm", sympy=sympy.log,
-        numpy=np.log, torch_names=("log",), methods=("log",)),
+        numpy=np.log, torch_names=("log",), methods=("log",),
+        domain="positive inputs"),
     FunctionSpec("sin", ELEMENTWISE, 1, engine.sin, "sine", sympy=sympy.sin, numpy=np.sin,
         torch_names=("sin",), methods=("sin",)),
     FunctionSpec("cos", ELEMENTWISE, 1, engine.cos, "cosine", sympy=sympy.cos, numpy=np.cos,
@@ -112,29 +119,42 @@ _ROWS = (
         torch_names=("tan",), methods=("tan",)),
     FunctionSpec("tanh", ELEMENTWISE, 1, engine.tanh, "hyperbolic tangent", sympy=sympy.tanh,
         numpy=np.tanh, torch_names=("tanh",), methods=("tanh",), functional=("tanh",)),
+    FunctionSpec("sinh", ELEMENTWISE, 1, engine.sinh, "hyperbolic sine", sympy=sympy.sinh,
+        numpy=np.sinh, torch_names=("sinh",), methods=("sinh",)),
+    FunctionSpec("cosh", ELEMENTWISE, 1, engine.cosh, "hyperbolic cosine", sympy=sympy.cosh,
+        numpy=np.cosh, torch_names=("cosh",), methods=("cosh",)),
     FunctionSpec("sigmoid", ELEMENTWISE, 1, engine.sigmoid, "the logistic sigmoid", sympy=_sigmoid,
         torch_names=("sigmoid",), methods=("sigmoid",), functional=("sigmoid",)),
     FunctionSpec("relu", ELEMENTWISE, 1, engine.relu, "ReLU", sympy=_relu, torch_names=("relu",),
         methods=("relu",), functional=("relu",), kink="relu'(0) is taken as 0, as PyTorch does",
+        at_kink=forms.at_zero,
         derivative=forms.relu_derivative),
     FunctionSpec("sqrt", ELEMENTWISE, 1, engine.sqrt, "the square root", sympy=sympy.sqrt,
-        torch_names=("sqrt",), methods=("sqrt",)),
+        torch_names=("sqrt",), methods=("sqrt",),
+        domain="inputs of at least 0"),
     FunctionSpec("abs", ELEMENTWISE, 1, engine.abs, "the absolute value", sympy=sympy.Abs,
         numpy=np.abs, torch_names=("abs",), methods=("abs",),
-        kink="|u|'(0) is taken as 0 (sign(0) = 0), as PyTorch does",
+        kink="|u|'(0) is taken as 0 (sign(0) = 0), as PyTorch does", at_kink=forms.at_zero,
         derivative=forms.abs_derivative),
+    FunctionSpec("sign", ELEMENTWISE, 1, engine.sign, "the sign", sympy=sympy.sign,
+        numpy=np.sign, torch_names=("sign",), methods=("sign",),
+        kink="sign'(0) is taken as 0 (flat on both sides of the jump), as PyTorch does",
+        at_kink=forms.at_zero, derivative=forms.sign_derivative),
     FunctionSpec("clamp", ELEMENTWISE, 1, engine.clamp, "clamping",
         params=(("min", None), ("max", None)), sympy=_clamp, torch_names=("clamp", "clip"),
         methods=("clamp", "clip"),
         kink="at a bound itself the gradient passes (bounds are inclusive), as in PyTorch",
+        at_kink=forms.at_bound,
         derivative=forms.clamp_derivative),
     FunctionSpec("maximum", ELEMENTWISE, 2, engine.maximum, "the elementwise maximum",
         sympy=sympy.Max, torch_names=("maximum",), methods=("maximum",),
         kink="on a tie each side gets half of the gradient, as PyTorch does",
+        at_kink=forms.at_tie,
         derivative=forms.maximum_derivative),
     FunctionSpec("minimum", ELEMENTWISE, 2, engine.minimum, "the elementwise minimum",
         sympy=sympy.Min, torch_names=("minimum",), methods=("minimum",),
         kink="on a tie each side gets half of the gradient, as PyTorch does",
+        at_kink=forms.at_tie,
         derivative=forms.minimum_derivative),
     # reductions
     FunctionSpec("sum", REDUCTION, 1, engine.sum, "the sum",
@@ -151,12 +171,14 @@ _ROWS = (
         params=(("dim", None), ("keepdim", False)), torch_names=("max",), methods=("max",),
         kink="max() over all elements splits the gradient evenly among ties; "
              "max(dim) gives it all to the returned index, as PyTorch does",
+        at_kink=lambda u, dim=None, keepdim=False: forms.extreme_tied(u, dim, True),
         elements=lambda xs, vs, dim=None, keepdim=False:
             forms.select(xs[0], vs[0], dim, keepdim, True)),
     FunctionSpec("min", REDUCTION, 1, engine.min, "the minimum",
         params=(("dim", None), ("keepdim", False)), torch_names=("min",), methods=("min",),
         kink="min() over all elements splits the gradient evenly among ties; "
              "min(dim) gives it all to the returned index, as PyTorch does",
+        at_kink=lambda u, dim=None, keepdim=False: forms.extreme_tied(u, dim, False),
         elements=lambda xs, vs, dim=None, keepdim=False:
             forms.select(xs[0], vs[0], dim, keepdim, False)),
     FunctionSpec("softmax", REDUCTION, 1, engine.softmax, "the softmax", params=(("dim", None),),

@@ -156,12 +156,15 @@ class Check:
 
     engine: Value
     value: Value
-    agrees: bool
-    max_difference: float
+    agrees: bool | None  # None: no verdict could be taken (``reason`` says why)
+    verdict: str  # "agrees" | "differs" | "overflow" | "not_checked"
+    reason: str | None
+    max_difference: float | None
     tolerance: str
     numerical: Value  # central differences, element by element (None: along directions)
-    agrees_numerical: bool | None  # None when central differences could not be taken
+    agrees_numerical: bool | None  # None when central differences are no witness here
     max_difference_numerical: float | None
+    numerical_reason: str | None = None  # why they are no witness (a kink, a NaN)
 
 
 @dataclass(frozen=True)

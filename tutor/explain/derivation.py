@@ -87,17 +87,6 @@ class Symbols:
         return x
 
 
-def downstream(sg: SymbolicGraph, start: str, within: set | dict | None = None) -> set[str]:
-    """``start`` and every node its value flows into along uncut edges (only ``within``)."""
-    seen, stack = {start}, [start]
-    while stack:
-        for e in sg.uses[stack.pop()]:
-            if not e.cut and e.target not in seen and (within is None or e.target in within):
-                seen.add(e.target)
-                stack.append(e.target)
-    return seen
-
-
 def cuts(sg: SymbolicGraph, nodes: set[str]) -> tuple[Cut, ...]:
     """The cut uses of ``nodes``, in program order."""
     return tuple(
@@ -114,7 +103,7 @@ def derivation(
 ) -> Derivation:
     """The chain rule from the root of backward call ``index`` (1-based) down to ``leaf``."""
     call = numbers.call
-    nodes = downstream(sg, leaf, numbers.adjoints)  # the nodes on paths from leaf to root
+    nodes = sg.downstream(leaf, numbers.adjoints)  # the nodes on paths from leaf to root
     upstream = Quantity(sg.upstream(call), plain(numbers.adjoints[call.root]))
     start = Start(call.root, tuple(sg.nodes[call.root].shape), upstream, call.gradient is not None)
     root_factors = () if upstream.expr == 1 else (upstream.expr,)
@@ -151,4 +140,4 @@ def derivation(
         else:
             paths[n.id] = ((result.expr,) if result.expr is not None else None, (n.id,))
         chain.append(NodeGradient(n.id, call.root, tuple(uses), result))
-    return Derivation(index, call.line, start, tuple(chain), cuts(sg, downstream(sg, leaf)))
+    return Derivation(index, call.line, start, tuple(chain), cuts(sg, sg.downstream(leaf)))

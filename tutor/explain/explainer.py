@@ -9,28 +9,64 @@ stand and a note says why.
 
 from __future__ import annotations
 
+import logging
 import math
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TypeVar
 
 import numpy as np
-import sympy
 
 from .. import lang
 from ..graph import LEAF, Graph
 from ..lang.program import Program
 from ..run import numeric
 from ..steps import Accumulation, Check, NoGradient, Quantity, Value
+from ..symbolic import domains
 from ..symbolic.accumulate import Adjoints, Elements, Generic, NotElementwise, Numbers, accumulate
 from ..symbolic.budget import Budget, Clock, OverBudget
 from ..symbolic.closed import ClosedForm, Closer
 from ..symbolic.elements import ElementGraph
 from ..symbolic.evaluate import Unevaluable, evaluate
 from ..symbolic.nodes import SymbolicGraph, Unsupported
-from ..symbolic.witness import DIFFERENCES, ReplayError, compare, differences, replay, tolerance
-from .derivation import Symbols, cuts, derivation, downstream, edge_derivative
+from ..symbolic.witness import (
+    DIFFERENCES,
+    NOT_CHECKED,
+    ReplayError,
+    compare,
+    differences,
+    judge,
+    replay,
+    tolerance,
+)
+from .derivation import Symbols, cuts, derivation, edge_derivative
 from .explanation import ELEMENTS, GENERIC, NUMERIC, Explanation, LeafGradient
 from .inputs import ExplainInput
 
-_SYMBOLIC_FAILURES = (OverBudget, Unsupported, Unevaluable, ReplayError)
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+# How the symbolic side refuses an input: our own bounds and limits, and sympy's many ways of
+# refusing an expression (a non-real Heaviside, a NaN in a Max, a polynomial it cannot treat).
+# Any of them costs a closed form, a step or an edge label; never the numbers or the page.
+REFUSALS = (
+    OverBudget,
+    Unsupported,
+    Unevaluable,
+    ReplayError,
+    ValueError,
+    TypeError,
+    ArithmeticError,
+    RecursionError,
+    NotImplementedError,
+)
+
+
+def _why(error: Exception) -> str:
+    """A refusal in a line: our own errors say it themselves, sympy's get its name."""
+    text = str(error).split("\n")[0][:160]
+    if isinstance(error, (OverBudget, Unsupported, Unevaluable, ReplayError)):
+        return text
+    return f"sympy cannot build it ({type(error).__name__}: {text})"
 
 
 def _full(a) -> Value:
@@ -66,13 +102,22 @@ class _Explainer:
         self.chains = self._accumulate(Numbers(self.sg, self.eg, budget), "chain values", None)
         self.mode, self.symbolic = self._symbolic()
 
-    def _accumulate(self, algebra, what: str, clock: Clock | None) -> list[Adjoints] | None:
+    def attempt(self, what: str, work: Callable[[], T]) -> T | None:
+        """``work()``, or None and a note "no {what}: why" when it cannot be done."""
         try:
-            calls = self.graph.backward_calls
-            return [accumulate(self.sg, call, algebra, clock) for call in calls]
-        except _SYMBOLIC_FAILURES as error:
-            self.notes.append(f"no {what}: {error}")
-            return None
+            return work()
+        except NotElementwise:
+            raise  # not a failure: the caller works element by element instead
+        except REFUSALS as error:
+            self.notes.append(f"no {what}: {_why(error)}")
+        except Exception as error:  # a bug of ours: the numbers still stand, the log tells why
+            log.exception("explain: %s failed", what)
+            self.notes.append(f"no {what}: an internal error ({type(error).__name__}), logged")
+        return None
+
+    def _accumulate(self, algebra, what: str, clock: Clock | None) -> list[Adjoints] | None:
+        calls = self.graph.backward_calls
+        return self.attempt(what, lambda: [accumulate(self.sg, c, algebra, clock) for c in calls])
 
     def _symbolic(self) -> tuple[str, list[Adjoints] | None]:
         try:
@@ -84,7 +129,7 @@ class _Explainer:
         if elements > self.budget.elements:
             self.notes.append(
                 f"no closed forms: element-by-element work over {elements} elements is over "
-                f"the budget of {self.budget.elements}; the numbers are still checked"
+                f"the budget of {self.budget.elements}"
             )
             return NUMERIC, None
         accumulations = self._accumulate(Elements(self.eg), "closed forms", self.clock)
@@ -128,14 +173,15 @@ class _Explainer:
         if closed is None or closed.expr is None:
             value = _total([self.chains[k].adjoints[leaf] for k in calls]) if self.chains else None
             note = (
-                "no closed form within the budget; the value is the chain of local "
+                "no closed form (the notes say why); the value is the chain of local "
                 "derivatives, evaluated"
                 if value is not None
-                else "no symbolic derivation for this graph (see the notes)"
+                else "neither a closed form nor the chain of local derivatives could be "
+                "worked out within the budget (the notes say why), so no verdict is taken"
             )
-        if node.grad is None or value is None:
-            note = "values too large to record: the verdict cannot be taken (see the notes)"
-        check = self._check(node, value, calls)
+        if node.grad is None:
+            note = "the engine's .grad was too large to record, so no verdict is taken"
+        check = self._check(node, value, calls, note)
         return LeafGradient(
             leaf,
             tuple(node.shape),
@@ -152,43 +198,54 @@ class _Explainer:
         if self.symbolic is None or not calls:
             return None
         total = _total([self.symbolic[k].adjoints[leaf] for k in calls])
-        try:
-            if self.mode == GENERIC:
-                return self.closer.generic(total, tuple(self.sg.nodes[leaf].shape))
-            return self.closer.elements(self.eg, total)
-        except _SYMBOLIC_FAILURES as error:
-            self.notes.append(f"no closed form for {leaf}: {error}")
-            return None
+        shape, what = tuple(self.sg.nodes[leaf].shape), f"closed form for {leaf}"
+        if self.mode == GENERIC:
+            return self.attempt(what, lambda: self.closer.generic(total, shape))
+        return self.attempt(what, lambda: self.closer.elements(self.eg, total))
 
-    def _check(self, node, value, calls: list[int]) -> Check:
-        tol = tolerance(node.dtype)
-        known = value is not None and node.grad is not None
-        agrees, worst = compare(value, node.grad, tol) if known else (False, np.inf)
-        numerical = agrees_numerical = worst_numerical = None
+    def _check(self, node, value, calls: list[int], missing: str | None) -> Check:
+        verdict = judge(value, node.grad, node.dtype)
+        if verdict.kind == NOT_CHECKED and missing:
+            verdict = replace(verdict, reason=missing)
+        numerical = agrees_numerical = worst_numerical = why_numerical = None
         if self.numbers is not None and value is not None:
             elementwise = math.prod(node.shape) <= self.budget.difference_elements
             roots = [self.graph.backward_calls[k] for k in calls]
-            try:
-                diff = differences(self.sg, self.numbers, node.id, roots, elementwise)
-            except ReplayError as error:
-                self.notes.append(f"no central differences for {node.id}: {error}")
-            else:
+            diff = self.attempt(
+                f"central differences for {node.id}",
+                lambda: differences(self.sg, self.numbers, node.id, roots, elementwise),
+            )
+            if diff is not None and not np.all(np.isfinite(diff.slopes)):
+                why_numerical = "the program's value is not finite near these values"
+            elif diff is not None:
                 agrees_numerical, worst_numerical = compare(
                     diff.project(value), diff.slopes, DIFFERENCES
                 )
                 numerical = _full(diff.gradient())
+                kinks = (
+                    () if agrees_numerical else domains.kinks(self.sg, self.sg.downstream(node.id))
+                )
+                if kinks:  # two slopes meet there: the differences average them
+                    agrees_numerical, why_numerical = None, "they straddle a kink: " + kinks[0]
         return Check(
             engine=node.grad,
             value=_full(value),
-            agrees=agrees,
-            max_difference=worst,
-            tolerance=tol.describe(),
+            agrees=verdict.agrees,
+            verdict=verdict.kind,
+            reason=verdict.reason,
+            max_difference=verdict.max_difference,
+            tolerance=tolerance(node.dtype).describe(),
             numerical=numerical,
             agrees_numerical=agrees_numerical,
             max_difference_numerical=worst_numerical,
+            numerical_reason=why_numerical,
         )
 
     def _steps(self, leaf: str, calls: list[int], closed: ClosedForm | None, check: Check):
+        derived = self.attempt(f"steps for {leaf}", lambda: self._chain_steps(leaf, calls, check))
+        return (*(derived or ()), *(closed.steps if closed is not None else ()), check)
+
+    def _chain_steps(self, leaf: str, calls: list[int], check: Check) -> list:
         steps: list = []
         contributions = []
         for k in calls if self.chains else ():
@@ -198,22 +255,33 @@ class _Explainer:
             contributions.append(Quantity(symbols.adjoint(leaf), _full(part)))
         if len(contributions) > 1:
             steps.append(Accumulation(leaf, tuple(contributions), Quantity(None, check.value)))
-        steps.extend(closed.steps if closed is not None else ())
-        steps.append(check)
-        return tuple(steps)
+        return steps
 
     def edges(self) -> dict:
         """The local derivative of every edge along which a gradient can flow."""
         out = {}
         for e in self.graph.edges:
-            source_is_value = isinstance(self.sg.symbols[e.source], sympy.Symbol)
-            if e.cut or self.sg.spec(e.target) is None or not source_is_value:
-                continue
-            local = self.sg.local(e)
-            value = None
-            if local.expr is not None and self.numbers is not None:
-                value = np.broadcast_to(evaluate(local.expr, self.sg.values), local.shape)
-            out[(e.source, e.target, e.position)] = edge_derivative(self.sg, e, value)
+            if self.sg.has_local_derivative(e):
+                what = f"local derivative on {e.source} → {e.target}"
+                step = self.attempt(what, lambda e=e: self._edge(e))
+                if step is not None:
+                    out[(e.source, e.target, e.position)] = step
+        return out
+
+    def _edge(self, e):
+        local = self.sg.local(e)
+        value = None
+        if local.expr is not None and self.numbers is not None:
+            value = np.broadcast_to(evaluate(local.expr, self.sg.values), local.shape)
+        return edge_derivative(self.sg, e, value)
+
+    def definitions(self) -> dict:
+        """Each operation in its operands' names (those sympy can write down)."""
+        out = {}
+        for n in self.graph.nodes:
+            definition = self.attempt(f"definition of {n.id}", lambda n=n: self.sg.definition(n.id))
+            if definition is not None:
+                out[n.id] = definition
         return out
 
 
@@ -222,17 +290,18 @@ def explain_graph(graph: Graph, output: str = "", budget: Budget | None = None) 
     budget = budget or Budget()
     x = _Explainer(graph, budget)
     order = _first_use_order(graph)
-    definitions = {n.id: x.sg.definition(n.id) for n in graph.nodes}
+    edges = x.edges()
     return Explanation(
         output=output,
         graph=graph,
         gradients=tuple(x.leaf(i) for i in order if x.reached(i)),
         no_gradient=tuple(
-            NoGradient(i, cuts(x.sg, downstream(x.sg, i))) for i in order if not x.reached(i)
+            NoGradient(i, cuts(x.sg, x.sg.downstream(i))) for i in order if not x.reached(i)
         ),
-        edges=x.edges(),
-        definitions={k: v for k, v in definitions.items() if v is not None},
+        edges=edges,
+        definitions=x.definitions(),
         mode=x.mode,
+        warnings=x.attempt("value warnings", lambda: domains.warnings(x.sg, edges)) or (),
         notes=tuple(x.notes),
         budget=budget,
     )

@@ -48,7 +48,8 @@ class Explanation:
     edges: dict  # (source, target, position) -> EdgeDerivative, every differentiable edge
     definitions: dict  # node id -> its definition in its operands' names
     mode: str  # GENERIC, ELEMENTS or NUMERIC
-    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # the program's values: outside a domain, overflowed
+    notes: tuple[str, ...] = ()  # the tutor's own limits: what it could not derive, and why
     budget: Budget = Budget()
 
     def gradient(self, leaf: str | None) -> LeafGradient | None:

@@ -12,10 +12,9 @@ from __future__ import annotations
 import html
 
 import sympy
-from sympy.printing.mathml import mathml as sympy_mathml
 
 from .. import steps as st
-from . import numbers
+from . import numbers, typeset
 
 _LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\~{}", "^": r"\^{}", "\\": r"\\"}
 
@@ -191,19 +190,24 @@ class Printer:
         return self.line(self.words("at"), at, self.words(":"), value)
 
     def _print_Check(self, c: st.Check) -> str:
-        if c.value is None or c.engine is None:
-            return self.words("no verdict: a value it needs was not recorded")
-        verdict = "agrees" if c.agrees else "differs"
-        say = (
-            f"engine .grad = {numbers.value(st.plain(c.engine))}, "
-            f"closed form = {numbers.value(st.plain(c.value))}: {verdict} "
-            f"(largest difference {numbers.value(c.max_difference)}; {c.tolerance})"
-        )
+        engine, closed = numbers.value(st.plain(c.engine)), numbers.value(st.plain(c.value))
+        if c.agrees is None:
+            say = f"no verdict: {c.reason}"
+            if c.value is not None and c.engine is not None:
+                say = f"engine .grad = {engine}, closed form = {closed}: " + say
+        else:
+            say = (
+                f"engine .grad = {engine}, closed form = {closed}: "
+                f"{'agrees' if c.agrees else 'differs'} "
+                f"(largest difference {numbers.value(c.max_difference)}; {c.tolerance})"
+            )
         if c.agrees_numerical is not None:
             witness = "agree" if c.agrees_numerical else "differ"
             say += f"; central differences (float64) {witness}"
             if c.numerical is not None:
                 say += f": {numbers.value(st.plain(c.numerical))}"
+        elif c.numerical_reason:
+            say += f"; central differences are no witness here: {c.numerical_reason}"
         return self.words(say)
 
     def _print_NoGradient(self, n: st.NoGradient) -> str:
@@ -218,6 +222,14 @@ class Printer:
         return self.math(self.expr(g.symbolic))
 
 
+VERDICT_WORDS = {
+    "agrees": "agrees",
+    "differs": "DIFFERS",
+    "overflow": "overflow",
+    "not_checked": "—",
+}
+
+
 class TextPrinter(Printer):
     """Plain text (the CLI, golden files)."""
 
@@ -227,7 +239,7 @@ class TextPrinter(Printer):
         return s
 
     def expr(self, e: sympy.Basic) -> str:
-        return str(e)
+        return typeset.text(e)
 
     def math(self, content: str) -> str:
         return content
@@ -246,7 +258,7 @@ class TextPrinter(Printer):
         rows = [("leaf", "engine .grad", "closed form", "value", "verdict")]
         for g in x.gradients:
             closed = "—" if g.symbolic is None else str(g.symbolic)
-            verdict = "agrees" if g.check.agrees else "DIFFERS" if g.value is not None else "—"
+            verdict = VERDICT_WORDS[g.check.verdict]
             rows.append(
                 (
                     g.leaf,
@@ -267,6 +279,7 @@ class TextPrinter(Printer):
                 lines.append(f"  compact form: it keeps intermediate names ({defs})")
             parts.append("\n".join(lines + ([f"  note: {g.note}"] if g.note else [])))
         parts += [self.doprint(n) for n in x.no_gradient]
+        parts += [f"warning: {w}" for w in x.warnings]
         parts += [f"note: {n}" for n in x.notes]
         return "\n\n".join(parts)
 
@@ -309,7 +322,7 @@ class LatexPrinter(Printer):
         return "".join(_LATEX_SPECIAL.get(c, c) for c in s)
 
     def expr(self, e: sympy.Basic) -> str:
-        return sympy.latex(e)
+        return typeset.latex(e)
 
     def math(self, content: str) -> str:
         return rf"\({content}\)"
@@ -338,7 +351,7 @@ class MathMLPrinter(Printer):
     def expr(self, e: sympy.Basic) -> str:
         if isinstance(e, sympy.NDimArray) and e.rank() <= 2:
             e = sympy.ImmutableMatrix(e.tolist() if e.rank() == 2 else [e.tolist()])
-        return sympy_mathml(e, printer="presentation")
+        return typeset.mathml(e)
 
     def math(self, content: str) -> str:
         return f'<math xmlns="http://www.w3.org/1998/Math/MathML"><mrow>{content}</mrow></math>'

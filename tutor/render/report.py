@@ -22,6 +22,7 @@ from ..explain import Explanation, LeafGradient
 from ..jsonio import dumps_strict
 from ..symbolic.budget import Budget
 from ..symbolic.witness import DIFFERENCES
+from . import typeset
 from .printers import latex, mathml, text
 
 
@@ -54,7 +55,7 @@ def step_data(obj: Any) -> Any:
     A step's nested steps (``children``) are left out: they are serialised on their own.
     """
     if isinstance(obj, sympy.Basic):
-        return {"symbolic": str(obj), "latex": sympy.latex(obj)}
+        return {"symbolic": typeset.text(obj), "latex": typeset.latex(obj)}
     if st.is_step(obj):
         nested = set(st.nested_fields(obj))
         data = {
@@ -103,8 +104,8 @@ def local(edge: st.EdgeDerivative) -> dict:
     """An edge's local derivative for the graph view: symbolic, LaTeX, value and a sentence."""
     expr = edge.derivative.expr if edge.matrix is None else edge.matrix
     return {
-        "symbolic": None if expr is None else str(expr),
-        "latex": None if expr is None else sympy.latex(expr),
+        "symbolic": None if expr is None else typeset.text(expr),
+        "latex": None if expr is None else typeset.latex(expr),
         "value": edge.derivative.value,
         "text": text(edge),
     }
@@ -118,17 +119,20 @@ def gradient_report(g: LeafGradient, limit: RenderLimit | None = None) -> dict:
         "leaf": g.leaf,
         "shape": list(g.shape),
         "numeric": g.numeric,
-        "symbolic": None if expr is None else str(expr),
-        "latex": None if expr is None else sympy.latex(expr),
+        "symbolic": None if expr is None else typeset.text(expr),
+        "latex": None if expr is None else typeset.latex(expr),
         "value": g.value,
         "agrees": g.check.agrees,
+        "verdict": g.check.verdict,
+        "reason": g.check.reason,
         "max_difference": g.check.max_difference,
         "numerical": g.check.numerical,
         "agrees_numerical": g.check.agrees_numerical,
         "max_difference_numerical": g.check.max_difference_numerical,
+        "numerical_reason": g.check.numerical_reason,
         "compact": bool(closed and closed.compact),
         "definitions": [
-            {"name": str(s), "symbolic": str(e), "latex": sympy.latex(e)}
+            {"name": str(s), "symbolic": typeset.text(e), "latex": typeset.latex(e)}
             for s, e in (closed.definitions if closed else ())
         ],
         "steps": trees(g.steps, limit),
@@ -141,8 +145,8 @@ def report(x: Explanation) -> dict:
     graph = dataclasses.asdict(x.graph)
     for node in graph["nodes"]:
         expr = x.definitions.get(node["id"])
-        node["symbolic"] = None if expr is None else str(expr)
-        node["latex"] = None if expr is None else sympy.latex(expr)
+        node["symbolic"] = None if expr is None else typeset.text(expr)
+        node["latex"] = None if expr is None else typeset.latex(expr)
     for edge in graph["edges"]:
         step = x.edges.get((edge["source"], edge["target"], edge["position"]))
         edge["local"] = None if step is None else local(step)
@@ -157,6 +161,7 @@ def report(x: Explanation) -> dict:
         "graph": graph,
         "mode": x.mode,
         "tolerance": {**tolerances, "central_differences": DIFFERENCES.describe()},
+        "warnings": list(x.warnings),
         "notes": list(x.notes),
     }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from .budget import Budget, Clock
 
@@ -107,7 +108,10 @@ def canonical(expr: sympy.Expr, budget: Budget, clock: Clock) -> sympy.Expr:
             break
         if algebraic and not polynomial:
             continue
-        candidate = rewrite(expr)
+        try:
+            candidate = rewrite(expr)
+        except (ValueError, TypeError, ArithmeticError, RecursionError, BasePolynomialError):
+            continue  # sympy declines this rewrite of this expression; the others remain
         candidate_size = ops(candidate)
         if candidate_size < best_size:
             best, best_size = candidate, candidate_size

@@ -118,7 +118,8 @@ class Closer:
         if sum(ops(e) for e in entries) > budget.compact_ops:
             return ClosedForm(None, True, (), value, ())
         found = set().union(*(atoms(e, (sympy.Indexed, sympy.Symbol)) for e in entries))
-        intermediates = {a for a in found if sg.spec(eg.node_of(a) or "") is not None}
+        # element symbols of operations; a given gradient (v_L) is data, not a node
+        intermediates = {a for a in found if (n := eg.node_of(a)) and sg.spec(n) is not None}
         rule = {a: eg.element(a) for a in intermediates}
         names = {eg.node_of(a) for a in intermediates}
         compact = _as_expr(eg, total)

@@ -18,10 +18,10 @@ import sympy
 
 from ..functions import FUNCTIONS
 
-# sympy function -> numpy function: the table's, and the sign the kink forms use
+# sympy function -> numpy function, as the table gives them (sign included, which the kink
+# forms use too)
 _FUNCTIONS: dict[type, Callable] = {
-    **{spec.sympy: spec.numpy for spec in FUNCTIONS.values() if spec.numpy is not None},
-    sympy.sign: np.sign,
+    spec.sympy: spec.numpy for spec in FUNCTIONS.values() if spec.numpy is not None
 }
 _NAMED: dict[str, Callable] = {"sum": np.sum, "mean": np.mean}
 
@@ -55,8 +55,8 @@ def _apply(expr: sympy.Basic, args: list) -> np.ndarray:
 def _leaf(expr: sympy.Basic, env: Mapping) -> np.ndarray | None:
     if expr in env:
         return np.asarray(env[expr], dtype=np.float64)
-    if expr.is_Number or expr.is_NumberSymbol:
-        return np.float64(expr) if expr.is_finite else np.float64(np.nan)
+    if expr.is_Atom and expr.is_number:  # a number, E, pi, ±oo; NaN, zoo and I are not real
+        return np.float64(float(expr) if expr.is_extended_real else np.nan)
     if expr.is_Symbol or isinstance(expr, sympy.Indexed):
         raise Unevaluable(f"no value for {expr}")
     return None

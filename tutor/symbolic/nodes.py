@@ -115,6 +115,26 @@ class SymbolicGraph:
             return None
         return FUNCTIONS.get(node.op or "")
 
+    def has_local_derivative(self, edge: Edge) -> bool:
+        """Whether the graph shows a local derivative on ``edge``: it enters an operation whose
+        result requires grad, from a value (not a literal number), and is not cut."""
+        return (
+            not edge.cut
+            and self.spec(edge.target) is not None
+            and self.nodes[edge.target].requires_grad
+            and isinstance(self.symbols[edge.source], sympy.Symbol)
+        )
+
+    def downstream(self, start: str, within: set | dict | None = None) -> set[str]:
+        """``start`` and every node its value flows into along uncut edges (only ``within``)."""
+        seen, stack = {start}, [start]
+        while stack:
+            for e in self.uses[stack.pop()]:
+                if not e.cut and e.target not in seen and (within is None or e.target in within):
+                    seen.add(e.target)
+                    stack.append(e.target)
+        return seen
+
     def params(self, node_id: str) -> dict:
         """The row's parameters with the defaults the program left out, as the row takes them."""
         spec = self.spec(node_id)

@@ -55,18 +55,78 @@ def tolerance(dtype: str) -> Tolerance:
 def compare(value, reference, tol: Tolerance) -> tuple[bool, float]:
     """(whether ``value`` matches ``reference`` elementwise, the largest absolute difference).
 
-    NaN matches NaN and an infinity the same infinity: both sides hit the same singularity.
+    Finite numbers match within the tolerance; NaN matches only NaN and an infinity only the
+    same infinity (both sides hit the same singularity), never a finite number.
 
     >>> compare([1.0, 2.0], [1.0, 2.00001], TOLERANCE["float32"])
     (True, 1.0...e-05)
+    >>> compare(2.7e43, float("inf"), TOLERANCE["float32"])
+    (False, inf)
     """
     a, b = np.broadcast_arrays(np.asarray(value, np.float64), np.asarray(reference, np.float64))
     same = (a == b) | (np.isnan(a) & np.isnan(b))
-    with np.errstate(invalid="ignore"):
-        diff = np.where(same, 0.0, np.abs(a - b))
-        ok = same | (diff <= tol.atol + tol.rtol * np.abs(b))
+    finite = np.isfinite(a) & np.isfinite(b)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.where(same, 0.0, np.where(finite, np.abs(a - b), np.inf))
+        ok = same | (finite & (diff <= tol.atol + tol.rtol * np.abs(b)))
     worst = float(np.max(diff)) if diff.size else 0.0
     return bool(np.all(ok)), worst
+
+
+AGREES, DIFFERS, OVERFLOW, NOT_CHECKED = "agrees", "differs", "overflow", "not_checked"
+LARGEST = {  # the largest finite number of each dtype: beyond it, the engine holds ±inf
+    "float64": float(np.finfo(np.float64).max),
+    "float32": float(np.finfo(np.float32).max),
+    "float16": float(np.finfo(np.float16).max),
+    "bfloat16": 3.3895313892515355e38,
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A closed form's value beside the engine's gradient; ``agrees`` is None without one."""
+
+    agrees: bool | None
+    kind: str  # AGREES | DIFFERS | OVERFLOW | NOT_CHECKED
+    max_difference: float | None
+    reason: str | None = None
+
+
+def judge(value, reference, dtype: str) -> Verdict:
+    """The verdict on a closed form's ``value`` against the engine's ``reference`` (``.grad``).
+
+    An infinity in the engine where the closed form is finite but beyond the dtype's
+    largest number is an overflow, named as such; a closed form that is NaN where the engine
+    has a number is undefined there, so no verdict is taken.
+
+    >>> judge(2.6881171418161356e43, float("inf"), "float32").kind
+    'overflow'
+    >>> judge(1.0, 1.5, "float32").kind, judge(1.0, 1.0, "float32").agrees
+    ('differs', True)
+    """
+    if value is None or reference is None:
+        return Verdict(None, NOT_CHECKED, None, "a value it needs was not recorded (too large)")
+    ok, worst = compare(value, reference, tolerance(dtype))
+    if ok:
+        return Verdict(True, AGREES, worst)
+    c, e = np.broadcast_arrays(np.asarray(value, np.float64), np.asarray(reference, np.float64))
+    if np.any(np.isnan(c) & ~np.isnan(e)):
+        return Verdict(
+            None, NOT_CHECKED, None, "the closed form is undefined (NaN) at these values"
+        )
+    largest = LARGEST.get(dtype, LARGEST["float32"])
+    with np.errstate(invalid="ignore"):
+        overflow = np.isinf(e) & np.isfinite(c) & (np.abs(c) > largest) & (np.sign(c) == np.sign(e))
+    if np.any(overflow) and compare(np.where(overflow, e, c), e, tolerance(dtype))[0]:
+        big = float(c[overflow].flat[0])
+        return Verdict(
+            None,
+            OVERFLOW,
+            None,
+            f"{dtype} overflows here: the closed form is {big:.3g}, beyond {dtype}'s largest "
+            f"number {largest:.3g}, so the engine's .grad holds {'inf' if big > 0 else '-inf'}",
+        )
+    return Verdict(False, DIFFERS, worst)
 
 
 def _operand(values: dict, node) -> object:

@@ -32,6 +32,7 @@ class Answer(Report):
             "output": data["output"],
             "gradients": gradients,
             "no_gradient": data["no_gradient"],
+            "warnings": data["warnings"],
             "notes": data["notes"],
             "graph": data["graph"],
             "svg": Markup(svg.render(data["graph"])),

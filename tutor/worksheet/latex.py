@@ -16,7 +16,7 @@ import sympy
 
 from .. import render
 from ..checking.feedback import VALUE_TOLERANCE
-from ..render import numbers, svg
+from ..render import numbers, svg, typeset
 from .html import drawing
 from .sheet import Problem, Worksheet
 
@@ -167,12 +167,12 @@ def _answer(p: Problem, b) -> str:
     if b.kind == "output":
         return "Printed output:\n" + _verbatim(b.answer)
     if b.kind == "closed_form":
-        return f"\\(\\displaystyle {_partial(p)} = {sympy.latex(p.gradient.symbolic)}\\)\\par"
+        return f"\\(\\displaystyle {_partial(p)} = {typeset.latex(p.gradient.symbolic)}\\)\\par"
     return f"\\texttt{{{words(b.label)}}} = \\texttt{{{words(b.answer)}}}\\par"
 
 
 def _partial(p: Problem) -> str:
-    root, leaf = (sympy.latex(sympy.Symbol(n)) for n in (p.root, p.wrt))
+    root, leaf = (typeset.latex(sympy.Symbol(n)) for n in (p.root, p.wrt))
     return f"\\frac{{\\partial {root}}}{{\\partial {leaf}}}"
 
 

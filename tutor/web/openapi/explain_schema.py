@@ -67,7 +67,17 @@ SCHEMAS: dict[str, dict] = {
     },
     "Gradient": {
         "type": "object",
-        "required": ["leaf", "shape", "numeric", "symbolic", "latex", "value", "agrees", "steps"],
+        "required": [
+            "leaf",
+            "shape",
+            "numeric",
+            "symbolic",
+            "latex",
+            "value",
+            "agrees",
+            "verdict",
+            "steps",
+        ],
         "properties": {
             "leaf": {"type": "string"},
             "shape": SHAPE,
@@ -101,14 +111,30 @@ SCHEMAS: dict[str, dict] = {
                 "description": "The closed form evaluated at the leaves.",
                 "oneOf": [ref("Tensor"), {"type": "null"}],
             },
-            "agrees": {"type": "boolean", "description": "value agrees with numeric."},
-            "max_difference": ref("Number"),
+            "agrees": {
+                "type": ["boolean", "null"],
+                "description": (
+                    "Whether value agrees with numeric; null when no verdict could be taken "
+                    "(reason says why: a value not recorded, a closed form undefined there, "
+                    "an overflow of the engine's dtype)."
+                ),
+            },
+            "verdict": {"enum": ["agrees", "differs", "overflow", "not_checked"]},
+            "reason": {"type": ["string", "null"], "description": "Why there is no verdict."},
+            "max_difference": {"oneOf": [ref("Number"), {"type": "null"}]},
             "numerical": {
                 "description": "Central differences in float64, the third witness.",
                 "oneOf": [ref("Tensor"), {"type": "null"}],
             },
-            "agrees_numerical": {"type": ["boolean", "null"]},
+            "agrees_numerical": {
+                "type": ["boolean", "null"],
+                "description": "null when central differences are no witness here.",
+            },
             "max_difference_numerical": {"oneOf": [ref("Number"), {"type": "null"}]},
+            "numerical_reason": {
+                "type": ["string", "null"],
+                "description": "Why central differences are no witness (a kink, a NaN).",
+            },
             "steps": {"type": "array", "items": ref("Step")},
             "note": {"type": ["string", "null"]},
         },
@@ -207,7 +233,19 @@ SCHEMAS: dict[str, dict] = {
             "graph": ref("Graph"),
             "mode": {"type": "string", "description": "How the closed forms were derived."},
             "tolerance": {"type": "object", "additionalProperties": {"type": "string"}},
-            "notes": {"type": "array", "items": {"type": "string"}},
+            "warnings": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": (
+                    "Where the program's own values went wrong: an operation outside its "
+                    "domain (log of a negative number) or a result that overflowed its dtype."
+                ),
+            },
+            "notes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "What the tutor could not derive within its budget, and why.",
+            },
         },
     },
     "Error": {
