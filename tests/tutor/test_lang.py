@@ -84,7 +84,7 @@ def test_positions_are_one_based_characters():
         ("import torch\nx = torch.ones(2)\nx.data = x", "not_allowed", 3, 1),
         ("x = 1\nx //= 2", "not_allowed", 2, 1),
         ("x = 1 < 2 < 3", "not_allowed", 1, 5),
-        ("x = 7 // 2", "not_allowed", 1, 5),
+        ("x = 7 // 2", "not_allowed", 1, 7),  # at the operator itself
         ("x = 'a'", "not_allowed", 1, 5),
         ("import torch\nwith torch.no_grad() as g:\n    pass", "not_allowed", 2, 6),
         ("import torch\nx = torch.nn", "not_allowed", 2, 5),
@@ -223,7 +223,8 @@ def test_expression_names_and_defaults():
         ({"x": "a"}, {}, "invalid_value"),
         ({"x": True}, {}, "invalid_value"),
         ({"x": 10**400}, {}, "invalid_value"),
-        ({"exp": 1}, {}, "invalid_name"),
+        ({"__class__": 1}, {}, "invalid_name"),
+        ({"torch": 1}, {}, "invalid_name"),
         ({"x y": 1}, {}, "invalid_name"),
         ({"for": 1}, {}, "invalid_name"),
         ([("x", 1)], {}, "invalid_values"),
@@ -236,6 +237,14 @@ def test_expression_values_are_checked(values, kwargs, code):
     with pytest.raises(ParseError) as caught:
         lang.parse_expression("x", values, **kwargs)
     assert caught.value.code == code
+
+
+def test_a_value_may_be_named_like_a_function_it_does_not_call():
+    program = lang.parse_expression("(y - t)**2", {"y": 1, "t": 2})  # t: the usual target
+    assert [s.targets[0].id for s in program.statements] == ["y", "t", "L"]
+    with pytest.raises(ParseError) as caught:
+        lang.parse_expression("exp(x)", {"exp": 1, "x": 2})
+    assert caught.value.code == "not_callable" and (caught.value.line, caught.value.col) == (1, 1)
 
 
 def test_expression_text_errors():

@@ -11,7 +11,7 @@ from tutor.worksheet.sheet import make_worksheet
 
 pytestmark = pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor:UserWarning")
 
-SHEET = {"seed": 1, "problems": 6, "level": 1, "version": 1}  # every kind of box
+SHEET = {"seed": 2, "problems": 6, "level": 1, "version": 1}  # every kind of box
 
 
 def _get(client, path: str, status: int = 200, **query):
@@ -118,6 +118,6 @@ def test_latex_downloads(client):
     response = client.get("/worksheet.tex?" + urlencode({**SHEET, "answers": 1}))
     assert response.status_code == 200 and response.mimetype == "application/x-tex"
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="worksheet-1-1-1-key.tex"'
+        'attachment; filename="worksheet-2-1-1-key.tex"'
     )
     assert response.get_data(as_text=True).startswith("\\documentclass")

@@ -8,6 +8,7 @@ only the table's elementwise functions plus whole-tensor ``sum``/``mean``.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Mapping
 
@@ -25,10 +26,22 @@ from ..symbolic.evaluate import Unevaluable, evaluate
 from ..symbolic.nodes import TOTALS, literal
 
 # An answer is a line of algebra: a few hundred characters at most, shallow, small numbers.
+P = inspect.Parameter
 ANSWER_LIMITS = Limits(source_chars=2_000, depth=60, brackets=30, int_bits=256)
 MAX_EXPONENT = 64  # |n| in u**n for a number n; tutors write 2, 3, -1, 1/2
 MAX_BITS = 4_096  # size of an exact number an answer may make (10**1233)
 MAX_OPS = 400  # operations of the built expression
+
+
+# What the tutor's closed forms write that is not a row of the table: the step function of
+# relu's and clamp's derivatives (sympy's Heaviside(u, value at 0)), and the constants.
+WRITTEN = {"Heaviside": lambda u, at_zero=sympy.S.Half: sympy.Heaviside(u, at_zero)}
+WRITTEN_SIGNATURES = {
+    "Heaviside": inspect.Signature(
+        [P("u", P.POSITIONAL_OR_KEYWORD), P("at_zero", P.POSITIONAL_OR_KEYWORD, default=None)]
+    )
+}
+CONSTANTS = {"E": sympy.E, "e": sympy.E, "pi": sympy.pi}  # unless the problem has such a name
 
 
 def _answer_function(spec: FunctionSpec) -> bool:
@@ -77,6 +90,8 @@ class _Builder:
                 return self._row(key, [self.build(o) for o in operands], node.at)
             case ir.Call(kind="op", name=key, args=args, kwargs=()):
                 return self._call(key, [self.build(a) for a in args], node.at)
+            case ir.Call(kind="function", name=name, args=args, kwargs=()):
+                return WRITTEN[name](*(self._expr(self.build(a), node.at) for a in args))
             case ir.Seq(items=items) if self.lists and items:
                 return [self.build(i) for i in items]
         raise _refuse(
@@ -138,15 +153,22 @@ class _Builder:
         )
 
 
-def _checked(text: str, names: set[str]) -> ir.Formula:
+def _checked(text: str, names: Mapping[str, sympy.Expr]) -> ir.Formula:
     if not isinstance(text, str) or not text.strip():
         raise ParseError("empty_answer", "the answer is empty; write a formula or a number")
-    return lang.parse_formula(text.strip(), names, ANSWER_LIMITS)
+    functions = {k: v for k, v in WRITTEN_SIGNATURES.items() if k not in names}
+    return lang.parse_formula(text.strip(), set(names), ANSWER_LIMITS, functions)
 
 
-def read_formula(text: str, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
-    """A closed-form answer as sympy, over ``symbols`` (the names the problem gives)."""
-    formula = _checked(text, set(symbols))
+def _with_constants(symbols: Mapping[str, sympy.Expr]) -> dict[str, sympy.Expr]:
+    return {**CONSTANTS, **symbols}  # the problem's own names win
+
+
+def read_formula(text: str, symbols: Mapping[str, sympy.Expr]) -> sympy.Expr:
+    """A closed-form answer as sympy, over ``symbols``: the names the problem gives, each a
+    symbol or (for an intermediate value) the expression it stands for; ``e`` and ``pi``."""
+    symbols = _with_constants(symbols)
+    formula = _checked(text, symbols)
     expr = _Builder(symbols, lists=False).build(formula.expr)
     if ops(expr) > MAX_OPS:
         raise _too_large(
@@ -163,8 +185,18 @@ def read_formula(text: str, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
 
 def read_number(text: str) -> np.ndarray:
     """A value answer: a number, a constant expression (``-3/2``) or nested lists of them."""
-    formula = _checked(text, set())
-    built = _Builder({}, lists=True).build(formula.expr)
+    try:
+        formula = _checked(text, CONSTANTS)
+    except ParseError as error:
+        if error.code != "undefined_name":
+            raise
+        raise ParseError(
+            "not_a_number",
+            "this box takes a number, not a formula; write its value, e.g. -30 or [1, 2.5]",
+            error.line,
+            error.col,
+        ) from None
+    built = _Builder(CONSTANTS, lists=True).build(formula.expr)
     try:
         value = np.asarray(_numbers(built), dtype=np.float64)
     except (Unevaluable, ValueError):

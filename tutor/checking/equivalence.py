@@ -4,9 +4,9 @@ The difference is put over one denominator and expanded (``sympy.cancel``), but 
 its size, and the number of terms that would make, are known to be small; when that gives 0
 the answer is equivalent. When it does not — ``tanh`` identities, ``sigmoid`` written two
 ways, or a difference past the bound — both sides are evaluated at the problem's own values
-and at ``POINTS`` random points near them (each value scaled by a factor in [0.6, 1.4], so
-signs, and the domains of ``log`` and ``sqrt``, stay as the problem has them). A point where
-one side is not finite says nothing and is skipped.
+and at random points around them (``Domain``): near ones that keep every sign, signed ones
+where every variable takes either sign, and small ones near 0. A point where one side is not
+finite says nothing and is skipped.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..symbolic.canonical import ops
 from ..symbolic.evaluate import Unevaluable, evaluate
 from ..symbolic.witness import Tolerance, compare
 
-POINTS = 8  # random points besides the problem's own values
+NEAR, SIGNED, SMALL = 8, 8, 2  # random points besides the problem's own values (see Domain)
 SAME = Tolerance(rtol=1e-6, atol=1e-9)  # float64 evaluations of equivalent forms
 SYMBOLIC_OPS, SYMBOLIC_TERMS = 200, 400  # sizes the symbolic attempt takes on
 _SEED = 20240601  # fixed: the same answer always gets the same verdict and counter-example
@@ -39,18 +39,33 @@ class Verdict:
 
 
 class Domain:
-    """The problem's values and random points near them, for every symbol it gives."""
+    """The problem's values and random points around them, for every symbol it gives.
+
+    Near points keep each value's sign (so ``log`` and ``sqrt`` stay defined); signed points
+    give every variable either sign (the first flips them all), so an answer that is right
+    only where a variable is positive — ``2*abs(x)`` for ``2*x`` — is caught; small points
+    put every variable near 0, where kinks and ``1/x`` live.
+    """
 
     def __init__(self, values: dict[sympy.Symbol, np.ndarray], shape: tuple[int, ...]) -> None:
         self.shape = shape  # the shape of the gradient being checked
         rng = np.random.default_rng(_SEED)
         self.points: list[dict[sympy.Symbol, np.ndarray]] = [dict(values)]
-        for _ in range(POINTS):
+        for k in range(NEAR + SIGNED + SMALL):
             point = {}
             for symbol in sorted(values, key=str):  # a fixed order: the same draws every time
                 base = np.asarray(values[symbol], dtype=np.float64)
-                scaled = base * rng.uniform(0.6, 1.4, base.shape)
-                point[symbol] = np.where(base == 0, rng.uniform(-1, 1, base.shape), scaled)
+                size = np.where(base == 0, 1.0, np.abs(base)) * rng.uniform(0.6, 1.4, base.shape)
+                either = rng.choice([-1.0, 1.0], base.shape)
+                if k < NEAR:
+                    sign = np.where(base == 0, either, np.sign(base))
+                elif k == NEAR:
+                    sign = np.where(base == 0, either, -np.sign(base))
+                else:
+                    sign = either
+                if k >= NEAR + SIGNED:
+                    size = rng.uniform(1e-3, 1e-2, base.shape)
+                point[symbol] = sign * size
             self.points.append(point)
 
     def at(self, expr: sympy.Basic, k: int) -> np.ndarray:

@@ -17,7 +17,6 @@ import sympy
 
 from ..errors import TutorError
 from ..explain import Explanation, LeafGradient
-from ..graph import CONSTANT, LEAF
 from ..render import numbers
 from ..steps import plain
 from ..symbolic.nodes import SymbolicGraph
@@ -103,12 +102,19 @@ class _Problem:
             return f"{self.g.leaf}.grad"
         return f"∂{self.root}/∂{self.g.leaf}"
 
-    def names(self) -> dict[str, sympy.Symbol]:
-        """The names an answer may use: leaves, constants, and whatever the closed form uses."""
-        kinds = (LEAF, CONSTANT)
-        names = {n.id: self.sg.symbols[n.id] for n in self.x.graph.nodes if n.kind in kinds}
+    def names(self) -> dict[str, sympy.Expr]:
+        """The names an answer may use: the leaves and constants the roots are computed from,
+        each value the graph names (standing for its definition, so ``-x2`` in tutorial c
+        means ``-x1*w1``), and whatever the closed form itself uses."""
+        roots = {c.root for c in self.x.graph.backward_calls}
+        names: dict[str, sympy.Expr] = {}
+        for root in roots:
+            names.update({str(s): s for s in self.sg.expression(root).free_symbols})
+        for n in self.x.graph.nodes:
+            if n.id not in names and self.sg.spec(n.id) is not None:
+                names[n.id] = self.sg.expression(n.id)
         names.update({str(s): s for s in self.expected.free_symbols})
-        return {k: v for k, v in names.items() if isinstance(v, sympy.Symbol)}
+        return names
 
     def same(self, a: sympy.Expr, b: sympy.Expr) -> bool:
         """Whether two forms agree at every point of the domain."""
@@ -137,6 +143,19 @@ def check(x: Explanation, wrt: str, answer: str, kind: str = "closed_form") -> F
         )
     mine = read_formula(answer, p.names())
     expected = str(p.expected)
+    verdict = equivalent(mine, p.expected, p.domain)
+    if verdict.equal:
+        how = (
+            "the difference simplifies to 0"
+            if verdict.method == "symbolic"
+            else f"they agree at the given values and {len(p.domain.points) - 1} random points"
+        )
+        return Feedback(
+            True, expected, f"Correct: your answer equals {p.d} ({how}).", "correct", verdict.method
+        )
+    for m in p.mistakes():  # a classic mistake says more than "not a constant"
+        if p.same(mine, m.expr):
+            return Feedback(False, expected, f"Not quite: {m.message}.", m.code, "numeric")
     if not mine.free_symbols and p.expected.free_symbols:
         names = ", ".join(sorted(str(s) for s in p.expected.free_symbols))
         if compare(p.domain.at(mine, 0), p.value, VALUE_TOLERANCE)[0]:
@@ -150,19 +169,6 @@ def check(x: Explanation, wrt: str, answer: str, kind: str = "closed_form") -> F
             "value_not_closed_form",
             "tolerance",
         )
-    verdict = equivalent(mine, p.expected, p.domain)
-    if verdict.equal:
-        how = (
-            "the difference simplifies to 0"
-            if verdict.method == "symbolic"
-            else f"they agree at the given values and {len(p.domain.points) - 1} random points"
-        )
-        return Feedback(
-            True, expected, f"Correct: your answer equals {p.d} ({how}).", "correct", verdict.method
-        )
-    for m in p.mistakes():
-        if p.same(mine, m.expr):
-            return Feedback(False, expected, f"Not quite: {m.message}.", m.code, "numeric")
     symbols = mine.free_symbols | p.expected.free_symbols
     point = _point(verdict.point, symbols)
     return Feedback(

@@ -106,7 +106,7 @@ class PathSum:
 
 
 def _flows(sg: SymbolicGraph, e: Edge) -> bool:
-    if e.cut or sg.spec(e.target) is None or not isinstance(sg.symbols[e.source], sympy.Symbol):
+    if not sg.has_local_derivative(e):
         return False
     try:
         return sg.local(e).expr is not None and sg.local(e).reduction is not None
@@ -141,11 +141,12 @@ def likely_mistakes(
     ``others`` are the other leaves' closed forms; ``same`` decides equality of two forms.
     """
     root = sg.graph.backward_calls[-1].root
+    minus = {sg.nodes[n].op for n in sg.downstream(leaf)} & {"sub", "neg"}
     out = [
         Mistake(
             "sign_error",
             f"the answer is the negative of ∂{root}/∂{leaf}: check the sign of each local "
-            "derivative (for a - b, ∂/∂b = -1)",
+            "derivative" + (" (for a - b, ∂/∂b = -1)" if minus else ""),
             -expected,
         )
     ]

@@ -13,6 +13,7 @@ import ast
 import builtins
 import inspect
 import re
+from collections.abc import Mapping
 
 from ..errors import LimitError, ParseError
 from ..limits import LIMITS, Limits
@@ -60,8 +61,10 @@ class ExpressionReader:
         limits: Limits = LIMITS,
         formula: bool = False,
         formula_names: set[str] | None = None,
+        functions: Mapping[str, inspect.Signature] | None = None,
     ) -> None:
         self.limits = limits
+        self.functions = dict(functions or {})  # formula: callables beyond the table's
         self._lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.formula = formula
         self.where = "formulas" if formula else "graph programs"  # for messages
@@ -114,7 +117,7 @@ class ExpressionReader:
                 symbol = BINARY.get(type(op), "?")
                 key = vocab.OPERATORS.get(symbol)
                 if key is None or (self.formula and symbol not in _FORMULA_OPERATORS):
-                    raise self._bad_operator(symbol, at)
+                    raise self._bad_operator(symbol, self._operator_span(left, right, at))
                 return ir.Operator(symbol, key, (self.expr(left), self.expr(right)), at)
             case ast.UnaryOp(op=ast.USub(), operand=operand):
                 return ir.Operator("-u", vocab.OPERATORS["-u"], (self.expr(operand),), at)
@@ -178,12 +181,24 @@ class ExpressionReader:
             at,
         )
 
+    def _operator_span(self, left: ast.expr, right: ast.expr, at: ir.Span) -> ir.Span:
+        """Where a binary operator itself stands: past the left operand and its brackets."""
+        if left.end_lineno != right.lineno or left.end_col_offset is None:
+            return at
+        line = self._lines[left.end_lineno - 1].encode()
+        gap = line[left.end_col_offset : right.col_offset]
+        offset = left.end_col_offset + len(gap) - len(gap.lstrip(b" )\t"))
+        return ir.Span(left.end_lineno, self._column(line.decode(errors="replace"), offset))
+
     def _bad_operator(self, symbol: str, at: ir.Span) -> ParseError:
         available = _FORMULA_OPERATORS if self.formula else [*vocab.OPERATORS, "is", "is not"]
+        instead = f"available operators: {' '.join(o.removesuffix('u') for o in available)}"
+        if symbol == "^":  # Python's ^ is exclusive or; formulas on paper use it for powers
+            instead = f"use ** for powers, e.g. x**2 ({instead})"
         return refuse(
             "not_allowed",
             f"the operator `{symbol.removesuffix('u')}` is not available in {self.where}",
-            f"available operators: {' '.join(o.removesuffix('u') for o in available)}",
+            instead,
             at,
         )
 
@@ -222,7 +237,8 @@ class ExpressionReader:
         if self._known is not None and name not in self._known:
             known = listing(self._known) or "none"
             raise refuse("undefined_name", f"`{name}` has no value", f"known names: {known}", at)
-        if name in vocab.BARE_OPS or name in self.modules:
+        functions = (*vocab.BARE_OPS, *self.modules, *self.functions)
+        if name in functions and (self._known is None or name not in self._known):
             raise refuse("not_allowed", f"`{name}` is a function", f"call it: {name}(...)", at)
         self.first_use.setdefault(name, at)
         return ir.Name(name, at)
@@ -379,6 +395,10 @@ class ExpressionReader:
         """(kind, name, receiver expression, how the program spells it)."""
         if isinstance(func, ast.Name):
             name = func.id
+            if self.formula and self._known and name in self._known:  # a value named like one
+                raise refuse("not_callable", f"`{name}` is a value, not a function", CALLABLE, at)
+            if self.formula and name in self.functions:
+                return "function", name, None, name
             if self.formula and name in vocab.BARE_OPS:
                 return "op", vocab.BARE_OPS[name], None, name
             if not self.formula and name in vocab.BUILTINS:
@@ -389,7 +409,7 @@ class ExpressionReader:
                 raise refuse(
                     "not_allowed",
                     f"`{name}` is not a formula function",
-                    f"available functions: {listing(vocab.BARE_OPS)}",
+                    f"available functions: {listing([*vocab.BARE_OPS, *self.functions])}",
                     at,
                 )
             raise self._unknown_name(name, at)
@@ -412,12 +432,12 @@ class ExpressionReader:
             return "method", func.attr, self.expr(func.value), f".{func.attr}"
         raise refuse("not_callable", "this cannot be called", CALLABLE, at)
 
-    @staticmethod
-    def _check_arguments(kind, name, spelled, n_args, keywords, at) -> None:
+    def _check_arguments(self, kind, name, spelled, n_args, keywords, at) -> None:
         signature = {
             "op": vocab.OP_SIGNATURES,
             "method": vocab.METHOD_SIGNATURES,
             "builtin": vocab.BUILTIN_SIGNATURES,
+            "function": self.functions,
         }.get(kind, vocab.CALLABLE_SIGNATURES)[name]
         try:
             signature.bind(*range(n_args), **dict.fromkeys(keywords))

@@ -10,26 +10,34 @@
 from __future__ import annotations
 
 import ast
+import inspect
 import keyword
 import math
+from collections.abc import Mapping
 
 from ..errors import LimitError, ParseError
 from ..limits import LIMITS, Limits
 from . import program as ir
-from . import vocabulary as vocab
 from .expressions import ExpressionReader
+from .refusals import INTERNAL, internal
 from .source import read
 
 RESULT_NAMES = ("L", "out", "result")  # the expression form's result, first one not taken
 
 
-def parse_formula(text: str, names: set[str] | None = None, limits: Limits = LIMITS) -> ir.Formula:
+def parse_formula(
+    text: str,
+    names: set[str] | None = None,
+    limits: Limits = LIMITS,
+    functions: Mapping[str, inspect.Signature] | None = None,
+) -> ir.Formula:
     """Check one formula (names, numbers, + - * / **, unary minus, table functions).
 
-    With ``names``, every name in the formula must be one of them.
+    With ``names``, every name in the formula must be one of them; ``functions`` are more
+    callables it may use (``Call(kind="function")``), e.g. ``sign`` in a student's answer.
     """
     tree = read(text, "eval", limits)
-    checker = ExpressionReader(text, limits, formula=True, formula_names=names)
+    checker = ExpressionReader(text, limits, formula=True, formula_names=names, functions=functions)
     expr = checker.expr(tree.body)
     return ir.Formula(text, expr, tuple(checker.first_use))
 
@@ -85,13 +93,16 @@ def _value(name, value, limits: Limits):
 
 
 def _check_name(name) -> None:
-    reserved = set(vocab.BARE_OPS) | set(vocab.BUILTINS) | {"torch", "F", "np", "numpy"}
+    """A value's name: an identifier, not a keyword, a module or Python's own (a name such as
+    ``t`` or ``exp`` is fine: in this formula it is a value, not the function)."""
     if not (isinstance(name, str) and name.isidentifier() and name.isascii()):
         raise ParseError(
             "invalid_name", f"{name!r} is not a name; use letters, digits and _ (e.g. x1)"
         )
-    if keyword.iskeyword(name) or name in reserved:
-        raise ParseError("invalid_name", f"`{name}` names a function or keyword; rename it")
+    if internal(name):
+        raise ParseError("invalid_name", f"`{name}` cannot be a name; {INTERNAL}")
+    if keyword.iskeyword(name) or name in {"torch", "F", "np", "numpy"}:
+        raise ParseError("invalid_name", f"`{name}` names a module or keyword; rename it")
 
 
 def _floats(value, name: str, limits: Limits, shape: list, depth: int):

@@ -90,7 +90,7 @@ class Operator:
 class Call:
     """A call of a resolved callee with positional and keyword arguments."""
 
-    kind: str  # "op" | "factory" | "builtin" | "helper" | "grad_mode" | "method"
+    kind: str  # "op" | "factory" | "builtin" | "helper" | "grad_mode" | "method" | "function"
     name: str  # FUNCTIONS key, vocabulary name (e.g. "torch.ones") or method name
     args: tuple
     kwargs: tuple  # ((name, expression), ...)

@@ -64,3 +64,11 @@ def refuse(code: str, what: str, instead: str, at: ir.Span) -> ParseError:
 
 def listing(names) -> str:
     return ", ".join(sorted(names))
+
+
+def internal(name: str) -> bool:
+    """Whether a name belongs to Python's internals (``__class__``): never a program's."""
+    return name.startswith("__")
+
+
+INTERNAL = "names starting with `__` belong to Python's internals; choose another name"

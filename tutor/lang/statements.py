@@ -15,7 +15,7 @@ from ..limits import LIMITS, Limits
 from . import program as ir
 from . import vocabulary as vocab
 from .expressions import BINARY, ExpressionReader
-from .refusals import IMPORTABLE, refuse
+from .refusals import IMPORTABLE, INTERNAL, internal, refuse
 from .source import read
 
 
@@ -80,6 +80,8 @@ class Checker(ExpressionReader):
             self.modules[alias] = path
 
     def _check_new_name(self, name: str, at: ir.Span, module=False) -> None:
+        if internal(name):
+            raise refuse("invalid_name", f"`{name}` cannot be a name here", INTERNAL, at)
         if name in self.modules or (module and name in self.defined):
             raise refuse(
                 "name_taken",

@@ -45,10 +45,13 @@ _TENSOR_PARAMS = frozenset({"condition", "key"})
 class Interpreter:
     """Runs statements against one environment, printing into ``out``."""
 
-    def __init__(self, recorder: Recorder, meter: Meter, out: io.StringIO) -> None:
+    def __init__(
+        self, recorder: Recorder, meter: Meter, out: io.StringIO, formula: bool = False
+    ) -> None:
         self.recorder = recorder
         self.meter = meter
         self.out = out
+        self.formula = formula  # the expression form: numbers stand for tensors in functions
         self.env: dict[str, object] = {}
 
     # ----- statements --------------------------------------------------------------------
@@ -194,8 +197,16 @@ class Interpreter:
                     "maximum or minimum of two tensors use torch.maximum or torch.minimum)"
                 )
         if not tensor_params and not any(isinstance(v, engine.Tensor) for v in operands):
-            raise TypeError(f"{spec.key}() needs a tensor; make one with torch.tensor(...)")
+            if not self.formula:
+                raise TypeError(f"{spec.key}() needs a tensor; make one with torch.tensor(...)")
+            operands = tuple(self._constant(v, at) for v in operands)  # log(1) in a formula
         return self._tensor_op(spec.key, operands, params, at, spec.engine)
+
+    def _constant(self, number, at: ir.Span) -> engine.Tensor:
+        """A number a formula passes to a function, as the float tensor it stands for."""
+        tensor = engine.tensor(float(number))
+        self.recorder.made(tensor, at)
+        return tensor
 
     def _inplace(self, tensor: engine.Tensor, key: str, other, at: ir.Span, function):
         """``tensor op= other``: in place where the engine does it so, else a new tensor."""

@@ -36,7 +36,7 @@ def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
     meter = Meter(limits)
     recorder = Recorder(meter)
     out = io.StringIO()
-    interpreter = Interpreter(recorder, meter, out)
+    interpreter = Interpreter(recorder, meter, out, formula=program.form == "expression")
     grad_mode = engine.is_grad_enabled()  # a program may switch it; this thread gets it back
     try:
         interpreter.run(program.statements)

@@ -1,0 +1,198 @@
+"""Never wrong, never stuck: each defect a careful teacher found, and what the tutor says now."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.conftest import seed_source
+from tutor.checking import check
+from tutor.errors import ParseError
+from tutor.explain import explain, make_input
+from tutor.lang import parse_expression
+from tutor.render import report, text
+
+
+def formula(expression: str, **values):
+    return explain(make_input(expression=expression, values=values))
+
+
+def program(source: str):
+    return explain(make_input(program=source))
+
+
+def by_leaf(x) -> dict:
+    return {g.leaf: g for g in x.gradients}
+
+
+# ----- crashes -------------------------------------------------------------------------
+def test_a_non_uniform_gradient_given_to_backward_on_a_broadcast():
+    x = program(
+        "import torch\n"
+        "x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)\n"
+        "y = torch.tensor([1., 2.], requires_grad=True)\n"
+        "L = x * y\n"
+        "L.backward(torch.tensor([[1., 2.], [3., 4.]]))\n"
+    )
+    g = by_leaf(x)
+    assert g["x"].value == [[1.0, 4.0], [3.0, 8.0]] and g["y"].value == [10.0, 20.0]
+    assert all(leaf.check.agrees and leaf.check.agrees_numerical for leaf in g.values())
+
+
+def test_torch_where_is_explained():
+    x = program(
+        "import torch\n"
+        "x = torch.tensor([1., -2., 3.], requires_grad=True)\n"
+        "L = torch.where(x > 0, x, 2*x).sum()\n"
+        "L.backward()\n"
+    )
+    (g,) = x.gradients
+    assert g.value == [1.0, 2.0, 1.0] and g.check.agrees and not x.notes
+    assert ("x", "t2", 0) not in x.edges  # x > 0 carries no gradient: no local derivative
+
+
+@pytest.mark.parametrize(
+    ("expression", "values"),
+    [
+        ("x/0", {"x": 1}),
+        ("(-1)**z", {"z": 0}),
+        ("relu(log(log(sigmoid(x))))", {"x": 0.5}),
+        ("0.5**maximum(x/z, 3-2)", {"x": 1, "z": 100}),
+    ],
+)
+def test_degenerate_formulas_are_explained_not_crashed(expression, values):
+    x = formula(expression, **values)
+    data = report(x)  # printing (LaTeX, MathML) must not fail either
+    assert data["gradients"] and not any("internal error" in n for n in x.notes)
+    assert text(x)
+
+
+def test_a_division_by_zero_in_a_program_is_a_warning():
+    x = program(
+        "import torch\nx = torch.tensor(1.0, requires_grad=True)\ny = x / 0\ny.backward()\n"
+    )
+    assert any("division needs a nonzero divisor" in w for w in x.warnings)
+
+
+# ----- honest verdicts -------------------------------------------------------------------
+@pytest.mark.parametrize(("expression", "value"), [("exp(x)", 100), ("-3*exp(x)", 89)])
+def test_an_overflow_of_the_engine_is_named_not_agreed_with(expression, value):
+    (g,) = formula(expression, x=value).gradients
+    assert g.check.agrees is None and g.check.verdict == "overflow"
+    assert "float32 overflows here" in g.check.reason
+
+
+def test_a_value_outside_a_domain_is_flagged():
+    x = formula("log(x)", x=-1)
+    assert x.warnings == (
+        "L (the natural logarithm of x) is nan at x = -1: the natural logarithm needs "
+        "positive inputs",
+    )
+    assert report(x)["warnings"] == list(x.warnings)
+
+
+def test_central_differences_at_a_kink_say_so():
+    g = by_leaf(formula("relu(x*w)", x=0, w=2))["x"]  # x*w sits on relu's kink: slopes 0 and 2
+    assert g.check.agrees and g.check.agrees_numerical is None
+    assert "kink" in g.check.numerical_reason and "relu'(0)" in g.check.numerical_reason
+
+
+def test_no_verdict_is_not_a_false_one():
+    x = program(
+        "import torch\ntorch.manual_seed(0)\nx = torch.randn(32, 16)\n"
+        "w = torch.randn(16, 8, requires_grad=True)\nL = (x @ w).tanh().sum()\nL.backward()\n"
+    )
+    (g,) = x.gradients
+    assert g.check.agrees is None and g.check.verdict == "not_checked"
+    assert "no verdict" in g.note and "numbers are still checked" not in " ".join(x.notes)
+
+
+# ----- bounded time ----------------------------------------------------------------------
+def test_a_chain_of_sigmoids_and_tanhs_prints_quickly():
+    chain = "x"
+    for k in range(10):  # 8 links took 8 s and 10 took minutes inside sympy's LaTeX printer
+        chain = f"sigmoid({chain})" if k % 2 == 0 else f"tanh({chain})"
+    start = time.perf_counter()
+    data = report(formula(chain, x=0.5))
+    assert data["gradients"][0]["latex"] and time.perf_counter() - start < 5
+
+
+# ----- answer checking ------------------------------------------------------------------
+SQUARE = formula("x**2", x=3)
+
+
+@pytest.mark.parametrize("answer", ["2*abs(x)", "2*sqrt(x**2)", "2*relu(x)", "x+abs(x)"])
+def test_answers_right_only_for_positive_values_are_rejected(answer):
+    result = check(SQUARE, "x", answer)
+    assert not result.correct and result.diagnosis == "not_equivalent"
+
+
+@pytest.mark.parametrize(
+    ("explanation", "wrt", "answer"),
+    [
+        (formula("x*y", x=3, y=2), "x", "abs(y)"),
+        (formula("relu(w*x)", w=2, x=3), "w", "relu(x)"),
+    ],
+)
+def test_sign_blind_answers_are_rejected(explanation, wrt, answer):
+    assert not check(explanation, wrt, answer).correct
+
+
+@pytest.mark.parametrize(
+    ("expression", "values", "wrt", "answer"),
+    [
+        ("abs(x)*y", {"x": 2, "y": 3}, "x", "y*sign(x)"),
+        ("relu(w*x)", {"w": 2, "x": 3}, "w", "x*Heaviside(w*x, 0)"),
+        ("relu(w*x)", {"w": 2, "x": 3}, "w", "x*Heaviside(w*x)"),
+        ("tanh(x)", {"x": 0.5}, "x", "1/cosh(x)**2"),
+        ("tanh(x)", {"x": 0.5}, "x", "4/(E**x + E**-x)**2"),
+        ("exp(2*x)", {"x": 0.5}, "x", "2*e**(2*x)"),
+        ("sinh(x)", {"x": 0.5}, "x", "cosh(x)"),
+    ],
+)
+def test_the_notations_the_tutor_prints_are_accepted(expression, values, wrt, answer):
+    assert check(explain(make_input(expression=expression, values=values)), wrt, answer).correct
+
+
+def test_the_programs_own_names_are_accepted_and_no_phantom_is_offered():
+    tutorial = program(seed_source("c"))
+    assert check(tutorial, "w2", "-x2").correct  # x2 = x1*w1 in the program
+    with pytest.raises(ParseError) as refused:
+        check(tutorial, "x1", "t1")  # t1 is the gradient given to backward, not a value
+    assert "t1" not in refused.value.message.split("known names:")[1]
+
+
+def test_a_constant_that_is_a_classic_mistake_gets_its_diagnosis():
+    assert check(formula("x*y + x", x=3, y=0), "x", "1").diagnosis == "missing_path"
+    accumulated = program(
+        "import torch\nx = torch.tensor(2.0, requires_grad=True)\n"
+        "y = x * 3\ny.backward()\nz = x * 3\nz.backward()\n"
+    )
+    assert check(accumulated, "x", "3").diagnosis == "missing_accumulation"
+
+
+def test_the_sign_hint_names_a_subtraction_only_where_there_is_one():
+    mean = check(formula("mean(x*w)", x=[1, 2, 3], w=2), "w", "-mean(x)")
+    assert mean.diagnosis == "sign_error" and "a - b" not in mean.feedback
+    sub = check(formula("y - x*w", x=1, w=2, y=3), "w", "x")
+    assert sub.diagnosis == "sign_error" and "a - b" in sub.feedback
+
+
+# ----- formulas --------------------------------------------------------------------------
+def test_numbers_are_fine_where_a_formula_calls_a_function():
+    (g,) = formula("log(y) + log(1)", y=2).gradients
+    assert str(g.symbolic) == "1/y" and g.check.agrees
+
+
+def test_t_is_a_name_and_dunder_names_are_refused():
+    assert by_leaf(formula("(y - t)**2", y=1, t=3))["t"].value == 4.0
+    with pytest.raises(ParseError, match="Python's internals"):
+        parse_expression("__class__ * 2", {"__class__": 1})
+
+
+def test_a_caret_is_pointed_at_with_the_power_hint():
+    with pytest.raises(ParseError) as refused:
+        parse_expression("x + y^2", {"x": 1, "y": 2})
+    assert (refused.value.line, refused.value.col) == (1, 6)
+    assert "use ** for powers" in refused.value.message
