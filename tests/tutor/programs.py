@@ -44,6 +44,20 @@ BINARY = {
     "maximum": "torch.maximum({a}, {b} + 0.25)",
     "minimum": "torch.minimum({a}, {b} - 0.25)",
 }
+# ``wild`` programs leave the domains and kinks alone: NaN, infinities, ties and where()
+WILD_UNARY = {
+    "log": "torch.log({a})",
+    "sqrt": "torch.sqrt({a})",
+    "rdiv": "2 / {a}",
+    "exp": "torch.exp(40 * {a})",
+    "where": "torch.where({a} > 0, {a}, 2 * {a})",
+    "relu": "torch.relu({a} - {a})",
+}
+WILD_BINARY = {
+    "div": "{a} / {b}",
+    "pow_tensor": "{a} ** {b}",
+    "maximum": "torch.maximum({a}, {b})",
+}
 REDUCE = {
     "sum": "{a}.sum()",
     "mean": "{a}.mean()",
@@ -66,12 +80,12 @@ class Program:
     elementwise_only: bool = True
 
 
-def _value(rng: random.Random, shape: tuple) -> str:
+def _value(rng: random.Random, shape: tuple, wild: bool = False) -> str:
     if not shape:
-        return f"{rng.uniform(-1.5, 1.5):.3f}"
+        return "0.0" if wild and rng.random() < 0.2 else f"{rng.uniform(-1.5, 1.5):.3f}"
     if len(shape) == 1:
-        return "[" + ", ".join(f"{rng.uniform(-1.5, 1.5):.3f}" for _ in range(shape[0])) + "]"
-    return "[" + ", ".join(_value(rng, shape[1:]) for _ in range(shape[0])) + "]"
+        return "[" + ", ".join(_value(rng, (), wild) for _ in range(shape[0])) + "]"
+    return "[" + ", ".join(_value(rng, shape[1:], wild) for _ in range(shape[0])) + "]"
 
 
 def _broadcast(a: tuple, b: tuple) -> tuple | None:
@@ -84,9 +98,15 @@ def _broadcast(a: tuple, b: tuple) -> tuple | None:
     return None
 
 
-def generate(seed: int, size: int = 8, tensors: bool = True, extras: bool = True) -> Program:
-    """A random program of about ``size`` operations (``tensors``: vectors and matrices too)."""
+def generate(
+    seed: int, size: int = 8, tensors: bool = True, extras: bool = True, wild: bool = False
+) -> Program:
+    """A random program of about ``size`` operations (``tensors``: vectors and matrices too;
+    ``wild``: out of domains, onto kinks, through where() and non-uniform backward gradients)."""
     rng = random.Random(seed)
+    unary, binary = (
+        ({**UNARY, **WILD_UNARY}, {**BINARY, **WILD_BINARY}) if wild else (UNARY, BINARY)
+    )
     lines = ["import torch", "import torch.nn.functional as F"]
     pool: list[tuple[str, tuple, bool]] = []  # name, shape, requires grad
     leaves = []
@@ -94,7 +114,7 @@ def generate(seed: int, size: int = 8, tensors: bool = True, extras: bool = True
     for k in range(rng.randint(2, 3)):
         shape = rng.choice(shapes)
         name = f"x{k}"
-        lines.append(f"{name} = torch.tensor({_value(rng, shape)}, requires_grad=True)")
+        lines.append(f"{name} = torch.tensor({_value(rng, shape, wild)}, requires_grad=True)")
         pool.append((name, shape, True))
         leaves.append(name)
     if rng.random() < 0.5:
@@ -115,8 +135,8 @@ def generate(seed: int, size: int = 8, tensors: bool = True, extras: bool = True
             program.functions.add("no_grad")
             grad = False
         elif roll < 0.55:
-            key = rng.choice(sorted(UNARY))
-            lines.append(f"{name} = " + UNARY[key].format(a=a))
+            key = rng.choice(sorted(unary))
+            lines.append(f"{name} = " + unary[key].format(a=a))
             program.functions.add(key)
         elif tensors and extras and roll < 0.68 and sa:
             key = rng.choice(sorted(REDUCE))
@@ -134,8 +154,8 @@ def generate(seed: int, size: int = 8, tensors: bool = True, extras: bool = True
             sa = (2,)
         else:
             b, sb, gb = rng.choice([e for e in pool if _broadcast(sa, e[1]) is not None])
-            key = rng.choice(sorted(BINARY))
-            lines.append(f"{name} = " + BINARY[key].format(a=a, b=b))
+            key = rng.choice(sorted(binary))
+            lines.append(f"{name} = " + binary[key].format(a=a, b=b))
             program.functions.add(key)
             sa, grad = _broadcast(sa, sb), grad or gb
         pool.append((name, sa, grad))
@@ -145,7 +165,7 @@ def generate(seed: int, size: int = 8, tensors: bool = True, extras: bool = True
         lines.append(f"loss = F.mse_loss({a}, {b})")
         program.functions.add("mse_loss")
         pool.append(("loss", (), grad or gb))
-    roots = _roots(rng, pool, lines, extras)
+    roots = _roots(rng, pool, lines, extras, wild)
     program.source = "\n".join(lines + roots) + "\n"
     return program
 
@@ -160,13 +180,14 @@ def _reduced(key: str, shape: tuple) -> tuple:
     return shape
 
 
-def _roots(rng: random.Random, pool: list, lines: list, extras: bool) -> list[str]:
+def _roots(rng: random.Random, pool: list, lines: list, extras: bool, wild: bool) -> list[str]:
     """``L = sum of the last values that require grad``, then one or two backward calls."""
     live = [(n, s) for n, s, g in pool if g]
     out = ["L = " + " + ".join(f"{n}.sum()" for n, _ in live[-3:])]
     name, shape = live[-1]
     if extras and shape and rng.random() < 0.25:
-        out.append(f"{name}.backward(torch.full({shape!r}, 0.5), retain_graph=True)")
+        gradient = f"torch.tensor({_value(rng, shape)})" if wild else f"torch.full({shape!r}, 0.5)"
+        out.append(f"{name}.backward({gradient}, retain_graph=True)")
     if extras and rng.random() < 0.2:
         out += ["L.backward(retain_graph=True)", "(2 * L).backward()"]
     else:

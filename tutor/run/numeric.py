@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+import numpy as np
+
 import engine
 
 from ..errors import ProgramError, TutorError
@@ -39,9 +41,10 @@ def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
     interpreter = Interpreter(recorder, meter, out, formula=program.form == "expression")
     grad_mode = engine.is_grad_enabled()  # a program may switch it; this thread gets it back
     try:
-        interpreter.run(program.statements)
-        if program.backward_root is not None:
-            interpreter.auto_backward(program.backward_root)
+        with np.errstate(all="ignore"):  # PyTorch makes NaN and inf silently; so does the engine
+            interpreter.run(program.statements)
+            if program.backward_root is not None:
+                interpreter.auto_backward(program.backward_root)
         graph = recorder.graph()
     except TutorError:
         raise

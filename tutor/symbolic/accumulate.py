@@ -68,18 +68,20 @@ def accumulate(
     order = [n.id for n in sg.graph.nodes]
     adjoints: dict[str, object] = {call.root: algebra.upstream(call)}
     terms: dict[str, list[Term]] = {}
-    for node_id in reversed(order[: order.index(call.root) + 1]):
-        if node_id not in adjoints:
-            continue
-        if clock is not None:
-            clock.check()
-        for edge in sg.inputs[node_id]:
-            if edge.cut or not sg.nodes[edge.source].requires_grad:
+    with np.errstate(all="ignore"):  # NaN and infinities are the program's own: warnings say so
+        for node_id in reversed(order[: order.index(call.root) + 1]):
+            if node_id not in adjoints:
                 continue
-            local, part = algebra.contribution(edge, adjoints[node_id])
-            terms.setdefault(edge.source, []).append(Term(edge, adjoints[node_id], local, part))
-            previous = adjoints.get(edge.source)
-            adjoints[edge.source] = part if previous is None else previous + part
+            if clock is not None:
+                clock.check()
+            for edge in sg.inputs[node_id]:
+                if edge.cut or not sg.nodes[edge.source].requires_grad:
+                    continue
+                upstream = adjoints[node_id]
+                local, part = algebra.contribution(edge, upstream)
+                terms.setdefault(edge.source, []).append(Term(edge, upstream, local, part))
+                previous = adjoints.get(edge.source)
+                adjoints[edge.source] = part if previous is None else previous + part
     return Adjoints(call, adjoints, terms)
 
 
