@@ -10,6 +10,7 @@ from tests.conftest import seed_source
 from tutor.checking import check
 from tutor.errors import ParseError
 from tutor.explain import explain, make_input
+from tutor.jsonio import dumps_strict
 from tutor.lang import parse_expression
 from tutor.render import report, text
 
@@ -196,3 +197,18 @@ def test_a_caret_is_pointed_at_with_the_power_hint():
         parse_expression("x + y^2", {"x": 1, "y": 2})
     assert (refused.value.line, refused.value.col) == (1, 6)
     assert "use ** for powers" in refused.value.message
+
+
+def _chain(links: int) -> str:
+    lines = ["import torch", "x = torch.tensor(0.5, requires_grad=True)", "a0 = x * 1.5"]
+    lines += [f"a{k} = torch.tanh(a{k - 1}) * 1.1 + x" for k in range(1, links)]
+    return "\n".join([*lines, f"a{links - 1}.backward()"]) + "\n"
+
+
+def test_answers_are_bounded_in_size_in_every_front_end():
+    x = program(_chain(150))
+    data = dumps_strict(report(x))
+    assert len(data) <= x.budget.answer_chars * 1.1  # the steps get what the graph leaves
+    assert '"kind":"omitted"' in data
+    words = text(x)  # the CLI's report
+    assert len(words) <= x.budget.render_chars + 20_000 and "not shown" in words

@@ -10,6 +10,7 @@ escaped text and math sits in ``<math>`` elements (no scripts, no CDN).
 from __future__ import annotations
 
 import html
+import time
 
 import sympy
 
@@ -25,6 +26,43 @@ def _needs_parens(e: sympy.Basic) -> bool:
     if e.is_Number:
         return bool(e.is_negative) or not e.is_Integer
     return isinstance(e, sympy.Mul) and e.could_extract_minus_sign()
+
+
+class RenderLimit:
+    """A clock, a step count and a size in characters, shared by all steps of one answer."""
+
+    def __init__(self, seconds: float, steps: int, chars: int):
+        self.deadline, self.left, self.chars = time.perf_counter() + seconds, steps, chars
+        self.spent: str | None = None  # what ran out: "time", "steps" or "size"
+
+    @classmethod
+    def of(cls, budget) -> RenderLimit:
+        """The rendering limits of a ``tutor.symbolic.budget.Budget``."""
+        return cls(budget.render_seconds, budget.render_steps, budget.render_chars)
+
+    def take(self, chars: int) -> bool:
+        """Spend one step of ``chars`` characters; False (and ``spent`` set) once over."""
+        self.left -= 1
+        self.chars -= chars
+        if self.left < 0:
+            self.spent = "steps"
+        elif self.chars < 0:
+            self.spent = "size"
+        elif time.perf_counter() > self.deadline:
+            self.spent = "time"
+        return self.spent is None
+
+    def omitted(self) -> str:
+        """The note that ends the steps shown."""
+        why = {
+            "size": "they would make this answer too long to read",
+            "steps": "there are too many of them",
+            "time": "rendering them would take longer than the time budget",
+        }[self.spent or "time"]
+        return (
+            f"The remaining steps are not shown: {why}. The closed forms, values and "
+            "verdicts above cover every step."
+        )
 
 
 class Printer:
@@ -272,8 +310,14 @@ class TextPrinter(Printer):
         table = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
         table.insert(1, "-+-".join("-" * w for w in widths))
         parts = [x.output.rstrip("\n"), "\n".join(table)] if x.output else ["\n".join(table)]
+        limit = RenderLimit.of(x.budget)
         for g in x.gradients:
-            lines = [f"steps for {g.leaf}:"] + [self.indented(s, 1) for s in g.steps]
+            lines = [f"steps for {g.leaf}:"]
+            for step in g.steps:
+                lines += self.indented(step, 1, limit)
+                if limit.spent:
+                    lines.append("  " + limit.omitted())
+                    break
             if g.closed is not None and g.closed.compact:
                 defs = ", ".join(f"{k} = {v}" for k, v in g.closed.definitions)
                 lines.append(f"  compact form: it keeps intermediate names ({defs})")
@@ -306,11 +350,17 @@ class TextPrinter(Printer):
             for row in rows
         )
 
-    def indented(self, step: object, depth: int) -> str:
-        """A step and its nested steps, two spaces deeper per level."""
-        lines = ["  " * depth + self.doprint(step)]
-        lines += [self.indented(c, depth + 1) for c in st.children(step)]
-        return "\n".join(lines)
+    def indented(self, step: object, depth: int, limit: RenderLimit) -> list[str]:
+        """A step and its nested steps, two spaces deeper per level, within ``limit``."""
+        line = "  " * depth + self.doprint(step)
+        if not limit.take(len(line)):
+            return []
+        lines = [line]
+        for child in st.children(step):
+            lines += self.indented(child, depth + 1, limit)
+            if limit.spent:
+                break
+        return lines
 
 
 class LatexPrinter(Printer):

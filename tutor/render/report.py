@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
-import time
 from functools import cached_property
 from typing import Any
 
@@ -23,30 +22,7 @@ from ..jsonio import dumps_strict
 from ..symbolic.budget import Budget
 from ..symbolic.witness import DIFFERENCES
 from . import typeset
-from .printers import latex, mathml, text
-
-
-class RenderLimit:
-    """A clock and a step count shared by all step trees of one answer."""
-
-    def __init__(self, seconds: float, steps: int):
-        self.deadline, self.left = time.perf_counter() + seconds, steps
-
-    @classmethod
-    def of(cls, budget: Budget) -> RenderLimit:
-        """The rendering clock and step count one answer may spend."""
-        return cls(budget.render_seconds, budget.render_steps)
-
-    def take(self) -> bool:
-        """Spend one step; False once the count or the time is used up."""
-        self.left -= 1
-        return self.left >= 0 and time.perf_counter() <= self.deadline
-
-
-OMITTED = (
-    "The remaining steps are not shown: this graph is too long to render step by step "
-    "within the time budget. The closed forms, values and verdicts above cover every step."
-)
+from .printers import RenderLimit, latex, mathml, text
 
 
 def step_data(obj: Any) -> Any:
@@ -69,35 +45,45 @@ def step_data(obj: Any) -> Any:
     return obj
 
 
-def tree(step: object, limit: RenderLimit) -> dict:
-    """A step as JSON: its kind, renderings, data fields and nested steps."""
-    return {
-        **step_data(step),
-        "text": text(step),
-        "latex": latex(step),
-        "mathml": mathml(step),
-        "children": trees(st.children(step), limit),
-    }
+def tree(step: object, limit: RenderLimit) -> dict | None:
+    """A step as JSON: its kind, renderings, data fields and nested steps (None past the limit)."""
+    data = step_data(step)
+    renderings = {"text": text(step), "latex": latex(step), "mathml": mathml(step)}
+    size = sum(map(len, renderings.values())) + len(dumps_strict(data))
+    if not limit.take(size):
+        return None
+    return {**data, **renderings, "children": trees(st.children(step), limit)}
 
 
 def trees(steps, limit: RenderLimit) -> list[dict]:
     """Step trees in order, ending in one ``omitted`` note once the limit is spent."""
     rendered = []
     for step in steps:
-        if not limit.take():
-            escaped = html.escape(OMITTED)
+        done = tree(step, limit) if not limit.spent else None
+        if done is None:
+            if _ends_omitted(rendered):
+                break  # a nested list already says so
+            note = limit.omitted()
             rendered.append(
                 {
                     "kind": "omitted",
-                    "text": OMITTED,
-                    "latex": OMITTED,
-                    "mathml": escaped,
+                    "text": note,
+                    "latex": note,
+                    "mathml": html.escape(note),
                     "children": [],
                 }
             )
             break
-        rendered.append(tree(step, limit))
+        rendered.append(done)
     return rendered
+
+
+def _ends_omitted(rendered: list[dict]) -> bool:
+    while rendered:
+        if rendered[-1]["kind"] == "omitted":
+            return True
+        rendered = rendered[-1]["children"]
+    return False
 
 
 def local(edge: st.EdgeDerivative) -> dict:
@@ -111,9 +97,8 @@ def local(edge: st.EdgeDerivative) -> dict:
     }
 
 
-def gradient_report(g: LeafGradient, limit: RenderLimit | None = None) -> dict:
-    """Contract 3's entry of ``gradients`` (steps rendered within ``limit``)."""
-    limit = limit or RenderLimit.of(Budget())
+def _gradient_head(g: LeafGradient) -> dict:
+    """Contract 3's entry of ``gradients``, all but its steps."""
     expr, closed = g.symbolic, g.closed
     return {
         "leaf": g.leaf,
@@ -135,35 +120,65 @@ def gradient_report(g: LeafGradient, limit: RenderLimit | None = None) -> dict:
             {"name": str(s), "symbolic": typeset.text(e), "latex": typeset.latex(e)}
             for s, e in (closed.definitions if closed else ())
         ],
-        "steps": trees(g.steps, limit),
         "note": g.note,
     }
 
 
-def report(x: Explanation) -> dict:
-    """Contract 3's answer for one explanation (numbers may be non-finite)."""
+def gradient_report(g: LeafGradient, limit: RenderLimit | None = None) -> dict:
+    """Contract 3's entry of ``gradients`` (steps rendered within ``limit``)."""
+    return {**_gradient_head(g), "steps": trees(g.steps, limit or RenderLimit.of(Budget()))}
+
+
+def _graph(x: Explanation, formulas: bool) -> dict:
+    """The graph as JSON data: with ``formulas``, each node's definition and each edge's local
+    derivative in symbols, LaTeX and words; without, only their numbers."""
     graph = dataclasses.asdict(x.graph)
     for node in graph["nodes"]:
-        expr = x.definitions.get(node["id"])
+        expr = x.definitions.get(node["id"]) if formulas else None
         node["symbolic"] = None if expr is None else typeset.text(expr)
         node["latex"] = None if expr is None else typeset.latex(expr)
     for edge in graph["edges"]:
         step = x.edges.get((edge["source"], edge["target"], edge["position"]))
-        edge["local"] = None if step is None else local(step)
+        if step is None or formulas:
+            edge["local"] = None if step is None else local(step)
+        else:
+            edge["local"] = {"symbolic": None, "latex": None, "value": step.derivative.value}
+    return graph
+
+
+def report(x: Explanation) -> dict:
+    """Contract 3's answer for one explanation (numbers may be non-finite).
+
+    Within ``Budget.answer_chars``: the graph and the gradients come first, the steps get
+    what is left; a graph too large for its formulas keeps only its numbers.
+    """
     tolerances = {g.dtype: g.check.tolerance for g in x.gradients}
-    limit = RenderLimit.of(x.budget)
-    return {
+    answer = {
         "output": x.output,
-        "gradients": [gradient_report(g, limit) for g in x.gradients],
+        "gradients": [_gradient_head(g) for g in x.gradients],
         "no_gradient": [
             {"leaf": n.leaf, "reason": text(n), "cuts": step_data(n.cuts)} for n in x.no_gradient
         ],
-        "graph": graph,
+        "graph": _graph(x, formulas=True),
         "mode": x.mode,
         "tolerance": {**tolerances, "central_differences": DIFFERENCES.describe()},
         "warnings": list(x.warnings),
         "notes": list(x.notes),
     }
+    used = len(dumps_strict(answer))
+    if used > x.budget.answer_chars:
+        answer["graph"] = _graph(x, formulas=False)
+        answer["notes"].append(
+            "the formulas on the graph's nodes and edges are left out: this graph is too "
+            "large to send them all; its values, gradients and local derivatives' values stay"
+        )
+        used = len(dumps_strict(answer))
+    budget = x.budget
+    left = min(budget.render_chars, max(budget.answer_chars - used, 0))
+    limit = RenderLimit(budget.render_seconds, budget.render_steps, left)
+    for head, g in zip(answer["gradients"], x.gradients, strict=True):
+        head["steps"] = trees(g.steps, limit)
+    return answer
 
 
 class Report:

@@ -24,9 +24,14 @@ class Budget:
     jacobian: int = 20_000  # entries of one element-by-element Jacobian
     difference_elements: int = 64  # central differences per element up to this many
     # rendering the steps (text, LaTeX, MathML) grows with the graph's length squared, so it
-    # has a clock and a count of its own; past them the remaining steps are summarised
+    # has a clock, a count and a size of its own; past them the remaining steps are summarised
     render_seconds: float = 0.5
     render_steps: int = 600
+    # characters of rendered steps in one answer: the JSON (steps three ways, with their
+    # data) stays near 200 kB, the CLI's text near 150 kB, a page's MathML near 150 kB
+    render_chars: int = 150_000
+    # characters of one JSON answer: the graph and gradients first, the steps what is left
+    answer_chars: int = 240_000
 
 
 class OverBudget(Exception):
