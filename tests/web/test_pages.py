@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from jinja2 import DictLoader
@@ -11,6 +11,7 @@ from jinja2 import DictLoader
 from tests.conftest import SEED_NAMES, seed_output, seed_source
 from tests.web.htmlq import parse
 from tutor import create_app, examples
+from tutor.lang.values import parse_values
 from tutor.web.app import SECURITY_HEADERS
 
 ADDRESS = re.compile(r" object at 0x[0-9a-f]+>")
@@ -42,7 +43,8 @@ def test_start_page_has_the_editor_and_examples(client):
     doc = _page(client)
     assert _textarea(doc) == examples.seed("c")  # ready to explain with one click
     forms = doc.find_all("form")
-    assert [f.attrs["method"] for f in forms] == ["get", "get"]  # works with JavaScript off
+    # sent by POST (a long program fits no address bar); works with JavaScript off
+    assert [f.attrs["method"] for f in forms] == ["post", "post"]
     for field in ("program", "expression", "values", "requires_grad"):
         assert doc.find("label", for_=field), f"{field} has no label"
     links = doc.find("nav", cls="examples").find_all("a")
@@ -82,6 +84,37 @@ def test_formula_from_a_shareable_url(client):
     assert doc.find("input", id="values").attrs["value"] == FORMULA["values"]
     doc = _page(client, requires_grad="x1,w1,w2", **FORMULA)
     assert list(_gradient_rows(doc)) == ["x1", "w1", "w2"]
+
+
+def test_a_long_program_is_posted_and_lands_on_a_short_shareable_address(client):
+    body = "".join(
+        f"y{i} = x * {i}  # one of many steps, each with a comment\n" for i in range(150)
+    )
+    program = "import torch\nx = torch.tensor(1.0, requires_grad=True)\n" + body
+    program += "y149.backward()\n"
+    assert len(program) > 8190  # gunicorn's request line: too long for /?program=
+    sent = client.post("/", data={"program": program})
+    assert sent.status_code == 303
+    address, _, fragment = sent.headers["Location"].partition("#")
+    assert address.startswith("/?z=") and len(address) < 2500 and fragment == "results-title"
+    doc = _page(client, **dict([address[2:].split("=", 1)]))
+    assert _textarea(doc) == program and doc.find("section", cls="results")
+    assert doc.find("a", rel="bookmark").attrs["href"] == address
+
+
+def test_a_short_formula_keeps_a_readable_address(client):
+    sent = client.post("/", data={**FORMULA, "requires_grad": ""})
+    address, _, fragment = sent.headers["Location"].partition("#")
+    query = parse_qs(urlsplit(address).query)  # the input's normal form, values sorted
+    assert query["expression"] == [FORMULA["expression"]]
+    assert parse_values(query["values"][0]) == parse_values(FORMULA["values"])
+    assert fragment == "results-title"
+
+
+@pytest.mark.parametrize("token", ["garbage", "A" * 60, "eJzLSM3JyQcABiwCFQ"])
+def test_a_damaged_packed_link_is_a_400_page(client, token):
+    response = client.get("/?z=" + token)
+    assert response.status_code == 400 and b"this link is damaged" in response.data
 
 
 def test_the_share_link_reproduces_the_result(client):

@@ -33,13 +33,24 @@ MAX_BITS = 4_096  # size of an exact number an answer may make (10**1233)
 MAX_OPS = 400  # operations of the built expression
 
 
-# What the tutor's closed forms write that is not a row of the table: the step function of
-# relu's and clamp's derivatives (sympy's Heaviside(u, value at 0)), and the constants.
-WRITTEN = {"Heaviside": lambda u, at_zero=sympy.S.Half: sympy.Heaviside(u, at_zero)}
+# What the tutor's closed forms write that is not a row of the table, in sympy's spelling:
+# the step function of relu's and clamp's derivatives (Heaviside(u, value at 0)), relu as
+# Max(0, u), |u| as Abs(u); and the constants.
+WRITTEN = {
+    "Heaviside": lambda u, at_zero=sympy.S.Half: sympy.Heaviside(u, at_zero),
+    "Abs": sympy.Abs,
+    "Max": sympy.Max,
+    "Min": sympy.Min,
+}
+_ONE = inspect.Signature([P("u", P.POSITIONAL_OR_KEYWORD)])
+_MANY = inspect.Signature([P("u", P.POSITIONAL_OR_KEYWORD), P("more", P.VAR_POSITIONAL)])
 WRITTEN_SIGNATURES = {
     "Heaviside": inspect.Signature(
         [P("u", P.POSITIONAL_OR_KEYWORD), P("at_zero", P.POSITIONAL_OR_KEYWORD, default=None)]
-    )
+    ),
+    "Abs": _ONE,
+    "Max": _MANY,
+    "Min": _MANY,
 }
 CONSTANTS = {"E": sympy.E, "e": sympy.E, "pi": sympy.pi}  # unless the problem has such a name
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from .. import examples
 from ..errors import TutorError
 from ..explain import ExplainInput
 from ..lang.values import format_values
 from ..render import numbers
+from . import links
 from .answers import answer
 from .inputs import from_query
 
@@ -52,17 +53,25 @@ def _site() -> dict:
     return {"nav_links": links}
 
 
+def _address(fields: dict[str, str]) -> str:
+    """The page's address for these fields: readable when short, else packed."""
+    readable = url_for("web.index", **fields)
+    if len(readable) <= links.READABLE:
+        return readable
+    return url_for("web.index", z=links.pack(fields))
+
+
 def _share_url(inp: ExplainInput) -> str:
     if inp.program is not None:
-        return url_for("web.index", program=inp.program)
-    args = {"expression": inp.expression, "values": format_values(inp.values)}
+        return _address({"program": inp.program})
+    fields = {"expression": inp.expression, "values": format_values(inp.values)}
     if inp.requires_grad is not None:
-        args["requires_grad"] = ",".join(inp.requires_grad)
-    return url_for("web.index", **args)
+        fields["requires_grad"] = ",".join(inp.requires_grad)
+    return _address(fields)
 
 
 def _example_links() -> list[dict]:
-    links = [
+    shown = [
         {
             "title": s.title,
             "description": s.description,
@@ -74,10 +83,10 @@ def _example_links() -> list[dict]:
         args = {"expression": f.expression, "values": f.values}
         if f.requires_grad:
             args["requires_grad"] = f.requires_grad
-        links.append(
+        shown.append(
             {"title": f.title, "description": f.description, "url": url_for("web.index", **args)}
         )
-    return links
+    return shown
 
 
 @dataclass(frozen=True)
@@ -127,25 +136,46 @@ def _error(exc: TutorError, form: Editor) -> dict:
     }
 
 
+def _fields(args) -> dict[str, str]:
+    """What a page address asks for: its query string, or what its packed ``z`` holds."""
+    return links.unpack(args["z"]) if "z" in args else dict(args)
+
+
 @bp.get("/")
 def index():
-    """The tutor: the editor, and the explanation of whatever the query string asks for."""
-    form = _editor(request.args)
+    """The tutor: the editor, and the explanation of whatever the address asks for."""
+    fields: dict[str, str] = {}
     result = error = share = None
     status = 200
     try:
-        inp = from_query(request.args)
+        fields = _fields(request.args)
+        inp = from_query(fields)
         if inp is not None:
             result = answer(inp, current_app.extensions["explain_cache"]).page
             share = _share_url(inp)
     except TutorError as exc:
-        error, status = _error(exc, form), exc.status
+        error, status = _error(exc, _editor(fields)), exc.status
     page = render_template(
         "index.html",
-        form=form,
+        form=_editor(fields),
         result=result,
         error=error,
         share_url=share,
         examples=_example_links(),
     )
     return page, status
+
+
+@bp.post("/")
+def submit():
+    """The editor's forms, sent by POST (a long program fits in no address bar): the answer
+    is at the shareable address this redirects to, scrolled to the result."""
+    fields = {k: v for k, v in request.form.items() if k in links.FIELDS and v.strip()}
+    if "program" in fields:
+        fields = {"program": fields["program"]}
+    try:  # the input's normal form: the same address as its shareable link
+        inp = from_query(fields)
+        address = _address(fields) if inp is None else _share_url(inp)
+    except TutorError:  # the address's page shows what is wrong
+        address = _address(fields)
+    return redirect(address + "#results-title", 303)
