@@ -10,13 +10,15 @@ import numpy as np
 from . import dtypes
 from .tensor import Tensor, _sizes
 
+START_SEED = 0  # each thread's generator starts here, as PyTorch's starts from its default
+
 
 class _Generator(threading.local):
     """Each thread draws from its own seeded generator: a web request's ``manual_seed``
     makes its own run reproducible and never shifts another request's numbers."""
 
     def __init__(self) -> None:
-        self.rng = np.random.default_rng(0)
+        self.rng = np.random.default_rng(START_SEED)
 
 
 _generator = _Generator()

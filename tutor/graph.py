@@ -38,6 +38,7 @@ class Node:
     value: float | list | None = None  # forward value when it was computed
     requires_grad: bool = False
     grad: float | list | None = None  # .grad when the program ended (leaves, retained)
+    has_grad: bool = False  # .grad was set when the program ended (recorded or too large)
     no_grad: bool = False  # computed while gradient recording was off
     cut: str | None = None  # DETACH for x.detach(); such a node starts a new, constant value
     line: int = 0

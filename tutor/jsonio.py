@@ -46,9 +46,24 @@ def _refuse(literal: str) -> None:
     )
 
 
+def _unique(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} appears twice in one object; send it once")
+        out[key] = value
+    return out
+
+
 def loads_strict(text: str | bytes) -> Any:
-    """Parse JSON text, refusing the ``NaN``/``Infinity`` literals that ``json`` accepts."""
-    return json.loads(text, parse_constant=_refuse)
+    """Parse JSON text, refusing what ``json`` accepts but JSON has not (or should not):
+    ``NaN``/``Infinity`` literals, and a key twice in one object (the last would win).
+
+    >>> loads_strict('{"x": 1, "x": 2}')
+    Traceback (most recent call last):
+    ValueError: the key 'x' appears twice in one object; send it once
+    """
+    return json.loads(text, parse_constant=_refuse, object_pairs_hook=_unique)
 
 
 def _array(obj: Any) -> Any:

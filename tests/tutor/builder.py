@@ -91,7 +91,7 @@ class Builder:
         for n in self.graph.nodes:
             if n.kind == LEAF:
                 g = self.tensors[n.id].grad
-                n.grad = None if g is None else _data(g)
+                n.grad, n.has_grad = (None, False) if g is None else (_data(g), True)
                 grads[n.id] = n.grad
         call = BackwardCall(root, None if gradient is None else np.asarray(gradient).tolist(), 0)
         call.grads_after = grads

@@ -227,14 +227,39 @@ def test_results_are_cached_by_normalised_input(app, client):
     assert len(cache) == 2
 
 
-def test_cache_is_bounded(client):
+def test_cache_is_bounded_in_bytes(client):
     from tutor import create_app
 
-    small = create_app({"TESTING": True, "EXPLAIN_CACHE_SIZE": 2})
-    c = small.test_client()
-    for i in range(5):
+    one = len(_post(client, {"expression": "x*0", "values": {"x": 1}}).get_data())
+    small = create_app({"TESTING": True, "EXPLAIN_CACHE_BYTES": 20 * one})
+    c, cache = small.test_client(), small.extensions["explain_cache"]
+    for i in range(40):
         assert _post(c, {"expression": f"x*{i}", "values": {"x": 1}}).status_code == 200
-    assert len(small.extensions["explain_cache"]) == 2
+        assert cache.weight <= 20 * one
+    assert 2 <= len(cache) < 40  # what fits in the bytes (a str of ∂ takes 2 bytes a character)
+
+
+def test_pages_keep_their_result_section_in_the_same_cache(app, client):
+    page = client.get("/?expression=x*tanh(x)&values=x%3D1")
+    assert page.status_code == 200
+    assert ("page", _input("x*tanh(x)")) in app.extensions["explain_cache"].keys()
+
+
+def test_an_answer_heavier_than_an_eighth_of_the_cache_is_not_kept():
+    from tutor import create_app
+
+    tiny = create_app({"TESTING": True, "EXPLAIN_CACHE_BYTES": 8_000})
+    assert (
+        _post(tiny.test_client(), {"expression": "x*y", "values": {"x": 1, "y": 2}}).status_code
+        == 200
+    )
+    assert len(tiny.extensions["explain_cache"]) == 0
+
+
+def _input(expression: str):
+    from tutor.explain import make_input
+
+    return make_input(expression=expression, values={"x": 1})
 
 
 def test_errors_are_not_cached(app, client):

@@ -47,7 +47,7 @@ def test_an_exception_stores_nothing():
 
 def test_negative_size_is_refused():
     with pytest.raises(ValueError):
-        LRUCache(-1)
+        LRUCache(-1)  # capacity
 
 
 def test_threads_share_it_safely():

@@ -6,7 +6,8 @@ import pytest
 
 from tests.conftest import SEED_NAMES, seed_source
 from tutor import examples
-from tutor.web.answers import answer
+from tutor.jsonio import loads_strict
+from tutor.web.answers import json_answer
 from tutor.web.inputs import from_query
 
 
@@ -24,5 +25,5 @@ def test_formulas_explain_and_agree(formula):
             "requires_grad": formula.requires_grad,
         }
     )
-    data = answer(inp).data
+    data = loads_strict(json_answer(inp))
     assert data["gradients"] and all(g["agrees"] for g in data["gradients"])

@@ -73,6 +73,10 @@ def _full(a) -> Value:
     return None if a is None else np.asarray(a, dtype=np.float64).tolist()
 
 
+def _calls(n: int) -> str:
+    return f"{n} backward call{'' if n == 1 else 's'}"
+
+
 def _first_use_order(graph: Graph) -> list[str]:
     first: dict[str, int] = {}
     for k, e in enumerate(graph.edges):
@@ -99,8 +103,9 @@ class _Explainer:
         self.sg = SymbolicGraph(graph, self.numbers)
         self.eg = ElementGraph(self.sg)
         self.closer = Closer(self.sg, budget, self.clock)
-        self.chains = self._accumulate(Numbers(self.sg, self.eg, budget), "chain values", None)
+        self.chains = self._chain_values()
         self.mode, self.symbolic = self._symbolic()
+        self.step_numbers = budget.step_numbers  # what the steps of the leaves may still show
 
     def attempt(self, what: str, work: Callable[[], T]) -> T | None:
         """``work()``, or None and a note "no {what}: why" when it cannot be done."""
@@ -118,6 +123,18 @@ class _Explainer:
     def _accumulate(self, algebra, what: str, clock: Clock | None) -> list[Adjoints] | None:
         calls = self.graph.backward_calls
         return self.attempt(what, lambda: [accumulate(self.sg, c, algebra, clock) for c in calls])
+
+    def _chain_values(self) -> list[Adjoints] | None:
+        """The numbers of every step, for every backward call, unless they would be too many."""
+        numbers = sum(math.prod(n.shape) for n in self.graph.nodes)
+        calls = len(self.graph.backward_calls)
+        if numbers * calls > self.budget.chain_numbers:
+            self.notes.append(
+                f"no chain values: {_calls(calls)} over {numbers:,} numbers would hold "
+                f"{numbers * calls:,} numbers, over the budget of {self.budget.chain_numbers:,}"
+            )
+            return None
+        return self._accumulate(Numbers(self.sg, self.eg, self.budget), "chain values", None)
 
     def _symbolic(self) -> tuple[str, list[Adjoints] | None]:
         try:
@@ -159,7 +176,7 @@ class _Explainer:
 
     def reached(self, leaf: str) -> bool:
         """Whether a backward call's gradient reached the leaf (recorded or not)."""
-        if self.sg.nodes[leaf].grad is not None:
+        if self.sg.nodes[leaf].has_grad:
             return True
         return any(leaf in a.adjoints for a in self.chains or self.symbolic or ())
 
@@ -242,7 +259,20 @@ class _Explainer:
         )
 
     def _steps(self, leaf: str, calls: list[int], closed: ClosedForm | None, check: Check):
-        derived = self.attempt(f"steps for {leaf}", lambda: self._chain_steps(leaf, calls, check))
+        numbers = len(calls) * sum(
+            math.prod(self.sg.nodes[n].shape) for n in self.sg.downstream(leaf)
+        )
+        derived = None
+        if numbers > self.step_numbers:
+            self.notes.append(
+                f"no chain-rule steps for {leaf}: {_calls(len(calls))} over its paths "
+                f"would show {numbers:,} numbers, over what is left of the budget "
+                f"({self.step_numbers:,} of {self.budget.step_numbers:,})"
+            )
+        else:
+            self.step_numbers -= numbers
+            what = f"steps for {leaf}"
+            derived = self.attempt(what, lambda: self._chain_steps(leaf, calls, check))
         return (*(derived or ()), *(closed.steps if closed is not None else ()), check)
 
     def _chain_steps(self, leaf: str, calls: list[int], check: Check) -> list:

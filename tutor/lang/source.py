@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import threading
 import tokenize
 
@@ -17,6 +18,7 @@ from ..errors import LimitError, ParseError, SourceTooLarge
 from ..limits import Limits
 
 _OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # CPython 3.11 keeps the AST constructor's recursion depth per interpreter, not per thread:
 # two threads parsing at once can fail with "SystemError: AST constructor recursion depth
 # mismatch" (python/cpython#106905). Parsing takes milliseconds, so one parse at a time.
@@ -38,6 +40,11 @@ def read(source: str, mode: str, limits: Limits) -> ast.AST:
             f"the text has {len(source):,} characters, more than the {limits.source_chars:,} "
             "allowed; shorten it",
         )
+    surrogate = _SURROGATE.search(source)
+    if surrogate:  # JSON can carry a lone surrogate; no text encoding can
+        line, col = _position(source, surrogate.start())
+        what = "the text contains a lone surrogate character; remove it"
+        raise ParseError("invalid_character", what, line, col)
     if "\0" in source:
         line, col = _position(source, source.index("\0"))
         raise ParseError("nul_character", "the text contains a NUL character; remove it", line, col)

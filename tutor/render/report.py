@@ -146,6 +146,20 @@ def _graph(x: Explanation, formulas: bool) -> dict:
     return graph
 
 
+def _scalars_only(graph: dict) -> None:
+    """Leave out (null) every tensor's numbers in the graph; single numbers stay."""
+    for node in graph["nodes"]:
+        for key in ("value", "grad"):
+            if isinstance(node[key], list):
+                node[key] = None
+    for edge in graph["edges"]:
+        if edge["local"] is not None and isinstance(edge["local"]["value"], list):
+            edge["local"]["value"] = None
+    for call in graph["backward_calls"]:
+        call["gradient"] = call["gradient"] if not isinstance(call["gradient"], list) else None
+        call["grads_after"] = {}
+
+
 def report(x: Explanation) -> dict:
     """Contract 3's answer for one explanation (numbers may be non-finite).
 
@@ -171,6 +185,13 @@ def report(x: Explanation) -> dict:
         answer["notes"].append(
             "the formulas on the graph's nodes and edges are left out: this graph is too "
             "large to send them all; its values, gradients and local derivatives' values stay"
+        )
+        used = len(dumps_strict(answer))
+    if used > x.budget.answer_chars:
+        _scalars_only(answer["graph"])
+        answer["notes"].append(
+            "the graph's tensor values, gradients and local derivatives are left out (null): "
+            "there are too many numbers to send; the leaves' gradients above stay whole"
         )
         used = len(dumps_strict(answer))
     budget = x.budget

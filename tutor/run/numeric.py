@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import engine
+from engine.factories import START_SEED
 
 from ..errors import ProgramError, TutorError
 from ..graph import Graph
@@ -40,6 +41,10 @@ def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
     out = io.StringIO()
     interpreter = Interpreter(recorder, meter, out, formula=program.form == "expression")
     grad_mode = engine.is_grad_enabled()  # a program may switch it; this thread gets it back
+    # a run starts as a fresh process would: grad mode on, the generator at its start (a
+    # thread serves many requests; one's manual_seed must not fix the next one's randn)
+    engine.set_grad_enabled(True)
+    engine.manual_seed(START_SEED)
     try:
         with np.errstate(all="ignore"):  # PyTorch makes NaN and inf silently; so does the engine
             interpreter.run(program.statements)

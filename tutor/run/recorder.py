@@ -238,9 +238,10 @@ class Recorder:
 
     def _node(self, entry: _Entry, ids: list[str], index: int) -> Node:
         tensor = entry.value_of
-        has_grad = isinstance(tensor, engine.Tensor) and (
+        keeps_grad = isinstance(tensor, engine.Tensor) and (
             entry.kind == LEAF or (tensor.grad_fn is not None and tensor.retains_grad)
         )
+        has_grad = keeps_grad and tensor.grad is not None
         return Node(
             id=ids[index],
             label=self._label(entry, ids[index]),
@@ -254,6 +255,7 @@ class Recorder:
             value=entry.value,
             requires_grad=entry.requires_grad,
             grad=self._snapshot(tensor.grad) if has_grad else None,
+            has_grad=has_grad,
             no_grad=entry.no_grad,
             cut=entry.cut,
             line=entry.at.line,

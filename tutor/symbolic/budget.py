@@ -23,6 +23,13 @@ class Budget:
     elements: int = 512  # element-by-element work: elements of all nodes together
     jacobian: int = 20_000  # entries of one element-by-element Jacobian
     difference_elements: int = 64  # central differences per element up to this many
+    # numbers the chain of local derivatives holds: (numbers of all nodes) x (backward calls);
+    # each is kept several times (adjoint, upstream, local, contribution), so 2 million is
+    # about 100 MB of float64 at the most. Counted before the work is done.
+    chain_numbers: int = 2_000_000
+    # numbers the steps of all leaves may show: (numbers of a leaf's path) x (its backward
+    # calls), summed over leaves. Steps keep them as Python lists, ~30 bytes a number.
+    step_numbers: int = 200_000
     # rendering the steps (text, LaTeX, MathML) grows with the graph's length squared, so it
     # has a clock, a count and a size of its own; past them the remaining steps are summarised
     render_seconds: float = 0.5

@@ -1,13 +1,16 @@
-"""The one domain call the views make: explain an input, through a bounded cache.
+"""The one domain call the views make: explain an input, kept in a cache bounded in bytes.
 
-``answer(input, cache)`` explains the input (``tutor.explain``) and wraps the result in an
-``Answer``, which serialises it at most once: to Contract 3's JSON for the API, and to the
-page's pieces (SVG graph, MathML) for the tutoring page. Only successful results are cached;
-errors are raised (``TutorError``) and cost little to find again.
+What the cache keeps are the finished texts — the API's JSON answer, the page's result
+section — weighed by their size in memory (``sys.getsizeof``), so a worker's cache holds
+what its byte budget says and no large object graph hides behind a small entry. Only
+successful results are kept; errors are raised (``TutorError``) and cost little to find
+again.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from functools import cached_property
 
 from markupsafe import Markup
@@ -18,7 +21,7 @@ from .cache import LRUCache
 
 
 class Answer(Report):
-    """One explanation as the service sends it; each serialised form is made at most once."""
+    """One explanation as the service shows it; each serialised form is made at most once."""
 
     @cached_property
     def page(self) -> dict:
@@ -40,8 +43,20 @@ class Answer(Report):
         }
 
 
-def answer(inp: ExplainInput, cache: LRUCache | None = None) -> Answer:
-    """The answer for ``inp``, from ``cache`` when it holds one."""
-    if cache is None:
-        return Answer(explain(inp))
-    return cache.get_or_compute(inp, lambda: Answer(explain(inp)))
+def answer_cache(capacity: int) -> LRUCache[str]:
+    """A cache of answers' texts, ``capacity`` bytes in all, each at most an eighth of it."""
+    return LRUCache(capacity, weigh=sys.getsizeof, entry_limit=capacity // 8)
+
+
+def _kept(cache: LRUCache | None, key: tuple, make: Callable[[], str]) -> str:
+    return make() if cache is None else cache.get_or_compute(key, make)
+
+
+def json_answer(inp: ExplainInput, cache: LRUCache | None = None) -> str:
+    """Contract 3's JSON answer for ``inp``."""
+    return _kept(cache, ("json", inp), lambda: Answer(explain(inp)).json_text)
+
+
+def page_answer(inp: ExplainInput, cache: LRUCache | None, render: Callable[[dict], str]) -> str:
+    """The page's result section for ``inp``: ``render`` turns ``Answer.page`` into HTML."""
+    return _kept(cache, ("page", inp), lambda: render(Answer(explain(inp)).page))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from . import openapi
-from .answers import answer
+from .answers import json_answer
 from .inputs import from_json, json_body
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -18,8 +18,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.post("/v1/explain")
 def explain() -> Response:
     """Explain a program or a formula: output, gradients beside closed forms, graph."""
-    result = answer(from_json(json_body()), current_app.extensions["explain_cache"])
-    return Response(result.json_text, mimetype="application/json")
+    text = json_answer(from_json(json_body()), current_app.extensions["explain_cache"])
+    return Response(text, mimetype="application/json")
 
 
 @bp.get("/v1/openapi.json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask, Response
@@ -9,12 +10,13 @@ from flask.json.provider import DefaultJSONProvider
 
 from ..jsonio import dumps_strict, loads_strict
 from . import api, errors, pages, worksheets
-from .cache import LRUCache
+from .answers import answer_cache
 
 DEFAULTS = {
     # a graph program is a few kB; the request limit leaves room for a big one and no more
     "MAX_CONTENT_LENGTH": 64 * 1024,
-    "EXPLAIN_CACHE_SIZE": 512,
+    # answers' texts each worker keeps: 64 MB holds a few thousand typical answers
+    "EXPLAIN_CACHE_BYTES": 64 * 1024 * 1024,
 }
 
 # No inline script or style anywhere: pages load /static/style.css and /static/app.js only.
@@ -70,9 +72,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__.rpartition(".")[0])
     app.json = StrictJSONProvider(app)
     app.config.update(DEFAULTS)
+    hosts = os.environ.get("GRADTUTOR_TRUSTED_HOSTS")  # production: the names it is served as
+    if hosts:  # any other Host header is refused (400), so no page echoes a forged one
+        app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
     if test_config:
         app.config.update(test_config)
-    app.extensions["explain_cache"] = LRUCache(app.config["EXPLAIN_CACHE_SIZE"])
+    app.extensions["explain_cache"] = answer_cache(app.config["EXPLAIN_CACHE_BYTES"])
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(worksheets.bp)

@@ -1,9 +1,12 @@
-"""A bounded, thread-safe least-recently-used cache for explain results.
+"""A bounded, thread-safe least-recently-used cache, weighed by what its entries hold.
 
 A result is a pure function of its (normalised) input, so a worker may keep the most recent
-ones; nothing else is shared between requests. The lock guards only the dictionary, never
-the computation: two threads that miss on the same key both compute it, and the second
-write wins — harmless for a pure function, and no request waits behind another's work.
+ones; nothing else is shared between requests. Entries are weighed when stored (by default
+each weighs 1: a bound on their count; the service weighs its strings by their size in
+memory), and the least recently used go first until the total fits; an entry heavier than
+``entry_limit`` is returned but not kept. The lock guards only the dictionary, never the
+computation: two threads that miss on the same key both compute it, and the second write
+wins — harmless for a pure function, and no request waits behind another's work.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ V = TypeVar("V")
 
 
 class LRUCache(Generic[V]):
-    """At most ``maxsize`` entries; the least recently used one goes first.
+    """At most ``capacity`` in total weight; the least recently used entry goes first.
 
     >>> cache = LRUCache(2)
     >>> cache.get_or_compute("a", lambda: 1), cache.get_or_compute("b", lambda: 2)
@@ -28,15 +31,26 @@ class LRUCache(Generic[V]):
     3
     >>> sorted(cache.keys()), cache.hits, cache.misses
     (['a', 'c'], 1, 3)
+    >>> sized = LRUCache(10, weigh=len, entry_limit=6)
+    >>> sized.get_or_compute("k", lambda: "x" * 7), len(sized)  # too heavy to keep
+    ('xxxxxxx', 0)
     """
 
-    def __init__(self, maxsize: int) -> None:
-        if maxsize < 0:
-            raise ValueError("maxsize must be 0 (no caching) or more")
-        self.maxsize = maxsize
+    def __init__(
+        self,
+        capacity: int,
+        weigh: Callable[[V], int] = lambda value: 1,
+        entry_limit: int | None = None,
+    ) -> None:
+        if capacity < 0:
+            raise ValueError("capacity must be 0 (no caching) or more")
+        self.capacity = capacity
+        self.entry_limit = capacity if entry_limit is None else entry_limit
+        self.weigh = weigh
         self.hits = 0
         self.misses = 0
-        self._data: OrderedDict[Hashable, V] = OrderedDict()
+        self.weight = 0  # what the entries held now weigh together
+        self._data: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], V]) -> V:
@@ -45,15 +59,18 @@ class LRUCache(Generic[V]):
             if key in self._data:
                 self._data.move_to_end(key)
                 self.hits += 1
-                return self._data[key]
+                return self._data[key][0]
             self.misses += 1
         value = compute()  # outside the lock: an exception stores nothing
-        if self.maxsize:
+        weight = self.weigh(value)
+        if weight <= min(self.entry_limit, self.capacity):
             with self._lock:
-                self._data[key] = value
-                self._data.move_to_end(key)
-                while len(self._data) > self.maxsize:
-                    self._data.popitem(last=False)
+                if key in self._data:  # another thread stored it meanwhile
+                    self.weight -= self._data.pop(key)[1]
+                self._data[key] = (value, weight)
+                self.weight += weight
+                while self.weight > self.capacity:
+                    self.weight -= self._data.popitem(last=False)[1][1]
         return value
 
     def keys(self) -> list[Hashable]:
@@ -69,3 +86,4 @@ class LRUCache(Generic[V]):
         """Forget every entry (the counters stay)."""
         with self._lock:
             self._data.clear()
+            self.weight = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from .. import examples
 from ..errors import TutorError
@@ -17,7 +18,7 @@ from ..explain import ExplainInput
 from ..lang.values import format_values
 from ..render import numbers
 from . import links
-from .answers import answer
+from .answers import page_answer
 from .inputs import from_query
 
 bp = Blueprint("web", __name__)
@@ -145,14 +146,22 @@ def _fields(args) -> dict[str, str]:
 def index():
     """The tutor: the editor, and the explanation of whatever the address asks for."""
     fields: dict[str, str] = {}
-    result = error = share = None
+    result = error = None
     status = 200
     try:
         fields = _fields(request.args)
         inp = from_query(fields)
         if inp is not None:
-            result = answer(inp, current_app.extensions["explain_cache"]).page
-            share = _share_url(inp)
+            form, share = _editor(fields), _share_url(inp)
+            result = Markup(
+                page_answer(
+                    inp,
+                    current_app.extensions["explain_cache"],
+                    lambda page: render_template(
+                        "_result.html", result=page, form=form, share_url=share
+                    ),
+                )
+            )
     except TutorError as exc:
         error, status = _error(exc, _editor(fields)), exc.status
     page = render_template(
@@ -160,7 +169,6 @@ def index():
         form=_editor(fields),
         result=result,
         error=error,
-        share_url=share,
         examples=_example_links(),
     )
     return page, status

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from ..checking import KINDS, VALUE_TOLERANCE, Feedback, check
 from ..errors import TutorError
-from ..explain import ExplainInput
+from ..explain import ExplainInput, explain
 from ..worksheet import (
     LEVELS,
     MAX_PROBLEMS,
@@ -29,7 +29,6 @@ from ..worksheet import (
     make_worksheet,
 )
 from ..worksheet.html import problem_view
-from .answers import answer
 from .cache import LRUCache
 from .errors import RequestError
 from .inputs import from_body, json_body, read_object
@@ -39,7 +38,7 @@ bp = Blueprint("worksheets", __name__)
 PARAMETERS = ("seed", "problems", "level", "version")
 STYLESHEETS = ("style.css", "worksheet.css")
 DEFAULTS = {"seed": "1", "problems": "10", "level": "1", "version": "1"}
-_WHOLE = re.compile(r"\d{1,10}\Z")
+_WHOLE = re.compile(r"[0-9]{1,10}\Z")  # ASCII digits only: \d would take ١٢ too
 
 
 def _parameters(args) -> dict[str, int]:
@@ -189,6 +188,5 @@ def _check_request() -> tuple[ExplainInput, str, str, str]:
 def api_check() -> Response:
     """Check a student's answer for one gradient of a program or formula."""
     inp, wrt, text, kind = _check_request()
-    explanation = answer(inp, current_app.extensions["explain_cache"]).explanation
-    result: Feedback = check(explanation, wrt, text, kind)
+    result: Feedback = check(explain(inp), wrt, text, kind)
     return jsonify(result.to_json())

@@ -12,6 +12,7 @@ a program prints.
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,6 +29,7 @@ from .drafts import Draft
 from .levels import LEVELS, Level
 from .questions import BOXES, Box, clean
 
+log = logging.getLogger(__name__)
 FORMAT = "gradtutor-worksheet/1"
 MAX_PROBLEMS, MAX_SEED, MAX_VERSION = 50, 2**31 - 1, 999
 STALE = 150  # draws in a row without a new problem before "unlike" means "not identical"
@@ -253,6 +255,9 @@ def _pose(number: int, kind: str, draft: Draft, wrt: str, level: int) -> Problem
         with np.errstate(all="ignore"):  # a draft may overflow; it is then not clean
             x = explain(draft.input)
     except TutorError:
+        return None
+    except Exception:  # a bug of ours must not cost the sheet: the next draft stands in
+        log.exception("worksheet: draft %r could not be explained", draft.shown)
         return None
     boxes = BOXES[kind](x, draft, wrt, number) if clean(x, level) else ()
     if not boxes:
