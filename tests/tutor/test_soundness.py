@@ -180,6 +180,32 @@ def test_the_sign_hint_names_a_subtraction_only_where_there_is_one():
     assert sub.diagnosis == "sign_error" and "a - b" in sub.feedback
 
 
+LAYER = (
+    "import torch\nX = torch.tensor([[1., 2.], [3., 4.], [5., 6.]])\n"
+    "W = torch.tensor([[0.5, -1.], [2., 0.25]], requires_grad=True)\n"
+    "b = torch.tensor([0.1, -0.2], requires_grad=True)\n"
+    "Y = X @ W + b\nL = (Y * Y).mean()\nL.backward()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("wrt", "answer", "diagnosis"),
+    [
+        ("W", "X.T @ G", "correct"),
+        ("W", "X.T @ (2 * Y / 6)", "correct"),
+        ("W", "-X.T @ G", "sign_error"),
+        ("W", "G @ X.T", "wrong_shape"),
+        ("W", "X @ G", "wrong_shape"),
+        ("W", "W", "not_equivalent"),
+        ("b", "G.sum(0)", "correct"),
+        ("b", "G.sum(1)", "wrong_shape"),
+    ],
+)
+def test_matrix_form_answers_are_checked_by_value(wrt, answer, diagnosis):
+    result = check(program(LAYER), wrt, answer)
+    assert result.diagnosis == diagnosis and result.correct == (diagnosis == "correct")
+
+
 # ----- formulas --------------------------------------------------------------------------
 def test_numbers_are_fine_where_a_formula_calls_a_function():
     (g,) = formula("log(y) + log(1)", y=2).gradients

@@ -5,7 +5,7 @@ Three forms: ``parse_program`` (a restricted Python in PyTorch vocabulary),
 ``parse_formula`` (one formula, such as a student's answer).
 """
 
-from .formulas import parse_expression, parse_formula
+from .formulas import parse_expression, parse_formula, parse_tensor_formula
 from .statements import parse_program
 
-__all__ = ["parse_expression", "parse_formula", "parse_program"]
+__all__ = ["parse_expression", "parse_formula", "parse_program", "parse_tensor_formula"]

@@ -15,6 +15,8 @@ import keyword
 import math
 from collections.abc import Mapping
 
+import engine
+
 from ..errors import LimitError, ParseError
 from ..limits import LIMITS, Limits
 from . import program as ir
@@ -173,12 +175,28 @@ def _result_name(data: dict) -> str:
     return next(n for n in (*RESULT_NAMES, *numbered) if n not in data)
 
 
-def _tensor_call(value, requires_grad: bool, at: ir.Span) -> ir.Call:
-    """``torch.tensor(value, requires_grad=...)`` as a checked call."""
-    return ir.Call(
-        "factory",
-        "torch.tensor",
-        (ir.Const(value, at),),
-        (("requires_grad", ir.Const(requires_grad, at)),),
-        at,
-    )
+def _tensor_call(value, requires_grad: bool, at: ir.Span, dtype=None) -> ir.Call:
+    """``torch.tensor(value, requires_grad=..., dtype=...)`` as a checked call."""
+    keywords = (("requires_grad", ir.Const(requires_grad, at)),)
+    if dtype is not None:
+        keywords += (("dtype", ir.Const(dtype, at)),)
+    return ir.Call("factory", "torch.tensor", (ir.Const(value, at),), keywords, at)
+
+
+def parse_tensor_formula(text: str, values: dict, limits: Limits = LIMITS) -> ir.Program:
+    """A formula over whole tensors — ``X.T @ G``, ``G.sum(0)`` — as the program that
+    computes it: each value a float64 constant, then ``L = <formula>``, read with the
+    vocabulary of graph programs (methods, ``@``, ``.T``, ``torch.*`` without an import)."""
+    data = {name: _value(name, value, limits) for name, value in _items(values)}
+    tree = read(text, "eval", limits)
+    reader = ExpressionReader(text, limits)
+    reader.modules.update({"torch": "torch", "F": "torch.nn.functional"})
+    reader.defined.update(data)
+    formula = reader.expr(tree.body)
+    start = ir.Span(1, 1)
+    statements = [
+        ir.Assign((ir.Name(name, start),), _tensor_call(value, False, start, engine.float64), start)
+        for name, value in data.items()
+    ]
+    statements.append(ir.Assign((ir.Name(_result_name(data), start),), formula, start))
+    return ir.Program(text, tuple(statements))

@@ -15,7 +15,11 @@ _CHECK_FIELDS = {
     },
     "kind": {
         "enum": list(KINDS),
-        "description": "closed_form (default): a formula in the problem's names; value: a number.",
+        "description": (
+            "closed_form (default): a formula in the problem's names (for a gradient that "
+            "differs element by element, a matrix form over its tensors such as X.T @ G, "
+            "checked by value); value: a number."
+        ),
     },
 }
 _BOX_KINDS = ["closed_form", "value", "number", "output"]
