@@ -15,8 +15,15 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 wsgi_app = "wsgi:app"
 bind = os.environ.get("GRADTUTOR_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "sync"
-timeout = 30  # graph programs have their own wall-time limit, far below this
+# Threads within each worker: a slow client (or a long worksheet) holds one thread, never
+# the whole worker, so cheap requests (openapi.json, cached answers, static files) go on.
+# The app's own state is per thread (grad mode, the engine's generator) or locked (caches).
+worker_class = "gthread"
+threads = int(os.environ.get("GRADTUTOR_THREADS", "4"))
+timeout = 30  # the app bounds every request's work far below this (runs 5 s, symbolic 2 s)
+keepalive = 5
+max_requests = 2000  # a worker is replaced now and then, in case anything creeps
+max_requests_jitter = 200  # ... and never all at once
 graceful_timeout = 10
 limit_request_line = 8190  # shareable links carry the program in the query string
 accesslog = None

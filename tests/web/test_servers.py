@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -109,4 +110,39 @@ def test_gradtutor_serve_runs_the_embedded_server():
     try:
         _check_serves(port)
     finally:
+        _stop(proc)
+
+
+def _slow_client(port: int, stop: threading.Event) -> None:
+    """A client that sends its request a byte at a time, as slowly as it dares."""
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(b"POST /api/v1/explain HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n")
+        while not stop.wait(0.5):
+            try:
+                s.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                return
+
+
+def test_slow_clients_and_a_long_worksheet_do_not_hold_cheap_requests():
+    port = _free_port()
+    command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2"]
+    proc = _start(command, port)
+    stop = threading.Event()
+    slow = [threading.Thread(target=_slow_client, args=(port, stop)) for _ in range(2)]
+    heavy = threading.Thread(
+        target=_get, args=(f"http://127.0.0.1:{port}/api/v1/worksheet?seed=9&problems=30&level=3",)
+    )
+    try:
+        for t in [*slow, heavy]:
+            t.start()
+        time.sleep(1.0)  # the slow clients and the worksheet hold their threads now
+        for _ in range(5):
+            started = time.monotonic()
+            status, _, _ = _get(f"http://127.0.0.1:{port}/api/v1/openapi.json")
+            assert status == 200 and time.monotonic() - started < 1.0
+    finally:
+        stop.set()
+        for t in [*slow, heavy]:
+            t.join(timeout=60)
         _stop(proc)
