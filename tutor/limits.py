@@ -5,12 +5,19 @@ numbers leave a tutor plenty of room: the seed snippets use 3 statements' worth 
 everything, and a 3-layer toy MLP with a few unrolled training steps uses well under a
 tenth of each limit. Exceeding a limit is a ``LimitError`` naming the limit, never a hang,
 a ``MemoryError`` or a crash.
+
+Above the limits of a run, a ``deadline`` bounds everything one request does — reading,
+running, deriving, rendering, drafting a worksheet — in the thread that serves it: the
+symbolic and rendering clocks end no later than it, and the stages call ``check_time``.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from .errors import LimitError
@@ -67,6 +74,49 @@ class Limits:
 LIMITS = Limits()
 
 
+# (when, seconds): the wall-clock moment the current request's work must end, and its budget
+_DEADLINE: ContextVar[tuple[float, float]] = ContextVar("deadline", default=(math.inf, math.inf))
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Bound the work done inside (in this thread or context) by ``seconds`` of wall time.
+
+    >>> with deadline(60):
+    ...     0 < time_left() <= 60
+    True
+    >>> time_left()
+    inf
+    """
+    ends = min(_DEADLINE.get()[0], time.monotonic() + seconds)
+    token = _DEADLINE.set((ends, seconds))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def time_left() -> float:
+    """Seconds until the current deadline (``inf`` when there is none)."""
+    return _DEADLINE.get()[0] - time.monotonic()
+
+
+def ends_by(seconds: float) -> float:
+    """The ``time.monotonic()`` moment a step of ``seconds`` must end: never past the deadline."""
+    return min(time.monotonic() + seconds, _DEADLINE.get()[0])
+
+
+def check_time() -> None:
+    """Refuse to go on once the current deadline has passed."""
+    ends, seconds = _DEADLINE.get()
+    if time.monotonic() > ends:
+        raise LimitError(
+            "too_expensive",
+            f"this request needed more than its {seconds:g} seconds; use smaller tensors, "
+            "fewer operations or backward calls (or fewer worksheet problems)",
+        )
+
+
 class Meter:
     """What one run has used so far of its ``Limits``; each ``take_*`` refuses the excess."""
 
@@ -79,7 +129,8 @@ class Meter:
         self._recorded = 0
 
     def tick(self) -> None:
-        """Refuse to go on once the run's wall time is spent (called between operations)."""
+        """Refuse to go on once the run's wall time (or the request's) is spent."""
+        check_time()
         if time.monotonic() > self._deadline:
             raise LimitError(
                 "time_limit",

@@ -104,6 +104,19 @@ def test_refusals_are_located(source, code, line, col):
     assert isinstance(error, ParseError) and error.status == 400
 
 
+@pytest.mark.parametrize(
+    ("source", "instead"),
+    [
+        ("x = torch.ones(3)", "start the program with `import torch`"),
+        ("x = np.ones(3).sum()", "start the program with `import numpy as np`"),
+        ("y = F.relu", "start the program with `import torch.nn.functional as F`"),
+    ],
+)
+def test_a_module_used_without_its_import_says_which_import(source, instead):
+    error = refusal(source)
+    assert error.code == "undefined_name" and error.message.endswith(instead)
+
+
 def test_refusal_says_what_is_wrong_where_and_what_instead():
     message = refusal("import torch\nx = 1\nopen('f')").message
     assert message.startswith(

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
@@ -108,3 +109,37 @@ def test_a_heavy_explanation_is_bounded_in_memory_and_size():
     measured = json.loads(done.stdout.strip().splitlines()[-1])
     # what remains is the graph itself: 903 nodes at about 300 characters each, numbers left out
     assert measured["rss_mb"] < 800 and measured["chars"] < 450_000, measured
+
+
+def _heavy_program(backward_calls: int = 20) -> str:
+    lines = ["import torch", "x = torch.linspace(0, 1, 1000, requires_grad=True)", "h = x"]
+    lines += ["h = torch.sin(h)"] * 300 + ["s = h.sum()"]
+    return "\n".join(lines + ["s.backward(retain_graph=True)"] * backward_calls) + "\n"
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("POST", "/api/v1/explain", {"program": _heavy_program()}),
+        ("GET", "/api/v1/worksheet?seed=1&problems=50&level=3", None),
+        ("GET", "/worksheet?seed=1&problems=50&level=3", None),
+        ("POST", "/", {"program": _heavy_program()}),
+    ],
+)
+def test_one_deadline_bounds_everything_a_request_does(method, path, body, caplog):
+    client = create_app({"TESTING": True, "REQUEST_SECONDS": 0.3}).test_client()
+    started = time.monotonic()
+    if path.startswith("/api/"):
+        response = client.open(path, method=method, json=body)
+        assert response.get_json()["error"]["code"] == "too_expensive"
+    else:  # a form: its answer address, then the page that shows what was too expensive
+        response = client.open(path, method=method, data=body, follow_redirects=True)
+        assert b"needed more than its 0.3 seconds" in response.data
+    assert response.status_code == 422
+    assert time.monotonic() - started < 2.0  # the deadline, plus what one step may overrun
+    assert "request exceeded its time budget" in caplog.text
+
+
+def test_the_deadline_leaves_an_ordinary_request_alone(client):
+    response = _post(client, "/api/v1/explain", {"program": _heavy_program(backward_calls=1)})
+    assert response.status_code == 200 and response.get_json()["gradients"][0]["leaf"] == "x"

@@ -18,8 +18,10 @@ from typing import TypeVar
 import numpy as np
 
 from .. import lang
+from ..errors import LimitError
 from ..graph import LEAF, Graph
 from ..lang.program import Program
+from ..limits import check_time
 from ..run import numeric
 from ..steps import Accumulation, Check, NoGradient, Quantity, Value
 from ..symbolic import domains
@@ -108,11 +110,15 @@ class _Explainer:
         self.step_numbers = budget.step_numbers  # what the steps of the leaves may still show
 
     def attempt(self, what: str, work: Callable[[], T]) -> T | None:
-        """``work()``, or None and a note "no {what}: why" when it cannot be done."""
+        """``work()``, or None and a note "no {what}: why" when it cannot be done.
+
+        Past the request's deadline nothing more is attempted: the whole answer is refused.
+        """
+        check_time()
         try:
             return work()
-        except NotElementwise:
-            raise  # not a failure: the caller works element by element instead
+        except (NotElementwise, LimitError):
+            raise  # not a failure of this part: element by element instead, or no answer
         except REFUSALS as error:
             self.notes.append(f"no {what}: {_why(error)}")
         except Exception as error:  # a bug of ours: the numbers still stand, the log tells why

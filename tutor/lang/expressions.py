@@ -49,6 +49,13 @@ _COMPARE = {
 _FORMULA_OPERATORS = ("+", "-", "*", "/", "**")
 _CONVERSIONS = {-1: "", ord("s"): "s", ord("r"): "r", ord("a"): "a"}
 _BUILTIN_NAMES = frozenset(dir(builtins))
+# the names programs usually give the modules, and the import that binds each
+_IMPORTS = {
+    "torch": "import torch",
+    "numpy": "import numpy",
+    "np": "import numpy as np",
+    "F": "import torch.nn.functional as F",
+}
 _DIGIT_RUN = re.compile(r"\d{4}")
 
 
@@ -229,9 +236,10 @@ class ExpressionReader:
                 "torch, numpy (np) and torch.nn.functional (F)",
                 at,
             )
-        return refuse(
-            "undefined_name", f"`{name}` is not defined", "assign a value to it before using it", at
-        )
+        instead = "assign a value to it before using it"
+        if name in _IMPORTS:
+            instead = f"start the program with `{_IMPORTS[name]}`"
+        return refuse("undefined_name", f"`{name}` is not defined", instead, at)
 
     def _formula_name(self, name: str, at: ir.Span) -> ir.Name:
         if self._known is not None and name not in self._known:
@@ -298,8 +306,8 @@ class ExpressionReader:
                 "write exp(x), not x.exp()",
                 at,
             )
+        obj = self.expr(node.value)  # first: an undefined `torch` says so, not "no such attribute"
         self._check_attribute(node.attr, at)
-        obj = self.expr(node.value)
         if node.attr in vocab.PROPERTY_OPS:
             return ir.Call("op", vocab.PROPERTY_OPS[node.attr], (obj,), (), at)
         if node.attr in vocab.METHOD_SIGNATURES:
@@ -428,8 +436,9 @@ class ExpressionReader:
                     "write exp(x), not x.exp()",
                     at,
                 )
+            obj = self.expr(func.value)
             self._check_attribute(func.attr, at, method=True)
-            return "method", func.attr, self.expr(func.value), f".{func.attr}"
+            return "method", func.attr, obj, f".{func.attr}"
         raise refuse("not_callable", "this cannot be called", CALLABLE, at)
 
     def _check_arguments(self, kind, name, spelled, n_args, keywords, at) -> None:

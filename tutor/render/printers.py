@@ -15,6 +15,7 @@ import time
 import sympy
 
 from .. import steps as st
+from ..limits import ends_by
 from . import numbers, typeset
 
 _LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\~{}", "^": r"\^{}", "\\": r"\\"}
@@ -32,7 +33,7 @@ class RenderLimit:
     """A clock, a step count and a size in characters, shared by all steps of one answer."""
 
     def __init__(self, seconds: float, steps: int, chars: int):
-        self.deadline, self.left, self.chars = time.perf_counter() + seconds, steps, chars
+        self.deadline, self.left, self.chars = ends_by(seconds), steps, chars
         self.spent: str | None = None  # what ran out: "time", "steps" or "size"
 
     @classmethod
@@ -48,7 +49,7 @@ class RenderLimit:
             self.spent = "steps"
         elif self.chars < 0:
             self.spent = "size"
-        elif time.perf_counter() > self.deadline:
+        elif time.monotonic() > self.deadline:
             self.spent = "time"
         return self.spent is None
 

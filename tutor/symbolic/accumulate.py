@@ -20,6 +20,7 @@ import sympy
 from engine.ops.common import unbroadcast
 
 from ..graph import BackwardCall, Edge
+from ..limits import check_time
 from .budget import Budget, Clock, OverBudget
 from .canonical import atoms
 from .elements import ElementGraph
@@ -72,6 +73,7 @@ def accumulate(
         for node_id in reversed(order[: order.index(call.root) + 1]):
             if node_id not in adjoints:
                 continue
+            check_time()
             if clock is not None:
                 clock.check()
             for edge in sg.inputs[node_id]:

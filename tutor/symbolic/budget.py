@@ -11,6 +11,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from ..limits import ends_by
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -46,14 +48,14 @@ class OverBudget(Exception):
 
 
 class Clock:
-    """The deadline of one explanation's symbolic work."""
+    """The deadline of one explanation's symbolic work (never past the request's)."""
 
     def __init__(self, seconds: float):
-        self.deadline = time.perf_counter() + seconds
+        self.deadline = ends_by(seconds)
 
     def expired(self) -> bool:
         """Whether the time is up."""
-        return time.perf_counter() > self.deadline
+        return time.monotonic() > self.deadline
 
     def check(self) -> None:
         """Raise ``OverBudget`` once the time is up."""

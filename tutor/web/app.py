@@ -1,22 +1,30 @@
-"""The Flask application factory: blueprints, caches, strict JSON and security headers."""
+"""The Flask application factory: blueprints, caches, strict JSON, deadlines and headers."""
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask.json.provider import DefaultJSONProvider
 
 from ..jsonio import dumps_strict, loads_strict
+from ..limits import deadline, time_left
 from . import api, errors, pages, worksheets
 from .answers import answer_cache
+
+log = logging.getLogger(__name__)
 
 DEFAULTS = {
     # a graph program is a few kB; the request limit leaves room for a big one and no more
     "MAX_CONTENT_LENGTH": 64 * 1024,
     # answers' texts each worker keeps: 64 MB holds a few thousand typical answers
     "EXPLAIN_CACHE_BYTES": 64 * 1024 * 1024,
+    # wall time of everything one request does (reading, running, deriving, rendering, a
+    # worksheet's drafting): the largest worksheet takes ~3 s alone, and gunicorn's own
+    # timeout (30 s) stays far away
+    "REQUEST_SECONDS": float(os.environ.get("GRADTUTOR_REQUEST_SECONDS", "15")),
 }
 
 # No inline script or style anywhere: pages load /static/style.css and /static/app.js only.
@@ -60,7 +68,20 @@ def _secure(response: Response) -> Response:
     """Security headers on every response, error pages and static files included."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if time_left() < 0:  # its answer is a too_expensive error; the log says which request
+        log.warning("request exceeded its time budget: %s %s", request.method, request.path)
     return response
+
+
+def _within_deadline(app: Flask) -> None:
+    """Run every request of ``app`` under one deadline of ``REQUEST_SECONDS``."""
+    wsgi_app, seconds = app.wsgi_app, app.config["REQUEST_SECONDS"]
+
+    def timed(environ: dict, start_response: Any) -> Any:
+        with deadline(seconds):
+            return wsgi_app(environ, start_response)
+
+    app.wsgi_app = timed  # type: ignore[method-assign]
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -83,4 +104,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(worksheets.bp)
     errors.register(app)
     app.after_request(_secure)
+    _within_deadline(app)
     return app

@@ -23,6 +23,7 @@ from .. import checking, render, steps
 from ..errors import TutorError
 from ..explain import Explanation, LeafGradient, explain
 from ..jsonio import dumps_strict
+from ..limits import check_time
 from ..render import Report
 from ..steps import Accumulation, Check, Evaluation, NodeGradient, Simplification, Substitution
 from .drafts import Draft
@@ -230,6 +231,7 @@ def make_worksheet(seed: int, problems: int, level: int, version: int = 1) -> Wo
 def _draw(rng: random.Random, spec: Level, kind: str, number: int, seen: set[tuple]) -> Problem:
     """Draft until a draft makes a clean question of ``kind`` unlike the ones ``seen``."""
     for stale in range(1, MAX_DRAWS + 1):
+        check_time()  # a sheet is one request's work: drafting stops at its deadline
         draft = spec.draft(rng)
         wrt = rng.choice(draft.leaves)
         asked = wrt if kind in ("closed_form", "value") else None
