@@ -1,5 +1,6 @@
 """A wheel installed into a fresh virtual environment, outside the source tree, serves the
-same site: pages, templates, static files, the API and its error pages."""
+same site (embedded server and gunicorn): pages, templates, static files, the API and its
+error pages."""
 
 from __future__ import annotations
 
@@ -59,13 +60,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def site(venv, tmp_path_factory):
-    """``gradtutor serve`` from the installed wheel, started in an empty folder."""
+SERVERS = {  # both ways to serve, from the installed wheel alone
+    "gradtutor serve": lambda venv, port: [venv / "bin" / "gradtutor", "serve", "--port", port],
+    "gunicorn": lambda venv, port: [
+        *(venv / "bin" / "gunicorn", "-c", "python:tutor.web.serving"),
+        *("-b", f"127.0.0.1:{port}", "-w", "1"),
+    ],
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SERVERS))
+def site(request, venv, tmp_path_factory):
+    """The site served from the installed wheel, started in an empty folder."""
     port = _free_port()
     cwd = tmp_path_factory.mktemp("elsewhere")
     server = subprocess.Popen(
-        [venv / "bin" / "gradtutor", "serve", "--port", str(port)],
+        SERVERS[request.param](venv, str(port)),
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -37,10 +37,10 @@ def _get(url: str, body: bytes | None = None) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def _start(command: list[str], port: int) -> subprocess.Popen:
+def _start(command: list[str], port: int, cwd: Path = ROOT) -> subprocess.Popen:
     proc = subprocess.Popen(
         command,
-        cwd=ROOT,
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -100,7 +100,41 @@ def test_gunicorn_config_keeps_blas_to_one_thread():
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout.split()
-    assert out == ["1", "1", "wsgi:app", "2"]
+    assert out == ["1", "1", "tutor.web:create_app()", "2"]
+
+
+def _raw(port: int, request: bytes) -> tuple[str, dict, dict]:
+    """Send ``request`` as is; (status line, headers, JSON body) of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(request)
+        s.shutdown(socket.SHUT_WR)
+        answer = b"".join(iter(lambda: s.recv(65536), b""))
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *fields = head.decode("latin-1").split("\r\n")
+    return status, dict(f.split(": ", 1) for f in fields), json.loads(body)
+
+
+def test_what_gunicorn_refuses_itself_answers_in_the_apps_shape(tmp_path):
+    port = _free_port()
+    config = ["-c", "python:tutor.web.serving", "-b", f"127.0.0.1:{port}", "-w", "1"]
+    proc = _start([sys.executable, "-m", "gunicorn", *config], port, cwd=tmp_path)
+    headers = b"".join(b"X-%d: 1\r\n" % i for i in range(120))
+    try:
+        for request, status, code in [
+            (
+                b"GET /?program=" + b"x" * 9000 + b" HTTP/1.1\r\nHost: a\r\n\r\n",
+                414,
+                "uri_too_long",
+            ),
+            (b"NOT HTTP AT ALL\r\n\r\n", 400, "bad_request"),
+            (b"GET / HTTP/1.1\r\nHost: a\r\n" + headers + b"\r\n", 431, "headers_too_large"),
+        ]:
+            line, fields, body = _raw(port, request)
+            assert line.split()[1] == str(status) and body["error"]["code"] == code
+            assert fields["Content-Type"] == "application/json"
+            assert "frame-ancestors 'none'" in fields["Content-Security-Policy"]
+    finally:
+        _stop(proc)
 
 
 def test_gradtutor_serve_runs_the_embedded_server():
