@@ -2,9 +2,9 @@
 
 What the cache keeps are the finished texts — the API's JSON answer, the page's result
 section — weighed by their size in memory (``sys.getsizeof``), so a worker's cache holds
-what its byte budget says and no large object graph hides behind a small entry. Only
-successful results are kept; errors are raised (``TutorError``) and cost little to find
-again.
+what its byte budget says and no large object graph hides behind a small entry. With
+``CACHE_URL`` set, the texts go to Redis instead, shared by every instance. Only successful
+results are kept; errors are raised (``TutorError``) and cost little to find again.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from markupsafe import Markup
 from ..explain import ExplainInput, explain
 from ..render import Report, mathml, svg
 from .cache import LRUCache
+from .shared_cache import SharedCache
 
 
 class Answer(Report):
@@ -43,20 +44,26 @@ class Answer(Report):
         }
 
 
-def answer_cache(capacity: int) -> LRUCache[str]:
-    """A cache of answers' texts, ``capacity`` bytes in all, each at most an eighth of it."""
+Cache = LRUCache[str] | SharedCache
+
+
+def answer_cache(capacity: int, url: str | None = None) -> Cache:
+    """A cache of answers' texts, each at most an eighth of ``capacity`` bytes: this worker's
+    own (``capacity`` bytes in all), or Redis's at ``url`` (shared; Redis bounds the bytes)."""
+    if url:
+        return SharedCache(url, entry_limit=capacity // 8)
     return LRUCache(capacity, weigh=sys.getsizeof, entry_limit=capacity // 8)
 
 
-def _kept(cache: LRUCache | None, key: tuple, make: Callable[[], str]) -> str:
+def _kept(cache: Cache | None, key: tuple, make: Callable[[], str]) -> str:
     return make() if cache is None else cache.get_or_compute(key, make)
 
 
-def json_answer(inp: ExplainInput, cache: LRUCache | None = None) -> str:
+def json_answer(inp: ExplainInput, cache: Cache | None = None) -> str:
     """Contract 3's JSON answer for ``inp``."""
     return _kept(cache, ("json", inp), lambda: Answer(explain(inp)).json_text)
 
 
-def page_answer(inp: ExplainInput, cache: LRUCache | None, render: Callable[[dict], str]) -> str:
+def page_answer(inp: ExplainInput, cache: Cache | None, render: Callable[[dict], str]) -> str:
     """The page's result section for ``inp``: ``render`` turns ``Answer.page`` into HTML."""
     return _kept(cache, ("page", inp), lambda: render(Answer(explain(inp)).page))

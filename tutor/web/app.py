@@ -16,16 +16,23 @@ from .answers import answer_cache
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {
-    # a graph program is a few kB; the request limit leaves room for a big one and no more
-    "MAX_CONTENT_LENGTH": 64 * 1024,
-    # answers' texts each worker keeps: 64 MB holds a few thousand typical answers
-    "EXPLAIN_CACHE_BYTES": 64 * 1024 * 1024,
-    # wall time of everything one request does (reading, running, deriving, rendering, a
-    # worksheet's drafting): the largest worksheet takes ~3 s alone, and gunicorn's own
-    # timeout (30 s) stays far away
-    "REQUEST_SECONDS": float(os.environ.get("GRADTUTOR_REQUEST_SECONDS", "15")),
-}
+
+def settings() -> dict:
+    """The app's settings: defaults, the deployment's environment variables over them."""
+    env = os.environ.get
+    return {
+        # a graph program is a few kB; the request limit leaves room for a big one and no more
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        # answers' texts each worker keeps: 64 MB holds a few thousand typical answers
+        "EXPLAIN_CACHE_BYTES": int(env("EXPLAIN_CACHE_BYTES", 64 * 1024 * 1024)),
+        # a Redis shared by several instances (redis://host:6379/0); none: each worker's own
+        "CACHE_URL": env("CACHE_URL") or None,
+        # wall time of everything one request does (reading, running, deriving, rendering, a
+        # worksheet's drafting): the largest worksheet takes ~3 s alone, and gunicorn's own
+        # timeout (30 s) stays far away
+        "REQUEST_SECONDS": float(env("GRADTUTOR_REQUEST_SECONDS", 15)),
+    }
+
 
 # No inline script or style anywhere: pages load /static/style.css and /static/app.js only.
 CSP = "; ".join(
@@ -92,13 +99,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     """
     app = Flask(__name__.rpartition(".")[0])
     app.json = StrictJSONProvider(app)
-    app.config.update(DEFAULTS)
+    app.config.update(settings())
     hosts = os.environ.get("GRADTUTOR_TRUSTED_HOSTS")  # production: the names it is served as
     if hosts:  # any other Host header is refused (400), so no page echoes a forged one
         app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
     if test_config:
         app.config.update(test_config)
-    app.extensions["explain_cache"] = answer_cache(app.config["EXPLAIN_CACHE_BYTES"])
+    app.extensions["explain_cache"] = answer_cache(
+        app.config["EXPLAIN_CACHE_BYTES"], app.config["CACHE_URL"]
+    )
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(worksheets.bp)
