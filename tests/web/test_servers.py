@@ -37,10 +37,13 @@ def _get(url: str, body: bytes | None = None) -> tuple[int, dict, bytes]:
         return error.code, dict(error.headers), error.read()
 
 
-def _start(command: list[str], port: int, cwd: Path = ROOT) -> subprocess.Popen:
+def _start(
+    command: list[str], port: int, cwd: Path = ROOT, env: dict | None = None
+) -> subprocess.Popen:
     proc = subprocess.Popen(
         command,
         cwd=cwd,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -180,3 +183,52 @@ def test_slow_clients_and_a_long_worksheet_do_not_hold_cheap_requests():
         for t in [*slow, heavy]:
             t.join(timeout=60)
         _stop(proc)
+
+
+def _worker_rss_mb(master: int) -> float:
+    """The resident memory of the master's children together, in MB."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rpartition(")")[2].split()[1]) == master:
+                status = stat.with_name("status").read_text()
+                total += sum(int(x.split()[1]) for x in status.splitlines() if "VmRSS" in x)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total / 1024
+
+
+def test_a_request_that_took_7_gb_ends_within_its_deadline_with_bounded_memory():
+    # 1000 elements through 900 sin nodes and 50 backward calls: a worker once grew past 7 GB
+    # until gunicorn killed it 30 s later
+    lines = ["import torch", "x = torch.linspace(0, 1, 1000, requires_grad=True)", "h = x"]
+    lines += ["h = torch.sin(h)"] * 900 + ["s = h.sum()"] + ["s.backward(retain_graph=True)"] * 50
+    port = _free_port()
+    env = dict(os.environ, GRADTUTOR_REQUEST_SECONDS="3")
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:tutor.web.serving"]
+    proc = _start([*command, "-b", f"127.0.0.1:{port}", "-w", "1"], port, env=env)
+    peak, done = [0.0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], _worker_rss_mb(proc.pid))
+
+    sampler = threading.Thread(target=sample)
+    try:
+        sampler.start()
+        started = time.monotonic()
+        body = json.dumps({"program": "\n".join(lines)}).encode()
+        status, _, answer = _get(f"http://127.0.0.1:{port}/api/v1/explain", body)
+        took = time.monotonic() - started
+    finally:
+        done.set()
+        sampler.join()
+        _stop(proc)
+    # counted before the work, the chain of numbers is over budget: an answer with notes
+    # saying so (or, on a slow machine, the deadline's too_expensive), never a killed worker
+    if status == 200:
+        assert any("over the budget" in note for note in json.loads(answer)["notes"])
+    else:
+        assert status == 422 and json.loads(answer)["error"]["code"] == "too_expensive"
+    assert took < 5.0, took  # the 3 s deadline, and what one step may overrun
+    assert peak[0] < 600, f"the worker grew to {peak[0]:.0f} MB"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import math
 from functools import cached_property
 from typing import Any
 
@@ -18,6 +19,7 @@ import sympy
 
 from .. import steps as st
 from ..explain import Explanation, LeafGradient
+from ..graph import Graph
 from ..jsonio import dumps_strict
 from ..symbolic.budget import Budget
 from ..symbolic.witness import DIFFERENCES
@@ -129,10 +131,11 @@ def gradient_report(g: LeafGradient, limit: RenderLimit | None = None) -> dict:
     return {**_gradient_head(g), "steps": trees(g.steps, limit or RenderLimit.of(Budget()))}
 
 
-def _graph(x: Explanation, formulas: bool) -> dict:
+def _graph(x: Explanation, formulas: bool, tensors: bool = True) -> dict:
     """The graph as JSON data: with ``formulas``, each node's definition and each edge's local
-    derivative in symbols, LaTeX and words; without, only their numbers."""
-    graph = dataclasses.asdict(x.graph)
+    derivative in symbols, LaTeX and words; without, only their numbers; without ``tensors``,
+    only the numbers that are single numbers (a tensor's are null)."""
+    graph = dataclasses.asdict(x.graph if tensors else _scalars_only(x.graph))
     for node in graph["nodes"]:
         expr = x.definitions.get(node["id"]) if formulas else None
         node["symbolic"] = None if expr is None else typeset.text(expr)
@@ -143,21 +146,44 @@ def _graph(x: Explanation, formulas: bool) -> dict:
             edge["local"] = None if step is None else local(step)
         else:
             edge["local"] = {"symbolic": None, "latex": None, "value": step.derivative.value}
+        if not tensors and edge["local"] is not None and isinstance(edge["local"]["value"], list):
+            edge["local"]["value"] = None
     return graph
 
 
-def _scalars_only(graph: dict) -> None:
-    """Leave out (null) every tensor's numbers in the graph; single numbers stay."""
-    for node in graph["nodes"]:
-        for key in ("value", "grad"):
-            if isinstance(node[key], list):
-                node[key] = None
-    for edge in graph["edges"]:
-        if edge["local"] is not None and isinstance(edge["local"]["value"], list):
-            edge["local"]["value"] = None
-    for call in graph["backward_calls"]:
-        call["gradient"] = call["gradient"] if not isinstance(call["gradient"], list) else None
-        call["grads_after"] = {}
+def _scalar(value):
+    return None if isinstance(value, list) else value
+
+
+def _scalars_only(graph: Graph) -> Graph:
+    """The graph without its tensors' numbers (single numbers stay)."""
+    return dataclasses.replace(
+        graph,
+        nodes=[
+            dataclasses.replace(n, value=_scalar(n.value), grad=_scalar(n.grad))
+            for n in graph.nodes
+        ],
+        backward_calls=[
+            dataclasses.replace(c, gradient=_scalar(c.gradient), grads_after={})
+            for c in graph.backward_calls
+        ],
+    )
+
+
+def _tensor_numbers(x: Explanation) -> int:
+    """How many tensor elements the graph would send, counted from shapes (no copy made)."""
+    size = {n.id: math.prod(n.shape) for n in x.graph.nodes}
+    count = sum(
+        size[n.id] * (isinstance(n.value, list) + isinstance(n.grad, list)) for n in x.graph.nodes
+    )
+    for call in x.graph.backward_calls:
+        count += size[call.root] * isinstance(call.gradient, list)
+        count += sum(size.get(k, 0) for k, v in call.grads_after.items() if isinstance(v, list))
+    return count + sum(
+        size[target]
+        for (_, target, _), e in x.edges.items()
+        if isinstance(e.derivative.value, list)
+    )
 
 
 def report(x: Explanation) -> dict:
@@ -173,27 +199,33 @@ def report(x: Explanation) -> dict:
         "no_gradient": [
             {"leaf": n.leaf, "reason": text(n), "cuts": step_data(n.cuts)} for n in x.no_gradient
         ],
-        "graph": _graph(x, formulas=True),
+        "graph": None,  # below: as much of it as the answer's budget holds
         "mode": x.mode,
         "tolerance": {**tolerances, "central_differences": DIFFERENCES.describe()},
         "warnings": list(x.warnings),
         "notes": list(x.notes),
     }
-    used = len(dumps_strict(answer))
-    if used > x.budget.answer_chars:
-        answer["graph"] = _graph(x, formulas=False)
+    # a number takes at least 2 characters ("0,"): past that, the tensors cannot fit at all,
+    # and the graph is not built in full only to be dropped
+    fits = 2 * _tensor_numbers(x) <= x.budget.answer_chars
+    if fits:
+        answer["graph"] = _graph(x, formulas=True)
+        used = len(dumps_strict(answer))
+    if not fits or used > x.budget.answer_chars:
+        answer["graph"] = _graph(x, formulas=False, tensors=fits)
         answer["notes"].append(
             "the formulas on the graph's nodes and edges are left out: this graph is too "
             "large to send them all; its values, gradients and local derivatives' values stay"
         )
         used = len(dumps_strict(answer))
-    if used > x.budget.answer_chars:
-        _scalars_only(answer["graph"])
+    if not fits or used > x.budget.answer_chars:
+        if fits:
+            answer["graph"] = _graph(x, formulas=False, tensors=False)
+            used = len(dumps_strict(answer))
         answer["notes"].append(
             "the graph's tensor values, gradients and local derivatives are left out (null): "
             "there are too many numbers to send; the leaves' gradients above stay whole"
         )
-        used = len(dumps_strict(answer))
     budget = x.budget
     left = min(budget.render_chars, max(budget.answer_chars - used, 0))
     limit = RenderLimit(budget.render_seconds, budget.render_steps, left)
