@@ -106,14 +106,12 @@ def ends_by(seconds: float) -> float:
     return min(time.monotonic() + seconds, _DEADLINE.get()[0])
 
 
-def check_time() -> None:
-    """Refuse to go on once the current deadline has passed."""
+def check_time(instead: str = "use smaller tensors, fewer operations or backward calls") -> None:
+    """Refuse to go on once the current deadline has passed (``instead``: what to shrink)."""
     ends, seconds = _DEADLINE.get()
     if time.monotonic() > ends:
         raise LimitError(
-            "too_expensive",
-            f"this request needed more than its {seconds:g} seconds; use smaller tensors, "
-            "fewer operations or backward calls (or fewer worksheet problems)",
+            "too_expensive", f"this request needed more than its {seconds:g} seconds; {instead}"
         )
 
 

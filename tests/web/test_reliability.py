@@ -137,6 +137,8 @@ def test_one_deadline_bounds_everything_a_request_does(method, path, body, caplo
         assert b"needed more than its 0.3 seconds" in response.data
     assert response.status_code == 422
     assert time.monotonic() - started < 2.0  # the deadline, plus what one step may overrun
+    if "worksheet" in path:  # says what to shrink for a sheet
+        assert b"ask for fewer problems" in response.data
     assert "request exceeded its time budget" in caplog.text
 
 

@@ -93,7 +93,9 @@ def _urls(params: dict) -> dict:
     }
 
 
-def _page(sheet: Worksheet | None, form: dict, error: str | None = None, answers=None):
+def _page(
+    sheet: Worksheet | None, form: dict, error: str | None = None, answers=None, code: str = ""
+):
     problems = []
     if sheet is not None:
         typed, feedback = _feedback(sheet, answers or {})
@@ -104,6 +106,7 @@ def _page(sheet: Worksheet | None, form: dict, error: str | None = None, answers
         problems=problems,
         form=form,
         error=error,
+        error_code=code,
         levels=list(LEVELS.values()),
         limits={"seed": MAX_SEED, "problems": MAX_PROBLEMS, "version": MAX_VERSION},
         urls=_urls(sheet.parameters()) if sheet else {},
@@ -123,8 +126,8 @@ def page():
         return _page(None, form)
     try:
         sheet = _worksheet(_parameters(request.args))
-    except WorksheetError as exc:
-        return _page(None, form, exc.message), exc.status
+    except TutorError as exc:  # bad parameters, or a sheet over the request's time budget
+        return _page(None, form, exc.message, code=exc.code), exc.status
     return _page(sheet, form, answers=request.form)
 
 

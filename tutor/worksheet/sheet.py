@@ -231,7 +231,7 @@ def make_worksheet(seed: int, problems: int, level: int, version: int = 1) -> Wo
 def _draw(rng: random.Random, spec: Level, kind: str, number: int, seen: set[tuple]) -> Problem:
     """Draft until a draft makes a clean question of ``kind`` unlike the ones ``seen``."""
     for stale in range(1, MAX_DRAWS + 1):
-        check_time()  # a sheet is one request's work: drafting stops at its deadline
+        check_time("ask for fewer problems")  # a sheet is one request's work: it ends in time
         draft = spec.draft(rng)
         wrt = rng.choice(draft.leaves)
         asked = wrt if kind in ("closed_form", "value") else None
