@@ -1,13 +1,17 @@
 """The backward pass (``backward``, ``grad``) and the custom ``Function`` API.
 
 Backward is an iterative topological walk: count each node's consumers, then process a
-node once all of them have sent their gradient. Gradients live in a local dict and are
-written only into leaves' ``.grad`` (and non-leaves that asked with ``retain_grad``), so
-deep graphs cannot hit the recursion limit and a second backward never sees stale
-interior gradients.
+node once all of them have sent their gradient, the most recently created ready node first
+(PyTorch's order, so gradients are summed as PyTorch sums them). Gradients live in a local
+dict and are written only into leaves' ``.grad`` (and non-leaves that asked with
+``retain_grad``), so deep graphs cannot hit the recursion limit and a second backward never
+sees stale interior gradients.
 """
 
 from __future__ import annotations
+
+import heapq
+import itertools
 
 import numpy as np
 
@@ -133,9 +137,11 @@ def _run(roots: list, retain_graph: bool, capture=None) -> None:
         if node is not None:
             _add(buffers, node, nr, g)
     consumers = _count_consumers(list(buffers))
-    ready = [node for node in buffers if node not in consumers]
+    order = itertools.count()  # ties (equal creation order) go first in, first out
+    ready = [(-node._seq, next(order), node) for node in buffers if node not in consumers]
+    heapq.heapify(ready)
     while ready:
-        node = ready.pop()
+        node = heapq.heappop(ready)[2]
         grads = buffers.pop(node, None)
         edges = node.next_functions
         outs = None if grads is None else _process(node, grads, retain_graph, capture)
@@ -148,7 +154,7 @@ def _run(roots: list, retain_graph: bool, capture=None) -> None:
             left = consumers[fn] - 1
             consumers[fn] = left
             if left == 0:
-                ready.append(fn)
+                heapq.heappush(ready, (-fn._seq, next(order), fn))
 
 
 def _add(buffers: dict, node, nr: int, g) -> None:

@@ -11,6 +11,8 @@ A tensor's ``grad_fn`` is a node: it knows its ``next_functions`` (one edge per 
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import warnings
 import weakref
@@ -44,6 +46,9 @@ class Node:
     _pre_hooks = None  # output_nr -> hooks on the gradient of that output
     _retained = None  # output_nr -> weak reference to a non-leaf that retains its grad
     _n_outputs = 1
+    # creation order: backward runs the ready node created last first, as PyTorch does, so
+    # gradients are summed in PyTorch's order (floating-point sums depend on it)
+    _seq = 0
 
     def name(self) -> str:
         """The node's name, e.g. ``MulBackward0``."""
@@ -101,6 +106,8 @@ def op_name(node: Node) -> str:
 class AccumulateGrad(Node):
     """The node that adds an incoming gradient into a leaf's ``.grad``."""
 
+    _seq = math.inf  # PyTorch runs a ready AccumulateGrad before anything else
+
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
 
@@ -110,6 +117,7 @@ class AccumulateGrad(Node):
 
 
 _NO_EDGE = (None, 0)
+_SEQUENCE = itertools.count(1)
 
 
 def edge(t) -> tuple:
@@ -183,6 +191,7 @@ class Op(Node):
             return _wrap_tuple(ctx, out, False) if type(out) is tuple else Tensor._make(out)
         ctx.needs_input_grad = tuple(needs)
         ctx.next_functions = tuple(edges)
+        ctx._seq = next(_SEQUENCE)
         out = cls.forward(ctx, *arrays)
         result = _wrap_tuple(ctx, out, True) if type(out) is tuple else Tensor._make(out, True, ctx)
         if ctx.saved is not None:
@@ -287,6 +296,8 @@ class Function:
             t and a.requires_grad for t, a in zip(is_tensor, args, strict=True)
         )
         record = _state.enabled and any(ctx.needs_input_grad)
+        if record:
+            ctx._seq = next(_SEQUENCE)
         with no_grad():
             if _has_setup_context(cls):
                 out = cls.forward(*args)
