@@ -58,6 +58,9 @@ class FunctionSpec:
     elements: Callable | None = None
     # matrix products: matrix(A, B, G) -> (dL/dA, dL/dB) as sympy matrix expressions
     matrix: Callable | None = None
+    # elementwise, one operand: the derivative in terms of the result y, as textbooks (and
+    # PyTorch's own derivative formulas) write it — σ' = y(1 − y), tanh' = 1 − y² — for steps
+    textbook: Callable | None = None
     # how calls spell the arguments (tutor.lang.vocabulary): keyword names of the operands
     # followed by the params, in positional order, when not ("input", "other")[:operands] + params
     arguments: tuple[str, ...] = ()
@@ -107,7 +110,7 @@ _ROWS = (
         domain="nonzero inputs"),
     # elementwise functions
     FunctionSpec("exp", ELEMENTWISE, 1, engine.exp, "the exponential", sympy=sympy.exp,
-        numpy=np.exp, torch_names=("exp",), methods=("exp",)),
+        numpy=np.exp, torch_names=("exp",), methods=("exp",), textbook=lambda y: y),
     FunctionSpec("log", ELEMENTWISE, 1, engine.log, "the natural logarithm", sympy=sympy.log,
         numpy=np.log, torch_names=("log",), methods=("log",),
         domain="positive inputs"),
@@ -118,20 +121,22 @@ _ROWS = (
     FunctionSpec("tan", ELEMENTWISE, 1, engine.tan, "tangent", sympy=sympy.tan, numpy=np.tan,
         torch_names=("tan",), methods=("tan",)),
     FunctionSpec("tanh", ELEMENTWISE, 1, engine.tanh, "hyperbolic tangent", sympy=sympy.tanh,
-        numpy=np.tanh, torch_names=("tanh",), methods=("tanh",), functional=("tanh",)),
+        numpy=np.tanh, torch_names=("tanh",), methods=("tanh",), functional=("tanh",),
+        textbook=lambda y: 1 - y**2),
     FunctionSpec("sinh", ELEMENTWISE, 1, engine.sinh, "hyperbolic sine", sympy=sympy.sinh,
         numpy=np.sinh, torch_names=("sinh",), methods=("sinh",)),
     FunctionSpec("cosh", ELEMENTWISE, 1, engine.cosh, "hyperbolic cosine", sympy=sympy.cosh,
         numpy=np.cosh, torch_names=("cosh",), methods=("cosh",)),
     FunctionSpec("sigmoid", ELEMENTWISE, 1, engine.sigmoid, "the logistic sigmoid", sympy=_sigmoid,
-        torch_names=("sigmoid",), methods=("sigmoid",), functional=("sigmoid",)),
+        torch_names=("sigmoid",), methods=("sigmoid",), functional=("sigmoid",),
+        textbook=lambda y: y * (1 - y)),
     FunctionSpec("relu", ELEMENTWISE, 1, engine.relu, "ReLU", sympy=_relu, torch_names=("relu",),
         methods=("relu",), functional=("relu",), kink="relu'(0) is taken as 0, as PyTorch does",
         at_kink=forms.at_zero,
         derivative=forms.relu_derivative),
     FunctionSpec("sqrt", ELEMENTWISE, 1, engine.sqrt, "the square root", sympy=sympy.sqrt,
         torch_names=("sqrt",), methods=("sqrt",),
-        domain="inputs of at least 0"),
+        domain="inputs of at least 0", textbook=lambda y: 1 / (2 * y)),
     FunctionSpec("abs", ELEMENTWISE, 1, engine.abs, "the absolute value", sympy=sympy.Abs,
         numpy=np.abs, torch_names=("abs",), methods=("abs",),
         kink="|u|'(0) is taken as 0 (sign(0) = 0), as PyTorch does", at_kink=forms.at_zero,

@@ -71,6 +71,7 @@ class EdgeDerivative:
     count: int  # elements reduced (the N of 1/N)
     matrix: tuple[sympy.Expr, sympy.Expr] | None  # (∂root/∂source, with its shapes) for matmul
     kink: str | None  # the subgradient convention, when the rule has a kink
+    textbook: sympy.Expr | None = None  # the derivative in the result's name: y*(1 - y) for σ
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,10 @@ class Use:
     """One use of a value: the consumer's gradient times the local derivative (copies summed)."""
 
     edge: EdgeDerivative
+    root: str  # the value backward starts from
     upstream: Quantity  # ∂root/∂target
     factors: tuple[sympy.Expr, ...] | None  # the path product so far, unsimplified
-    path: tuple[str, ...]  # root … source, the nodes the factors were taken along
+    path: tuple[str, ...]  # the nodes the factors were taken along (from root or a fork)
     copies: int  # broadcast copies of the source summed (1: none)
     result: Quantity  # what this use adds to ∂root/∂source
 

@@ -61,4 +61,28 @@ d = x.detach()
 y = x * d
 y.backward()
 """,
+    # a long chain: past a few links, the gradient arriving at a node is carried by its name
+    # and value (CS231n's staged computation), not written out again at every step
+    "long_chain": """\
+import torch
+x = torch.tensor(0.5, requires_grad=True)
+w = torch.tensor(1.5, requires_grad=True)
+a1 = x * w
+a2 = torch.tanh(a1)
+a3 = a2 + x
+a4 = a3 * a3
+a5 = torch.sigmoid(a4)
+a6 = a5 * w
+a7 = torch.exp(a6)
+a8 = a7 - a2
+a9 = torch.sqrt(a8 * a8 + 1)
+a10 = a9 / w
+a11 = torch.sin(a10)
+a12 = a11 * a4
+a13 = a12 + a6
+a14 = torch.tanh(a13)
+a15 = a14 * x
+L = a15 + a10
+L.backward()
+""",
 }

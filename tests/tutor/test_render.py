@@ -55,6 +55,23 @@ def test_seed_c_text_shows_the_path_product():
     assert "∂L/∂x1 = (-1)·w2·w1 = -w1*w2 = -30" in lines
 
 
+def test_a_long_upstream_gradient_is_carried_by_name_and_value():
+    explanation = explain_program(lang.parse_program(CASES["long_chain"]))
+    lines = [render.text(s) for s in all_steps(explanation)]
+    # a short gradient is still written in symbols, a long one by its value
+    assert "∂L/∂a13 = x·(1 - a14**2) = x*(1 - tanh(a13)**2) = 0.0158562" in lines
+    assert "∂L/∂t3 = ∂L/∂a9·∂a9/∂t3 = 0.118731" in lines
+    use = next(line for line in lines if line.startswith("use as operand 1 of a7"))
+    assert use.endswith("contributes ∂L/∂a7·∂a7/∂a6 = 0.618772·a7 = 0.618772·3.24092 = 2.00539")
+    # local derivatives in the result's name, as textbooks (and PyTorch's formulas) write them
+    sigmoid = next(line for line in lines if line.startswith("use as operand 1 of a5"))
+    assert "∂a5/∂a4 = a5*(1 - a5) = 0.169399" in sigmoid
+    assert "∂a9/∂t3 = 1/(2*a9) = 0.179143" in next(x for x in lines if "of a9:" in x)
+    # the whole expansion was written at every step: lines of 871 characters, 24.5 kB in all
+    assert max(len(line) for line in lines) < 240
+    assert sum(len(line) for line in lines) < 12_000
+
+
 def test_seed_b_text_shows_one_over_four_and_the_closed_form():
     out = render.text(explain_graph(seed_b()))
     assert "∂a/∂z = 1/4 for each of the 4 elements (1/N)" in out

@@ -61,6 +61,11 @@ def edge_derivative(sg: SymbolicGraph, edge: Edge, value=None) -> EdgeDerivative
         count=local.count,
         matrix=matrix_form(sg, edge),
         kink=local.kink,
+        textbook=(
+            spec.textbook(sg.symbols[edge.target])
+            if spec.textbook is not None and local.expr is not None
+            else None
+        ),
     )
 
 
@@ -120,13 +125,15 @@ def derivation(
             target = term.edge.target
             copies = math.prod(sg.local(term.edge).shape) // max(math.prod(n.shape), 1)
             factors, path = paths[target]
+            edge = edge_derivative(sg, term.edge, term.local)
             if factors is not None and local is not None and copies == 1:
-                factors = (*factors, local)
+                factors = (*factors, local if edge.textbook is None else edge.textbook)
             else:
                 factors = None
             uses.append(
                 Use(
-                    edge=edge_derivative(sg, term.edge, term.local),
+                    edge=edge,
+                    root=call.root,
                     upstream=Quantity(symbols.adjoint(target), plain(term.upstream)),
                     factors=factors,
                     path=(*path, n.id),

@@ -18,6 +18,8 @@ from .. import steps as st
 from ..limits import ends_by
 from . import numbers, typeset
 
+# characters (in sympy's spelling) up to which a gradient is written in symbols at every step
+SPELLED_OUT = 40
 _LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\~{}", "^": r"\^{}", "\\": r"\\"}
 
 
@@ -27,6 +29,13 @@ def _needs_parens(e: sympy.Basic) -> bool:
     if e.is_Number:
         return bool(e.is_negative) or not e.is_Integer
     return isinstance(e, sympy.Mul) and e.could_extract_minus_sign()
+
+
+def local_form(e: st.EdgeDerivative) -> st.Quantity:
+    """An edge's local derivative as steps write it: the textbook form when there is one."""
+    if e.textbook is None:
+        return e.derivative
+    return st.Quantity(e.textbook, e.derivative.value)
 
 
 class RenderLimit:
@@ -126,14 +135,20 @@ class Printer:
             parts.append(self.num(q.value))
         return parts
 
-    def use_product(self, use: st.Use, node: str) -> str:
-        """∂R/∂target·∂target/∂node, as the path's factors when they are known."""
-        if use.factors is not None:
+    def spelled_out(self, q: st.Quantity) -> bool:
+        """Whether a gradient is short enough to write in symbols at every step (else it is
+        carried by name and value, as in CS231n's staged computation)."""
+        return q.expr is not None and len(str(q.expr)) <= SPELLED_OUT
+
+    def use_product(self, use: st.Use, node: str, named: bool = False) -> str:
+        """∂R/∂target·∂target/∂node, as the path's factors when they are known (and not
+        ``named``)."""
+        if use.factors is not None and not named:
             factors = [f for f in use.factors if f != 1] or [sympy.S.One]
             if len(factors) == 1:
                 return self.expr(factors[0])
             return self.times.join(self.factor(f) for f in factors)
-        d_target = self.d(use.path[0], use.edge.target) if len(use.path) > 1 else ""
+        d_target = self.d(use.root, use.edge.target) if use.edge.target != use.root else ""
         local = self.d(use.edge.target, node)
         copies = use.copies
         product = self.times.join(p for p in (d_target, local) if p)
@@ -142,6 +157,25 @@ class Printer:
             if copies > 1
             else product
         )
+
+    def signed(self, value: st.Value) -> str:
+        """A number as a factor or term: in parentheses when negative."""
+        text = self.num(value)
+        return self.paren(text) if isinstance(value, float) and value < 0 else text
+
+    def named_use(self, use: st.Use, node: str) -> list[str]:
+        """The sides of ``∂R/∂t·∂t/∂n = upstream·local = upstream·value = result``, numbers
+        standing for the upstream gradient."""
+        local = local_form(use.edge)
+        upstream = None if use.edge.target == use.root or use.copies > 1 else use.upstream.value
+        sides = [self.use_product(use, node, named=True)]
+        if isinstance(upstream, float) and local.expr is not None and local.expr != 1:
+            # single numbers only: a tensor's numbers are written once, in the result
+            if not local.expr.is_Number:
+                sides.append(self.times.join((self.signed(upstream), self.factor(local.expr))))
+            if isinstance(local.value, float):
+                sides.append(self.times.join((self.signed(upstream), self.signed(local.value))))
+        return [*sides, self.num(use.result.value)]
 
     # steps ------------------------------------------------------------------------------
     def _print_Start(self, s: st.Start) -> str:
@@ -168,7 +202,7 @@ class Printer:
         elif e.derivative.expr is None:
             body = self.words("its Jacobian is worked element by element")
         else:
-            body = self.math(self.eq(self.d(e.target, e.source), *self.quantity(e.derivative)))
+            body = self.math(self.eq(self.d(e.target, e.source), *self.quantity(local_form(e))))
             if e.reduction == "mean":
                 body = self.line(body, self.words(f"for each of the {e.count} elements (1/N)"))
             elif e.reduction == "sum":
@@ -178,7 +212,10 @@ class Printer:
 
     def _print_Use(self, u: st.Use) -> str:
         node = u.path[-1]
-        product = self.eq(self.use_product(u, node), *self.quantity(u.result))
+        if self.spelled_out(u.result) or u.result.value is None:
+            product = self.eq(self.use_product(u, node), *self.quantity(u.result))
+        else:
+            product = self.eq(*self.named_use(u, node))
         where = self.words(f"use as operand {u.edge.position + 1} of {u.edge.target}:")
         copies = ""
         if u.copies > 1:
@@ -187,8 +224,13 @@ class Printer:
         return self.line(where, self.doprint(u.edge), copies) + contributes
 
     def _print_NodeGradient(self, n: st.NodeGradient) -> str:
-        products = self.plus.join(self.use_product(u, n.node) for u in n.uses)
-        result = self.eq(self.d(n.root, n.node), products, *self.quantity(n.result))
+        named = not self.spelled_out(n.result) and n.result.value is not None
+        products = self.plus.join(self.use_product(u, n.node, named) for u in n.uses)
+        if not named:
+            result = self.eq(self.d(n.root, n.node), products, *self.quantity(n.result))
+        else:
+            terms = self.plus.join(self.signed(u.result.value) for u in n.uses)
+            result = self.eq(self.d(n.root, n.node), products, terms, self.num(n.result.value))
         if len(n.uses) == 1:
             return self.math(result)
         say = f"{n.node} is used {len(n.uses)} times: the sum over its uses (the paths through it)"

@@ -24,7 +24,7 @@ from ..jsonio import dumps_strict
 from ..symbolic.budget import Budget
 from ..symbolic.witness import DIFFERENCES
 from . import typeset
-from .printers import RenderLimit, latex, mathml, text
+from .printers import RenderLimit, latex, local_form, mathml, text
 
 
 def step_data(obj: Any) -> Any:
@@ -90,7 +90,7 @@ def _ends_omitted(rendered: list[dict]) -> bool:
 
 def local(edge: st.EdgeDerivative) -> dict:
     """An edge's local derivative for the graph view: symbolic, LaTeX, value and a sentence."""
-    expr = edge.derivative.expr if edge.matrix is None else edge.matrix
+    expr = local_form(edge).expr if edge.matrix is None else edge.matrix
     return {
         "symbolic": None if expr is None else typeset.text(expr),
         "latex": None if expr is None else typeset.latex(expr),
