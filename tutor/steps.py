@@ -72,6 +72,8 @@ class EdgeDerivative:
     matrix: tuple[sympy.Expr, sympy.Expr] | None  # (∂root/∂source, with its shapes) for matmul
     kink: str | None  # the subgradient convention, when the rule has a kink
     textbook: sympy.Expr | None = None  # the derivative in the result's name: y*(1 - y) for σ
+    # the operation as the program wrote it: (operator or function name, operands in order)
+    written: tuple[str, tuple[sympy.Expr, ...]] | None = None
 
 
 @dataclass(frozen=True)

@@ -65,11 +65,25 @@ def test_a_long_upstream_gradient_is_carried_by_name_and_value():
     assert use.endswith("contributes ∂L/∂a7·∂a7/∂a6 = 0.618772·a7 = 0.618772·3.24092 = 2.00539")
     # local derivatives in the result's name, as textbooks (and PyTorch's formulas) write them
     sigmoid = next(line for line in lines if line.startswith("use as operand 1 of a5"))
-    assert "∂a5/∂a4 = a5*(1 - a5) = 0.169399" in sigmoid
+    assert "a5 = sigmoid(a4) (the logistic sigmoid): ∂a5/∂a4 = a5*(1 - a5) = 0.169399" in sigmoid
     assert "∂a9/∂t3 = 1/(2*a9) = 0.179143" in next(x for x in lines if "of a9:" in x)
     # the whole expansion was written at every step: lines of 871 characters, 24.5 kB in all
     assert max(len(line) for line in lines) < 240
     assert sum(len(line) for line in lines) < 12_000
+
+
+@pytest.mark.parametrize(
+    ("case", "spelled"),
+    [
+        ("chain", "x2 = x1·w1 (multiplication): ∂x2/∂x1 = w1 = 5"),  # not w1*x1
+        ("product_reuse", "y = x·x (multiplication): ∂y/∂x = x = 3"),  # one use of two: not x**2
+        ("product_reuse", "z = y + x (addition)"),
+        ("quotient", "q = a / b (division)"),
+    ],
+)
+def test_operations_are_spelled_as_the_program_wrote_them(case, spelled):
+    explanation = explain_program(lang.parse_program(CASES[case]))
+    assert any(spelled in render.text(s) for s in all_steps(explanation))
 
 
 def test_seed_b_text_shows_one_over_four_and_the_closed_form():

@@ -12,6 +12,7 @@ import math
 import numpy as np
 import sympy
 
+from ..functions import ELEMENTWISE
 from ..graph import Edge
 from ..steps import Cut, Derivation, EdgeDerivative, NodeGradient, Quantity, Start, Use, plain
 from ..symbolic.accumulate import Adjoints
@@ -46,6 +47,21 @@ def matrix_form(sg: SymbolicGraph, edge: Edge) -> sympy.Expr | None:
     return spec.matrix(a, b, g)[edge.position]
 
 
+def written(sg: SymbolicGraph, node_id: str) -> tuple[str, tuple[sympy.Expr, ...]] | None:
+    """An elementwise operation as the program spelled it, operands in the order written
+    (``x1 * w1`` stays ``x1·w1``, ``y * y`` is not ``y**2``, ``torch.sigmoid(u)`` is not
+    ``1/(1 + exp(-u))``); None for what has no such spelling."""
+    spec = sg.spec(node_id)
+    if spec is None or spec.kind != ELEMENTWISE or sg.params(node_id):
+        return None
+    operands = tuple(sg.symbols[i] for i in sg.operands(node_id))
+    if spec.operator is not None:
+        return spec.operator, operands
+    if len(operands) == 1 and spec.torch_names:
+        return spec.torch_names[0], operands
+    return None
+
+
 def edge_derivative(sg: SymbolicGraph, edge: Edge, value=None) -> EdgeDerivative:
     """The local derivative along ``edge`` as a step (``value``: its numbers, when known)."""
     local = sg.local(edge)
@@ -66,6 +82,7 @@ def edge_derivative(sg: SymbolicGraph, edge: Edge, value=None) -> EdgeDerivative
             if spec.textbook is not None and local.expr is not None
             else None
         ),
+        written=written(sg, edge.target),
     )
 
 

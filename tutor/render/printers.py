@@ -103,6 +103,14 @@ class Printer:
     def paren(self, content: str) -> str:
         raise NotImplementedError
 
+    def binary(self, op: str, a: str, b: str) -> str:
+        """``a op b`` as the program wrote it (``a`` empty: the unary ``op b``)."""
+        raise NotImplementedError
+
+    def call(self, name: str, a: str) -> str:
+        """``name(a)``, a function applied as the program wrote it."""
+        raise NotImplementedError
+
     # composition ------------------------------------------------------------------------
     def doprint(self, obj: object) -> str:
         """``obj`` in this format, by the printer method named for its class."""
@@ -185,8 +193,20 @@ class Printer:
             return self.line(self.words(say), self.words("the upstream,"), self.math(upstream))
         return self.line(self.words(f"{s.root}.backward() starts from"), self.math(upstream))
 
+    def spelled(self, e: st.EdgeDerivative) -> str:
+        """The target's operation as the program wrote it, else in sympy's form."""
+        if e.written is None:
+            return self.expr(e.definition)
+        op, args = e.written
+        parts = [self.factor(a) for a in args]
+        if op == "-u":
+            return self.binary("-", "", parts[0])
+        if len(parts) == 2:
+            return self.binary(op, *parts)
+        return self.call(op, parts[0])
+
     def _print_EdgeDerivative(self, e: st.EdgeDerivative) -> str:
-        definition = self.eq(self.name(e.target), self.expr(e.definition))
+        definition = self.eq(self.name(e.target), self.spelled(e))
         head = self.line(self.math(definition), self.words(f"({e.phrase}):"))
         if e.matrix is not None:
             matrices = sorted(e.matrix.atoms(sympy.MatrixSymbol), key=str)
@@ -328,6 +348,14 @@ class TextPrinter(Printer):
     def partial(self, top: str, bottom: str) -> str:
         return f"∂{top}/∂{bottom}"
 
+    def binary(self, op: str, a: str, b: str) -> str:
+        if op == "*":
+            return f"{a}{self.times}{b}"
+        return f"{op}{b}" if not a else f"{a} {op} {b}"
+
+    def call(self, name: str, a: str) -> str:
+        return f"{name}({a})"
+
     def num(self, v) -> str:
         return numbers.value(v)
 
@@ -426,6 +454,15 @@ class LatexPrinter(Printer):
     def partial(self, top: str, bottom: str) -> str:
         return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
+    def binary(self, op: str, a: str, b: str) -> str:
+        if op == "**":
+            return f"{{{a}}}^{{{b}}}"
+        glyph = {"*": r"\cdot", "@": r"\mathbin{@}"}.get(op, op)
+        return f"{glyph} {b}" if not a else f"{a} {glyph} {b}"
+
+    def call(self, name: str, a: str) -> str:
+        return rf"\operatorname{{{name}}}\left({a}\right)"
+
     def num(self, v) -> str:
         return numbers.value(v)
 
@@ -454,6 +491,15 @@ class MathMLPrinter(Printer):
 
     def partial(self, top: str, bottom: str) -> str:
         return f"<mfrac><mrow><mo>∂</mo>{top}</mrow><mrow><mo>∂</mo>{bottom}</mrow></mfrac>"
+
+    def binary(self, op: str, a: str, b: str) -> str:
+        if op == "**":
+            return f"<msup><mrow>{a}</mrow><mrow>{b}</mrow></msup>"
+        glyph = {"*": "·", "-": "−"}.get(op, op)
+        return f"<mrow>{a}<mo>{html.escape(glyph)}</mo>{b}</mrow>"
+
+    def call(self, name: str, a: str) -> str:
+        return f"<mrow><mi>{html.escape(name)}</mi><mo>(</mo>{a}<mo>)</mo></mrow>"
 
     def num(self, v) -> str:
         return f"<mn>{html.escape(numbers.value(v))}</mn>"
