@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import sympy
 
 from tests.tutor.builder import seed_b, seed_c
 from tests.tutor.golden.make_steps_golden import HERE, text
@@ -84,6 +85,14 @@ def test_a_long_upstream_gradient_is_carried_by_name_and_value():
 def test_operations_are_spelled_as_the_program_wrote_them(case, spelled):
     explanation = explain_program(lang.parse_program(CASES[case]))
     assert any(spelled in render.text(s) for s in all_steps(explanation))
+
+
+def test_the_page_writes_a_closed_form_as_the_api_and_the_cli_do():
+    x = sympy.Symbol("x", real=True)
+    closed = sympy.factor(3 * x / 2 + 3)  # 3*(x + 2)/2 in the API and the CLI
+    assert render.typeset.text(closed) == "3*(x + 2)/2"
+    page = render.typeset.mathml(closed)
+    assert "<mn>6</mn>" not in page and "<mi>x</mi><mo>+</mo><mn>2</mn>" in page
 
 
 def test_seed_b_text_shows_one_over_four_and_the_closed_form():
