@@ -180,3 +180,16 @@ def test_edge_rows_give_the_table_alternative():
 def test_empty_graph_is_still_a_picture():
     root = _parse(svg.render({"nodes": [], "edges": []}))
     assert root.find(f"{SVG}desc").text.startswith("0 values")
+
+
+def test_an_unnamed_value_shows_the_short_name_its_steps_use():
+    from tutor.explain import explain, make_input
+    from tutor.render import report
+
+    x = explain(make_input(expression="Y - x1*w1*w2", values={"x1": 2, "w1": 5, "w2": 6, "Y": 10}))
+    graph = report(x)["graph"]
+    picture = svg.render(graph)
+    assert ">t1 = x1*w1<" in picture and ">t2 = x1*w1*w2<" in picture  # the boxes
+    assert "∂t1/∂w1" in picture and "∂(x1*w1)" not in picture  # the edges, as the steps say
+    rows = {(r["source_name"], r["target_name"]) for r in svg.edge_rows(graph)}
+    assert ("t1", "t2") in rows and ("t2", "L") in rows

@@ -127,8 +127,19 @@ def layout(graph: dict) -> Layout:
     return Layout(boxes, routes, width, max(height, 2 * MARGIN))
 
 
+def _short(node: dict) -> str:
+    """What steps and edges call a node: the program's name (or a literal's number), else
+    the short name ``t1`` the tutor gave it."""
+    label = str(node.get("label") or node.get("name") or node["id"])
+    return label if label.isidentifier() or node.get("kind") == "literal" else node["id"]
+
+
 def _name(node: dict) -> str:
-    return str(node.get("label") or node.get("name") or node["id"])
+    """A node as its box titles it: a value the program did not name shows its short name
+    beside the source text it comes from (``t1 = a8 * a8``), so the steps' names are on the
+    graph."""
+    short, label = _short(node), str(node.get("label") or "")
+    return short if not label or label == short else f"{short} = {label}"
 
 
 def _op_text(node: dict) -> str:
@@ -175,7 +186,7 @@ def _edge_text(edge: dict, names: dict[str, str]) -> tuple[list[str], str]:
 
 def edge_rows(graph: dict) -> list[dict]:
     """One row per edge for the graph's table alternative: names and local derivative."""
-    names = {n["id"]: _name(n) for n in graph.get("nodes", [])}
+    names = {n["id"]: _short(n) for n in graph.get("nodes", [])}
     return [
         {
             "source_name": names.get(e["source"], e["source"]),
@@ -187,7 +198,8 @@ def edge_rows(graph: dict) -> list[dict]:
 
 
 def _node_lines(node: dict) -> list[tuple[str, str]]:
-    lines = [("name", _name(node))]
+    name = _name(node)
+    lines = [("name", name if len(name) <= CHARS else _short(node))]
     if node.get("kind") == "literal":
         return lines
     lines.append(("op", _op_text(node)))
@@ -269,7 +281,7 @@ def render(graph: dict, prefix: str = "graph") -> str:
     plan = layout(graph)
     boxes, width, height = plan.boxes, plan.width, plan.height
     nodes = {n["id"]: n for n in graph.get("nodes", [])}
-    names = {i: _name(n) for i, n in nodes.items()}
+    names = {i: _short(n) for i, n in nodes.items()}
     roots = {str(c.get("root")) for c in graph.get("backward_calls", []) or []}
     arrow = f"{prefix}-arrow"
     fit = " fit" if width <= FIT_WIDTH else ""
