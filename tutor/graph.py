@@ -64,6 +64,7 @@ class BackwardCall:
     gradient: float | list | None
     line: int
     grads_after: dict[str, float | list | None] = field(default_factory=dict)
+    gradient_of: str | None = None  # the program's constant tensor passed as ``gradient``
 
 
 @dataclass

@@ -128,18 +128,21 @@ def layout(graph: dict) -> Layout:
 
 
 def _short(node: dict) -> str:
-    """What steps and edges call a node: the program's name (or a literal's number), else
-    the short name ``t1`` the tutor gave it."""
-    label = str(node.get("label") or node.get("name") or node["id"])
-    return label if label.isidentifier() or node.get("kind") == "literal" else node["id"]
+    """What steps and edges call a node: its id (the program's name, ``y_2`` for the second
+    value named ``y``, ``t1`` for an unnamed one), or a literal's number."""
+    if node.get("kind") == "literal":
+        return str(node.get("label") or node["id"])
+    return str(node["id"])
 
 
 def _name(node: dict) -> str:
-    """A node as its box titles it: a value the program did not name shows its short name
-    beside the source text it comes from (``t1 = a8 * a8``), so the steps' names are on the
-    graph."""
+    """A node as its box titles it: its short name, with where it comes from when that says
+    more — ``t1 = a8 * a8`` for an unnamed value, ``y_2 (y)`` for a name given twice — so
+    every name the steps use is on the graph."""
     short, label = _short(node), str(node.get("label") or "")
-    return short if not label or label == short else f"{short} = {label}"
+    if not label or label == short:
+        return short
+    return f"{short} ({label})" if label.isidentifier() else f"{short} = {label}"
 
 
 def _op_text(node: dict) -> str:

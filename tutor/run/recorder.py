@@ -76,7 +76,8 @@ class Recorder:
         self._latest: dict[int, int] = {}  # id(tensor) -> its latest entry
         self._origin: dict[int, tuple] = {}  # id(tensor) -> (tensor, Span) where the program got it
         self._named: dict[str, int] = {}  # user name -> tensors it has named so far
-        self._calls: list[tuple] = []  # (root entry, gradient, line, {leaf entry: grad})
+        # (root entry, gradient, line, {leaf entry: grad}, the gradient's entry or None)
+        self._calls: list[tuple] = []
         self._epoch = 0
 
     # ----- making entries ----------------------------------------------------------------
@@ -211,7 +212,12 @@ class Recorder:
             for index, entry in enumerate(self._entries)
             if entry.kind == LEAF and self._latest.get(id(entry.value_of)) == index
         }
-        self._calls.append((root_index, self._snapshot(gradient), line, grads))
+        given = self._latest.get(id(gradient))  # a constant the program named: its name
+        if given is not None and (
+            self._entries[given].name is None or self._entries[given].value_of.requires_grad
+        ):
+            given = None
+        self._calls.append((root_index, self._snapshot(gradient), line, grads, given))
         self._epoch += 1
 
     # ----- the graph ---------------------------------------------------------------------
@@ -231,8 +237,14 @@ class Recorder:
                 for position, source in enumerate(entry.inputs)
             )
         calls = [
-            BackwardCall(ids[root], gradient, line, {ids[i]: g for i, g in grads.items()})
-            for root, gradient, line, grads in self._calls
+            BackwardCall(
+                ids[root],
+                gradient,
+                line,
+                {ids[i]: g for i, g in grads.items()},
+                None if given is None else ids[given],
+            )
+            for root, gradient, line, grads, given in self._calls
         ]
         return Graph(nodes, edges, calls)
 

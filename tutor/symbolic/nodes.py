@@ -187,12 +187,17 @@ class SymbolicGraph:
 
     @cached_property
     def given(self) -> dict[sympy.Symbol, BackwardCall]:
-        """``v_L`` for each backward call whose ``gradient`` varies from element to element."""
+        """For each backward call whose ``gradient`` varies from element to element, its
+        symbol: the name of the program's tensor passed (``v``), else ``v_L``."""
         out: dict[sympy.Symbol, BackwardCall] = {}
         taken = set(self.nodes)
         for k, call in enumerate(self.graph.backward_calls):
             values = np.asarray(call.gradient if call.gradient is not None else 1.0)
             if values.size and np.all(values == values.flat[0]):
+                continue
+            named = self.symbols.get(call.gradient_of) if call.gradient_of else None
+            if isinstance(named, sympy.Symbol) and named not in out:
+                out[named] = call
                 continue
             name = f"v_{call.root}"
             name = name if name not in taken else f"{name}_{k}"
