@@ -85,4 +85,31 @@ a15 = a14 * x
 L = a15 + a10
 L.backward()
 """,
+    # x * x: two uses of one value, each a product-rule term; the sum is 2x
+    "square": """\
+import torch
+x = torch.tensor(3.0, requires_grad=True)
+y = x * x
+y.backward()
+""",
+    # one neuron: the tanh's derivative in its own output, 1 - h**2
+    "tanh_neuron": """\
+import torch
+x = torch.tensor(0.5)
+w = torch.tensor(-1.5, requires_grad=True)
+b = torch.tensor(0.25, requires_grad=True)
+h = torch.tanh(w * x + b)
+h.backward()
+""",
+    # logistic regression's loss: sigmoid then binary cross-entropy, written out
+    "sigmoid_bce": """\
+import torch
+x = torch.tensor(2.0)
+y = torch.tensor(1.0)
+w = torch.tensor(0.5, requires_grad=True)
+b = torch.tensor(-0.25, requires_grad=True)
+p = torch.sigmoid(w * x + b)
+L = -(y * torch.log(p) + (1 - y) * torch.log(1 - p))
+L.backward()
+""",
 }

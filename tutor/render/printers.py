@@ -250,6 +250,7 @@ class Printer:
             result = self.eq(self.d(n.root, n.node), products, *self.quantity(n.result))
         else:
             terms = self.plus.join(self.signed(u.result.value) for u in n.uses)
+            terms = terms if len(n.uses) > 1 else ""  # one use: its value is the result
             result = self.eq(self.d(n.root, n.node), products, terms, self.num(n.result.value))
         if len(n.uses) == 1:
             return self.math(result)
