@@ -15,17 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.clients import free_port, trickle
+
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
 pytestmark = pytest.mark.skipif(
     NGINX is None, reason="needs Debian's nginx (nginx-light), which CI installs (.ci/run)"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(port: int, proc: subprocess.Popen) -> None:
@@ -53,7 +49,7 @@ def _stop(proc: subprocess.Popen) -> None:
 def site(tmp_path_factory):
     """nginx with deploy/nginx.conf's site on a free port, gunicorn (2 threads) behind it."""
     work = tmp_path_factory.mktemp("nginx")
-    app_port, web_port = _free_port(), _free_port()
+    app_port, web_port = free_port(), free_port()
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     site = conf.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}").replace(
         "listen 80;", f"listen 127.0.0.1:{web_port};"
@@ -137,21 +133,15 @@ def test_what_nginx_refuses_is_in_the_apps_shape(site, path, body, status, code)
     assert json.loads(answer)["error"]["code"] == code
 
 
-def _trickle(port: int, stop: threading.Event) -> None:
-    """A client that sends a body a byte at a time and never finishes it."""
-    with socket.create_connection(("127.0.0.1", port)) as s:
-        s.sendall(b"POST /api/v1/explain HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n")
-        while not stop.wait(0.5):
-            try:
-                s.sendall(b" ")
-            except OSError:
-                return
+BODY_NEVER_DONE = b"POST /api/v1/explain HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n"
 
 
 def test_slow_clients_never_reach_gunicorns_threads(site):
     base, port, _ = site
     stop = threading.Event()
-    slow = [threading.Thread(target=_trickle, args=(port, stop)) for _ in range(6)]
+    slow = [
+        threading.Thread(target=trickle, args=(port, stop, BODY_NEVER_DONE, b" ")) for _ in range(6)
+    ]
     try:
         for t in slow:
             t.start()

@@ -17,14 +17,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import seed_source
+from tests.web.clients import free_port, trickle
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str, body: bytes | None = None) -> tuple[int, dict, bytes]:
@@ -84,7 +79,7 @@ def _check_serves(port: int) -> None:
 
 
 def test_gunicorn_serves_wsgi_app_with_the_repository_config():
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2"]
     proc = _start(command, port)  # gunicorn.conf.py (cwd) names wsgi:app
     try:
@@ -118,7 +113,7 @@ def _raw(port: int, request: bytes) -> tuple[str, dict, dict]:
 
 
 def test_what_gunicorn_refuses_itself_answers_in_the_apps_shape(tmp_path):
-    port = _free_port()
+    port = free_port()
     config = ["-c", "python:tutor.web.serving", "-b", f"127.0.0.1:{port}", "-w", "1"]
     proc = _start([sys.executable, "-m", "gunicorn", *config], port, cwd=tmp_path)
     headers = b"".join(b"X-%d: 1\r\n" % i for i in range(120))
@@ -141,7 +136,7 @@ def test_what_gunicorn_refuses_itself_answers_in_the_apps_shape(tmp_path):
 
 
 def test_gradtutor_serve_runs_the_embedded_server():
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "tutor.cli", "serve", "--host", "127.0.0.1"]
     proc = _start([*command, "--port", str(port)], port)
     try:
@@ -150,23 +145,18 @@ def test_gradtutor_serve_runs_the_embedded_server():
         _stop(proc)
 
 
-def _slow_client(port: int, stop: threading.Event) -> None:
-    """A client that sends its request a byte at a time, as slowly as it dares."""
-    with socket.create_connection(("127.0.0.1", port)) as s:
-        s.sendall(b"POST /api/v1/explain HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n")
-        while not stop.wait(0.5):
-            try:
-                s.sendall(b"X-Slow: 1\r\n")
-            except OSError:
-                return
+HEADERS_NEVER_DONE = b"POST /api/v1/explain HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n"
 
 
 def test_slow_clients_and_a_long_worksheet_do_not_hold_cheap_requests():
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2"]
     proc = _start(command, port)
     stop = threading.Event()
-    slow = [threading.Thread(target=_slow_client, args=(port, stop)) for _ in range(2)]
+    slow = [
+        threading.Thread(target=trickle, args=(port, stop, HEADERS_NEVER_DONE, b"X-Slow: 1\r\n"))
+        for _ in range(2)
+    ]
     heavy = threading.Thread(
         target=_get, args=(f"http://127.0.0.1:{port}/api/v1/worksheet?seed=9&problems=30&level=3",)
     )
@@ -203,7 +193,7 @@ def test_a_request_that_took_7_gb_ends_within_its_deadline_with_bounded_memory()
     # until gunicorn killed it 30 s later
     lines = ["import torch", "x = torch.linspace(0, 1, 1000, requires_grad=True)", "h = x"]
     lines += ["h = torch.sin(h)"] * 900 + ["s = h.sum()"] + ["s.backward(retain_graph=True)"] * 50
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, GRADTUTOR_REQUEST_SECONDS="3")
     command = [sys.executable, "-m", "gunicorn", "-c", "python:tutor.web.serving"]
     proc = _start([*command, "-b", f"127.0.0.1:{port}", "-w", "1"], port, env=env)

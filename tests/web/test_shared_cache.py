@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from tests.web.clients import free_port
 from tutor import create_app
 
 REDIS = shutil.which("redis-server")
@@ -18,16 +19,10 @@ pytestmark = pytest.mark.skipif(
 EXPLAIN = {"expression": "x*tanh(x)", "values": {"x": 0.5}}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     """A redis-server of its own: no disk, 4 MB, least recently used keys go first."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         + ["--maxmemory", "4mb", "--maxmemory-policy", "allkeys-lru"],
@@ -82,7 +77,7 @@ def test_redis_holds_its_byte_budget_under_many_distinct_answers(redis_url):
 
 
 def test_an_unreachable_redis_costs_the_cache_not_the_answer(caplog):
-    client, cache = _instance(f"redis://127.0.0.1:{_free_port()}/0")  # nothing listens there
+    client, cache = _instance(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
     started = time.monotonic()
     for _ in range(3):
         assert client.post("/api/v1/explain", json=EXPLAIN).status_code == 200
