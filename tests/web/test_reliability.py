@@ -3,12 +3,15 @@ worker's memory: each answers cleanly now."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import subprocess
 import sys
 import textwrap
 import time
+import tracemalloc
+from urllib.parse import urlencode
 
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
@@ -145,3 +148,28 @@ def test_one_deadline_bounds_everything_a_request_does(method, path, body, caplo
 def test_the_deadline_leaves_an_ordinary_request_alone(client):
     response = _post(client, "/api/v1/explain", {"program": _heavy_program(backward_calls=1)})
     assert response.status_code == 200 and response.get_json()["gradients"][0]["leaf"] == "x"
+
+
+def test_heavy_links_leave_little_behind_once_the_cache_is_full():
+    # a shareable link of chained sin and repeated backward calls once left ~2 GB behind it;
+    # now what stays is the cache's bytes, and what sympy's and the printers' bounded caches
+    # keep of each new expression (~0.1 MB a link here)
+    budget = 1024 * 1024
+    app = create_app({"TESTING": True, "EXPLAIN_CACHE_BYTES": budget})
+    client, cache = app.test_client(), app.extensions["explain_cache"]
+    kept = []
+    tracemalloc.start()
+    try:
+        for k in range(20):
+            lines = ["import torch", "x = torch.linspace(0, 1, 150, requires_grad=True)", "h = x"]
+            lines += [f"h = torch.sin(h) * {k + 1}"] * 20 + ["s = h.sum()"]
+            lines += ["s.backward(retain_graph=True)"] * 4
+            response = client.get("/?" + urlencode({"program": "\n".join(lines)}))
+            assert response.status_code == 200 and cache.weight <= budget
+            gc.collect()
+            kept.append(tracemalloc.get_traced_memory()[0])
+    finally:
+        tracemalloc.stop()
+    assert len(cache) < 20  # the cache was full: older answers went
+    per_link = (kept[-1] - kept[9]) / 10
+    assert per_link < 300_000, [round(k / 1e6, 1) for k in kept]
