@@ -13,6 +13,7 @@ from tests.conftest import seed_source
 from tests.tutor.programs import generate
 from tutor import lang
 from tutor.explain import ELEMENTS, NUMERIC, explain_graph, explain_program
+from tutor.render import typeset
 from tutor.render.report import gradient_report, report
 from tutor.run import numeric
 from tutor.steps import Accumulation, Derivation
@@ -119,8 +120,9 @@ L.backward()
     expected = X.T @ (1 - np.tanh(X @ W) ** 2)
     np.testing.assert_allclose(g.value, expected, rtol=1e-6)
     assert explanation.mode == ELEMENTS and g.check.agrees and g.check.agrees_numerical
-    matrix = {e.source: str(e.matrix) for e in explanation.edges.values() if e.matrix is not None}
-    assert matrix == {"X": "G*W.T", "W": "X.T*G"}
+    edges = explanation.edges.values()
+    matrix = {e.source: typeset.text(e.matrix) for e in edges if e.matrix is not None}
+    assert matrix == {"X": "G @ W.T", "W": "X.T @ G"}  # @: a matrix product, as in PyTorch
 
 
 def test_over_the_size_budget_the_closed_form_stays_compact():

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import sympy
 
-from ..functions import ELEMENTWISE
+from ..functions import ELEMENTWISE, MATRIX
 from ..graph import Edge
 from ..steps import Cut, Derivation, EdgeDerivative, NodeGradient, Quantity, Start, Use, plain
 from ..symbolic.accumulate import Adjoints
@@ -31,7 +31,7 @@ def _matrix(name: str, shape: tuple, row: bool) -> sympy.Basic:
 
 
 def matrix_form(sg: SymbolicGraph, edge: Edge) -> sympy.Expr | None:
-    """The matrix form of a product's gradient, e.g. ``X.T*G`` for ∂L/∂W of ``X@W``."""
+    """The matrix form of a product's gradient, e.g. ``X.T @ G`` for ∂L/∂W of ``X@W``."""
     spec = sg.spec(edge.target)
     if spec is None or spec.matrix is None:
         return None
@@ -52,7 +52,9 @@ def written(sg: SymbolicGraph, node_id: str) -> tuple[str, tuple[sympy.Expr, ...
     (``x1 * w1`` stays ``x1·w1``, ``y * y`` is not ``y**2``, ``torch.sigmoid(u)`` is not
     ``1/(1 + exp(-u))``); None for what has no such spelling."""
     spec = sg.spec(node_id)
-    if spec is None or spec.kind != ELEMENTWISE or sg.params(node_id):
+    if spec is None or sg.params(node_id):
+        return None
+    if spec.kind != ELEMENTWISE and not (spec.kind == MATRIX and spec.operator):
         return None
     operands = tuple(sg.symbols[i] for i in sg.operands(node_id))
     if spec.operator is not None:

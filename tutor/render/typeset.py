@@ -16,7 +16,8 @@ from functools import lru_cache
 import sympy
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.mathml import MathMLPresentationPrinter
-from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.str import StrPrinter
 
 KEPT = 4096  # printed expressions remembered: a page prints each closed form several times
 
@@ -110,11 +111,30 @@ class _MathML(MathMLPresentationPrinter):
 _MATHML = _MathML()
 
 
+class _Str(StrPrinter):
+    """sympy's ``str`` printer, with matrix products written as Python writes them: ``@``
+    (sympy's ``*`` reads as an elementwise product in PyTorch and numpy)."""
+
+    def _print_MatMul(self, expr: sympy.Expr) -> str:
+        scalars = [a for a in expr.args if not a.is_Matrix]
+        matrices = [self.parenthesize(a, precedence(expr)) for a in expr.args if a.is_Matrix]
+        product = " @ ".join(matrices)
+        coefficient = sympy.Mul(*scalars)
+        if coefficient == 1:
+            return product
+        if coefficient == -1:
+            return "-" + product
+        return "*".join([self.parenthesize(coefficient, precedence(expr)), product])
+
+
+_STR = _Str()
+
+
 @lru_cache(maxsize=KEPT)
 def text(expr: sympy.Basic) -> str:
     """sympy's ``str`` form (what the API's ``symbolic`` fields hold)."""
     try:
-        return str(expr)
+        return _STR.doprint(expr)
     except Exception:  # a printer must never cost the answer
         return repr(expr)
 
