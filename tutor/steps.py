@@ -129,6 +129,13 @@ class Accumulation:
 
 
 @dataclass(frozen=True)
+class Definitions:
+    """The intermediate names the steps after it use, defined first (``where t3 = x1 - 3/w1``)."""
+
+    definitions: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+
+
+@dataclass(frozen=True)
 class Substitution:
     """The intermediates replaced by their definitions in the leaves' and constants' names."""
 

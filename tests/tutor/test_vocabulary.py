@@ -81,3 +81,17 @@ def test_generated_programs_speak_the_graphs_names(seed):
 def test_every_worksheet_level_speaks_the_graphs_names(level):
     for problem in make_worksheet(3, 6, level).problems:
         assert unknown_names(problem.explanation) == set(), problem.draft.shown
+
+
+@pytest.mark.parametrize("level", range(1, 6))
+def test_a_worksheet_key_defines_each_short_name_before_using_it(level):
+    from tutor.render import text
+
+    for seed in (1, 2, 3):
+        for problem in make_worksheet(seed, 10, level).problems:
+            defined: set[str] = set()
+            for step in problem.key_steps():
+                line = text(step)
+                defined |= set(re.findall(r"\b(t\d+) = ", line))
+                used = set(re.findall(r"\b(t\d+)\b", line))
+                assert used <= defined, (problem.draft.shown, line)

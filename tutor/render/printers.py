@@ -274,6 +274,10 @@ class Printer:
         say = f"{a.leaf}.grad accumulates over {len(parts)} backward calls:"
         return self.line(self.words(say), self.math(total))
 
+    def _print_Definitions(self, d: st.Definitions) -> str:
+        defs = ", ".join(self.math(self.eq(self.expr(k), self.expr(v))) for k, v in d.definitions)
+        return self.line(self.words("where"), defs)
+
     def _print_Substitution(self, s: st.Substitution) -> str:
         defs = ", ".join(self.math(self.eq(self.expr(k), self.expr(v))) for k, v in s.definitions)
         result = self.eq(self.expr(s.before), self.expr(s.after))

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import sympy
 
 from .. import checking, render, steps
 from ..errors import TutorError
@@ -25,7 +27,15 @@ from ..explain import Explanation, LeafGradient, explain
 from ..jsonio import dumps_strict
 from ..limits import check_time
 from ..render import Report
-from ..steps import Accumulation, Check, Evaluation, NodeGradient, Simplification, Substitution
+from ..steps import (
+    Accumulation,
+    Check,
+    Definitions,
+    Evaluation,
+    NodeGradient,
+    Simplification,
+    Substitution,
+)
 from .drafts import Draft
 from .levels import LEVELS, Level
 from .questions import BOXES, Box, clean
@@ -36,6 +46,7 @@ MAX_PROBLEMS, MAX_SEED, MAX_VERSION = 50, 2**31 - 1, 999
 STALE = 150  # draws in a row without a new problem before "unlike" means "not identical"
 MAX_DRAWS = 5_000  # a level that cannot pose a kind of question is a bug, not a long wait
 _KEY_STEPS = (Accumulation, Substitution, Simplification, Evaluation, Check)
+_SHORT_NAME = re.compile(r"t\d+")  # what the tutor calls a value the program did not name
 
 
 class WorksheetError(TutorError):
@@ -91,7 +102,8 @@ class Problem:
         return "Predict exactly what the program prints."
 
     def key_steps(self) -> list:
-        """The key's steps: the chain rule at the leaf (unsimplified), then the closed form."""
+        """The key's steps: the intermediate names it uses, the chain rule at the leaf
+        (unsimplified), then the closed form."""
         g = self.gradient
         if g is None:
             return []
@@ -101,7 +113,9 @@ class Problem:
             for n in getattr(d, "chain", ())
             if isinstance(n, NodeGradient) and n.node == g.leaf
         ]
-        return chain + [s for s in g.steps if isinstance(s, _KEY_STEPS)]
+        rest = [s for s in g.steps if isinstance(s, _KEY_STEPS)]
+        names = _intermediates(chain, rest, self.explanation)
+        return ([Definitions(names)] if names else []) + chain + rest
 
     def verdict(self) -> dict:
         """Whether every gradient behind the key agrees with the engine and central differences."""
@@ -202,6 +216,37 @@ class Worksheet:
     def json_text(self) -> str:
         """The JSON text: the same parameters give the same bytes."""
         return dumps_strict(self.to_json())
+
+
+def _intermediates(
+    chain: list, rest: list, x: Explanation
+) -> tuple[tuple[sympy.Symbol, sympy.Expr], ...]:
+    """The definitions of the unnamed values (``t3``) the key's steps use, and of those their
+    definitions use, in the program's order: a key defines a name before it uses it."""
+    used: set[str] = set()
+    for n in chain:
+        exprs = [n.result.expr] + [e for u in n.uses for e in (u.factors or ()) + (u.result.expr,)]
+        used |= {str(s) for e in exprs if e is not None for s in e.free_symbols}
+        used |= {u.edge.target for u in n.uses}
+    for step in rest:
+        if isinstance(step, Substitution):
+            used |= {str(s) for _, e in step.definitions for s in e.free_symbols}
+    defined = dict(x.definitions)
+    for n in x.graph.nodes:  # a detached copy is a constant: t2 = detach(y)
+        if n.cut and n.inputs and n.id not in defined:
+            defined[n.id] = sympy.Function(n.cut)(sympy.Symbol(n.inputs[0], real=True))
+    unnamed = {n.id for n in x.graph.nodes if n.label != n.id or _SHORT_NAME.fullmatch(n.id)}
+    wanted: set[str] = set()
+    stack = [i for i in used if i in unnamed and i in defined]
+    while stack:
+        node = stack.pop()
+        if node not in wanted:
+            wanted.add(node)
+            free = {str(s) for s in defined[node].free_symbols}
+            stack += [i for i in free if i in unnamed and i in defined]
+    return tuple(
+        (sympy.Symbol(n.id, real=True), defined[n.id]) for n in x.graph.nodes if n.id in wanted
+    )
 
 
 def _integer(name: str, value, low: int, high: int) -> int:
