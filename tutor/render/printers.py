@@ -143,10 +143,11 @@ class Printer:
             parts.append(self.num(q.value))
         return parts
 
-    def spelled_out(self, q: st.Quantity) -> bool:
-        """Whether a gradient is short enough to write in symbols at every step (else it is
-        carried by name and value, as in CS231n's staged computation)."""
-        return q.expr is not None and len(str(q.expr)) <= SPELLED_OUT
+    def by_value(self, q: st.Quantity) -> bool:
+        """Whether a gradient is carried by name and value (CS231n's staged computation):
+        it is known as numbers and too long to write in symbols at every step."""
+        too_long = q.expr is None or len(str(q.expr)) > SPELLED_OUT
+        return too_long and q.value is not None
 
     def use_product(self, use: st.Use, node: str, named: bool = False) -> str:
         """∂R/∂target·∂target/∂node, as the path's factors when they are known (and not
@@ -232,10 +233,10 @@ class Printer:
 
     def _print_Use(self, u: st.Use) -> str:
         node = u.path[-1]
-        if self.spelled_out(u.result) or u.result.value is None:
-            product = self.eq(self.use_product(u, node), *self.quantity(u.result))
-        else:
+        if self.by_value(u.result):
             product = self.eq(*self.named_use(u, node))
+        else:
+            product = self.eq(self.use_product(u, node), *self.quantity(u.result))
         where = self.words(f"use as operand {u.edge.position + 1} of {u.edge.target}:")
         copies = ""
         if u.copies > 1:
@@ -244,7 +245,7 @@ class Printer:
         return self.line(where, self.doprint(u.edge), copies) + contributes
 
     def _print_NodeGradient(self, n: st.NodeGradient) -> str:
-        named = not self.spelled_out(n.result) and n.result.value is not None
+        named = self.by_value(n.result)
         products = self.plus.join(self.use_product(u, n.node, named) for u in n.uses)
         if not named:
             result = self.eq(self.d(n.root, n.node), products, *self.quantity(n.result))
@@ -274,13 +275,16 @@ class Printer:
         say = f"{a.leaf}.grad accumulates over {len(parts)} backward calls:"
         return self.line(self.words(say), self.math(total))
 
+    def definitions(self, pairs: tuple) -> str:
+        """``t1 = x1*w1, t2 = t1*w2``: names and what they stand for."""
+        return ", ".join(self.math(self.eq(self.expr(k), self.expr(v))) for k, v in pairs)
+
     def _print_Definitions(self, d: st.Definitions) -> str:
-        defs = ", ".join(self.math(self.eq(self.expr(k), self.expr(v))) for k, v in d.definitions)
-        return self.line(self.words("where"), defs)
+        return self.line(self.words("where"), self.definitions(d.definitions))
 
     def _print_Substitution(self, s: st.Substitution) -> str:
-        defs = ", ".join(self.math(self.eq(self.expr(k), self.expr(v))) for k, v in s.definitions)
         result = self.eq(self.expr(s.before), self.expr(s.after))
+        defs = self.definitions(s.definitions)
         return self.line(self.words("substitute"), defs, self.words(":"), self.math(result))
 
     def _print_Simplification(self, s: st.Simplification) -> str:
