@@ -44,6 +44,7 @@ class Node:
     line: int = 0
     col: int = 0
     replaces: str | None = None  # an in-place change's new version: the node it supersedes
+    named: bool = False  # the program bound this value to a variable (``h = x @ W``)
 
 
 @dataclass

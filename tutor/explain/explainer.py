@@ -30,6 +30,7 @@ from ..symbolic.budget import Budget, Clock, OverBudget
 from ..symbolic.closed import ClosedForm, Closer
 from ..symbolic.elements import ElementGraph
 from ..symbolic.evaluate import Unevaluable, evaluate
+from ..symbolic.matrix_calculus import Matrices, MatrixForm, matrix_closed_form, value_names
 from ..symbolic.nodes import SymbolicGraph, Unsupported
 from ..symbolic.witness import (
     DIFFERENCES,
@@ -107,6 +108,8 @@ class _Explainer:
         self.closer = Closer(self.sg, budget, self.clock)
         self.chains = self._chain_values()
         self.mode, self.symbolic = self._symbolic()
+        self.matrices = Matrices(self.sg)
+        self.matrix_adjoints = self._matrix_adjoints()
         self.step_numbers = budget.step_numbers  # what the steps of the leaves may still show
 
     def attempt(self, what: str, work: Callable[[], T]) -> T | None:
@@ -158,6 +161,30 @@ class _Explainer:
         accumulations = self._accumulate(Elements(self.eg), "closed forms", self.clock)
         return (ELEMENTS, accumulations) if accumulations is not None else (NUMERIC, None)
 
+    def _matrix_adjoints(self) -> list[Adjoints] | None:
+        """Adjoints over whole tensors, where elementwise closed forms fall short: matrix
+        products, broadcast sums that differ from copy to copy, tensors past the budget."""
+        if self.mode == GENERIC or all(not n.shape for n in self.graph.nodes):
+            return None
+        try:
+            calls = self.graph.backward_calls
+            return [accumulate(self.sg, c, self.matrices, self.clock) for c in calls]
+        except REFUSALS:
+            return None  # some operation has no whole-tensor rule: elements only
+
+    def _matrix(self, leaf: str, calls: list[int]) -> MatrixForm | None:
+        """The leaf's gradient in matrix notation, when its numbers match the engine's."""
+        if self.matrix_adjoints is None or self.numbers is None or not calls:
+            return None
+        total = _total([self.matrix_adjoints[k].adjoints[leaf] for k in calls])
+        form = matrix_closed_form(self.matrices, total, value_names(self.sg))
+        node = self.sg.nodes[leaf]
+        if node.grad is not None and not compare(form.value, node.grad, tolerance(node.dtype))[0]:
+            log.error("explain: the matrix form of %s disagrees with the engine", leaf)
+            self.notes.append(f"no matrix form for {leaf}: it disagrees with the engine (logged)")
+            return None
+        return form
+
     def calls_for(self, leaf: str) -> list[int]:
         """The backward calls whose contributions make up the leaf's final ``.grad``.
 
@@ -191,9 +218,12 @@ class _Explainer:
         node = self.sg.nodes[leaf]
         calls = self.calls_for(leaf)
         closed = self._closed(leaf, calls)
+        matrix = self.attempt(f"matrix form for {leaf}", lambda: self._matrix(leaf, calls))
         value = closed.value if closed is not None else None
         note = None
-        if closed is None or closed.expr is None:
+        if (closed is None or closed.expr is None) and matrix is not None:
+            value = matrix.value
+        elif closed is None or closed.expr is None:
             value = _total([self.chains[k].adjoints[leaf] for k in calls]) if self.chains else None
             note = (
                 "no closed form (the notes say why); the value is the chain of local "
@@ -215,6 +245,7 @@ class _Explainer:
             check,
             self._steps(leaf, calls, closed, check),
             note,
+            matrix,
         )
 
     def _closed(self, leaf: str, calls: list[int]) -> ClosedForm | None:

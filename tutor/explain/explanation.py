@@ -13,6 +13,7 @@ from ..graph import Graph
 from ..steps import Check, NoGradient, Value
 from ..symbolic.budget import Budget
 from ..symbolic.closed import ClosedForm
+from ..symbolic.matrix_calculus import MatrixForm
 
 GENERIC, ELEMENTS, NUMERIC = "generic", "elements", "numeric"  # how closed forms were derived
 
@@ -30,6 +31,7 @@ class LeafGradient:
     check: Check
     steps: tuple
     note: str | None = None
+    matrix: MatrixForm | None = None  # the closed form over whole tensors (Xᵀ G), when derived
 
     @property
     def symbolic(self) -> sympy.Basic | None:

@@ -22,8 +22,9 @@ from ..explain import Explanation, LeafGradient
 from ..graph import Graph
 from ..jsonio import dumps_strict
 from ..symbolic.budget import Budget
+from ..symbolic.matrix_calculus import MatrixForm
 from ..symbolic.witness import DIFFERENCES
-from . import typeset
+from . import matrices, typeset
 from .printers import RenderLimit, latex, local_form, mathml, text
 
 
@@ -99,6 +100,21 @@ def local(edge: st.EdgeDerivative) -> dict:
     }
 
 
+def _matrix(m: MatrixForm | None) -> dict | None:
+    """A gradient in matrix notation, with the named values it keeps and their shapes."""
+    if m is None:
+        return None
+    return {
+        "text": matrices.text(m.expr),
+        "latex": matrices.latex(m.expr),
+        "shape": list(m.expr.shape),
+        "definitions": [
+            {"name": n, "text": matrices.text(f), "latex": matrices.latex(f), "shape": list(f.shape)}
+            for n, f in m.definitions
+        ],
+    }
+
+
 def _gradient_head(g: LeafGradient) -> dict:
     """Contract 3's entry of ``gradients``, all but its steps."""
     expr, closed = g.symbolic, g.closed
@@ -123,6 +139,7 @@ def _gradient_head(g: LeafGradient) -> dict:
             for s, e in (closed.definitions if closed else ())
         ],
         "note": g.note,
+        "matrix": _matrix(g.matrix),
     }
 
 

@@ -273,6 +273,7 @@ class Recorder:
             line=entry.at.line,
             col=entry.at.col,
             replaces=None if entry.replaces is None else ids[entry.replaces],
+            named=entry.name is not None,
         )
 
     @staticmethod

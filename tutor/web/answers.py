@@ -16,7 +16,7 @@ from functools import cached_property
 from markupsafe import Markup
 
 from ..explain import ExplainInput, explain
-from ..render import Report, mathml, svg
+from ..render import Report, matrices, mathml, svg
 from .cache import LRUCache
 from .shared_cache import SharedCache
 
@@ -29,10 +29,19 @@ class Answer(Report):
         """What the tutoring page shows: the JSON data, the SVG graph and MathML markup."""
         data = self.data
         gradients = [
-            dict(g, mathml=Markup(mathml(leaf)))
+            dict(
+                g,
+                mathml=Markup(mathml(leaf)),
+                matrix_mathml=leaf.matrix and Markup(_math(matrices.mathml(leaf.matrix.expr))),
+            )
             for g, leaf in zip(data["gradients"], self.explanation.gradients, strict=True)
         ]
+        named = {n: f for g in self.explanation.gradients if g.matrix for n, f in g.matrix.definitions}
         return {
+            "where": [
+                {"name": n, "mathml": Markup(_math(matrices.mathml(f))), "shape": f.shape}
+                for n, f in named.items()
+            ],
             "output": data["output"],
             "gradients": gradients,
             "no_gradient": data["no_gradient"],
@@ -42,6 +51,10 @@ class Answer(Report):
             "svg": Markup(svg.render(data["graph"])),
             "edges": svg.edge_rows(data["graph"]),
         }
+
+
+def _math(content: str) -> str:
+    return f'<math xmlns="http://www.w3.org/1998/Math/MathML"><mrow>{content}</mrow></math>'
 
 
 Cache = LRUCache[str] | SharedCache

@@ -137,6 +137,36 @@ SCHEMAS: dict[str, dict] = {
             },
             "steps": {"type": "array", "items": ref("Step")},
             "note": {"type": ["string", "null"]},
+            "matrix": {
+                "description": (
+                    "The closed form over whole tensors (Xᵀ @ G, 1ᵀ @ G, ⊙ elementwise), "
+                    "checked against the engine; null where no matrix rule applies."
+                ),
+                "oneOf": [{"type": "null"}, ref("MatrixForm")],
+            },
+        },
+    },
+    "MatrixForm": {
+        "type": "object",
+        "required": ["text", "latex", "shape", "definitions"],
+        "properties": {
+            "text": {"type": "string", "description": "@ for matrix products, ⊙ elementwise."},
+            "latex": {"type": "string"},
+            "shape": SHAPE,
+            "definitions": {
+                "type": "array",
+                "description": "The program's named values the form keeps, in program order.",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "text", "latex", "shape"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "text": {"type": "string"},
+                        "latex": {"type": "string"},
+                        "shape": SHAPE,
+                    },
+                },
+            },
         },
     },
     "NoGradient": {
@@ -168,6 +198,7 @@ SCHEMAS: dict[str, dict] = {
             "cut": {"type": ["string", "null"]},
             "line": {"type": "integer"},
             "col": {"type": "integer"},
+            "named": {"type": "boolean", "description": "The program bound it to a variable."},
             "symbolic": {"type": ["string", "null"], "description": "Its definition."},
             "latex": {"type": ["string", "null"]},
         },
