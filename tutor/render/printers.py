@@ -289,7 +289,7 @@ class Printer:
 
     def _print_Simplification(self, s: st.Simplification) -> str:
         return self.line(
-            self.words("simplify:"), self.math(self.eq(self.expr(s.before), self.expr(s.after)))
+            self.words("simplified:"), self.math(self.eq(self.expr(s.before), self.expr(s.after)))
         )
 
     def _print_Evaluation(self, e: st.Evaluation) -> str:
