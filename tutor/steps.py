@@ -4,8 +4,10 @@ Each step knows its result. The tree for a leaf reads top-down like a teacher's 
 where ``backward`` starts (``Start``: 1, or the given gradient of a vector-Jacobian
 product), then node by node from the root towards the leaf the multivariable chain rule
 (``NodeGradient``: the sum over the value's uses, each ``Use`` the consumer's gradient times
-the local derivative along one edge — an ``EdgeDerivative`` — summed over broadcast copies;
-its ``factors`` are the path product so far, unsimplified, ``(-1)·w2·w1``), ``Cut`` for uses
+the local derivative along one edge — an ``EdgeDerivative``, which names its rule — summed
+over broadcast copies; its ``factors`` are the path product so far, unsimplified,
+``(-1)·w2·w1``), ``PassThrough`` for a run of nodes that hand the gradient on unchanged
+(their steps nested inside it), ``Cut`` for uses
 that ``detach()``/``no_grad()`` cut, ``Accumulation`` over several backward calls, then
 ``Substitution`` of the intermediates, ``Simplification`` to the closed form,
 ``Evaluation`` at the leaf values and the ``Check`` against the engine.
@@ -74,6 +76,7 @@ class EdgeDerivative:
     textbook: sympy.Expr | None = None  # the derivative in the result's name: y*(1 - y) for σ
     # the operation as the program wrote it: (operator or function name, operands in order)
     written: tuple[str, tuple[sympy.Expr, ...]] | None = None
+    rule: str | None = None  # the rule the local derivative comes from: "product rule", …
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class Use:
     path: tuple[str, ...]  # the nodes the factors were taken along (from root or a fork)
     copies: int  # broadcast copies of the source summed (1: none)
     result: Quantity  # what this use adds to ∂root/∂source
+    terms: int = 1  # the uses the node's gradient sums (1: this use is the whole gradient)
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,31 @@ class NodeGradient:
     result: Quantity
 
 
+def path_sum(uses: tuple[Use, ...]) -> sympy.Expr | None:
+    """The node's gradient as the sum of its uses' path products, each factor as the steps
+    write it (``x*(1 - h**2)``, not ``x*(1 - tanh(u)**2)``); None when a factor is unknown.
+
+    >>> x, h = sympy.symbols("x h")
+    >>> edge = EdgeDerivative("u", "h", 0, "", None, Quantity(None, None), None, 1, None, None)
+    >>> use = Use(edge, "L", Quantity(None, None), (x, 1 - h**2), (), 1, Quantity(None, None))
+    >>> path_sum((use, use))
+    2*x*(1 - h**2)
+    """
+    if any(u.factors is None for u in uses):
+        return None
+    return sympy.Add(*(sympy.Mul(*u.factors) for u in uses))
+
+
+@dataclass(frozen=True)
+class PassThrough:
+    """Consecutive nodes, each of whose one use hands the gradient on unchanged (an addition,
+    a subtraction's first operand, a conversion): one line for all of them, their steps kept."""
+
+    root: str
+    steps: tuple[NodeGradient, ...]  # from the node nearest the root down the chain
+    result: Quantity  # the gradient every one of them receives
+
+
 @dataclass(frozen=True)
 class Derivation:
     """One backward call, from its root to the leaf."""
@@ -115,7 +144,7 @@ class Derivation:
     call: int  # 1-based number of the backward call
     line: int
     start: Start
-    chain: tuple[NodeGradient, ...]
+    chain: tuple[NodeGradient | PassThrough, ...]
     cuts: tuple[Cut, ...]
 
 
@@ -200,7 +229,11 @@ def is_step(obj: object) -> bool:
     return dataclasses.is_dataclass(obj) and type(obj).__module__ == __name__
 
 
-_NESTED = {Derivation: ("start", "chain", "cuts"), NodeGradient: ("uses",)}
+_NESTED = {
+    Derivation: ("start", "chain", "cuts"),
+    NodeGradient: ("uses",),
+    PassThrough: ("steps",),
+}
 
 
 def nested_fields(step: object) -> tuple[str, ...]:
@@ -209,7 +242,8 @@ def nested_fields(step: object) -> tuple[str, ...]:
 
 
 def children(step: object) -> tuple:
-    """The steps nested in ``step`` (a derivation's start, chain and cuts; a node's uses)."""
+    """The steps nested in ``step`` (a derivation's start, chain and cuts; a node's uses; the
+    nodes a pass-through run folds)."""
     return tuple(c for f in nested_fields(step) for c in _as_tuple(getattr(step, f)))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import io
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from tests.tutor.builder import seed_b, seed_c
 from tests.tutor.golden.make_steps_golden import HERE, text
 from tests.tutor.teaching import CASES
 from tutor import lang, render, steps
+from tutor.cli import main
 from tutor.explain import explain_graph, explain_program
 from tutor.render import printers
 from tutor.render.report import report
@@ -59,27 +61,81 @@ def test_seed_c_text_shows_the_path_product():
 def test_a_long_upstream_gradient_is_carried_by_name_and_value():
     explanation = explain_program(lang.parse_program(CASES["long_chain"]))
     lines = [render.text(s) for s in all_steps(explanation)]
-    # a short gradient is still written in symbols, a long one by its value
-    assert "∂L/∂a13 = x·(1 - a14**2) = x*(1 - tanh(a13)**2) = 0.0158562" in lines
-    assert "∂L/∂t3 = ∂L/∂a9·∂a9/∂t3 = 0.118731" in lines
-    use = next(line for line in lines if line.startswith("use as operand 1 of a7"))
-    assert use.endswith("contributes ∂L/∂a7·∂a7/∂a6 = 0.618772·a7 = 0.618772·3.24092 = 2.00539")
+    # a short gradient is still written in symbols (as the steps write it: x·(1 - a14**2),
+    # not x*(1 - tanh(a13)**2)), a long one by name and value: CS231n's staged computation
+    assert "∂L/∂a13 = x·(1 - a14**2) = 0.0158562" in lines
+    assert "∂L/∂t3 = ∂L/∂a9·∂a9/∂t3 = 0.662773·1/(2*a9) = 0.662773·0.179143 = 0.118731" in lines
+    # past a fork whose sum is long, the sum is not written again below it
+    assert "∂L/∂a9 = ∂L/∂a10·∂a10/∂a9 = 0.994159·1/w = 0.994159·0.666667 = 0.662773" in lines
+    use = next(line for line in lines if line.startswith("through a7 = exp(a6)"))
+    assert use.endswith("contributes ∂L/∂a7·∂a7/∂a6 = 0.618772·3.24092 = 2.00539")
     # local derivatives in the result's name, as textbooks (and PyTorch's formulas) write them
-    sigmoid = next(line for line in lines if line.startswith("use as operand 1 of a5"))
-    assert "a5 = sigmoid(a4) (the logistic sigmoid): ∂a5/∂a4 = a5*(1 - a5) = 0.169399" in sigmoid
-    assert "∂a9/∂t3 = 1/(2*a9) = 0.179143" in next(x for x in lines if "of a9:" in x)
+    sigmoid = next(line for line in lines if line.startswith("through a5 = sigmoid(a4)"))
+    assert "(the logistic sigmoid); by the chain rule: ∂a5/∂a4 = a5*(1 - a5) = 0.169399" in sigmoid
+    assert "∂a9/∂t3 = 1/(2*a9) = 0.179143" in next(x for x in lines if "a9 = sqrt" in x)
     # the whole expansion was written at every step: lines of 871 characters, 24.5 kB in all
-    assert max(len(line) for line in lines) < 240
-    assert sum(len(line) for line in lines) < 12_000
+    assert max(len(line) for line in lines) < 200
+    assert sum(len(line) for line in lines) < 10_000
+
+
+def test_the_long_chain_reads_in_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(CASES["long_chain"]))
+    assert main(["explain", "-"]) == 0
+    out = capsys.readouterr().out
+    # was 14,424 bytes with lines of up to 431 characters: the whole upstream expression at
+    # every step, the closed form in the table, every step again for the second leaf
+    assert len(out.encode()) < 8_000
+    assert max(len(line) for line in out.splitlines()) <= 200
+    assert "∂L/∂a15, …, ∂L/∂a1: 17 steps as in the steps for x above" in out
+
+
+def test_a_textbook_local_derivative_is_not_expanded_again():
+    explanation = explain_program(lang.parse_program(CASES["sigmoid_bce"]))
+    lines = [render.text(s) for s in all_steps(explanation)]
+    # was ∂L/∂t2 = (t6/t8 - y/p)·p*(1 - p) = (t6/t8 - y/p)*exp(-t2)/(1 + exp(-t2))**2 = …
+    assert "∂L/∂t2 = (t6/t8 - y/p)·(p*(1 - p)) = -0.320821" in lines
+    node_lines = [line for line in lines if line.startswith("∂L/∂")]
+    assert node_lines and not any("exp(" in line for line in node_lines)
+
+
+@pytest.mark.parametrize(
+    ("case", "rule"),
+    [
+        ("chain", "y = x2·w2 (multiplication); by the product rule"),
+        ("chain", "L = Y - y (subtraction); by the sum rule"),
+        ("quotient", "q = a / b (division); by the quotient rule"),
+        ("tanh_neuron", "h = tanh(t2) (hyperbolic tangent); by the chain rule"),
+        ("mean", "out = mean(z) (the mean); by the mean rule: ∂out/∂z = 1/4 for each of the 4"),
+        ("broadcast", "(broadcast sum: b's 2 copies' gradients add up)"),
+        ("matmul", "t1 = X @ W (the matrix product); by the matmul rule"),
+        ("sigmoid_bce", "L = -t11 (negation); by the constant factor rule"),
+        ("long_chain", "a9 = sqrt(t3) (the square root); by the power rule"),
+    ],
+)
+def test_each_use_names_its_rule(case, rule):
+    explanation = explain_program(lang.parse_program(CASES[case]))
+    assert any(rule in render.text(s) for s in all_steps(explanation))
+
+
+def test_the_second_use_of_a_square_says_it_is_the_first_again():
+    explanation = explain_program(lang.parse_program(CASES["square"]))
+    lines = [render.text(s) for s in all_steps(explanation)]
+    first = "through operand 1 of y = x·x (multiplication); by the product rule: ∂y/∂x = x = 3;"
+    assert any(line.startswith(first) for line in lines)
+    assert "through operand 2 of y = x·x: the same as through operand 1; contributes x = 3" in lines
 
 
 @pytest.mark.parametrize(
     ("case", "spelled"),
     [
-        ("chain", "x2 = x1·w1 (multiplication): ∂x2/∂x1 = w1 = 5"),  # not w1*x1
-        ("product_reuse", "y = x·x (multiplication): ∂y/∂x = x = 3"),  # one use of two: not x**2
-        ("product_reuse", "z = y + x (addition)"),
-        ("quotient", "q = a / b (division)"),
+        (
+            "chain",
+            "x2 = x1·w1 (multiplication); by the product rule: ∂x2/∂x1 = w1 = 5",
+        ),  # not w1*x1
+        # one use of two: not x**2
+        ("product_reuse", "y = x·x (multiplication); by the product rule: ∂y/∂x = x = 3"),
+        ("product_reuse", "z = y + x (addition); by the sum rule"),
+        ("quotient", "q = a / b (division); by the quotient rule"),
     ],
 )
 def test_operations_are_spelled_as_the_program_wrote_them(case, spelled):

@@ -9,9 +9,9 @@ import pytest
 import sympy
 
 from tests.tutor.builder import Builder, seed_b, seed_c
-from tutor import steps
-from tutor.explain import explain_graph
-from tutor.render.report import step_data
+from tutor import lang, render, steps
+from tutor.explain import explain_graph, explain_program
+from tutor.render.report import report, step_data
 from tutor.steps import Derivation, NodeGradient
 
 
@@ -102,3 +102,72 @@ def test_nested_steps_are_children_not_data():
     node = chain["x1"]
     assert steps.children(node) == node.uses
     assert "uses" not in step_data(node)
+
+
+PASSES = """\
+import torch
+x = torch.tensor(2.0, requires_grad=True)
+a = x * x
+b = a + 1
+c = b - 3
+d = c.double()
+e = d + 2
+L = e * 3
+L.backward()
+"""
+
+
+def test_a_run_of_pass_through_steps_is_folded_with_its_steps_kept():
+    explanation = explain_program(lang.parse_program(PASSES))
+    (g,) = explanation.gradients
+    derivation = next(s for s in g.steps if isinstance(s, Derivation))
+    kinds = [steps.kind(s) for s in derivation.chain]
+    # e = d + 2 is shown as the example; d = c.double(), c = b - 3, b = a + 1 fold into one
+    assert kinds == ["node_gradient", "node_gradient", "pass_through", "node_gradient"]
+    run = derivation.chain[2]
+    assert [n.node for n in run.steps] == ["c", "b", "a"]
+    assert run.result.value == 3.0 and steps.children(run) == run.steps
+    line = render.text(run)
+    assert line == (
+        "… 3 more steps pass the gradient through unchanged (1 conversion to float64, "
+        "1 subtraction, 1 addition): ∂L/∂c = ∂L/∂b = ∂L/∂a = 3"
+    )
+    # the CLI shows the run as that one line; the JSON step tree keeps its steps as children
+    out = render.text(explanation)
+    assert "… 3 more steps pass the gradient through unchanged" in out
+    assert "∂L/∂c = ∂L/∂b = ∂L/∂a = 3" in out and "through b = a + 1" not in out
+    tree = report(explanation)["gradients"][0]["steps"][0]
+    folded = next(s for s in tree["children"] if s["kind"] == "pass_through")
+    assert [c["node"] for c in folded["children"]] == ["c", "b", "a"]
+    assert [c["kind"] for c in folded["children"][0]["children"]] == ["use"]
+    assert (
+        "through b = a + 1 (addition); by the sum rule"
+        in folded["children"][2]["children"][0]["text"]
+    )
+
+
+def test_the_leafs_own_step_is_never_folded():
+    source = PASSES.replace("L = e * 3", "L = e + 3").replace("a = x * x", "a = x + 0")
+    derivation = next(
+        s
+        for s in explain_program(lang.parse_program(source)).gradients[0].steps
+        if isinstance(s, Derivation)
+    )
+    # every node passes the gradient on: the first is shown, the leaf's step is the answer
+    assert [steps.kind(s) for s in derivation.chain] == [
+        "node_gradient",
+        "pass_through",
+        "node_gradient",
+    ]
+    assert [n.node for n in derivation.chain[1].steps] == ["d", "c", "b", "a"]
+    assert derivation.chain[-1].node == "x"
+
+
+def test_two_pass_through_steps_in_a_row_stay_as_they_are():
+    source = PASSES.replace("d = c.double()", "d = c * 2")
+    derivation = next(
+        s
+        for s in explain_program(lang.parse_program(source)).gradients[0].steps
+        if isinstance(s, Derivation)
+    )
+    assert not any(isinstance(s, steps.PassThrough) for s in derivation.chain)

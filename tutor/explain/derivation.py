@@ -2,7 +2,8 @@
 
 ``derivation`` turns one backward call's accumulations — the numbers, and the symbolic
 adjoints when they exist — into the ``steps`` tree for one leaf; ``edge_derivative`` is the
-local derivative of one edge as a step (the graph view shows the same).
+local derivative of one edge as a step, with the rule it comes from (the graph view shows
+the same). A long run of nodes that only hand the gradient on is folded into one step.
 """
 
 from __future__ import annotations
@@ -14,7 +15,18 @@ import sympy
 
 from ..functions import ELEMENTWISE, MATRIX
 from ..graph import Edge
-from ..steps import Cut, Derivation, EdgeDerivative, NodeGradient, Quantity, Start, Use, plain
+from ..steps import (
+    Cut,
+    Derivation,
+    EdgeDerivative,
+    NodeGradient,
+    PassThrough,
+    Quantity,
+    Start,
+    Use,
+    path_sum,
+    plain,
+)
 from ..symbolic.accumulate import Adjoints
 from ..symbolic.elements import ElementGraph
 from ..symbolic.nodes import SymbolicGraph
@@ -64,6 +76,47 @@ def written(sg: SymbolicGraph, node_id: str) -> tuple[str, tuple[sympy.Expr, ...
     return None
 
 
+# the rule behind the local derivative of a binary operator, by its spelling
+_OPERATOR_RULES = {"+": "sum rule", "-": "sum rule", "*": "product rule", "/": "quotient rule"}
+# characters (in sympy's spelling) up to which a sum over a fork's uses goes on as one factor
+# of the paths below it (``3*y/2``); a longer one is carried by name and value from there on,
+# so no step writes an upstream gradient's whole expression again
+CARRIED_SUM = 16
+# a run of at least this many nodes that hand the gradient on unchanged is folded: the first
+# is shown as an example, the others in one line (two in a row read well as they are)
+FOLDED_RUN = 3
+
+
+def rule(sg: SymbolicGraph, edge: Edge) -> str | None:
+    """The differentiation rule the local derivative of ``edge`` comes from, by the shape of
+    the operation: ``a*b`` → product rule, ``tanh(u)`` → chain rule, ``mean`` → mean rule (each
+    element gets 1/N of the gradient)."""
+    spec, local = sg.spec(edge.target), sg.local(edge)
+    if spec is None:
+        return None
+    if spec.matrix is not None:
+        return "matmul rule"
+    if local.reduction in ("sum", "mean"):
+        return "sum rule" if local.reduction == "sum" else "mean rule"
+    if spec.kind != ELEMENTWISE or local.expr is None:
+        return None
+    if spec.operator == "**":
+        return "power rule" if edge.position == 0 else "exponential rule"
+    if spec.operator in _OPERATOR_RULES:
+        return _OPERATOR_RULES[spec.operator]
+    definition, (operand, *others) = sg.definition(edge.target), sg.operands(edge.target)
+    u = sg.symbols[operand]
+    if others or definition is None:
+        return None
+    if definition == u:
+        return "identity rule"  # a conversion: the value and its gradient pass unchanged
+    if definition == -u:
+        return "constant factor rule"
+    if definition.is_Pow and definition.base == u and definition.exp.is_Number:
+        return "power rule"
+    return "chain rule"
+
+
 def edge_derivative(sg: SymbolicGraph, edge: Edge, value=None) -> EdgeDerivative:
     """The local derivative along ``edge`` as a step (``value``: its numbers, when known)."""
     local = sg.local(edge)
@@ -85,6 +138,7 @@ def edge_derivative(sg: SymbolicGraph, edge: Edge, value=None) -> EdgeDerivative
             else None
         ),
         written=written(sg, edge.target),
+        rule=rule(sg, edge),
     )
 
 
@@ -158,12 +212,58 @@ def derivation(
                     path=(*path, n.id),
                     copies=copies,
                     result=Quantity(part, plain(term.contribution)),
+                    terms=len(numbers.terms[n.id]),
                 )
             )
         result = Quantity(symbols.adjoint(n.id), plain(numbers.adjoints[n.id]))
         if len(uses) == 1:
             paths[n.id] = (uses[0].factors, uses[0].path)
-        else:
-            paths[n.id] = ((result.expr,) if result.expr is not None else None, (n.id,))
+        else:  # a new path starts at a fork, from the sum as the steps wrote it
+            total = path_sum(tuple(uses))
+            short = total is not None and len(str(total)) <= CARRIED_SUM
+            paths[n.id] = ((total,) if short else None, (n.id,))
         chain.append(NodeGradient(n.id, call.root, tuple(uses), result))
-    return Derivation(index, call.line, start, tuple(chain), cuts(sg, sg.downstream(leaf)))
+    folded = fold(chain, leaf)
+    return Derivation(index, call.line, start, folded, cuts(sg, sg.downstream(leaf)))
+
+
+def passes_through(node: NodeGradient) -> bool:
+    """Whether the node's one use hands the gradient on unchanged (local derivative 1)."""
+    if len(node.uses) != 1:
+        return False
+    (use,) = node.uses
+    edge = use.edge
+    return (
+        use.copies == 1
+        and edge.reduction is None
+        and edge.matrix is None
+        and edge.derivative.expr == 1
+    )
+
+
+def fold(chain: list[NodeGradient], leaf: str) -> tuple[NodeGradient | PassThrough, ...]:
+    """The chain with each run of ``FOLDED_RUN`` or more pass-through nodes, each the operand of
+    the one before, shown as its first node and one ``PassThrough`` step for the others (the
+    leaf's own step is always shown: it is the answer)."""
+    out: list[NodeGradient | PassThrough] = []
+    run: list[NodeGradient] = []
+
+    def close() -> None:
+        if len(run) >= FOLDED_RUN:
+            out.extend((run[0], PassThrough(run[0].root, tuple(run[1:]), run[-1].result)))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for node in chain:
+        follows = bool(run) and node.uses[0].edge.target == run[-1].node
+        if node.node != leaf and passes_through(node) and (follows or not run):
+            run.append(node)
+            continue
+        close()
+        if node.node != leaf and passes_through(node):
+            run.append(node)
+        else:
+            out.append(node)
+    close()
+    return tuple(out)

@@ -10,6 +10,7 @@ escaped text and math sits in ``<math>`` elements (no scripts, no CDN).
 from __future__ import annotations
 
 import html
+import re
 import time
 
 import sympy
@@ -20,15 +21,26 @@ from . import numbers, typeset
 
 # characters (in sympy's spelling) up to which a gradient is written in symbols at every step
 SPELLED_OUT = 40
+# characters of a closed form that fit the CLI's side-by-side table; a longer one is written
+# under its leaf's steps, wrapped to LINE characters (an ordinary terminal's width)
+CLOSED_COLUMN = 60
+LINE = 100
+# where a long step line is broken: after a clause, else after a list's comma, else before an
+# equals sign, else before a sum's term
+STEP_BREAKS = (r"(?<=; )|(?<=: )", r"(?<=, )", r"(?= = )", r"(?= [-+] )")
 _LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\~{}", "^": r"\^{}", "\\": r"\\"}
 
 
 def _needs_parens(e: sympy.Basic) -> bool:
+    """Whether ``e`` is bracketed as one factor of a product written with ·: a sum, a negative
+    or fractional number, a negative product, and a product of a sum (``(p*(1 - p))``)."""
     if isinstance(e, sympy.Add):
         return True
     if e.is_Number:
         return bool(e.is_negative) or not e.is_Integer
-    return isinstance(e, sympy.Mul) and e.could_extract_minus_sign()
+    if not isinstance(e, sympy.Mul):
+        return False
+    return e.could_extract_minus_sign() or any(a.is_Add for a in e.args)
 
 
 def local_form(e: st.EdgeDerivative) -> st.Quantity:
@@ -36,6 +48,87 @@ def local_form(e: st.EdgeDerivative) -> st.Quantity:
     if e.textbook is None:
         return e.derivative
     return st.Quantity(e.textbook, e.derivative.value)
+
+
+def _plain_product(factors: tuple) -> str:
+    """A path product in sympy's spelling, to weigh it against its sum (``(-1)*w2*w1``)."""
+    kept = [f for f in factors if f != 1] or [sympy.S.One]
+    return "*".join(
+        f"({typeset.text(f)})" if _needs_parens(f) and not f.is_Mul else typeset.text(f)
+        for f in kept
+    )
+
+
+_GOES_ON = "    "  # the indent of a step's continuation lines
+_SYMMETRIC = ("*", "+")  # operators whose operands can swap: x·x's two uses say the same
+
+
+def _nodes(step: object) -> tuple:
+    """The node gradients a chain step shows: itself, or a folded run's."""
+    if isinstance(step, st.NodeGradient):
+        return (step,)
+    return step.steps if isinstance(step, st.PassThrough) else ()
+
+
+def wrap(text: str, width: int, *breaks: str) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken at the places the zero-width
+    pattern ``breaks[0]`` matches, a piece still too long at ``breaks[1]``'s, and so on, then
+    at spaces (a word longer than a line is cut where it must). A line is not ended before it
+    holds a quarter of ``width``: ``simplified:`` stays with what it says.
+
+    >>> wrap("a + b + c - d", 6, r"(?= [-+] )")
+    ['a + b', '+ c', '- d']
+    >>> wrap("x1 = 1, x2 = 2", 8, r"(?<=, )")
+    ['x1 = 1,', 'x2 = 2']
+    >>> wrap("so: a = 1 + 2 = 3", 9, r"(?<=: )", r"(?= = )")
+    ['so:', 'a = 1 + 2', '= 3']
+    >>> wrap("so: a = 1 + 2 = 3", 16, r"(?<=: )", r"(?= = )")
+    ['so: a = 1 + 2', '= 3']
+    >>> wrap("one two three", 5)
+    ['one', 'two', 'three']
+    """
+    return _wrap(text.strip(), width, (*breaks, r"(?<= )"))
+
+
+def _wrap(text: str, width: int, levels: tuple[str, ...]) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    if not levels:
+        return [text[k : k + width] for k in range(0, len(text), width)]
+    lines, line = [], ""
+    for piece in re.split(levels[0], text):
+        if len(line.strip()) >= width // 4 and len((line + piece).rstrip()) > width:
+            lines.append(line)
+            line = piece
+        else:
+            line += piece
+        if len(line.strip()) > width:  # broken further; its last part takes what follows
+            *done, last = _wrap(line.strip(), width, levels[1:])
+            lines += done
+            line = last + line[len(line.rstrip()) :]
+    lines.append(line)
+    return [one.strip() for one in lines if one.strip()]
+
+
+def _carried(uses: tuple[st.Use, ...]) -> bool:
+    """Whether the uses' path products are unknown only because the gradient above them is
+    carried by name and value: their local derivatives are known, no copies are summed."""
+    return all(u.copies == 1 and u.edge.derivative.expr is not None for u in uses)
+
+
+def _plural(phrase: str, count: int) -> str:
+    """An operation's phrase for ``count`` of them, without its article.
+
+    >>> _plural("addition", 7), _plural("a conversion to float32", 2), _plural("a copy", 1)
+    ('additions', 'conversions to float32', 'copy')
+    """
+    words = phrase.split(" ")
+    if words[0] in ("a", "an", "the"):
+        words = words[1:]
+    if count != 1:
+        first = words[0]
+        words[0] = first[:-1] + "ies" if first.endswith("y") else first + "s"
+    return " ".join(words)
 
 
 class RenderLimit:
@@ -149,14 +242,18 @@ class Printer:
         too_long = q.expr is None or len(str(q.expr)) > SPELLED_OUT
         return too_long and q.value is not None
 
+    def path_product(self, factors: tuple) -> str:
+        """A path's factors as the chain rule multiplies them: ``(-1)·w2·w1``."""
+        kept = [f for f in factors if f != 1] or [sympy.S.One]
+        if len(kept) == 1:
+            return self.expr(kept[0])
+        return self.times.join(self.factor(f) for f in kept)
+
     def use_product(self, use: st.Use, node: str, named: bool = False) -> str:
         """∂R/∂target·∂target/∂node, as the path's factors when they are known (and not
         ``named``)."""
         if use.factors is not None and not named:
-            factors = [f for f in use.factors if f != 1] or [sympy.S.One]
-            if len(factors) == 1:
-                return self.expr(factors[0])
-            return self.times.join(self.factor(f) for f in factors)
+            return self.path_product(use.factors)
         d_target = self.d(use.root, use.edge.target) if use.edge.target != use.root else ""
         local = self.d(use.edge.target, node)
         copies = use.copies
@@ -167,20 +264,39 @@ class Printer:
             else product
         )
 
+    def in_symbols(self, uses: tuple[st.Use, ...], *sides: str) -> list[str] | None:
+        """The sides of a gradient written in symbols — the path products, their sum when
+        that is shorter, the number — or None when it is not short enough to write at every
+        step (steps then carry it by name and value)."""
+        total = st.path_sum(uses)
+        if total is None or len(str(total)) > SPELLED_OUT:
+            return None
+        products = [_plain_product(u.factors) for u in uses]
+        shorter = len(typeset.text(total)) < len(" + ".join(products))
+        written = self.plus.join(self.path_product(u.factors) for u in uses)
+        value = uses[0].result.value if len(uses) == 1 else None
+        return [
+            *sides,
+            written,
+            self.expr(total) if shorter else "",
+            "" if total.is_Number else self.num(value) if value is not None else "",
+        ]
+
     def signed(self, value: st.Value) -> str:
         """A number as a factor or term: in parentheses when negative."""
         text = self.num(value)
         return self.paren(text) if isinstance(value, float) and value < 0 else text
 
-    def named_use(self, use: st.Use, node: str) -> list[str]:
-        """The sides of ``∂R/∂t·∂t/∂n = upstream·local = upstream·value = result``, numbers
-        standing for the upstream gradient."""
+    def named_use(self, use: st.Use, node: str, symbolic: bool = True) -> list[str]:
+        """The sides of ``∂R/∂t·∂t/∂n = upstream·local = upstream·value = result``, the
+        upstream gradient's number standing for its expression (without ``symbolic``, the
+        local derivative only by its value)."""
         local = local_form(use.edge)
         upstream = None if use.edge.target == use.root or use.copies > 1 else use.upstream.value
         sides = [self.use_product(use, node, named=True)]
         if isinstance(upstream, float) and local.expr is not None and local.expr != 1:
             # single numbers only: a tensor's numbers are written once, in the result
-            if not local.expr.is_Number:
+            if symbolic and not local.expr.is_Number:
                 sides.append(self.times.join((self.signed(upstream), self.factor(local.expr))))
             if isinstance(local.value, float):
                 sides.append(self.times.join((self.signed(upstream), self.signed(local.value))))
@@ -208,7 +324,8 @@ class Printer:
 
     def _print_EdgeDerivative(self, e: st.EdgeDerivative) -> str:
         definition = self.eq(self.name(e.target), self.spelled(e))
-        head = self.line(self.math(definition), self.words(f"({e.phrase}):"))
+        rule = f"; by the {e.rule}:" if e.rule else ":"
+        head = self.line(self.math(definition), self.words(f"({e.phrase}){rule}"))
         if e.matrix is not None:
             matrices = sorted(e.matrix.atoms(sympy.MatrixSymbol), key=str)
             shapes = ", ".join(f"{m.name}: {m.rows}×{m.cols}" for m in matrices)
@@ -233,30 +350,69 @@ class Printer:
 
     def _print_Use(self, u: st.Use) -> str:
         node = u.path[-1]
-        if self.by_value(u.result):
-            product = self.eq(*self.named_use(u, node))
-        else:
-            product = self.eq(self.use_product(u, node), *self.quantity(u.result))
-        where = self.words(f"use as operand {u.edge.position + 1} of {u.edge.target}:")
+        op, written = u.edge.written or ("", ())
+        positions = [k for k, a in enumerate(written) if str(a) == node]
         copies = ""
         if u.copies > 1:
-            copies = self.words(f"({node} is broadcast: its {u.copies} copies' gradients add up)")
-        contributes = self.line(self.words("; contributes"), self.math(product))
-        return self.line(where, self.doprint(u.edge), copies) + contributes
+            copies = self.words(f"(broadcast sum: {node}'s {u.copies} copies' gradients add up)")
+        if len(positions) < 2:
+            said = self.line(self.words("through"), self.doprint(u.edge), copies)
+        elif u.edge.position == positions[0] or op not in _SYMMETRIC:
+            where = self.words(f"through operand {u.edge.position + 1} of")
+            said = self.line(where, self.doprint(u.edge), copies)
+        else:  # y·y: the second use is the first again, with the operands' roles swapped
+            definition = self.math(self.eq(self.name(u.edge.target), self.spelled(u.edge)))
+            where = self.words(f"through operand {u.edge.position + 1} of")
+            same = self.words(f": the same as through operand {positions[0] + 1}")
+            said = self.line(where, definition) + same
+        if u.terms == 1:  # the node's own line says what it contributes
+            return said
+        product = self.in_symbols((u,)) if not self.by_value(u.result) else None
+        if product is None:
+            product = self.named_use(u, node, symbolic=False)
+        return said + self.line(self.words("; contributes"), self.math(self.eq(*product)))
 
     def _print_NodeGradient(self, n: st.NodeGradient) -> str:
-        named = self.by_value(n.result)
-        products = self.plus.join(self.use_product(u, n.node, named) for u in n.uses)
-        if not named:
-            result = self.eq(self.d(n.root, n.node), products, *self.quantity(n.result))
+        gradient = self.d(n.root, n.node)
+        sides = self.in_symbols(n.uses, gradient)
+        if sides is not None:
+            if len(n.uses) > 1:
+                sides[-1] = self.num(n.result.value)
+        elif not self.by_value(n.result) and not _carried(n.uses):
+            # no path product (a broadcast's copies), but short in symbols: sum(X)
+            products = self.plus.join(self.use_product(u, n.node) for u in n.uses)
+            sides = [gradient, products, *self.quantity(n.result)]
+        elif len(n.uses) == 1:
+            sides = [gradient, *self.named_use(n.uses[0], n.node)]
         else:
+            products = self.plus.join(self.use_product(u, n.node, named=True) for u in n.uses)
             terms = self.plus.join(self.signed(u.result.value) for u in n.uses)
-            terms = terms if len(n.uses) > 1 else ""  # one use: its value is the result
-            result = self.eq(self.d(n.root, n.node), products, terms, self.num(n.result.value))
+            sides = [gradient, products, terms, self.num(n.result.value)]
+        result = self.math(self.eq(*sides))
         if len(n.uses) == 1:
-            return self.math(result)
-        say = f"{n.node} is used {len(n.uses)} times: the sum over its uses (the paths through it)"
-        return self.line(self.words(say), self.math(result))
+            return result
+        say = f"{n.node} is used {len(n.uses)} times; their contributions add up:"
+        return self.line(self.words(say), result)
+
+    def _print_PassThrough(self, p: st.PassThrough) -> str:
+        phrases: dict[str, int] = {}
+        for node in p.steps:
+            phrase = node.uses[0].edge.phrase
+            phrases[phrase] = phrases.get(phrase, 0) + 1
+        count = len(p.steps)
+        if len(phrases) == 1:
+            what = f"{count} more {_plural(next(iter(phrases)), count)} pass"
+        else:
+            kinds = ", ".join(f"{k} {_plural(phrase, k)}" for phrase, k in phrases.items())
+            what = f"{count} more steps pass"
+        names = [node.node for node in p.steps]
+        shown = [self.d(p.root, name) for name in names]
+        if len(shown) > 3:
+            shown = [shown[0], shown[1], self.math_words("…"), shown[-1]]
+        equal = self.eq(*shown, *self.quantity(p.result))
+        say = f"… {what} the gradient through unchanged"
+        say += f" ({kinds}):" if len(phrases) > 1 else ":"
+        return self.line(self.words(say), self.math(equal))
 
     def _print_Cut(self, c: st.Cut) -> str:
         how = "detach()" if c.reason == "detach" else "no_grad()"
@@ -372,10 +528,17 @@ class TextPrinter(Printer):
         return f"({content})"
 
     def _print_Explanation(self, x) -> str:
-        """The CLI's report: output, the side-by-side table, the steps per leaf, notes."""
+        """The CLI's report: output, the side-by-side table, the steps per leaf, notes.
+
+        A closed form too wide for the table is written, wrapped, under its leaf's steps; a
+        node whose step an earlier leaf already showed (the same backward call) is named, not
+        shown again.
+        """
         rows = [("leaf", "engine .grad", "closed form", "value", "verdict")]
         for g in x.gradients:
             closed = "—" if g.symbolic is None else str(g.symbolic)
+            if len(closed) > CLOSED_COLUMN:
+                closed = f"in the steps for {g.leaf}"
             verdict = VERDICT_WORDS[g.check.verdict]
             rows.append(
                 (
@@ -391,21 +554,86 @@ class TextPrinter(Printer):
         table.insert(1, "-+-".join("-" * w for w in widths))
         parts = [x.output.rstrip("\n"), "\n".join(table)] if x.output else ["\n".join(table)]
         limit = RenderLimit.of(x.budget)
+        shown: dict[tuple[int, str], str] = {}  # (call, node) -> the leaf whose steps show it
+        defined: dict[tuple[str, str], str] = {}  # a compact form's definition -> its leaf
         for g in x.gradients:
             lines = [f"steps for {g.leaf}:"]
             for step in g.steps:
-                lines += self.indented(step, 1, limit)
+                if isinstance(step, st.Derivation):
+                    lines += self.derivation_lines(step, limit, shown, g.leaf)
+                else:
+                    lines += self.indented(step, 1, limit)
                 if limit.spent:
                     lines.append("  " + limit.omitted())
                     break
-            if g.closed is not None and g.closed.compact:
-                defs = ", ".join(f"{k} = {v}" for k, v in g.closed.definitions)
-                lines.append(f"  compact form: it keeps intermediate names ({defs})")
+            lines += self.closed_lines(g, defined)
             parts.append("\n".join(lines + ([f"  note: {g.note}"] if g.note else [])))
         parts += [self.doprint(n) for n in x.no_gradient]
         parts += [f"warning: {w}" for w in x.warnings]
         parts += [f"note: {n}" for n in x.notes]
         return "\n\n".join(parts)
+
+    def derivation_lines(
+        self, d: st.Derivation, limit: RenderLimit, shown: dict, leaf: str
+    ) -> list[str]:
+        """A backward call's steps for ``leaf``, naming in one line each run of nodes whose
+        steps an earlier leaf's showed (``shown`` records the nodes shown here)."""
+        line = "  " + self.doprint(d)
+        if not limit.take(len(line)):
+            return []
+        lines, seen = [line], []
+        for step in st.children(d):
+            nodes = [n.node for n in _nodes(step)]
+            if nodes and all((d.call, n) in shown for n in nodes):
+                seen.append((step, shown[d.call, nodes[0]]))
+                continue
+            lines += self.seen_line(seen, d)
+            lines += self.indented(step, 2, limit)
+            shown.update({(d.call, n): leaf for n in nodes})
+            if limit.spent:
+                return lines
+        return lines + self.seen_line(seen, d)
+
+    def seen_line(self, seen: list, d: st.Derivation) -> list[str]:
+        """One line for the steps already shown for another leaf (``seen`` is emptied)."""
+        if not seen:
+            return []
+        nodes = [n.node for step, _ in seen for n in _nodes(step)]
+        names = [self.d(d.start.root, n) for n in nodes]
+        if len(names) > 3:
+            names = [names[0], "…", names[-1]]
+        leaves = sorted({leaf for _, leaf in seen}, key=[leaf for _, leaf in seen].index)
+        count = f"{len(nodes)} steps" if len(nodes) > 1 else "the step"
+        line = f"    {', '.join(names)}: {count} as in the steps for {', '.join(leaves)} above"
+        seen.clear()
+        return [line]
+
+    def closed_lines(self, g, defined: dict) -> list[str]:
+        """A closed form too wide for the table, wrapped (unless a step evaluates it), and the
+        names a compact one keeps (``defined``: those shown so far, and for which leaf)."""
+        lines = []
+        closed = None if g.symbolic is None else str(g.symbolic)
+        evaluated = any(isinstance(s, st.Evaluation) and s.expr == g.symbolic for s in g.steps)
+        if closed is not None and len(closed) > CLOSED_COLUMN and not evaluated:
+            lines.append(f"  closed form of the gradient of {g.leaf}:")
+            lines += ["    " + part for part in wrap(closed, LINE - 4, r"(?= [-+] )")]
+        if g.closed is not None and g.closed.compact:
+            pairs = [(str(k), f"{k} = {v}") for k, v in g.closed.definitions]
+            earlier = [defined.get(pair) for pair in pairs]
+            if all(earlier):
+                names = [k for k, _ in pairs]
+                names = names if len(names) <= 3 else [names[0], "…", names[-1]]
+                leaves = ", ".join(dict.fromkeys(earlier))
+                lines.append(
+                    f"  compact form: it keeps intermediate names ({', '.join(names)}), "
+                    f"defined for {leaves} above"
+                )
+            else:
+                defs = ", ".join(text for _, text in pairs)
+                lines.append("  compact form: it keeps intermediate names:")
+                lines += ["    " + part for part in wrap(defs, LINE - 4, r"(?<=, )")]
+                defined.update({pair: g.leaf for pair in pairs})
+        return lines
 
     def _print_Graph(self, graph) -> str:
         """``gradtutor run``'s table of the graph: node, op, shape, value, grad."""
@@ -431,12 +659,16 @@ class TextPrinter(Printer):
         )
 
     def indented(self, step: object, depth: int, limit: RenderLimit) -> list[str]:
-        """A step and its nested steps, two spaces deeper per level, within ``limit``."""
-        line = "  " * depth + self.doprint(step)
+        """A step and its nested steps, two spaces deeper per level, within ``limit``; a long
+        step goes on in lines two spaces deeper still."""
+        line = self.doprint(step)
         if not limit.take(len(line)):
             return []
-        lines = [line]
-        for child in st.children(step):
+        indent = "  " * depth
+        first, *rest = wrap(line, LINE - len(indent) - len(_GOES_ON), *STEP_BREAKS)
+        lines = [indent + first, *(indent + _GOES_ON + part for part in rest)]
+        # a folded run is one line here: its steps are there to unfold on a page
+        for child in () if isinstance(step, st.PassThrough) else st.children(step):
             lines += self.indented(child, depth + 1, limit)
             if limit.spent:
                 break
