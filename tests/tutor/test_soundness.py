@@ -100,11 +100,14 @@ def test_central_differences_at_a_kink_say_so():
 
 
 def test_no_verdict_is_not_a_false_one():
+    # a softmax along rows has no whole-tensor rule here, and the elements are over the budget
     x = program(
         "import torch\ntorch.manual_seed(0)\nx = torch.randn(32, 16)\n"
-        "w = torch.randn(16, 8, requires_grad=True)\nL = (x @ w).tanh().sum()\nL.backward()\n"
+        "w = torch.randn(16, 8, requires_grad=True)\n"
+        "L = (x @ w).softmax(dim=1).max()\nL.backward()\n"
     )
     (g,) = x.gradients
+    assert g.matrix is None
     assert g.check.agrees is None and g.check.verdict == "not_checked"
     assert "no verdict" in g.note and "numbers are still checked" not in " ".join(x.notes)
 

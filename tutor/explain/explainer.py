@@ -47,6 +47,7 @@ from .explanation import ELEMENTS, GENERIC, NUMERIC, Explanation, LeafGradient
 from .inputs import ExplainInput
 
 log = logging.getLogger(__name__)
+Arrays = dict[str, tuple[np.ndarray, np.ndarray | None]]  # node id -> (value, .grad)
 T = TypeVar("T")
 # How the symbolic side refuses an input: our own bounds and limits, and sympy's many ways of
 # refusing an expression (a non-real Heaviside, a NaN in a Max, a polynomial it cannot treat).
@@ -95,11 +96,13 @@ def _total(parts: list):
 class _Explainer:
     """The work of one ``explain``: accumulations, closed forms, witnesses, steps."""
 
-    def __init__(self, graph: Graph, budget: Budget):
+    def __init__(self, graph: Graph, budget: Budget, arrays: Arrays | None = None):
         self.graph, self.budget, self.clock = graph, budget, Clock(budget.seconds)
         self.notes: list[str] = []
+        arrays = arrays or {}
+        self.full_grads = {i: grad for i, (_, grad) in arrays.items() if grad is not None}
         try:
-            self.numbers = replay(SymbolicGraph(graph))
+            self.numbers = replay(SymbolicGraph(graph), {i: v for i, (v, _) in arrays.items()})
         except ReplayError as error:
             self.numbers = None
             self.notes.append(f"no numeric check: {error}")
@@ -154,7 +157,7 @@ class _Explainer:
         elements = sum(math.prod(n.shape) for n in self.graph.nodes)
         if elements > self.budget.elements:
             self.notes.append(
-                f"no closed forms: element-by-element work over {elements} elements is over "
+                f"no element-by-element closed forms: work over {elements} elements is over "
                 f"the budget of {self.budget.elements}"
             )
             return NUMERIC, None
@@ -174,16 +177,21 @@ class _Explainer:
 
     def _matrix(self, leaf: str, calls: list[int]) -> MatrixForm | None:
         """The leaf's gradient in matrix notation, when its numbers match the engine's."""
-        if self.matrix_adjoints is None or self.numbers is None or not calls:
+        engine = self._engine_grad(leaf)
+        if self.matrix_adjoints is None or self.numbers is None or not calls or engine is None:
             return None
         total = _total([self.matrix_adjoints[k].adjoints[leaf] for k in calls])
         form = matrix_closed_form(self.matrices, total, value_names(self.sg))
-        node = self.sg.nodes[leaf]
-        if node.grad is not None and not compare(form.value, node.grad, tolerance(node.dtype))[0]:
+        if not compare(form.value, engine, tolerance(self.sg.nodes[leaf].dtype))[0]:
             log.error("explain: the matrix form of %s disagrees with the engine", leaf)
             self.notes.append(f"no matrix form for {leaf}: it disagrees with the engine (logged)")
             return None
         return form
+
+    def _engine_grad(self, leaf: str):
+        """The engine's .grad of a leaf: as recorded, or in full when too large to record."""
+        node = self.sg.nodes[leaf]
+        return node.grad if node.grad is not None else self.full_grads.get(leaf)
 
     def calls_for(self, leaf: str) -> list[int]:
         """The backward calls whose contributions make up the leaf's final ``.grad``.
@@ -191,7 +199,7 @@ class _Explainer:
         Several calls accumulate; a call whose ``.grad`` afterwards is its contribution
         alone (not the sum) came after a reset (``x.grad.zero_()``, ``x.grad = None``).
         """
-        accumulations = self.chains or self.symbolic or []
+        accumulations = self.chains or self.symbolic or self.matrix_adjoints or []
         hits = [k for k, a in enumerate(accumulations) if leaf in a.adjoints]
         if self.chains is None or len(hits) < 2:
             return hits
@@ -211,7 +219,9 @@ class _Explainer:
         """Whether a backward call's gradient reached the leaf (recorded or not)."""
         if self.sg.nodes[leaf].has_grad:
             return True
-        return any(leaf in a.adjoints for a in self.chains or self.symbolic or ())
+        return any(
+            leaf in a.adjoints for a in self.chains or self.symbolic or self.matrix_adjoints or ()
+        )
 
     def leaf(self, leaf: str) -> LeafGradient:
         """Everything about one leaf that received a gradient."""
@@ -232,7 +242,12 @@ class _Explainer:
                 else "neither a closed form nor the chain of local derivatives could be "
                 "worked out within the budget (the notes say why), so no verdict is taken"
             )
-        if node.grad is None:
+        if node.grad is None and leaf in self.full_grads:
+            note = (
+                f"the engine's .grad has {math.prod(node.shape):,} numbers, too many to show; "
+                "the verdict compares every one of them"
+            )
+        elif node.grad is None:
             note = "the engine's .grad was too large to record, so no verdict is taken"
         check = self._check(node, value, calls, note)
         return LeafGradient(
@@ -241,9 +256,9 @@ class _Explainer:
             node.dtype,
             node.grad,
             closed,
-            _full(value),
+            _full(value) if node.grad is not None else None,
             check,
-            self._steps(leaf, calls, closed, check),
+            self._steps(leaf, calls, closed, matrix, check),
             note,
             matrix,
         )
@@ -258,7 +273,7 @@ class _Explainer:
         return self.attempt(what, lambda: self.closer.elements(self.eg, total))
 
     def _check(self, node, value, calls: list[int], missing: str | None) -> Check:
-        verdict = judge(value, node.grad, node.dtype)
+        verdict = judge(value, self._engine_grad(node.id), node.dtype)
         if verdict.kind == NOT_CHECKED and missing:
             verdict = replace(verdict, reason=missing)
         numerical = agrees_numerical = worst_numerical = why_numerical = None
@@ -275,15 +290,16 @@ class _Explainer:
                 agrees_numerical, worst_numerical = compare(
                     diff.project(value), diff.slopes, DIFFERENCES
                 )
-                numerical = _full(diff.gradient())
+                numerical = _full(diff.gradient()) if node.grad is not None else None
                 kinks = (
                     () if agrees_numerical else domains.kinks(self.sg, self.sg.downstream(node.id))
                 )
                 if kinks:  # two slopes meet there: the differences average them
                     agrees_numerical, why_numerical = None, "they straddle a kink: " + kinks[0]
+        shown = node.grad is not None  # past the recording limit, numbers are compared, not sent
         return Check(
             engine=node.grad,
-            value=_full(value),
+            value=_full(value) if shown else None,
             agrees=verdict.agrees,
             verdict=verdict.kind,
             reason=verdict.reason,
@@ -295,7 +311,14 @@ class _Explainer:
             numerical_reason=why_numerical,
         )
 
-    def _steps(self, leaf: str, calls: list[int], closed: ClosedForm | None, check: Check):
+    def _steps(
+        self,
+        leaf: str,
+        calls: list[int],
+        closed: ClosedForm | None,
+        matrix: MatrixForm | None,
+        check: Check,
+    ):
         numbers = len(calls) * sum(
             math.prod(self.sg.nodes[n].shape) for n in self.sg.downstream(leaf)
         )
@@ -310,7 +333,10 @@ class _Explainer:
             self.step_numbers -= numbers
             what = f"steps for {leaf}"
             derived = self.attempt(what, lambda: self._chain_steps(leaf, calls, check))
-        return (*(derived or ()), *(closed.steps if closed is not None else ()), check)
+        closing = closed.steps if closed is not None else ()
+        if matrix is not None:  # over whole tensors, not element by element
+            closing = matrix.steps
+        return (*(derived or ()), *closing, check)
 
     def _chain_steps(self, leaf: str, calls: list[int], check: Check) -> list:
         steps: list = []
@@ -352,10 +378,12 @@ class _Explainer:
         return out
 
 
-def explain_graph(graph: Graph, output: str = "", budget: Budget | None = None) -> Explanation:
-    """The explanation of one recorded run."""
+def explain_graph(
+    graph: Graph, output: str = "", budget: Budget | None = None, arrays: Arrays | None = None
+) -> Explanation:
+    """The explanation of one recorded run (``arrays``: the numbers it was too large to keep)."""
     budget = budget or Budget()
-    x = _Explainer(graph, budget)
+    x = _Explainer(graph, budget, arrays)
     order = _first_use_order(graph)
     edges = x.edges()
     return Explanation(
@@ -377,7 +405,7 @@ def explain_graph(graph: Graph, output: str = "", budget: Budget | None = None) 
 def explain_program(program: Program, budget: Budget | None = None) -> Explanation:
     """Run a checked program on the engine and explain every gradient it computed."""
     run = numeric.run(program)
-    return explain_graph(run.graph, run.output, budget)
+    return explain_graph(run.graph, run.output, budget, numeric.unrecorded(run))
 
 
 def explain(inp: ExplainInput, budget: Budget | None = None) -> Explanation:

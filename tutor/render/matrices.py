@@ -12,11 +12,12 @@ import html
 from functools import lru_cache
 
 import sympy
+from sympy.printing.mathml import mathml as sympy_mathml
 
 from ..symbolic import matrix as mx
-from . import typeset
 
 SUM, PRODUCT, POWER, ATOM = 1, 2, 3, 4
+KEPT = 4096  # printed forms remembered: a page prints each closed form several times
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -93,10 +94,10 @@ class Latex(Notation):
     }
 
     def name(self, name: str) -> str:
-        return typeset.latex(sympy.Symbol(name))
+        return sympy.latex(sympy.Symbol(name))
 
     def number(self, value: sympy.Number) -> str:
-        return typeset.latex(value)
+        return sympy.latex(value)
 
     def group(self, inner: str) -> str:
         return rf"\left({inner}\right)"
@@ -106,7 +107,7 @@ class Latex(Notation):
 
     def power(self, base: str, exponent: sympy.Number, elementwise: bool) -> str:
         odot = r"\odot " if elementwise else ""
-        return f"{{{base}}}^{{{odot}{typeset.latex(exponent)}}}"
+        return f"{{{base}}}^{{{odot}{sympy.latex(exponent)}}}"
 
     def transpose(self, base: str) -> str:
         return f"{{{base}}}^{{\\top}}"
@@ -153,10 +154,10 @@ class MathML(Notation):
     functions = {"sigmoid": "&#x3C3;"}
 
     def name(self, name: str) -> str:
-        return typeset.mathml(sympy.Symbol(name))
+        return sympy_mathml(sympy.Symbol(name), printer="presentation")
 
     def number(self, value: sympy.Number) -> str:
-        return typeset.mathml(value)
+        return sympy_mathml(value, printer="presentation")
 
     def row(self, *parts: str) -> str:
         return f"<mrow>{''.join(parts)}</mrow>"
@@ -312,19 +313,19 @@ def _below(f: mx.Form) -> bool:
     return isinstance(f, mx.Power) and f.exponent < 0
 
 
-@lru_cache(maxsize=typeset.KEPT)
+@lru_cache(maxsize=KEPT)
 def text(form: mx.Form) -> str:
     """The form in plain text, products spelled as PyTorch spells them."""
     return _Writer(TEXT).write(form)
 
 
-@lru_cache(maxsize=typeset.KEPT)
+@lru_cache(maxsize=KEPT)
 def latex(form: mx.Form) -> str:
     """The form in LaTeX."""
     return _Writer(LATEX).write(form)
 
 
-@lru_cache(maxsize=typeset.KEPT)
+@lru_cache(maxsize=KEPT)
 def mathml(form: mx.Form) -> str:
     """The form in presentation MathML (without the ``<math>`` element)."""
     return _Writer(MATHML).write(form)

@@ -22,6 +22,7 @@ from ..explain import Explanation, LeafGradient
 from ..graph import Graph
 from ..jsonio import dumps_strict
 from ..symbolic.budget import Budget
+from ..symbolic.matrix import Form
 from ..symbolic.matrix_calculus import MatrixForm
 from ..symbolic.witness import DIFFERENCES
 from . import matrices, typeset
@@ -33,7 +34,7 @@ def step_data(obj: Any) -> Any:
 
     A step's nested steps (``children``) are left out: they are serialised on their own.
     """
-    if isinstance(obj, sympy.Basic):
+    if isinstance(obj, (sympy.Basic, Form)):
         return {"symbolic": typeset.text(obj), "latex": typeset.latex(obj)}
     if st.is_step(obj):
         nested = set(st.nested_fields(obj))
@@ -109,7 +110,12 @@ def _matrix(m: MatrixForm | None) -> dict | None:
         "latex": matrices.latex(m.expr),
         "shape": list(m.expr.shape),
         "definitions": [
-            {"name": n, "text": matrices.text(f), "latex": matrices.latex(f), "shape": list(f.shape)}
+            {
+                "name": n,
+                "text": matrices.text(f),
+                "latex": matrices.latex(f),
+                "shape": list(f.shape),
+            }
             for n, f in m.definitions
         ],
     }
@@ -154,6 +160,7 @@ def _graph(x: Explanation, formulas: bool, tensors: bool = True) -> dict:
     only the numbers that are single numbers (a tensor's are null)."""
     graph = dataclasses.asdict(x.graph if tensors else _scalars_only(x.graph))
     for node in graph["nodes"]:
+        del node["named"]  # the tutor's own bookkeeping: names show in the forms that use them
         expr = x.definitions.get(node["id"]) if formulas else None
         node["symbolic"] = None if expr is None else typeset.text(expr)
         node["latex"] = None if expr is None else typeset.latex(expr)

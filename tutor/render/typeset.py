@@ -19,6 +19,9 @@ from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
+from ..symbolic.matrix import Form
+from . import matrices
+
 KEPT = 4096  # printed expressions remembered: a page prints each closed form several times
 
 
@@ -131,8 +134,10 @@ _STR = _Str()
 
 
 @lru_cache(maxsize=KEPT)
-def text(expr: sympy.Basic) -> str:
+def text(expr: sympy.Basic | Form) -> str:
     """sympy's ``str`` form (what the API's ``symbolic`` fields hold)."""
+    if isinstance(expr, Form):
+        return matrices.text(expr)
     try:
         return _STR.doprint(expr)
     except Exception:  # a printer must never cost the answer
@@ -140,8 +145,10 @@ def text(expr: sympy.Basic) -> str:
 
 
 @lru_cache(maxsize=KEPT)
-def latex(expr: sympy.Basic) -> str:
+def latex(expr: sympy.Basic | Form) -> str:
     """LaTeX of ``expr`` (its plain text in ``\\text{}`` if sympy cannot typeset it)."""
+    if isinstance(expr, Form):
+        return matrices.latex(expr)
     try:
         return _LATEX.doprint(expr)
     except Exception:  # a printer must never cost the answer
@@ -149,8 +156,10 @@ def latex(expr: sympy.Basic) -> str:
 
 
 @lru_cache(maxsize=KEPT)
-def mathml(expr: sympy.Basic) -> str:
+def mathml(expr: sympy.Basic | Form) -> str:
     """Presentation MathML of ``expr`` (its plain text in ``<mtext>`` if sympy refuses)."""
+    if isinstance(expr, Form):
+        return matrices.mathml(expr)
     try:
         return _MATHML.doprint(expr)
     except Exception:  # a printer must never cost the answer

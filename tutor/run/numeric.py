@@ -17,7 +17,7 @@ import engine
 from engine.factories import START_SEED
 
 from ..errors import ProgramError, TutorError
-from ..graph import Graph
+from ..graph import CONSTANT, LEAF, Graph
 from ..lang.program import Program
 from ..limits import LIMITS, Limits, Meter
 from .interpreter import Interpreter
@@ -59,6 +59,19 @@ def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
         engine.set_grad_enabled(grad_mode)
     tensors = {n: v for n, v in interpreter.env.items() if isinstance(v, engine.Tensor)}
     return NumericRun(out.getvalue(), graph, tensors, _node_ids(graph, tensors, recorder))
+
+
+def unrecorded(run: NumericRun) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
+    """The leaves' and constants' numbers the graph was too large to keep, from the run's own
+    tensors: their values (so the values can be replayed) and gradients (so they are checked)."""
+    out = {}
+    for name, tensor in run.tensors.items():
+        node = run.graph.node(run.node_ids[name])
+        if node.kind in (LEAF, CONSTANT) and node.value is None:
+            grad = None if tensor.grad is None else tensor.grad.numpy()
+            value = tensor.detach().numpy()
+            out[node.id] = (value.astype(np.float64) if value.dtype.kind == "f" else value, grad)
+    return out
 
 
 def _node_ids(graph: Graph, tensors: dict, recorder: Recorder) -> dict[str, str]:

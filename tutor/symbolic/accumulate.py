@@ -21,11 +21,15 @@ from engine.ops.common import unbroadcast
 
 from ..graph import BackwardCall, Edge
 from ..limits import check_time
+from . import matrix as mx
 from .budget import Budget, Clock, OverBudget
 from .canonical import atoms
 from .elements import ElementGraph
 from .evaluate import evaluate
-from .nodes import TOTALS, SymbolicGraph, broadcast_shape
+from .matrix_calculus import Matrices, value_names
+from .nodes import TOTALS, SymbolicGraph, Unsupported, broadcast_shape
+
+_UPSTREAM = "∂upstream"  # the gradient arriving at an operation, in its matrix rule
 
 
 class NotElementwise(Exception):
@@ -97,6 +101,8 @@ class Numbers:
 
     def __init__(self, sg: SymbolicGraph, elements: ElementGraph, budget: Budget):
         self.sg, self.elements, self.budget = sg, elements, budget
+        self.matrices = Matrices(sg)
+        self.names = value_names(sg)
 
     def upstream(self, call: BackwardCall) -> np.ndarray:
         """The given gradient (1 for a scalar root) over the root's shape."""
@@ -111,12 +117,24 @@ class Numbers:
         if local.expr is not None:
             value = np.broadcast_to(evaluate(local.expr, self.sg.values), local.shape)
             return value, unbroadcast(np.asarray(upstream * value), source)
+        by_rule = self._by_matrix_rule(edge, upstream)
+        if by_rule is not None:  # Xᵀ @ G in numbers: no Jacobian needed
+            return None, by_rule
         if math.prod(local.shape) * math.prod(source) > self.budget.jacobian:
             raise OverBudget(f"the Jacobian of {edge.target} has too many entries")
         entries = self.elements.jacobian(edge)
         env = self.elements.env
         jac = np.vectorize(lambda e: float(evaluate(e, env)), otypes=[np.float64])(entries)
         return jac, _jacobian_contribution(upstream, jac)
+
+    def _by_matrix_rule(self, edge: Edge, upstream: np.ndarray) -> np.ndarray | None:
+        """The source's share by the operation's matrix rule, evaluated (None without one)."""
+        g = mx.Name(_UPSTREAM, np.shape(upstream))
+        try:
+            _, form = self.matrices.contribution(edge, g)
+        except Unsupported:
+            return None
+        return np.array(mx.evaluate(form, {**self.names, _UPSTREAM: upstream}))
 
 
 class Generic:

@@ -55,6 +55,11 @@ class Form:
     def T(self) -> Form:  # noqa: N802 (PyTorch's spelling)
         return transpose(self)
 
+    @property
+    def free_symbols(self) -> set[sympy.Symbol]:
+        """The names it uses, as sympy's expressions give theirs."""
+        return {sympy.Symbol(n, real=True) for n in names_in(self)}
+
 
 @dataclass(frozen=True, eq=True)
 class Name(Form):

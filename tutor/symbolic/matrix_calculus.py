@@ -19,6 +19,7 @@ import sympy
 
 from ..functions import ELEMENTWISE, MATRIX
 from ..graph import LITERAL, OP, BackwardCall, Edge
+from ..steps import Substitution
 from . import matrix as mx
 from .matrix import Form
 from .nodes import SymbolicGraph, Unsupported
@@ -47,6 +48,7 @@ class MatrixForm:
     expr: Form
     definitions: tuple[tuple[str, Form], ...]  # named intermediates it uses, program order
     value: np.ndarray
+    steps: tuple  # the Substitution of the unnamed intermediates, when there are any
 
 
 def is_named(sg: SymbolicGraph, node_id: str) -> bool:
@@ -181,13 +183,11 @@ def _expansions(m: Matrices, keep_named: bool) -> dict[str, Form]:
 def matrix_closed_form(m: Matrices, adjoint: Form, values: dict[str, np.ndarray]) -> MatrixForm:
     """The leaf's gradient in leaf names or, when shorter, in the program's named values (as
     a textbook writes ``hᵀ (out − Y)``, with their definitions), and its numbers."""
-    full = mx.substitute(adjoint, _expansions(m, keep_named=False))
-    unnamed = _expansions(m, keep_named=True)
-    kept = mx.substitute(adjoint, unnamed)
-    if mx.size(full) <= mx.size(kept):
-        return MatrixForm(full, (), mx.evaluate(full, values))
+    every, unnamed = _expansions(m, keep_named=False), _expansions(m, keep_named=True)
+    full, kept = mx.substitute(adjoint, every), mx.substitute(adjoint, unnamed)
+    expansions, form = (every, full) if mx.size(full) <= mx.size(kept) else (unnamed, kept)
     definitions: dict[str, Form] = {}
-    wanted = [n for n in mx.names_in(kept) if n in m.sg.nodes and is_named(m.sg, n)]
+    wanted = [n for n in mx.names_in(form) if n in m.sg.nodes and is_named(m.sg, n)]
     while wanted:
         name = wanted.pop()
         if name not in definitions:
@@ -196,8 +196,14 @@ def matrix_closed_form(m: Matrices, adjoint: Form, values: dict[str, np.ndarray]
                 n for n in mx.names_in(definitions[name]) if n in m.sg.nodes and is_named(m.sg, n)
             ]
     order = [n.id for n in m.sg.graph.nodes]
-    ordered = tuple(sorted(definitions.items(), key=lambda kv: order.index(kv[0])))
-    return MatrixForm(kept, ordered, mx.evaluate(kept, values))
+    replaced = sorted((n for n in mx.names_in(adjoint) if n in expansions), key=order.index)
+    rule = tuple((sympy.Symbol(n, real=True), expansions[n]) for n in replaced)
+    return MatrixForm(
+        form,
+        tuple(sorted(definitions.items(), key=lambda kv: order.index(kv[0]))),
+        mx.evaluate(form, values),
+        (Substitution(adjoint, rule, form),) if rule else (),
+    )
 
 
 def value_names(sg: SymbolicGraph) -> dict[str, np.ndarray]:

@@ -145,13 +145,20 @@ def replay(sg: SymbolicGraph, overrides: dict[str, np.ndarray] | None = None) ->
             if n.id in overrides:
                 values[n.id] = overrides[n.id]
             elif sg.spec(n.id) is None or n.kind == LITERAL:
-                if n.value is None:
-                    raise ReplayError(f"the value of {n.label} was not recorded (too large)")
-                raw = np.asarray(n.value)
-                values[n.id] = raw.astype(np.float64) if raw.dtype.kind in "fb" else raw
+                values[n.id] = _source(sg, n)
             else:
                 values[n.id] = _run(sg, n.id, values)
     return values
+
+
+def _source(sg: SymbolicGraph, n) -> np.ndarray:
+    """A leaf's, constant's or literal's value: recorded, or kept aside when too large."""
+    if n.value is None and n.id in sg.numbers:
+        return sg.numbers[n.id]
+    if n.value is None:
+        raise ReplayError(f"the value of {n.label} was not recorded (too large)")
+    raw = np.asarray(n.value)
+    return raw.astype(np.float64) if raw.dtype.kind in "fb" else raw
 
 
 def _run(sg: SymbolicGraph, node_id: str, values: dict) -> np.ndarray:

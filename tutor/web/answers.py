@@ -16,7 +16,7 @@ from functools import cached_property
 from markupsafe import Markup
 
 from ..explain import ExplainInput, explain
-from ..render import Report, matrices, mathml, svg
+from ..render import Report, mathml, matrices, svg
 from .cache import LRUCache
 from .shared_cache import SharedCache
 
@@ -36,7 +36,9 @@ class Answer(Report):
             )
             for g, leaf in zip(data["gradients"], self.explanation.gradients, strict=True)
         ]
-        named = {n: f for g in self.explanation.gradients if g.matrix for n, f in g.matrix.definitions}
+        named = {
+            n: f for g in self.explanation.gradients if g.matrix for n, f in g.matrix.definitions
+        }
         return {
             "where": [
                 {"name": n, "mathml": Markup(_math(matrices.mathml(f))), "shape": f.shape}

@@ -198,7 +198,6 @@ SCHEMAS: dict[str, dict] = {
             "cut": {"type": ["string", "null"]},
             "line": {"type": "integer"},
             "col": {"type": "integer"},
-            "named": {"type": "boolean", "description": "The program bound it to a variable."},
             "symbolic": {"type": ["string", "null"], "description": "Its definition."},
             "latex": {"type": ["string", "null"]},
         },
