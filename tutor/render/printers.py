@@ -465,7 +465,7 @@ class Printer:
             say = (
                 f"engine .grad = {engine}, closed form = {closed}: "
                 f"{'agrees' if c.agrees else 'differs'} "
-                f"(largest difference {numbers.value(c.max_difference)}; {c.tolerance})"
+                f"(largest difference {numbers.value(c.max_difference)}, allowed {c.tolerance})"
             )
         if c.agrees_numerical is not None:
             witness = "agree" if c.agrees_numerical else "differ"
@@ -603,8 +603,8 @@ class TextPrinter(Printer):
         if len(names) > 3:
             names = [names[0], "…", names[-1]]
         leaves = sorted({leaf for _, leaf in seen}, key=[leaf for _, leaf in seen].index)
-        count = f"{len(nodes)} steps" if len(nodes) > 1 else "the step"
-        line = f"    {', '.join(names)}: {count} as in the steps for {', '.join(leaves)} above"
+        count = f"{len(nodes)} steps " if len(nodes) > 1 else ""
+        line = f"    {', '.join(names)}: {count}as in the steps for {', '.join(leaves)} above"
         seen.clear()
         return [line]
 
