@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tutor import lang
+from tutor.checking.tensors import check_tensor
 from tutor.explain import explain_program
 from tutor.render import matrices, report
 from tutor.symbolic import matrix as mx
@@ -224,6 +225,9 @@ def test_random_networks_have_matrix_forms_equal_to_the_engine(seed):
         assert g.matrix is not None, (source, x.notes)
         assert mx.size(g.matrix.expr) < 200
         np.testing.assert_allclose(g.matrix.value, g.numeric, rtol=1e-4, atol=1e-5)
+        written = matrices.code(g.matrix.expr)
+        if written is not None and len(x.graph.backward_calls) == 1:  # runs as it reads
+            assert check_tensor(x, g.leaf, written).correct, (source, written)
 
 
 @pytest.mark.parametrize("seed", range(0, 40, 4))
@@ -232,3 +236,22 @@ def test_random_networks_matrix_forms_equal_torch(torch, seed):
     expected = _torch_grads(torch, source)
     for g in _explain(source).gradients:
         np.testing.assert_allclose(g.matrix.value, expected[g.leaf], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("case", ["linear_regression", "mlp"])
+def test_the_code_spelling_is_an_answer_the_checker_accepts(case):
+    x = _explain(EXPECTED[case][0])
+    for g in x.gradients:
+        written = matrices.code(g.matrix.expr)
+        verdict = check_tensor(x, g.leaf, written)
+        assert verdict.correct, (written, verdict.feedback)
+        assert verdict.expected == written  # the key is the matrix form, not G's rule
+        wrong = check_tensor(x, g.leaf, written.replace("(2/3)", "(1/3)"))
+        assert not wrong.correct
+
+
+def test_code_spells_sums_as_pytorch_does():
+    x = _explain(LINEAR_REGRESSION)
+    assert matrices.code(x.gradient("b").matrix.expr) == "(2/3) * (X @ W + b - Y).sum(0)"
+    ce = _explain(SOFTMAX_CROSS_ENTROPY)
+    assert matrices.code(ce.gradient("W").matrix.expr) is None  # onehot has no short spelling

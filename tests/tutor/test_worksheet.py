@@ -12,7 +12,7 @@ import pytest
 
 from tutor.functions import FUNCTIONS
 from tutor.graph import LEAF, OP
-from tutor.worksheet.sheet import WorksheetError, make_worksheet
+from tutor.worksheet.sheet import WorksheetError, check_box, make_worksheet
 
 # level 5 asks what print(y.grad) shows for a non-leaf y: the engine warns as PyTorch does
 pytestmark = pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor:UserWarning")
@@ -66,6 +66,18 @@ def test_no_duplicates_within_a_sheet(fifty):
         assert max(alike.values()) == 1, "the same problem with other numbers"
 
 
+def test_matrix_form_questions_take_their_key_and_refuse_a_wrong_answer(fifty):
+    asked = [p for p in fifty[5].problems if p.kind == "matrix_form"]
+    assert asked
+    for p in asked:
+        (box,) = p.boxes
+        assert "@" in box.answer or ".sum(" in box.answer or "torch." in box.answer
+        assert check_box(p, box.id, box.answer).correct, box.answer
+        halved = check_box(p, box.id, f"({box.answer}) / 2")
+        assert not halved.correct and halved.diagnosis == "not_equivalent"
+        assert "matrix form" in p.prompt
+
+
 def test_every_kind_of_question_is_asked(fifty):
     kinds = {level: {p.kind for p in sheet.problems} for level, sheet in fifty.items()}
     assert kinds == {
@@ -73,7 +85,7 @@ def test_every_kind_of_question_is_asked(fifty):
         2: {"closed_form", "value", "graph"},
         3: {"closed_form", "value", "graph"},
         4: {"closed_form", "value", "output"},
-        5: {"value", "output"},
+        5: {"value", "output", "matrix_form"},
     }
 
 

@@ -27,7 +27,7 @@ from .mistakes import Mistake, likely_mistakes, one_call
 from .tensors import check_tensor
 
 VALUE_TOLERANCE = Tolerance(rtol=1e-3, atol=5e-3)  # two decimals are enough
-KINDS = ("closed_form", "value")
+KINDS = ("closed_form", "value", "matrix_form")
 _PRINTED_NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")  # as PyTorch prints: -24., 1e-05
 
 
@@ -132,11 +132,12 @@ class _Problem:
 
 
 def check(x: Explanation, wrt: str, answer: str, kind: str = "closed_form") -> Feedback:
-    """Check an answer for ∂root/∂wrt: its closed form (``kind="closed_form"``) or its value."""
+    """Check an answer for ∂root/∂wrt: its closed form (``kind="closed_form"``), its matrix
+    form over whole tensors (``"matrix_form"``) or its value."""
     p = _Problem(x, wrt)
     if kind == "value":
         return _check_value(p, answer)
-    if p.expected is None:  # no single closed form: a matrix-form answer, checked by value
+    if p.expected is None or kind == "matrix_form":  # over whole tensors, checked by value
         if len(x.graph.backward_calls) != 1:
             raise NotCheckable(
                 "no_closed_form",

@@ -2,9 +2,10 @@
 
 A gradient that differs element by element (a matrix product, a broadcast sum) has no single
 closed form to compare with. Its answer is written over the program's tensors as a program
-would — ``X.T @ G``, ``G @ W.T``, ``G.sum(0)``, with ``G`` the gradient arriving at the one
+would — ``2/3 * X.T @ (X @ W - Y)``, ``G.sum(0)``, with ``G`` the gradient arriving at the one
 operation that uses the leaf — and run on the engine in float64 at the problem's values and
-at random points around them, where the chain rule's numbers are the truth.
+at random points around them, where the chain rule's numbers are the truth. The key is the
+leaf's matrix closed form written as PyTorch code.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..errors import ProgramError
 from ..explain import Explanation
 from ..graph import CONSTANT, LEAF
 from ..lang import parse_tensor_formula
-from ..render import numbers
+from ..render import matrices, numbers
 from ..run import numeric
 from ..steps import plain
 from ..symbolic.accumulate import Numbers, accumulate
@@ -43,8 +44,7 @@ class TensorProblem:
         sources = [n for n in x.graph.nodes if n.kind in (LEAF, CONSTANT) and n.value is not None]
         values = {n.id: np.asarray(n.value, np.float64) for n in sources}
         self.points = Domain(values, ()).points[:POINTS]
-        step = x.edges.get((leaf, self.consumer, uses[0].position)) if self.consumer else None
-        self.expected = "" if step is None or step.matrix is None else str(step.matrix)
+        self.expected = _expected(x, leaf, uses[0].position, self.consumer)
 
     def at(self, point: dict) -> tuple[dict[str, list], np.ndarray]:
         """The names an answer may use at ``point`` (values and ``G``) and the truth there."""
@@ -58,6 +58,16 @@ class TensorProblem:
         if self.consumer is not None and UPSTREAM not in names:
             names[UPSTREAM] = np.asarray(adjoints[self.consumer], np.float64).tolist()
         return names, np.asarray(adjoints[self.leaf], np.float64)
+
+
+def _expected(x: Explanation, leaf: str, position: int, consumer: str | None) -> str:
+    """The key: the leaf's matrix closed form as code, else its matrix rule with ``G``."""
+    g = x.gradient(leaf)
+    written = None if g is None or g.matrix is None else matrices.code(g.matrix.expr)
+    if written is not None:
+        return written
+    step = x.edges.get((leaf, consumer, position)) if consumer else None
+    return "" if step is None or step.matrix is None else str(step.matrix)
 
 
 def _run(answer: str, names: dict) -> np.ndarray:

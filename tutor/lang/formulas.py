@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 import keyword
 import math
@@ -183,6 +184,25 @@ def _tensor_call(value, requires_grad: bool, at: ir.Span, dtype=None) -> ir.Call
     return ir.Call("factory", "torch.tensor", (ir.Const(value, at),), keywords, at)
 
 
+_FILLED = ("torch.ones", "torch.zeros", "torch.full")
+
+
+def _in_float64(node):
+    """The formula as it runs, in float64: ``.float()`` read as ``.double()`` (``(u > 0).float()``
+    is how PyTorch code turns a mask into numbers) and ``torch.ones(2, 2)`` made in float64."""
+    if isinstance(node, tuple):
+        return tuple(_in_float64(n) for n in node)
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return node
+    changes = {f.name: _in_float64(getattr(node, f.name)) for f in dataclasses.fields(node)}
+    if isinstance(node, ir.Call) and node.kind == "method" and node.name == "float":
+        changes["name"] = "double"
+    if isinstance(node, ir.Call) and node.kind == "factory" and node.name in _FILLED:
+        if not any(name == "dtype" for name, _ in node.kwargs):
+            changes["kwargs"] = (*changes["kwargs"], ("dtype", ir.Const(engine.float64, node.at)))
+    return dataclasses.replace(node, **changes)
+
+
 def parse_tensor_formula(text: str, values: dict, limits: Limits = LIMITS) -> ir.Program:
     """A formula over whole tensors — ``X.T @ G``, ``G.sum(0)`` — as the program that
     computes it: each value a float64 constant, then ``L = <formula>``, read with the
@@ -192,7 +212,7 @@ def parse_tensor_formula(text: str, values: dict, limits: Limits = LIMITS) -> ir
     reader = ExpressionReader(text, limits)
     reader.modules.update({"torch": "torch", "F": "torch.nn.functional"})
     reader.defined.update(data)
-    formula = reader.expr(tree.body)
+    formula = _in_float64(reader.expr(tree.body))
     start = ir.Span(1, 1)
     statements = [
         ir.Assign((ir.Name(name, start),), _tensor_call(value, False, start, engine.float64), start)

@@ -24,6 +24,8 @@ _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 class Notation:
     """Plain text."""
 
+    grouping = POWER  # how tightly a sum's operand is held: ``1ᵀ @ (X @ W)``, ``(u**2).sum(0)``
+
     ops = {"+": " + ", "-": " − ", "neg": "−", "@": " @ ", "⊙": " ⊙ ", "·": "·", "⊘": " ⊘ "}
     functions = {"sigmoid": "σ", "abs": "abs"}
 
@@ -61,10 +63,10 @@ class Notation:
     def ones(self, shape: tuple[int, ...]) -> str:
         return f"ones({', '.join(map(str, shape))})"
 
-    def sum_rows(self, arg: str) -> str:
+    def sum_rows(self, arg: str, keep: bool) -> str:
         return f"1ᵀ @ {arg}"
 
-    def sum_columns(self, arg: str) -> str:
+    def sum_columns(self, arg: str, keep: bool) -> str:
         return f"{arg} @ 1"
 
     def total(self, arg: str, axes: tuple[int, ...] | None) -> str:
@@ -126,10 +128,10 @@ class Latex(Notation):
         size = r" \times ".join(map(str, shape))
         return rf"\mathbf{{1}}_{{{size}}}"
 
-    def sum_rows(self, arg: str) -> str:
+    def sum_rows(self, arg: str, keep: bool) -> str:
         return rf"\mathbf{{1}}^{{\top}} {arg}"
 
-    def sum_columns(self, arg: str) -> str:
+    def sum_columns(self, arg: str, keep: bool) -> str:
         return rf"{arg} \mathbf{{1}}"
 
     def total(self, arg: str, axes: tuple[int, ...] | None) -> str:
@@ -189,11 +191,11 @@ class MathML(Notation):
         size = "&#xD7;".join(f"<mn>{n}</mn>" for n in shape)
         return f"<msub><mn mathvariant='bold'>1</mn><mrow>{size}</mrow></msub>"
 
-    def sum_rows(self, arg: str) -> str:
+    def sum_rows(self, arg: str, keep: bool) -> str:
         one = "<msup><mn mathvariant='bold'>1</mn><mi>&#x22A4;</mi></msup>"
         return self.row(one, self.ops["@"], arg)
 
-    def sum_columns(self, arg: str) -> str:
+    def sum_columns(self, arg: str, keep: bool) -> str:
         return self.row(arg, self.ops["@"], "<mn mathvariant='bold'>1</mn>")
 
     def total(self, arg: str, axes: tuple[int, ...] | None) -> str:
@@ -203,7 +205,45 @@ class MathML(Notation):
         return self.row(sigma, arg)
 
 
-TEXT, LATEX, MATHML = Notation(), Latex(), MathML()
+class NoSpelling(Exception):
+    """A form PyTorch has no short spelling for (onehot of class indices)."""
+
+
+class Code(Notation):
+    """PyTorch's spelling: what a student types, what the tutor runs to check it."""
+
+    ops = {"+": " + ", "-": " - ", "neg": "-", "@": " @ ", "⊙": " * ", "·": " * ", "⊘": " / "}
+    grouping = ATOM  # ``(u**2).sum(0)``: a method binds tighter than any operator
+
+    def power(self, base: str, exponent: sympy.Number, elementwise: bool) -> str:
+        return f"{base}**{exponent}"
+
+    def transpose(self, base: str) -> str:
+        return f"{base}.T"
+
+    def call(self, function: str, arg: str) -> str:
+        if function == "step":
+            return f"({arg} > 0).float()"
+        if function == "softmax":
+            return f"torch.softmax({arg}, dim=1)"
+        if function == "onehot":
+            raise NoSpelling(function)
+        return f"torch.{function}({arg})"
+
+    def ones(self, shape: tuple[int, ...]) -> str:
+        return f"torch.ones({', '.join(map(str, shape))})"
+
+    def sum_rows(self, arg: str, keep: bool) -> str:
+        return f"{arg}.sum(0, keepdim=True)" if keep else f"{arg}.sum(0)"
+
+    def sum_columns(self, arg: str, keep: bool) -> str:
+        return f"{arg}.sum(1, keepdim=True)" if keep else f"{arg}.sum(1)"
+
+    def total(self, arg: str, axes: tuple[int, ...] | None) -> str:
+        return f"{arg}.sum()" if axes is None else f"{arg}.sum({axes})"
+
+
+TEXT, LATEX, MATHML, CODE = Notation(), Latex(), MathML(), Code()
 
 
 class _Writer:
@@ -295,11 +335,11 @@ class _Writer:
 
     def sumto(self, f: mx.SumTo) -> tuple[str, int]:
         source = f.arg.shape
-        arg = self.inner(f.arg, POWER)
+        arg = self.inner(f.arg, self.n.grouping)
         if len(source) == 2 and f.shape in ((source[1],), (1, source[1])):
-            return self.n.sum_rows(arg), PRODUCT
+            return self.n.sum_rows(arg, len(f.shape) == 2), PRODUCT
         if len(source) == 2 and f.shape in ((source[0],), (source[0], 1)):
-            return self.n.sum_columns(arg), PRODUCT
+            return self.n.sum_columns(arg, len(f.shape) == 2), PRODUCT
         if f.shape == ():
             return self.n.total(self.inner(f.arg, ATOM), None), PRODUCT
         lead = len(source) - len(f.shape)
@@ -323,6 +363,16 @@ def text(form: mx.Form) -> str:
 def latex(form: mx.Form) -> str:
     """The form in LaTeX."""
     return _Writer(LATEX).write(form)
+
+
+@lru_cache(maxsize=KEPT)
+def code(form: mx.Form) -> str | None:
+    """The form as PyTorch code over the program's tensors (None where PyTorch has no short
+    spelling): ``2/3 * X.T @ (X @ W + b - Y)``."""
+    try:
+        return _Writer(CODE).write(form)
+    except NoSpelling:
+        return None
 
 
 @lru_cache(maxsize=KEPT)

@@ -168,6 +168,10 @@ def _answer(p: Problem, b) -> str:
         return "Printed output:\n" + _verbatim(b.answer)
     if b.kind == "closed_form":
         return f"\\(\\displaystyle {_partial(p)} = {typeset.latex(p.gradient.symbolic)}\\)\\par"
+    if b.kind == "matrix_form":
+        form = typeset.latex(p.gradient.matrix.expr)
+        typed = f"\\texttt{{{words(b.answer)}}}"
+        return f"\\(\\displaystyle {_partial(p)} = {form}\\)\\par typed: {typed}\\par"
     return f"\\texttt{{{words(b.label)}}} = \\texttt{{{words(b.answer)}}}\\par"
 
 

@@ -141,9 +141,10 @@ LEVELS: dict[int, Level] = {
         Level(
             5,
             "Layers and PyTorch semantics",
-            "Matrix-product layers, detach() and no_grad() cuts, gradients accumulating over "
-            "two backward calls, and .grad of leaves versus non-leaves.",
-            (("value", 4), ("output", 6)),
+            "Matrix-product layers and their gradients in matrix form (Xᵀ G), detach() and "
+            "no_grad() cuts, gradients accumulating over two backward calls, and .grad of "
+            "leaves versus non-leaves.",
+            (("value", 3), ("output", 5), ("matrix_form", 2)),
             tensor_levels.semantics,
         ),
     )

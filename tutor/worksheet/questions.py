@@ -19,9 +19,9 @@ from .. import checking
 from ..checking import answers
 from ..errors import TutorError
 from ..explain.explainer import Explanation
-from ..functions import FUNCTIONS
+from ..functions import FUNCTIONS, MATRIX
 from ..graph import CONSTANT, LEAF, OP
-from ..render import numbers
+from ..render import matrices, numbers
 from ..steps import plain
 from ..symbolic.canonical import ops
 from .drafts import Draft
@@ -37,7 +37,7 @@ class Box:
 
     id: str
     label: str
-    kind: str  # "closed_form" | "value" | "number" | "output"
+    kind: str  # "closed_form" | "matrix_form" | "value" | "number" | "output"
     answer: str
     value: float | None = None  # a "number" box's value
 
@@ -93,6 +93,18 @@ def _closed_form_box(x: Explanation, draft: Draft, wrt: str, number: int) -> tup
     return (Box(str(number), f"∂{root}/∂{wrt}", "closed_form", str(expr)),)
 
 
+def _matrix_form_box(x: Explanation, draft: Draft, wrt: str, number: int) -> tuple[Box, ...]:
+    g = x.gradient(wrt)
+    products = any(n.op in FUNCTIONS and FUNCTIONS[n.op].kind == MATRIX for n in x.graph.nodes)
+    if g is None or g.matrix is None or not products or len(x.graph.backward_calls) != 1:
+        return ()
+    written = matrices.code(g.matrix.expr)
+    if written is None:
+        return ()
+    root = x.graph.backward_calls[-1].root
+    return (Box(str(number), f"∂{root}/∂{wrt}", "matrix_form", written),)
+
+
 def _value_box(x: Explanation, draft: Draft, wrt: str, number: int) -> tuple[Box, ...]:
     g = x.gradient(wrt)
     if g is None or np.size(g.value) > 6 or np.all(np.isin(np.abs(g.value), (0, 1))):
@@ -135,6 +147,7 @@ def _output_box(x: Explanation, draft: Draft, wrt: str, number: int) -> tuple[Bo
 
 BOXES = {  # question kind -> (explanation, draft, leaf, number) -> its boxes
     "closed_form": _closed_form_box,
+    "matrix_form": _matrix_form_box,
     "value": _value_box,
     "graph": _graph_boxes,
     "output": _output_box,

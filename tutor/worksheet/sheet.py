@@ -45,6 +45,7 @@ FORMAT = "gradtutor-worksheet/1"
 MAX_PROBLEMS, MAX_SEED, MAX_VERSION = 50, 2**31 - 1, 999
 STALE = 150  # draws in a row without a new problem before "unlike" means "not identical"
 MAX_DRAWS = 5_000  # a level that cannot pose a kind of question is a bug, not a long wait
+ASKS_A_LEAF = ("closed_form", "matrix_form", "value")  # kinds whose question names one leaf
 _KEY_STEPS = (Accumulation, Substitution, Simplification, Evaluation, Check)
 _SHORT_NAME = re.compile(r"t\d+")  # what the tutor calls a value the program did not name
 
@@ -60,7 +61,7 @@ class Problem:
     """One problem: the draft, the question, its boxes, and the explanation behind its key."""
 
     number: int
-    kind: str  # "closed_form" | "value" | "graph" | "output"
+    kind: str  # "closed_form" | "matrix_form" | "value" | "graph" | "output"
     draft: Draft
     wrt: str | None
     explanation: Explanation  # the live tutor's explanation of the problem's input
@@ -89,6 +90,13 @@ class Problem:
             names = sorted(str(s) for s in self.gradient.symbolic.free_symbols)
             return f"Give the closed form of {d}" + (
                 f" in terms of {', '.join(names)}." if names else "."
+            )
+        if self.kind == "matrix_form":
+            named = [n for n, _ in self.gradient.matrix.definitions]
+            return (
+                f"Give {d} in matrix form, over the program's tensors as PyTorch writes them "
+                "(@ for matrix products, .T, .sum(0), * element by element)"
+                + (f"; you may use {', '.join(named)}." if named else ".")
             )
         if self.kind == "value":
             if self.draft.input.kind == "program":
@@ -279,7 +287,7 @@ def _draw(rng: random.Random, spec: Level, kind: str, number: int, seen: set[tup
         check_time("ask for fewer problems")  # a sheet is one request's work: it ends in time
         draft = spec.draft(rng)
         wrt = rng.choice(draft.leaves)
-        asked = wrt if kind in ("closed_form", "value") else None
+        asked = wrt if kind in ASKS_A_LEAF else None
         if _identities(draft, kind, asked, stale) & seen:
             continue
         problem = _pose(number, kind, draft, wrt, spec.number)
@@ -309,7 +317,7 @@ def _pose(number: int, kind: str, draft: Draft, wrt: str, level: int) -> Problem
     boxes = BOXES[kind](x, draft, wrt, number) if clean(x, level) else ()
     if not boxes:
         return None
-    return Problem(number, kind, draft, wrt if kind in ("closed_form", "value") else None, x, boxes)
+    return Problem(number, kind, draft, wrt if kind in ASKS_A_LEAF else None, x, boxes)
 
 
 def check_box(problem: Problem, box_id: str, text: str) -> checking.Feedback:

@@ -18,11 +18,12 @@ _CHECK_FIELDS = {
         "description": (
             "closed_form (default): a formula in the problem's names (for a gradient that "
             "differs element by element, a matrix form over its tensors such as X.T @ G, "
-            "checked by value); value: a number."
+            "checked by value); matrix_form: a formula over whole tensors as PyTorch writes "
+            "it, 2/3 * X.T @ (X @ W - Y), checked by value; value: a number."
         ),
     },
 }
-_BOX_KINDS = ["closed_form", "value", "number", "output"]
+_BOX_KINDS = ["closed_form", "matrix_form", "value", "number", "output"]
 
 
 def _query(name: str, low: int, high: int, required: bool = True, default: int | None = None):
@@ -75,7 +76,7 @@ SCHEMAS = {
         "required": ["number", "kind", "prompt", "shown", "input", "boxes", "key"],
         "properties": {
             "number": {"type": "integer", "minimum": 1},
-            "kind": {"enum": ["closed_form", "value", "graph", "output"]},
+            "kind": {"enum": ["closed_form", "matrix_form", "value", "graph", "output"]},
             "prompt": {"type": "string"},
             "shown": {"type": "string", "description": "The formula or program the student reads."},
             "given": {"type": "string", "description": "A formula's values, as shown."},
