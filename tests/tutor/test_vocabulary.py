@@ -11,9 +11,11 @@ import sympy
 
 from tests.tutor.programs import generate
 from tests.tutor.teaching import CASES
+from tests.tutor.test_matrix_forms import EXPECTED as MATRIX_CASES
 from tutor import lang, steps
 from tutor.explain import explain_program
 from tutor.render import report, svg
+from tutor.symbolic import matrix as mx
 from tutor.worksheet import make_worksheet
 
 ELEMENT = re.compile(r"(.+)\[[\d, ]+\]\Z")  # X[0, 1]: an element of a shown value
@@ -23,7 +25,7 @@ IDS = ("root", "node", "source", "target", "leaf", "path")  # step fields that h
 
 
 def _names(obj, out: set[str]) -> set[str]:
-    if isinstance(obj, sympy.Basic):
+    if isinstance(obj, (sympy.Basic, mx.Form)):
         out |= {str(s) for s in obj.free_symbols}
     elif isinstance(obj, steps.Start):  # the gradient backward starts from is defined here
         return out
@@ -49,6 +51,9 @@ def unknown_names(explanation) -> set[str]:
     used: set[str] = set()
     for g in explanation.gradients:
         _names((g.symbolic, g.steps, g.closed.definitions if g.closed else ()), used)
+        if g.matrix is not None:
+            _names((g.matrix.expr, tuple(f for _, f in g.matrix.definitions)), used)
+            used |= {name for name, _ in g.matrix.definitions}
     _names(tuple(explanation.definitions.values()), used)
     shown = {svg._short(n) for n in report(explanation)["graph"]["nodes"]}
     return {n for n in used if n not in shown and not _element_of(n, shown)}
@@ -70,6 +75,13 @@ def test_a_reassigned_name_is_called_on_the_graph_what_the_steps_call_it():
     assert unknown_names(explanation) == set()
     nodes = {n["id"]: svg._name(n) for n in report(explanation)["graph"]["nodes"]}
     assert nodes["y_2"] == "y_2 (y)"  # the steps say ∂y_2/∂y
+
+
+@pytest.mark.parametrize("case", sorted(MATRIX_CASES))
+def test_matrix_forms_speak_the_graphs_names(case):
+    explanation = explain_program(lang.parse_program(MATRIX_CASES[case][0]))
+    assert all(g.matrix is not None for g in explanation.gradients)
+    assert unknown_names(explanation) == set()
 
 
 @pytest.mark.parametrize("seed", range(40))
