@@ -17,7 +17,7 @@ import sympy
 
 from .. import steps as st
 from ..limits import ends_by
-from . import numbers, typeset
+from . import matrices, numbers, typeset
 
 # characters (in sympy's spelling) up to which a gradient is written in symbols at every step
 SPELLED_OUT = 40
@@ -537,6 +537,8 @@ class TextPrinter(Printer):
         rows = [("leaf", "engine .grad", "closed form", "value", "verdict")]
         for g in x.gradients:
             closed = "—" if g.symbolic is None else str(g.symbolic)
+            if g.matrix is not None:  # over whole tensors: Xᵀ @ G, not an array of elements
+                closed = matrices.text(g.matrix.expr)
             if len(closed) > CLOSED_COLUMN:
                 closed = f"in the steps for {g.leaf}"
             verdict = VERDICT_WORDS[g.check.verdict]
@@ -611,6 +613,8 @@ class TextPrinter(Printer):
     def closed_lines(self, g, defined: dict) -> list[str]:
         """A closed form too wide for the table, wrapped (unless a step evaluates it), and the
         names a compact one keeps (``defined``: those shown so far, and for which leaf)."""
+        if g.matrix is not None:
+            return self.matrix_lines(g, defined)
         lines = []
         closed = None if g.symbolic is None else str(g.symbolic)
         evaluated = any(isinstance(s, st.Evaluation) and s.expr == g.symbolic for s in g.steps)
@@ -633,6 +637,23 @@ class TextPrinter(Printer):
                 lines.append("  compact form: it keeps intermediate names:")
                 lines += ["    " + part for part in wrap(defs, LINE - 4, r"(?<=, )")]
                 defined.update({pair: g.leaf for pair in pairs})
+        return lines
+
+    def matrix_lines(self, g, defined: dict) -> list[str]:
+        """A matrix form too wide for the table, wrapped, with its shape, and the program's
+        named values it keeps (each defined once, under the first leaf that uses it)."""
+        form = matrices.text(g.matrix.expr)
+        shape = "×".join(map(str, g.matrix.expr.shape)) or "a number"
+        lines = []
+        if len(form) > CLOSED_COLUMN:
+            lines.append(f"  closed form of the gradient of {g.leaf} ({shape}):")
+            lines += ["    " + part for part in wrap(form, LINE - 4, r"(?= [−+@⊙] )")]
+        new = [(n, f) for n, f in g.matrix.definitions if (n, "matrix") not in defined]
+        if new:
+            where = ", ".join(f"{n} = {matrices.text(f)}" for n, f in new)
+            lines.append("  where:")
+            lines += ["    " + part for part in wrap(where, LINE - 4, r"(?<=, )")]
+            defined.update({(n, "matrix"): g.leaf for n, _ in new})
         return lines
 
     def _print_Graph(self, graph) -> str:
