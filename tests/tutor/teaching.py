@@ -112,4 +112,18 @@ p = torch.sigmoid(w * x + b)
 L = -(y * torch.log(p) + (1 - y) * torch.log(1 - p))
 L.backward()
 """,
+    # a 2-layer MLP with MSE: its gradients in matrix form, in the program's named values
+    "mlp_mse": """\
+import torch
+X = torch.tensor([[1.0, 2.0], [0.5, -1.0], [3.0, 0.0]])
+Y = torch.tensor([[1.0], [0.0], [2.0]])
+W1 = torch.tensor([[0.5, -0.3, 0.8], [0.2, 0.4, -0.6]], requires_grad=True)
+b1 = torch.tensor([0.1, -0.2, 0.05], requires_grad=True)
+W2 = torch.tensor([[0.7], [-0.5], [0.3]], requires_grad=True)
+b2 = torch.tensor([0.2], requires_grad=True)
+h = torch.relu(X @ W1 + b1)
+out = h @ W2 + b2
+L = ((out - Y) ** 2).mean()
+L.backward()
+""",
 }

@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pytest
 
+from tests.tutor.teaching import CASES
 from tutor import lang
 from tutor.checking.tensors import check_tensor
 from tutor.explain import explain_program
@@ -23,19 +24,7 @@ L = ((X @ W + b - Y) ** 2).mean()
 L.backward()
 """
 
-MLP = """\
-import torch
-X = torch.tensor([[1.0, 2.0], [0.5, -1.0], [3.0, 0.0]])
-Y = torch.tensor([[1.0], [0.0], [2.0]])
-W1 = torch.tensor([[0.5, -0.3, 0.8], [0.2, 0.4, -0.6]], requires_grad=True)
-b1 = torch.tensor([0.1, -0.2, 0.05], requires_grad=True)
-W2 = torch.tensor([[0.7], [-0.5], [0.3]], requires_grad=True)
-b2 = torch.tensor([0.2], requires_grad=True)
-h = torch.relu(X @ W1 + b1)
-out = h @ W2 + b2
-L = ((out - Y) ** 2).mean()
-L.backward()
-"""
+MLP = CASES["mlp_mse"]
 
 SOFTMAX_CROSS_ENTROPY = """\
 import torch
