@@ -8,9 +8,12 @@ the verdict marks, the located error — with JavaScript on and off, on a laptop
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
 from tests.conftest import seed_output
+from tests.tutor.test_steps import PASSES
 from tests.web.browsing import Page, require_chromium
 
 pytestmark = pytest.mark.browser
@@ -139,4 +142,20 @@ def test_ctrl_enter_explains_when_javascript_is_on(browser, base_url):
         with p.page.expect_navigation():
             editor.press("Control+Enter")
         _check_result(p, ["x"], printed=False)
+        assert p.errors == []
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["laptop", "phone"])
+def test_a_folded_run_of_steps_is_readable_and_opens(browser, base_url, phone):
+    with Page(browser, javascript=False, phone=phone) as p:
+        p.page.goto(base_url + "/?" + urlencode({"program": PASSES}))
+        folded = p.page.locator("details.folded")
+        summary = folded.locator("summary")
+        assert summary.is_visible() and "3 more steps" in summary.inner_text()
+        inner = folded.locator("ol.steps").first
+        assert not inner.is_visible()
+        summary.click()  # a <details>: no script needed
+        assert inner.is_visible() and "by the sum rule" in inner.inner_text()
+        assert p.page.evaluate("document.documentElement.scrollWidth") <= (390 if phone else 1280)
+        p.shot(f"folded_steps_{'phone' if phone else 'laptop'}")
         assert p.errors == []

@@ -9,6 +9,7 @@ import pytest
 from jinja2 import DictLoader
 
 from tests.conftest import SEED_NAMES, seed_output, seed_source
+from tests.tutor.test_steps import PASSES
 from tests.web.htmlq import parse
 from tutor import create_app, examples
 from tutor.lang.values import parse_values
@@ -270,3 +271,15 @@ def test_detach_and_no_grad_are_visible_and_explained(client):
     assert list(_gradient_rows(doc)) == ["x"]
     missing = doc.find("ul", cls="no-gradient").text()
     assert "w" in missing and "detach" in missing
+
+
+def test_a_folded_run_of_steps_opens_without_a_script(client):
+    doc = _page(client, program=PASSES)
+    (folded,) = doc.find_all("details", cls="folded")
+    summary = folded.find("summary").text()
+    assert "3 more steps pass the gradient through unchanged" in summary
+    assert "show these 3 steps" in summary
+    # the folded steps are in the page, behind the <details>: each with its use
+    inner = folded.find("ol", cls="steps")
+    assert len(inner.find_all("li", cls="step-node_gradient")) == 3
+    assert "by the sum rule" in inner.text()
