@@ -131,7 +131,9 @@ _ROWS = (
         torch_names=("sigmoid",), methods=("sigmoid",), functional=("sigmoid",),
         textbook=lambda y: y * (1 - y)),
     FunctionSpec("relu", ELEMENTWISE, 1, engine.relu, "ReLU", sympy=_relu, torch_names=("relu",),
-        methods=("relu",), functional=("relu",), kink="relu'(0) is taken as 0, as PyTorch does",
+        methods=("relu",), functional=("relu",),
+        kink="relu'(0) is taken as 0, as PyTorch does: relu'(u) = [u > 0] (Heaviside(u, 0)), "
+             "1 where u > 0, else 0",
         at_kink=forms.at_zero,
         derivative=forms.relu_derivative),
     FunctionSpec("sqrt", ELEMENTWISE, 1, engine.sqrt, "the square root", sympy=sympy.sqrt,

@@ -6,6 +6,10 @@ simplifier, and a chain of eight sigmoids took 8 s to print (ten took minutes). 
 product is split by its syntax alone, as sympy's ``str`` printer does: a factor with a
 negative number as exponent goes below the line. A printer that still refuses an
 expression (a NaN inside a ``Max``) falls back to the expression's plain text.
+
+LaTeX and MathML write the textbook's notation where the text keeps sympy's (parseable)
+spelling: ``1/(1 + exp(-u))`` is σ(u), ``Max(0, u)`` is relu(u), and ``Heaviside(u, 0)``
+(relu's derivative, 0 at the kink) is the indicator [u > 0] (``Heaviside(u, 1)``: [u ≥ 0]).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
 from ..symbolic.matrix import Form
+from ..symbolic.textbook import sigmoid_of
 from . import matrices
 
 KEPT = 4096  # printed expressions remembered: a page prints each closed form several times
@@ -30,7 +35,9 @@ def _split(expr: sympy.Expr) -> tuple[list, list]:
     out: ``3*(x + 2)/2`` keeps its ``x + 2``)."""
     numer, denom = [], []
     for factor in sympy.Mul.make_args(expr):
-        if factor.is_Pow and factor.exp.is_Number and factor.exp < 0:
+        if sigmoid_of(factor) is not None:
+            numer.append(factor)  # σ(u), above the line
+        elif factor.is_Pow and factor.exp.is_Number and factor.exp < 0:
             power = -factor.exp
             denom.append(factor.base if power == 1 else sympy.Pow(factor.base, power))
         elif factor.is_Rational and not factor.is_Integer:
@@ -41,8 +48,50 @@ def _split(expr: sympy.Expr) -> tuple[list, list]:
     return [f for f in numer if f != 1], denom
 
 
+def relu_of(expr: sympy.Basic) -> sympy.Expr | None:
+    """``u`` when ``expr`` is ``Max(0, u)``, i.e. relu(u); else None."""
+    if isinstance(expr, sympy.Max) and len(expr.args) == 2 and sympy.S.Zero in expr.args:
+        return expr.args[1] if expr.args[0] == 0 else expr.args[0]
+    return None
+
+
+# Heaviside(u, value at 0) as an indicator: the relation it is 1 for (MathML, LaTeX)
+_INDICATORS = {sympy.S.Zero: ("&gt;", ">"), sympy.S.One: ("≥", r"\geq")}
+
+
+def indicator_of(expr: sympy.Basic) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``(u, at_0)`` when ``expr`` is ``Heaviside(u, 0)`` ([u > 0]) or ``Heaviside(u, 1)``
+    ([u ≥ 0]); else None (a tie's ``Heaviside(u, 1/2)`` stays θ)."""
+    if isinstance(expr, sympy.Heaviside) and len(expr.args) == 2 and expr.args[1] in _INDICATORS:
+        return expr.args[0], expr.args[1]
+    return None
+
+
 class _Latex(LatexPrinter):
     """sympy's LaTeX printer, with products split into a fraction by their syntax."""
+
+    def _print_Pow(self, expr: sympy.Expr) -> str:
+        found = sigmoid_of(expr)
+        if found is None:
+            return super()._print_Pow(expr)
+        u, n = found
+        tex = rf"\sigma\left({self._print(u)}\right)"
+        return tex if n == 1 else rf"{tex}^{{{n}}}"
+
+    def _print_Max(self, expr: sympy.Expr, exp=None) -> str:
+        u = relu_of(expr)
+        if u is None:
+            return super()._print_Max(expr, exp)
+        tex = rf"\operatorname{{relu}}\left({self._print(u)}\right)"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+    def _print_Heaviside(self, expr: sympy.Expr, exp=None) -> str:
+        found = indicator_of(expr)
+        if found is None:
+            return super()._print_Heaviside(expr, exp)
+        u, at = found
+        tex = rf"\left[{self._print(u)} {_INDICATORS[at][1]} 0\right]"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
 
     def _print_Mul(self, expr: sympy.Expr) -> str:
         if expr.could_extract_minus_sign():
@@ -72,6 +121,47 @@ class _MathML(MathMLPresentationPrinter):
     """sympy's presentation MathML printer, with products split by their syntax as above
     (sympy's own ``fraction`` multiplied ``3*(x + 2)/2`` out to ``(3x + 6)/2``, so the page
     disagreed with the API and the CLI, and it is slow on chains of ``exp(-u)``)."""
+
+    def _element(self, tag: str, text: str):
+        element = self.dom.createElement(tag)
+        element.appendChild(self.dom.createTextNode(text))
+        return element
+
+    def _applied(self, name: str, u: sympy.Expr):
+        mrow = self.dom.createElement("mrow")
+        mrow.appendChild(self._element("mi", name))
+        mrow.appendChild(self._paren_comma_separated(u))
+        return mrow
+
+    def _print_Pow(self, e: sympy.Expr):
+        found = sigmoid_of(e)
+        if found is None:
+            return super()._print_Pow(e)
+        u, n = found
+        applied = self._applied("σ", u)
+        if n == 1:
+            return applied
+        power = self.dom.createElement("msup")
+        power.appendChild(applied)
+        power.appendChild(self._print(n))
+        return power
+
+    def _print_Max(self, e: sympy.Expr):
+        u = relu_of(e)
+        return super()._print_Max(e) if u is None else self._applied("relu", u)
+
+    def _print_Heaviside(self, e: sympy.Expr):
+        found = indicator_of(e)
+        if found is None:
+            return self._print_Function(e)
+        u, at = found
+        mrow = self.dom.createElement("mrow")
+        mrow.appendChild(self._element("mo", "["))
+        mrow.appendChild(self._print(u))
+        mrow.appendChild(self._element("mo", _INDICATORS[at][0]))
+        mrow.appendChild(self._print(sympy.S.Zero))
+        mrow.appendChild(self._element("mo", "]"))
+        return mrow
 
     def _print_Mul(self, expr: sympy.Expr):
         mrow = self.dom.createElement("mrow")

@@ -1,4 +1,5 @@
-"""A leaf's closed form: its symbolic adjoint, intermediates substituted, in canonical form.
+"""A leaf's closed form: its symbolic adjoint, intermediates substituted, in the shortest of
+its canonical and textbook forms (``textbook``: σ(u) − y rather than a sum of exponentials).
 
 The substitution is sized before it is made (``canonical.ops`` with each intermediate
 weighted by the size of its definition): past ``Budget.closed_form_ops`` the intermediate
@@ -20,6 +21,7 @@ from .canonical import atoms, canonical, ops
 from .elements import ElementGraph, objects
 from .evaluate import Unevaluable, evaluate
 from .nodes import SymbolicGraph
+from .textbook import shortest
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ class Closer:
             return Evaluation(simple, tuple((s, plain(sg.values[s])) for s in at), plain(value))
 
         simple, steps = self._finish(
-            total, expr, rule, lambda: canonical(expr, budget, self.clock), evaluation
+            total, expr, rule, lambda: shortest(expr, sg.values, budget, self.clock), evaluation
         )
         return ClosedForm(simple, False, (), self._value(simple, shape), steps)
 
