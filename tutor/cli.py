@@ -17,9 +17,15 @@ from .worksheet import latex, make_worksheet
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .render.dot import LayoutEngineMissing
     from .web import create_app  # Flask loads only for the commands that need it
 
-    create_app().run(host=args.host, port=args.port)
+    try:
+        app = create_app()
+    except LayoutEngineMissing as missing:
+        print(f"gradtutor serve: {missing}", file=sys.stderr)
+        return 1
+    app.run(host=args.host, port=args.port)
     return 0
 
 

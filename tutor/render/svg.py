@@ -1,130 +1,107 @@
-"""The computation graph as server-side SVG: a layered drawing, left (inputs) to right (loss).
+"""The computation graph as server-side SVG, laid out by Graphviz's ``dot``, left to right.
 
 Input is the ``graph`` of Contract 3 (``{"nodes": [...], "edges": [...]}`` as JSON data).
 Every node shows its name, op (and ``grad_fn``), forward value and gradient; every edge its
-local derivative, symbolic and numeric; edges that ``detach()``/``no_grad()`` cut are dashed
-and say so. Columns are topological depth; a value with no inputs (leaf, constant, literal)
-sits just left of its first consumer, so ``Y`` stands next to ``L``, not far away.
-All text is escaped; the picture carries ``<title>``/``<desc>`` and the page adds a table.
+local derivative in math notation, and the operand's role where order matters (numerator,
+subtrahend, left of ``@``); edges that ``detach()``/``no_grad()`` cut are dashed and say so.
+The gradient handed to ``backward(...)`` stands beside its root with a dashed connector.
+
+Nothing is cut short: a text wider than its box wraps, and one too long to wrap moves into a
+legend under the drawing, keyed by a tag like ``[1]``. Each box is measured here from its
+text and handed to ``dot`` (``tutor.render.dot``, which says why dot) as a fixed size, so
+its crossing minimisation and label placement work on what will really be drawn; the SVG is
+then written from dot's coordinates. All text is escaped; the picture carries
+``<title>``/``<desc>``, the page adds a table, and ``data-node`` / ``data-source``,
+``data-target``, ``data-position`` name what each group draws for scripts.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
-from . import numbers
+from . import dot, numbers
+from .labels import math
 
-NODE_W, NODE_H = 164, 70
-LITERAL_H = 30
-WAYPOINT_H = 14  # the slot a long edge takes in each column it crosses
-COL_GAP, ROW_GAP = 124, 34
+# Sizes follow static/style.css: 12px monospace text, 13.5px bold names.
+TEXT_PX, NAME_PX = 12.0, 13.5
+EM = 0.62  # a monospace glyph's advance in em (0.6), with room for a fallback font's glyph
+LINE = 15.5  # baseline to baseline in a node box
+LABEL_H = 15  # baseline to baseline in an edge label and the legend
+PAD_X, PAD_Y = 10, 7  # inside a node box, around its text
+MIN_W = 60  # a box narrower than this is hard to point at
+WRAP = 28  # characters per line in a node box before the text wraps
+EDGE_WRAP = 24  # characters per line of an edge label
+MAX_LINES = 3  # a text needing more lines than this moves into the legend
+LEGEND_WRAP = 90  # characters per legend line
 MARGIN = 16
-LINE = 15.5
-LABEL_H = 15
-CHARS = 21  # characters that fit on one line of a node box at the stylesheet's font size
-EDGE_CHARS = 17  # per line of an edge label: two lines fit between columns
 FIT_WIDTH = 1500  # drawings up to this wide shrink to fit a laptop screen; wider ones scroll
+NODE_SEP, RANK_SEP = 0.25, 0.4  # inches between boxes in a rank and between ranks (dot's unit)
+POINTS = 72.0  # dot works in points, 72 an inch; one point is one SVG user unit here
+
+ROLES = {  # the operand's part, by position, where the op is not symmetric
+    "sub": ("minuend", "subtrahend"),
+    "div": ("numerator", "denominator"),
+    "matmul": ("left of @", "right of @"),
+    "pow": ("base", "exponent"),
+}
 
 
 @dataclass
 class _Box:
     x: float
     y: float
-    w: float = NODE_W
-    h: float = NODE_H
+    w: float = 0.0
+    h: float = 0.0
 
 
 @dataclass
 class Layout:
-    """Where everything goes: node boxes, the waypoints of long edges, the drawing's size."""
+    """Where everything goes: node boxes, each edge's path and label, the drawing's size."""
 
     boxes: dict[str, _Box]
-    routes: dict[int, list[_Box]]  # edge index -> boxes it passes through in between columns
+    routes: dict[int, list[_Box]]  # edge index -> points its curve passes on the way
     width: float
     height: float
+    paths: dict[int, str] = field(default_factory=dict)  # edge index -> SVG path data
+    labels: dict[int, _Box] = field(default_factory=dict)  # edge index -> label's box
+    given: dict[str, tuple[str, _Box]] = field(default_factory=dict)  # node -> (path, label)
 
 
-def _depths(ids: list[str], inputs: dict, consumers: dict) -> dict[str, int]:
-    """Column of each node: 1 + deepest input; inputs-free values just before first use."""
-    depth: dict[str, int] = {}
-    pending = list(ids)
-    while pending:  # nodes arrive in creation order, so this settles in one or two passes
-        waiting = []
-        for node in pending:
-            if all(src in depth for src in inputs[node]):
-                depth[node] = 1 + max((depth[s] for s in inputs[node]), default=-1)
-            else:
-                waiting.append(node)
-        if len(waiting) == len(pending):  # a cycle cannot come from a program; stay total
-            depth.update(dict.fromkeys(waiting, 0))
-            break
-        pending = waiting
-    for node in ids:
-        if not inputs[node] and consumers[node]:
-            depth[node] = max(0, min(depth[c] for c in consumers[node]) - 1)
-    return depth
+def width_of(text: str, px: float = TEXT_PX) -> float:
+    """How wide ``text`` draws in the stylesheet's monospace font (wide glyphs count twice).
+
+    >>> width_of("abcd") == 4 * 0.62 * 12
+    True
+    """
+    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return cells * EM * px
 
 
-def _order(columns: dict[int, list[str]], near: dict[str, list[str]]) -> None:
-    """Reorder each column by the mean row of its neighbours (barycentre sweeps)."""
-    for sweep in range(4):
-        row = {n: i for col in columns.values() for i, n in enumerate(col)}
-        for d in sorted(columns, reverse=sweep % 2 == 1):
-            keyed = []
-            for i, n in enumerate(columns[d]):
-                rows = [row[m] for m in near[n]]
-                keyed.append((sum(rows) / len(rows) if rows else i, i, n))
-            columns[d] = [n for _, _, n in sorted(keyed)]
-            row.update({n: i for i, n in enumerate(columns[d])})
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken after a comma or space.
+
+    >>> wrap("[[1, 2], [3, 4]]", 9)
+    ['[[1, 2],', '[3, 4]]']
+    >>> wrap("abcdefgh", 3)
+    ['abc', 'def', 'gh']
+    """
+    lines: list[str] = []
+    rest = text
+    while len(rest) > width:
+        cut = max(rest.rfind(", ", 0, width) + 1, rest.rfind(" ", 0, width + 1))
+        if cut <= 0:
+            cut = width
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*lines, rest] if rest or not lines else lines
 
 
-def layout(graph: dict) -> Layout:
-    """A layered drawing: columns by depth, long edges routed through the gaps of a column."""
-    nodes = graph.get("nodes", [])
-    ids = [n["id"] for n in nodes]
-    inputs: dict[str, list[str]] = {n: [] for n in ids}
-    consumers: dict[str, list[str]] = {n: [] for n in ids}
-    edges = [
-        (i, e["source"], e["target"])
-        for i, e in enumerate(graph.get("edges", []))
-        if e["source"] in inputs and e["target"] in inputs
-    ]
-    for _, src, dst in edges:
-        inputs[dst].append(src)
-        consumers[src].append(dst)
-    depth = _depths(ids, inputs, consumers)
-    heights = {n["id"]: LITERAL_H if n.get("kind") == "literal" else NODE_H for n in nodes}
-    near: dict[str, list[str]] = {n: [] for n in ids}
-    chains: dict[int, list[str]] = {}
-    for i, src, dst in edges:  # an edge across k columns passes k - 1 waypoints
-        chain = [f"~{i}.{k}" for k in range(1, depth[dst] - depth[src])]
-        for k, point in enumerate(chain, start=depth[src] + 1):
-            depth[point], heights[point] = k, WAYPOINT_H
-        chains[i] = chain
-        hops = [src, *chain, dst]
-        for a, b in zip(hops, hops[1:], strict=False):
-            near.setdefault(a, []).append(b)
-            near.setdefault(b, []).append(a)
-    columns: dict[int, list[str]] = defaultdict(list)
-    for n in ids + [p for chain in chains.values() for p in chain]:
-        columns[depth[n]].append(n)
-    _order(columns, near)
-    used = {
-        d: sum(heights[n] for n in col) + (len(col) - 1) * ROW_GAP for d, col in columns.items()
-    }
-    height = 2 * MARGIN + max(used.values(), default=0)
-    boxes: dict[str, _Box] = {}
-    for d, col in columns.items():
-        y = (height - used[d]) / 2
-        for n in col:
-            w = NODE_W / 2 if heights[n] == LITERAL_H else NODE_W
-            boxes[n] = _Box(MARGIN + d * (NODE_W + COL_GAP) + (NODE_W - w) / 2, y, w, heights[n])
-            y += heights[n] + ROW_GAP
-    width = 2 * MARGIN + (max(columns, default=0) + 1) * (NODE_W + COL_GAP) - COL_GAP
-    routes = {i: [boxes.pop(p) for p in chain] for i, chain in chains.items()}
-    return Layout(boxes, routes, width, max(height, 2 * MARGIN))
+def _minus(text: str) -> str:
+    """Numbers with a real minus sign."""
+    return text.replace("-", "−")
 
 
 def _short(node: dict) -> str:
@@ -145,19 +122,20 @@ def _name(node: dict) -> str:
     return f"{short} ({label})" if label.isidentifier() else f"{short} = {label}"
 
 
+def _shown_name(node: dict) -> str:
+    """The box's title line: ``_name`` with a formula written as math (``t1 = x1·w1``)."""
+    short, label = _short(node), str(node.get("label") or "")
+    if not label or label == short or label.isidentifier():
+        return _name(node)
+    return f"{short} = {math(label)}"
+
+
 def _op_text(node: dict) -> str:
     kind = node.get("kind", "")
     if kind == "op":
         op, fn = node.get("op") or "", node.get("grad_fn")
         return f"{op} · {fn}" if fn else f"{op} (no grad_fn)"
     return {"leaf": "leaf, requires grad", "literal": "literal"}.get(kind, kind)
-
-
-def _local(edge: dict) -> tuple[str, str]:
-    """Symbolic and numeric local derivative of an edge ("" for what the explanation lacks)."""
-    local = edge.get("local") or {}
-    number = local.get("value")
-    return str(local.get("symbolic") or ""), "" if number is None else numbers.value(number)
 
 
 def _operand(name: str) -> str:
@@ -169,46 +147,89 @@ def _operand(name: str) -> str:
     return name if name.isidentifier() else f"({name})"
 
 
-def _edge_text(edge: dict, names: dict[str, str]) -> tuple[list[str], str]:
+def _role(edge: dict, nodes: dict[str, dict]) -> str:
+    """The operand's part in its op (``subtrahend``), or "" where order does not matter."""
+    target = nodes.get(edge["target"]) or {}
+    roles = ROLES.get(str(target.get("op") or ""))
+    position = edge.get("position")
+    if roles is None or len(target.get("inputs") or ()) != 2 or position not in (0, 1):
+        return ""
+    return roles[position]
+
+
+def _edge_text(edge: dict, names: dict[str, str], role: str = "") -> tuple[list[str], str]:
     """(lines of the label drawn on the edge, full description); both empty when unknown."""
     src, dst = names.get(edge["source"], edge["source"]), names.get(edge["target"], edge["target"])
+    said_role = f" ({role})" if role else ""
     if edge.get("cut"):
         why = "detach()" if edge["cut"] == "detach" else "no_grad()"
         return [f"✂ {why}"], f"cut by {why}: no gradient flows back"
-    symbolic, number = _local(edge)
+    local = edge.get("local") or {}
+    symbolic = math(str(local.get("symbolic") or ""))
+    number = "" if local.get("value") is None else _minus(numbers.value(local["value"]))
     if not symbolic and not number:
-        return [], ""
+        return ([said_role.strip()] if role else []), said_role.strip()
     partial = f"∂{_operand(dst)}/∂{_operand(src)}"
     said = [symbolic] if symbolic else []
     if number and number != symbolic:
         said.append(number)
     rest = "= " + " = ".join(said)
-    lines = [numbers.clip(partial, EDGE_CHARS), numbers.clip(rest, EDGE_CHARS)]
-    return lines, f"{partial} {rest}"
+    head = partial + said_role
+    lines = [head] if len(head) <= EDGE_WRAP else [partial, said_role.strip()]
+    return [*lines, *wrap(rest, EDGE_WRAP)], f"{partial}{said_role} {rest}"
 
 
 def edge_rows(graph: dict) -> list[dict]:
     """One row per edge for the graph's table alternative: names and local derivative."""
-    names = {n["id"]: _short(n) for n in graph.get("nodes", [])}
+    nodes = {n["id"]: n for n in graph.get("nodes", [])}
+    names = {i: _short(n) for i, n in nodes.items()}
     return [
         {
             "source_name": names.get(e["source"], e["source"]),
             "target_name": names.get(e["target"], e["target"]),
-            "text": _edge_text(e, names)[1] or "— (no gradient is taken for this operand)",
+            "text": _edge_text(e, names, _role(e, nodes))[1]
+            or "— (no gradient is taken for this operand)",
         }
         for e in graph.get("edges", [])
     ]
 
 
-def _node_lines(node: dict) -> list[tuple[str, str]]:
-    name = _name(node)
-    lines = [("name", name if len(name) <= CHARS else _short(node))]
+class _Legend:
+    """Texts too long for the drawing, each under a tag like ``[1]``."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, str]] = []
+
+    def fit(self, lines: list[str], full: str, width: int, what: str) -> list[str]:
+        """``lines`` when they are few enough, else a tag and ``what``; the text in full."""
+        if len(lines) <= MAX_LINES:
+            return lines
+        tag = f"[{len(self.entries) + 1}]"
+        self.entries.append((tag, full))
+        return wrap(f"{tag} {what}".strip(), width)
+
+
+def _node_lines(node: dict, legend: _Legend) -> list[tuple[str, str]]:
+    name = _shown_name(node)
+    lines = [("name", line) for line in wrap(name, WRAP)]
     if node.get("kind") == "literal":
         return lines
-    lines.append(("op", _op_text(node)))
-    lines.append(("val", "= " + numbers.short(node.get("value"), node.get("shape"), CHARS - 2)))
-    if node.get("grad") is not None:
-        lines.append(("grad", "∇ " + numbers.short(node.get("grad"), node.get("shape"), CHARS - 2)))
+    lines += [("op", line) for line in wrap(_op_text(node), WRAP)]
+    short, shape = _short(node), node.get("shape")
+    dims = f" ({numbers.shape(shape)})" if shape else ""
+    for cls, prefix, key, what in (("val", "= ", "value", "value"), ("grad", "∇ ", "grad", "∇")):
+        if key == "grad" and node.get("grad") is None:
+            continue
+        v = node.get(key)
+        text = prefix + numbers.short(v, shape, WRAP - len(prefix))
+        if "…" not in text:
+            lines.append((cls, _minus(text)))
+            continue
+        full = _minus(numbers.value(v))
+        tagged = legend.fit(wrap(prefix + full, WRAP), f"{short} {what}{dims} = {full}", WRAP, "")
+        if len(tagged) == 1 and tagged[0].startswith("["):  # moved: say where, and the shape
+            tagged = [f"{prefix}{tagged[0]}{dims}"]
+        lines += [(cls, line) for line in tagged]
     return lines
 
 
@@ -226,26 +247,15 @@ def _node_title(node: dict) -> str:
     return "; ".join(parts)
 
 
-def _classes(node: dict, roots: set[str]) -> str:
+def _classes(node: dict, roots: set[str], given: set[str]) -> str:
     classes = ["node", f"node-{node.get('kind', 'op')}"]
     if node.get("no_grad") or node.get("cut"):
         classes.append("node-cut")
     if node["id"] in roots:
         classes.append("node-root")
+    if node["id"] in given:
+        classes.append("node-given")
     return " ".join(classes)
-
-
-def _place_label(x: float, top: float, w: float, h: float, taken: list[tuple]) -> float:
-    """Move a label down until it overlaps no label placed before it; its top."""
-
-    def clash(other: tuple) -> bool:
-        ox, otop, ow, oh = other
-        return abs(x - ox) < (w + ow) / 2 and top < otop + oh and otop < top + h
-
-    while any(clash(other) for other in taken):
-        top += LABEL_H / 2
-    taken.append((x, top, w, h))
-    return top
 
 
 def _desc(graph: dict) -> str:
@@ -264,91 +274,265 @@ def _desc(graph: dict) -> str:
     return " ".join(parts)
 
 
-def _route(a: _Box, via: list[_Box], b: _Box, at: float) -> tuple[str, tuple]:
-    """The path from ``a`` through the waypoints to ``b`` (entering at fraction ``at`` of its
-    height), and its last hop — the gap before ``b``, where the label goes."""
-    x, y = a.x + a.w, a.y + a.h / 2
-    d = [f"M{x:.1f},{y:.1f}"]
-    for w in via:  # curve across the gap, then straight through the column
-        mx, wy = (x + w.x) / 2, w.y + w.h / 2
-        d.append(f"C{mx:.1f},{y:.1f} {mx:.1f},{wy:.1f} {w.x:.1f},{wy:.1f} H{w.x + w.w:.1f}")
-        x, y = w.x + w.w, wy
-    x1, y1 = b.x, b.y + b.h * at
-    mx = (x + x1) / 2
-    d.append(f"C{mx:.1f},{y:.1f} {mx:.1f},{y1:.1f} {x1:.1f},{y1:.1f}")
-    return " ".join(d), (x, y, x1, y1)
+def given_gradients(graph: dict) -> dict[str, str]:
+    """Node id of each gradient handed to ``root.backward(...)`` -> that root's id.
+
+    A tensor written inside the call (``L.backward(torch.ones(2, 2))``) is a node joined to
+    nothing; a named one (``gradient_of``) is found by its name.
+    """
+    nodes = {n["id"]: n for n in graph.get("nodes", [])}
+    joined = {e["source"] for e in graph.get("edges", [])} | {
+        e["target"] for e in graph.get("edges", [])
+    }
+    found: dict[str, str] = {}
+    for call in graph.get("backward_calls") or []:
+        root, gradient = str(call.get("root")), call.get("gradient")
+        if root not in nodes or gradient is None:
+            continue
+        named = call.get("gradient_of")
+        if named in nodes and named not in found:
+            found[named] = root
+            continue
+        for node_id, n in nodes.items():
+            if node_id not in joined and node_id not in found and n.get("value") == gradient:
+                found[node_id] = root
+                break
+    return found
+
+
+def _given_lines(root: str, node: dict) -> list[str]:
+    return ["gradient given to", f"{root}.backward({_short(node)})"]
+
+
+@dataclass
+class _Drawn:
+    """What ``render`` draws: each node's lines, each edge's label lines and description."""
+
+    nodes: dict[str, list[tuple[str, str]]]
+    edges: dict[int, tuple[list[str], str]]
+    given: dict[str, str]
+    legend: _Legend
+
+
+def _texts(graph: dict) -> _Drawn:
+    nodes = {n["id"]: n for n in graph.get("nodes", [])}
+    names = {i: _short(n) for i, n in nodes.items()}
+    legend = _Legend()
+    lines = {i: _node_lines(n, legend) for i, n in nodes.items()}
+    edges = {}
+    for index, e in enumerate(graph.get("edges", [])):
+        if e["source"] in nodes and e["target"] in nodes:
+            said, full = _edge_text(e, names, _role(e, nodes))
+            edges[index] = (legend.fit(said, full, EDGE_WRAP, ""), full)
+    return _Drawn(lines, edges, given_gradients(graph), legend)
+
+
+def _size(lines: list[tuple[str, str]]) -> tuple[float, float]:
+    wide = max(width_of(t, NAME_PX if c == "name" else TEXT_PX) for c, t in lines)
+    return max(MIN_W, wide + 2 * PAD_X), LINE * len(lines) + 2 * PAD_Y
+
+
+def _label_size(lines: list[str]) -> tuple[float, float]:
+    return max(width_of(t) for t in lines) + 8, LABEL_H * len(lines) + 4
+
+
+def _table(w: float, h: float) -> str:
+    """An empty fixed-size dot label: dot makes room for it; the SVG writes the text."""
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
+        f'<TD FIXEDSIZE="TRUE" WIDTH="{int(w + 1)}" HEIGHT="{int(h + 1)}"></TD>'
+        "</TR></TABLE>>"
+    )
+
+
+def _dot_source(graph: dict, drawn: _Drawn) -> tuple[str, list[str]]:
+    ids = list(drawn.nodes)
+    key = {node_id: f"n{i}" for i, node_id in enumerate(ids)}
+    out = [
+        "digraph G {",
+        f"graph [rankdir=LR, nodesep={NODE_SEP}, ranksep={RANK_SEP}, margin=0, pad=0, "
+        "ordering=in, newrank=true];",
+        'node [shape=box, fixedsize=true, label=""];',
+        "edge [arrowsize=0.7];",
+    ]
+    for node_id in ids:
+        w, h = _size(drawn.nodes[node_id])
+        out.append(f"{key[node_id]} [width={w / POINTS:.4f}, height={h / POINTS:.4f}];")
+    edges = graph.get("edges", [])
+    for index, (said, _) in drawn.edges.items():
+        e = edges[index]
+        label = f", label={_table(*_label_size(said))}" if said else ""
+        out.append(f'{key[e["source"]]} -> {key[e["target"]]} [id="e{index}"{label}];')
+    for node_id, root in drawn.given.items():
+        label = _table(*_label_size(_given_lines(root, {"id": node_id})))
+        out.append(f'{key[root]} -> {key[node_id]} [id="g{node_id}", label={label}];')
+    out.append("}")
+    return "\n".join(out), ids
+
+
+def _point(text: str, top: float) -> tuple[float, float]:
+    x, y = text.split(",")[:2]
+    return float(x) + MARGIN, top - float(y)
+
+
+def _spline(pos: str, top: float) -> tuple[str, list[tuple[float, float]], bool]:
+    """SVG path data from dot's spline (``e,x,y`` arrow tip first), its points, and whether
+    it ends in an arrow tip."""
+    tip, points = None, []
+    for part in pos.split(";")[0].split():
+        if part.startswith("e,"):
+            tip = _point(part[2:], top)
+        elif part.startswith("s,"):
+            continue
+        else:
+            points.append(_point(part, top))
+    d = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
+    for k in range(1, len(points) - 2, 3):
+        (x1, y1), (x2, y2), (x3, y3) = points[k : k + 3]
+        d.append(f"C{x1:.1f},{y1:.1f} {x2:.1f},{y2:.1f} {x3:.1f},{y3:.1f}")
+    if tip is not None:
+        d.append(f"L{tip[0]:.1f},{tip[1]:.1f}")
+        points.append(tip)
+    return " ".join(d), points, tip is not None
+
+
+def _plan(graph: dict, drawn: _Drawn) -> Layout:
+    if not drawn.nodes:
+        return Layout({}, {}, 2 * MARGIN, 2 * MARGIN)
+    source, ids = _dot_source(graph, drawn)
+    result = dot.layout(source)
+    x0, y0, x1, y1 = (float(v) for v in result["bb"].split(","))
+    top = y1 + MARGIN
+    boxes: dict[str, _Box] = {}
+    for obj in result.get("objects", []):
+        i = int(obj["name"][1:])
+        cx, cy = _point(obj["pos"], top)
+        w, h = float(obj["width"]) * POINTS, float(obj["height"]) * POINTS
+        boxes[ids[i]] = _Box(cx - w / 2, cy - h / 2, w, h)
+    plan = Layout(boxes, {}, x1 + 2 * MARGIN, top + MARGIN)
+    for e in result.get("edges", []):
+        name = e.get("id", "")
+        d, points, _ = _spline(e["pos"], top)
+        label = None
+        if "lp" in e:
+            lx, ly = _point(e["lp"], top)
+            label = _Box(lx, ly)
+        if name.startswith("e"):
+            index = int(name[1:])
+            plan.paths[index] = d
+            plan.routes[index] = [_Box(x, y) for x, y in points[3:-1:3]]
+            if label is not None:
+                plan.labels[index] = label
+        elif name.startswith("g"):
+            plan.given[name[1:]] = (d, label or _Box(*points[len(points) // 2]))
+    return plan
+
+
+def layout(graph: dict) -> Layout:
+    """The drawing's geometry, from ``dot``: node boxes, edge paths and label places."""
+    return _plan(graph, _texts(graph))
+
+
+def _text_block(lines: list[str], cx: float, top: float, cls: str) -> list[str]:
+    return [
+        f'<text class="{cls}" x="{cx:.1f}" y="{top + 12 + i * LABEL_H:.1f}" '
+        f'text-anchor="middle">{escape(line)}</text>'
+        for i, line in enumerate(lines)
+    ]
+
+
+def _label(lines: list[str], at: _Box, title: str, cls: str) -> list[str]:
+    w, h = _label_size(lines)
+    top = at.y - h / 2
+    out = [
+        f'<g class="edge-label"><title>{escape(title)}</title>'
+        f'<rect x="{at.x - w / 2:.1f}" y="{top:.1f}" width="{w:.1f}" height="{h:.1f}" '
+        'rx="3" fill="#fff" fill-opacity="0.9"/>'
+    ]
+    out += _text_block(lines, at.x, top + 1, cls)
+    out.append("</g>")
+    return out
 
 
 def render(graph: dict, prefix: str = "graph") -> str:
     """The graph as an ``<svg>`` element (a string of escaped, standalone-valid markup)."""
-    plan = layout(graph)
-    boxes, width, height = plan.boxes, plan.width, plan.height
+    drawn = _texts(graph)
+    plan = _plan(graph, drawn)
     nodes = {n["id"]: n for n in graph.get("nodes", [])}
     names = {i: _short(n) for i, n in nodes.items()}
     roots = {str(c.get("root")) for c in graph.get("backward_calls", []) or []}
+    legend = [
+        line
+        for tag, text in drawn.legend.entries
+        for line in wrap(f"{tag} {text}", max(LEGEND_WRAP, int(plan.width / (EM * TEXT_PX))))
+    ]
+    width = max(plan.width, max((width_of(t) for t in legend), default=0) + 2 * MARGIN)
+    height = plan.height + (LABEL_H * len(legend) + MARGIN if legend else 0)
     arrow = f"{prefix}-arrow"
     fit = " fit" if width <= FIT_WIDTH else ""
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="graph{fit}" role="img" '
-        f'viewBox="0 0 {width:.0f} {height + LABEL_H:.0f}" width="{width:.0f}" '
-        f'height="{height + LABEL_H:.0f}" aria-labelledby="{prefix}-title {prefix}-desc">',
+        f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
+        f'height="{height:.0f}" aria-labelledby="{prefix}-title {prefix}-desc">',
         f'<title id="{prefix}-title">Computation graph</title>',
         f'<desc id="{prefix}-desc">{escape(_desc(graph))}</desc>',
         f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'class="arrowhead" fill="#555"/></marker></defs>',
     ]
-    fan_in: dict[str, int] = defaultdict(int)
-    taken: list[tuple] = []
-    labels = []
-    for index, e in enumerate(graph.get("edges", [])):
-        a, b = boxes.get(e["source"]), boxes.get(e["target"])
-        if a is None or b is None:
-            continue
-        count = sum(1 for f in graph["edges"] if f["target"] == e["target"])
-        slot = fan_in[e["target"]]
-        fan_in[e["target"]] += 1
-        d, (x0, y0, x1, y1) = _route(a, plan.routes.get(index, []), b, (slot + 1) / (count + 1))
-        mx = (x0 + x1) / 2
-        lines, text = _edge_text(e, names)
+    labels: list[str] = []
+    edges = graph.get("edges", [])
+    for index, (said, text) in drawn.edges.items():
+        e = edges[index]
         full = f"{names[e['source']]} → {names[e['target']]}" + (f": {text}" if text else "")
         cls = "edge edge-cut" if e.get("cut") else "edge"
         dash = ' stroke-dasharray="6 4"' if e.get("cut") else ""
         out.append(
-            f'<g class="{cls}"><title>{escape(full)}</title>'
-            f'<path d="{d}" fill="none" stroke="#555"{dash} marker-end="url(#{arrow})"/></g>'
+            f'<g class="{cls}" id="{prefix}-e{index}" data-source="{escape(e["source"])}" '
+            f'data-target="{escape(e["target"])}" data-position="{e.get("position", "")}">'
+            f"<title>{escape(full)}</title>"
+            f'<path d="{plan.paths.get(index, "")}" fill="none" stroke="#555"{dash} '
+            f'marker-end="url(#{arrow})"/></g>'
         )
-        if lines:
-            w, h = 7.2 * max(len(line) for line in lines), LABEL_H * len(lines)
-            top = _place_label(mx, (y0 + y1) / 2 - h / 2, w, h, taken)
+        if said and index in plan.labels:
             cut = " cut" if e.get("cut") else ""
-            labels.append(
-                f'<g class="edge-label"><title>{escape(full)}</title>'
-                f'<rect x="{mx - w / 2 - 3:.1f}" y="{top:.1f}" width="{w + 6:.1f}" '
-                f'height="{h + 2:.0f}" rx="3" fill="#fff" fill-opacity="0.9"/>'
-            )
-            for i, line in enumerate(lines):
-                labels.append(
-                    f'<text class="edge-label{cut}" x="{mx:.1f}" y="{top + 12 + i * LABEL_H:.1f}" '
-                    f'text-anchor="middle">{escape(line)}</text>'
-                )
-            labels.append("</g>")
-    for node_id, node in nodes.items():
-        box = boxes[node_id]
-        rx = LITERAL_H / 2 if node.get("kind") == "literal" else 6
+            labels += _label(said, plan.labels[index], full, f"edge-label{cut}")
+    for node_id, root in drawn.given.items():
+        if node_id not in plan.given:
+            continue
+        d, at = plan.given[node_id]
+        said = _given_lines(root, nodes[node_id])
+        title = f"{names[node_id]} is the gradient given to {root}.backward(): ∂{root}/∂{root}"
         out.append(
-            f'<g class="{_classes(node, roots)}"><title>{escape(_node_title(node))}</title>'
-            f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w}" height="{box.h}" '
+            f'<g class="given" data-source="{escape(node_id)}" data-target="{escape(root)}">'
+            f'<title>{escape(title)}</title><path d="{d}" fill="none" stroke="#555" '
+            f'stroke-dasharray="4 3" marker-start="url(#{arrow})"/></g>'
+        )
+        labels += _label(said, at, title, "edge-label given")
+    given = set(drawn.given)
+    for node_id, node in nodes.items():
+        box = plan.boxes[node_id]
+        rx = min(box.h / 2, 15) if node.get("kind") == "literal" else 6
+        out.append(
+            f'<g class="{_classes(node, roots, given)}" id="{prefix}-n-{escape(node_id)}" '
+            f'data-node="{escape(node_id)}"><title>{escape(_node_title(node))}</title>'
+            f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" '
             f'rx="{rx:.0f}" fill="#fff" stroke="#333"/>'
         )
-        lines = _node_lines(node)
-        top = box.y + (box.h - LINE * len(lines)) / 2 + LINE - 3
+        lines = drawn.nodes[node_id]
+        top = box.y + (box.h - LINE * len(lines)) / 2 + LINE - 3.5
         for i, (cls, text) in enumerate(lines):
             out.append(
                 f'<text class="{cls}" x="{box.x + box.w / 2:.1f}" y="{top + i * LINE:.1f}" '
-                f'text-anchor="middle">{escape(numbers.clip(text, CHARS))}</text>'
+                f'text-anchor="middle">{escape(text)}</text>'
             )
         out.append("</g>")
     out.extend(labels)  # last, so labels sit above the curves they name
+    if legend:
+        out.append('<g class="legend"><title>Values too long for the drawing</title>')
+        for i, line in enumerate(legend):
+            y = plan.height + 12 + i * LABEL_H
+            out.append(f'<text class="legend-line" x="{MARGIN}" y="{y:.1f}">{escape(line)}</text>')
+        out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)

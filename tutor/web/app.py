@@ -11,6 +11,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from ..jsonio import dumps_strict, loads_strict
 from ..limits import deadline, time_left
+from ..render import dot
 from . import api, errors, pages, worksheets
 from .answers import answer_cache
 
@@ -97,6 +98,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     Templates and static files are found through this package (``tutor/web/templates``,
     ``tutor/web/static``), so an installed wheel serves the same site as the source tree.
     """
+    try:  # every result page draws a graph: refuse to start rather than serve pages without
+        dot.require()
+    except dot.LayoutEngineMissing as missing:
+        log.critical("%s", missing)
+        raise
     app = Flask(__name__.rpartition(".")[0])
     app.json = StrictJSONProvider(app)
     app.config.update(settings())
