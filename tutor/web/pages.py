@@ -20,6 +20,7 @@ from ..render import numbers
 from . import links
 from .answers import page_answer
 from .inputs import from_query
+from .stepping import backward_steps
 
 bp = Blueprint("web", __name__)
 
@@ -158,7 +159,11 @@ def index():
                     inp,
                     current_app.extensions["explain_cache"],
                     lambda page: render_template(
-                        "_result.html", result=page, form=form, share_url=share
+                        "_result.html",
+                        result=page,
+                        form=form,
+                        share_url=share,
+                        stepping=backward_steps(page),
                     ),
                 )
             )
@@ -186,4 +191,4 @@ def submit():
         address = _address(fields) if inp is None else _share_url(inp)
     except TutorError:  # the address's page shows what is wrong
         address = _address(fields)
-    return redirect(address + "#results-title", 303)
+    return redirect(address + "#result", 303)
