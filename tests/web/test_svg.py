@@ -195,3 +195,74 @@ def test_an_unnamed_value_shows_the_short_name_its_steps_use():
     assert "∂t1/∂w1" in picture and "∂(x1*w1)" not in picture  # the edges, as the steps say
     rows = {(r["source_name"], r["target_name"]) for r in svg.edge_rows(graph)}
     assert ("t1", "t2") in rows and ("t2", "L") in rows
+
+
+def _explained(program: str) -> dict:
+    from tutor.explain import explain, make_input
+    from tutor.render import report
+
+    return report(explain(make_input(program=program)))["graph"]
+
+
+def test_groups_carry_data_attributes_and_unique_ids():
+    root = _parse(svg.render(_seed_c(), prefix="g7"))
+    nodes = {g.get("data-node") for g in root.iter(f"{SVG}g") if g.get("data-node")}
+    assert nodes == {"x1", "w1", "x2", "w2", "y", "Y", "L"}
+    edges = [g for g in root.iter(f"{SVG}g") if "edge" in g.get("class", "").split()]
+    assert {
+        (g.get("data-source"), g.get("data-target"), g.get("data-position")) for g in edges
+    } >= {
+        ("Y", "L", "0"),
+        ("y", "L", "1"),
+    }
+    ids = [el.get("id") for el in root.iter() if el.get("id")]
+    assert len(ids) == len(set(ids)) and all(i.startswith("g7-") for i in ids)
+
+
+def test_edges_speak_math_and_name_the_operands_role():
+    graph = _explained(
+        "import torch\nx = torch.tensor(0.5, requires_grad=True)\n"
+        "w = torch.tensor(2.0, requires_grad=True)\nh = torch.tanh(w * x - x / w)\nh.backward()\n"
+    )
+    texts = " ".join(_texts(_parse(svg.render(graph))))
+    assert "= 1 − h²" in texts and "= −x/w²" in texts and "**" not in texts
+    for role in ("(minuend)", "(subtrahend)", "(numerator)", "(denominator)"):
+        assert role in texts
+    assert "·" in texts
+
+
+def test_long_values_move_to_a_legend_and_nothing_is_cut():
+    graph = _explained(
+        "import torch\nx = torch.arange(30.0, requires_grad=True)\ny = (x * 2).sigmoid()\n"
+        "L = y.sum()\nL.backward()\n"
+    )
+    root = _parse(svg.render(graph))
+    texts = _texts(root)
+    assert not any("…" in t for t in texts)
+    assert "= [1] (30)" in texts  # x's value, tagged
+    legend = [t for g in root.iter(f"{SVG}g") if g.get("class") == "legend" for t in _texts(g)]
+    assert legend[0].startswith("[1] x value (30) = [0, 1, 2, 3,")
+    assert "29]" in " ".join(legend)  # in full, wrapped
+
+
+def test_the_gradient_given_to_backward_stands_beside_its_root():
+    from tutor import examples
+
+    root = _parse(svg.render(_explained(examples.seed("c"))))
+    given = [g for g in root.iter(f"{SVG}g") if g.get("class") == "given"]
+    assert len(given) == 1 and given[0].get("data-target") == "L"
+    assert given[0].find(f"{SVG}path").get("stroke-dasharray")
+    assert "gradient given to" in _texts(root) and "L.backward(t1)" in _texts(root)
+    node = [g for g in root.iter(f"{SVG}g") if g.get("data-node") == "t1"][0]
+    assert "node-given" in node.get("class")
+
+
+def test_without_dot_the_service_refuses_to_start_and_names_the_package(monkeypatch):
+    import pytest
+
+    from tutor.render import dot
+    from tutor.web import create_app
+
+    monkeypatch.setattr(dot.shutil, "which", lambda name: None)
+    with pytest.raises(dot.LayoutEngineMissing, match="apt-get install graphviz"):
+        create_app()

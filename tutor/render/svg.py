@@ -38,7 +38,7 @@ MAX_LINES = 3  # a text needing more lines than this moves into the legend
 LEGEND_WRAP = 90  # characters per legend line
 MARGIN = 16
 FIT_WIDTH = 1500  # drawings up to this wide shrink to fit a laptop screen; wider ones scroll
-NODE_SEP, RANK_SEP = 0.25, 0.4  # inches between boxes in a rank and between ranks (dot's unit)
+NODE_SEP, RANK_SEP = 0.2, 0.12  # inches between boxes in a rank and between ranks (dot's unit)
 POINTS = 72.0  # dot works in points, 72 an inch; one point is one SVG user unit here
 
 ROLES = {  # the operand's part, by position, where the op is not symmetric
@@ -87,11 +87,16 @@ def wrap(text: str, width: int) -> list[str]:
     ['[[1, 2],', '[3, 4]]']
     >>> wrap("abcdefgh", 3)
     ['abc', 'def', 'gh']
+    >>> wrap("= [[1, 2], [0.5, -1], [3, 0]]", 22)  # a matrix breaks between its rows
+    ['= [[1, 2], [0.5, -1],', '[3, 0]]']
     """
     lines: list[str] = []
     rest = text
     while len(rest) > width:
         cut = max(rest.rfind(", ", 0, width) + 1, rest.rfind(" ", 0, width + 1))
+        row = rest.rfind("], ", 0, width - 1) + 2
+        if row > width // 2:
+            cut = row
         if cut <= 0:
             cut = width
         lines.append(rest[:cut].rstrip())
@@ -217,7 +222,10 @@ def _node_lines(node: dict, legend: _Legend) -> list[tuple[str, str]]:
     lines += [("op", line) for line in wrap(_op_text(node), WRAP)]
     short, shape = _short(node), node.get("shape")
     dims = f" ({numbers.shape(shape)})" if shape else ""
-    for cls, prefix, key, what in (("val", "= ", "value", "value"), ("grad", "∇ ", "grad", "∇")):
+    for cls, prefix, key, what in (
+        ("val", "= ", "value", "value"),
+        ("grad", "∇ ", "grad", "gradient"),
+    ):
         if key == "grad" and node.get("grad") is None:
             continue
         v = node.get(key)
@@ -323,7 +331,10 @@ def _texts(graph: dict) -> _Drawn:
     for index, e in enumerate(graph.get("edges", [])):
         if e["source"] in nodes and e["target"] in nodes:
             said, full = _edge_text(e, names, _role(e, nodes))
-            edges[index] = (legend.fit(said, full, EDGE_WRAP, ""), full)
+            shown = legend.fit(said, full, EDGE_WRAP, "")
+            if shown != said:  # moved to the legend: the edge still says what it is
+                shown = [said[0], f"= {shown[0]}"]
+            edges[index] = (shown, full)
     return _Drawn(lines, edges, given_gradients(graph), legend)
 
 
