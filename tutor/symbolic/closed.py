@@ -1,5 +1,7 @@
-"""A leaf's closed form: its symbolic adjoint, intermediates substituted, in the shortest of
-its canonical and textbook forms (``textbook``: σ(u) − y rather than a sum of exponentials).
+"""A leaf's closed form: its adjoint, intermediates substituted, in its shortest form.
+
+The shortest of the canonical and the textbook forms (``textbook``: σ(u) − y rather than a
+sum of exponentials) is shown.
 
 The substitution is sized before it is made (``canonical.ops`` with each intermediate
 weighted by the size of its definition): past ``Budget.closed_form_ops`` the intermediate
