@@ -287,3 +287,47 @@ def test_a_folded_run_of_steps_opens_without_a_script(client):
     inner = folded.find("ol", cls="steps")
     assert len(inner.find_all("li", cls="step-node_gradient")) == 3
     assert "by the sum rule" in inner.text()
+
+
+def _ids(doc) -> list[str]:
+    return [e.attrs["id"] for e in doc.find_all() if "id" in e.attrs]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/",
+        "/?" + urlencode({"program": seed_source("c")}),
+        "/?" + urlencode(FORMULA),
+        "/worksheet?seed=3&problems=4&level=2",
+        "/worksheet/print?seed=3&problems=4&level=2&answers=1",
+    ],
+    ids=["home", "seed-c", "formula", "worksheet", "answer-key"],
+)
+def test_ids_are_unique_and_every_svg_has_a_title_and_description(client, address):
+    response = client.get(address)
+    assert response.status_code == 200
+    doc = parse(response.get_data(as_text=True))
+    ids = _ids(doc)
+    assert len(ids) == len(set(ids)), sorted(i for i in set(ids) if ids.count(i) > 1)
+    for svg in doc.find_all("svg"):
+        own = [c for c in svg.children if not isinstance(c, str)]
+        title, desc = svg.find("title"), svg.find("desc")
+        assert own[0].tag == "title" and title.text().strip()
+        assert desc is not None and desc.text().strip()
+        assert svg.attrs["aria-labelledby"] == f"{title.attrs['id']} {desc.attrs['id']}"
+
+
+def test_steps_name_their_graph_node_and_their_latex(client):
+    doc = _page(client, program=seed_source("c"))
+    nodes = {g.attrs["data-node"] for g in doc.find("svg").find_all("g") if "data-node" in g.attrs}
+    steps = doc.find_all("li", cls="step-node_gradient")
+    assert steps and all(
+        s.attrs["data-node"] in nodes and s.attrs["tabindex"] == "0" for s in steps
+    )
+    uses = doc.find_all("li", cls="step-use")
+    assert uses and all(u.attrs["data-source"] in nodes for u in uses)
+    assert all(li.attrs.get("data-latex") for li in doc.find_all("li", cls="step"))
+    forms = doc.find_all("td", cls="closed-form")
+    api = client.post("/api/v1/explain", json={"program": seed_source("c")}).get_json()
+    assert [f.attrs["data-latex"] for f in forms] == [g["latex"] for g in api["gradients"]]

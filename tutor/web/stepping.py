@@ -1,15 +1,18 @@
 """The backward pass as the page's script steps through it: one entry per node gradient.
 
 The entries come from the chain-rule steps the page already shows (each leaf's
-``node_gradient`` steps), merged across leaves and put in the engine's backward order: per
-``backward()`` call, the most recently created node first — ``engine.autograd`` runs the
-most recently created ready node first, and a node is created after everything it uses, so
-that order is the graph's node order reversed. The page carries the entries as a JSON
-island (``<script type="application/json">``, data the CSP never runs).
+``node_gradient`` steps), merged across leaves and put in the engine's backward order, which
+``order`` replays on the graph's data: ``engine.autograd`` runs the ready node created last
+first, and a leaf (PyTorch's ``AccumulateGrad``) as soon as it is ready, first in, first
+out. The page carries the entries as a JSON island (``<script type="application/json">``,
+data the CSP never runs).
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import math
 from collections.abc import Iterator
 
 from ..render import numbers
@@ -68,11 +71,52 @@ def arithmetic(name: str, root: str, uses: list[dict], result: str) -> str:
     return head + "; + ".join(parts) + f"; sum = {result}"
 
 
+def order(graph: dict, root: str) -> list[str]:
+    """The nodes one ``root.backward()`` reaches, in the order the engine runs them.
+
+    >>> nodes = [{"id": i, "kind": k, "requires_grad": True} for i, k in
+    ...          [("x", "leaf"), ("w", "leaf"), ("t", "op"), ("u", "op"), ("L", "op")]]
+    >>> edges = [{"source": a, "target": b} for a, b in
+    ...          [("x", "t"), ("w", "t"), ("t", "u"), ("x", "u"), ("u", "L")]]
+    >>> order({"nodes": nodes, "edges": edges}, "L")
+    ['L', 'u', 't', 'x', 'w']
+    """
+    created = {n["id"]: i for i, n in enumerate(graph["nodes"])}
+    graded = {n["id"] for n in graph["nodes"] if n.get("requires_grad")}
+    leaves = {n["id"] for n in graph["nodes"] if n.get("kind") == "leaf"}
+    inputs: dict[str, list[str]] = {}
+    for e in sorted(graph["edges"], key=lambda e: e.get("position") or 0):
+        if not e.get("cut") and e["source"] in graded:
+            inputs.setdefault(e["target"], []).append(e["source"])
+    consumers: dict[str, int] = {}
+    stack, seen = [root], {root}
+    while stack:
+        for source in inputs.get(stack.pop(), []):
+            consumers[source] = consumers.get(source, 0) + 1
+            if source not in seen:
+                seen.add(source)
+                stack.append(source)
+    tie = itertools.count()  # equal rank: first in, first out
+
+    def rank(node: str) -> tuple:
+        return (-(math.inf if node in leaves else created.get(node, -1)), next(tie), node)
+
+    ready, ran = [rank(root)], []
+    while ready:
+        node = heapq.heappop(ready)[2]
+        ran.append(node)
+        for source in inputs.get(node, []):
+            consumers[source] -= 1
+            if consumers[source] == 0:
+                heapq.heappush(ready, rank(source))
+    return ran
+
+
 def backward_steps(result: dict) -> list[dict]:
     """The page's node gradients, once each, in the engine's backward order."""
-    nodes = result["graph"]["nodes"]
-    created = {n["id"]: i for i, n in enumerate(nodes)}
-    names = {n["id"]: n.get("label") or n["id"] for n in nodes}
+    graph = result["graph"]
+    created = {n["id"]: i for i, n in enumerate(graph["nodes"])}
+    names = {n["id"]: n.get("label") or n["id"] for n in graph["nodes"]}
     found: dict[tuple[int, str], dict] = {}
     for g in result["gradients"]:
         for call, step in _node_gradients(g.get("steps"), 1):
@@ -91,4 +135,13 @@ def backward_steps(result: dict) -> list[dict]:
                 "uses": uses,
                 "text": arithmetic(names[node], root, uses, value),
             }
-    return sorted(found.values(), key=lambda s: (s["call"], -created[s["node"]]))
+    ran = {
+        (call, root): {node: i for i, node in enumerate(order(graph, root))}
+        for call, root in {(s["call"], s["root"]) for s in found.values()}
+    }
+
+    def place(s: dict) -> tuple:
+        at = ran[(s["call"], s["root"])].get(s["node"])  # a node the replay missed goes last
+        return (s["call"], len(created) if at is None else at, -created[s["node"]])
+
+    return sorted(found.values(), key=place)
