@@ -377,3 +377,33 @@ def test_copy_latex_buttons_carry_the_api_latex(chromium, base_url):
         buttons.first.click()
         assert page.evaluate("navigator.clipboard.readText()") == api["gradients"][0]["latex"]
         assert not p.errors
+
+
+CHAIN = {  # 20 operations in a row: wider than any screen
+    "expression": "x" + "".join(f" * w{i} + b{i}" for i in range(10)),
+    "values": ", ".join(["x=1"] + [f"w{i}=1, b{i}=0.5" for i in range(10)]),
+}
+
+
+@browser_test
+@pytest.mark.parametrize(
+    "query,phone,wide",
+    [({"program": seed_source("c")}, True, True), (CHAIN, False, True)],
+    ids=["seed-c-phone", "chain-laptop"],
+)
+def test_a_wide_graph_says_that_it_scrolls(chromium, base_url, query, phone, wide):
+    for javascript in (True, False):
+        with Page(chromium, javascript=javascript, phone=phone) as p:
+            p.page.goto(base_url + "/?" + urlencode(query))
+            box = p.page.locator(".graph-scroll")
+            overflows = box.evaluate("b => b.scrollWidth > b.clientWidth + 1")
+            assert overflows == wide
+            assert p.page.locator(".scroll-hint").is_visible() == wide
+
+
+@browser_test
+def test_a_graph_that_fits_has_no_scroll_hint(chromium, base_url):
+    with Page(chromium) as p:
+        p.page.goto(base_url + "/?" + urlencode({"expression": "x*y", "values": "x=2, y=3"}))
+        assert not p.page.locator(".graph-scroll").evaluate("b => b.scrollWidth > b.clientWidth")
+        assert not p.page.locator(".scroll-hint").is_visible()
