@@ -39,6 +39,7 @@ LEGEND_WRAP = 90  # characters per legend line
 MARGIN = 16
 FIT_WIDTH = 1500  # drawings up to this wide shrink to fit a laptop screen; wider ones scroll
 NODE_SEP, RANK_SEP = 0.2, 0.12  # inches between boxes in a rank and between ranks (dot's unit)
+STEP = 20  # user units between the waypoints a printed drawing joins with arcs
 POINTS = 72.0  # dot works in points, 72 an inch; one point is one SVG user unit here
 
 ROLES = {  # the operand's part, by position, where the op is not symmetric
@@ -407,6 +408,20 @@ def _spline(pos: str, top: float) -> tuple[str, list[tuple[float, float]], bool]
     return " ".join(d), points, tip is not None
 
 
+def _waypoints(points: list, edge: dict, boxes: dict[str, _Box]) -> list[_Box]:
+    """Points a curve passes between its boxes' facing sides, at least ``STEP`` apart (a
+    printed drawing joins them with arcs; a zero-length arc overflows LaTeX's picture)."""
+    a, b = boxes[edge["source"]], boxes[edge["target"]]
+    kept, last = [], (a.x + a.w, a.y + a.h / 2)
+    end = (b.x, b.y + b.h / 2)
+    for x, y in points:
+        far = abs(x - last[0]) + abs(y - last[1]) >= STEP
+        if far and abs(x - end[0]) + abs(y - end[1]) >= STEP:
+            kept.append(_Box(x, y))
+            last = (x, y)
+    return kept
+
+
 def _plan(graph: dict, drawn: _Drawn) -> Layout:
     if not drawn.nodes:
         return Layout({}, {}, 2 * MARGIN, 2 * MARGIN)
@@ -431,7 +446,7 @@ def _plan(graph: dict, drawn: _Drawn) -> Layout:
         if name.startswith("e"):
             index = int(name[1:])
             plan.paths[index] = d
-            plan.routes[index] = [_Box(x, y) for x, y in points[3:-1:3]]
+            plan.routes[index] = _waypoints(points[3:-1:3], graph["edges"][index], boxes)
             if label is not None:
                 plan.labels[index] = label
         elif name.startswith("g"):
