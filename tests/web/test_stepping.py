@@ -16,6 +16,7 @@ import pytest
 
 import engine as torch
 from tests.conftest import seed_source
+from tests.tutor.teaching import CASES
 from tests.web.browsing import ARTIFACTS, Page, require_chromium
 from tutor import create_app, examples
 from tutor.lang.values import parse_values
@@ -82,7 +83,7 @@ def _examples() -> list[tuple[str, dict]]:
         if f.requires_grad:
             query["requires_grad"] = f.requires_grad
         shown.append((f.key, query))
-    return shown
+    return shown + [("mlp", {"program": CASES["mlp_mse"]})]
 
 
 def _api(base_url: str, page, query: dict) -> dict:
@@ -105,19 +106,18 @@ def _pairs(text: str):
     return parse_values(text).items()
 
 
-def _expected_text(step: dict, names: dict) -> list[str]:
+def _expected_text(step: dict) -> list[str]:
     """What the line beside the graph must say for one API node_gradient step."""
-    root, node = names[step["root"]], names[step["node"]]
+    root, node = step["root"], step["node"]
     parts = [f"∂{root}/∂{node}: "]
     uses = [u for u in step["children"] if u["kind"] == "use"]
     for u in uses:
+        upstream, share = numbers.value(u["upstream"]["value"]), numbers.value(u["result"]["value"])
         local = u["edge"]["derivative"]["value"]
-        if local is None:
-            continue
-        parts.append(
-            f"upstream {numbers.value(u['upstream']['value'])} × local "
-            f"{numbers.value(local)} = {numbers.value(u['result']['value'])}"
-        )
+        if local is None:  # a matrix rule: the product that gives the share
+            parts.append(f"upstream G = {upstream}; {u['edge']['matrix']['symbolic']} = {share}")
+        else:
+            parts.append(f"upstream {upstream} × local {numbers.value(local)} = {share}")
     if len(uses) > 1:
         parts.append(f"sum = {numbers.value(step['result']['value'])}")
     return parts
@@ -151,7 +151,6 @@ def test_arrow_keys_step_through_the_backward_pass(chromium, base_url, name, que
         for g in api["gradients"]:  # each leaf's own derivation keeps its order
             mine = [n for n in order if n in {s for s in _api_steps({"gradients": [g]})}]
             assert mine == list(_api_steps({"gradients": [g]}))
-        names = {n["id"]: n.get("label") or n["id"] for n in api["graph"]["nodes"]}
         steps = _api_steps(api)
         svg = page.locator("svg.graph")
         assert page.locator(".stepper .step-count").inner_text() == f"step 0 of {len(order)}"
@@ -161,7 +160,7 @@ def test_arrow_keys_step_through_the_backward_pass(chromium, base_url, name, que
             assert current.count() == 1 and current.get_attribute("data-node") == node
             assert svg.locator("g.done[data-node]").count() == k
             text = page.locator(".stepper .step-now").inner_text()
-            for part in _expected_text(steps[node], names):
+            for part in _expected_text(steps[node]):
                 assert part in text, (k, node, text)
         page.keyboard.press("ArrowRight")  # past the end: stays on the last step
         assert page.locator(".stepper .step-count").inner_text().startswith(f"step {len(order)}")

@@ -39,18 +39,22 @@ def _use(use: dict) -> dict:
     edge = use.get("edge") or {}
     derivative = edge.get("derivative") or {}
     local = derivative.get("value")
-    if local is None:  # a matrix rule: name the derivative instead of a number
-        local_text = ((derivative.get("expr") or {}).get("symbolic")) or "?"
-    else:
-        local_text = numbers.value(local)
-    return {
+    share = {
         "source": edge.get("source"),
         "target": edge.get("target"),
         "position": edge.get("position"),
         "upstream": _value(use.get("upstream")),
-        "local": local_text,
         "contribution": _value(use.get("result")),
     }
+    if local is None and edge.get("matrix"):  # a matrix rule: no local number, a product
+        return dict(share, matrix=edge["matrix"]["symbolic"])
+    return dict(share, local=numbers.value(local))
+
+
+def _share(use: dict) -> str:
+    if "matrix" in use:
+        return f"upstream G = {use['upstream']}; {use['matrix']} = {use['contribution']}"
+    return f"upstream {use['upstream']} × local {use['local']} = {use['contribution']}"
 
 
 def arithmetic(name: str, root: str, uses: list[dict], result: str) -> str:
@@ -58,11 +62,14 @@ def arithmetic(name: str, root: str, uses: list[dict], result: str) -> str:
 
     >>> arithmetic("x2", "L", [{"upstream": "-1", "local": "6", "contribution": "-6"}], "-6")
     '∂L/∂x2: upstream -1 × local 6 = -6'
+    >>> share = {"upstream": "[[1], [2]]", "matrix": "h.T @ G", "contribution": "[[3]]"}
+    >>> arithmetic("W", "L", [share], "[[3]]")
+    '∂L/∂W: upstream G = [[1], [2]]; h.T @ G = [[3]]'
     >>> arithmetic("x", "L", [{"upstream": "1", "local": "2", "contribution": "2"},
     ...                       {"upstream": "1", "local": "3", "contribution": "3"}], "5")
     '∂L/∂x: upstream 1 × local 2 = 2; + upstream 1 × local 3 = 3; sum = 5'
     """
-    parts = [f"upstream {u['upstream']} × local {u['local']} = {u['contribution']}" for u in uses]
+    parts = [_share(u) for u in uses]
     head = f"∂{root}/∂{name}: "
     if len(parts) == 1:
         return head + parts[0]
@@ -116,7 +123,6 @@ def backward_steps(result: dict) -> list[dict]:
     """The page's node gradients, once each, in the engine's backward order."""
     graph = result["graph"]
     created = {n["id"]: i for i, n in enumerate(graph["nodes"])}
-    names = {n["id"]: n.get("label") or n["id"] for n in graph["nodes"]}
     found: dict[tuple[int, str], dict] = {}
     for g in result["gradients"]:
         for call, step in _node_gradients(g.get("steps"), 1):
@@ -124,16 +130,15 @@ def backward_steps(result: dict) -> list[dict]:
             if node not in created or (call, node) in found:
                 continue
             uses = [_use(u) for u in step.get("children") or [] if u.get("kind") == "use"]
-            root = names.get(step.get("root"), str(step.get("root")))
+            root = str(step.get("root"))  # ids are the short names the steps use
             value = _value(step.get("result"))
             found[(call, node)] = {
                 "call": call,
                 "node": node,
-                "name": names[node],
                 "root": step.get("root"),
                 "value": value,
                 "uses": uses,
-                "text": arithmetic(names[node], root, uses, value),
+                "text": arithmetic(node, root, uses, value),
             }
     ran = {
         (call, root): {node: i for i, node in enumerate(order(graph, root))}
