@@ -142,6 +142,12 @@ def test_text_never_collides_and_is_never_cut(desk, case):
         x, y, w, h = t["box"]
         assert vx - SLACK <= x and x + w <= vx + vw + SLACK, t["text"]
         assert vy - SLACK <= y and y + h <= vy + vh + SLACK, t["text"]
+    for e in data["edges"]:  # an edge runs between boxes, never through another one
+        for n in nodes:
+            if n["id"] not in (e["source"], e["target"]):
+                x, y, w, h = n["box"]
+                inside = [p for p in e["points"] if x < p[0] < x + w and y < p[1] < y + h]
+                assert not inside, (e["title"], n["id"])
     count = crossings(data["edges"])
     print(f"\n{case}: {len(nodes)} nodes, {len(data['edges'])} edges, {count} crossing(s)")
     assert count <= NOT_PLANAR.get(case, 0)

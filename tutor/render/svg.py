@@ -363,7 +363,7 @@ def _dot_source(graph: dict, drawn: _Drawn) -> tuple[str, list[str]]:
     out = [
         "digraph G {",
         f"graph [rankdir=LR, nodesep={NODE_SEP}, ranksep={RANK_SEP}, margin=0, pad=0, "
-        "ordering=in, newrank=true];",
+        "newrank=true];",
         'node [shape=box, fixedsize=true, label=""];',
         "edge [arrowsize=0.7];",
     ]
