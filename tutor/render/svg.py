@@ -37,7 +37,9 @@ EDGE_WRAP = 24  # characters per line of an edge label
 MAX_LINES = 3  # a text needing more lines than this moves into the legend
 LEGEND_WRAP = 90  # characters per legend line
 MARGIN = 16
-FIT_WIDTH = 1500  # drawings up to this wide shrink to fit a laptop screen; wider ones scroll
+# Drawings up to this wide shrink to fit a laptop's ~1,085 px column (text stays ≥ 10 px);
+# wider ones scroll at their natural size rather than shrink their text away.
+FIT_WIDTH = 1250
 NODE_SEP, RANK_SEP = 0.2, 0.12  # inches between boxes in a rank and between ranks (dot's unit)
 STEP = 20  # user units between the waypoints a printed drawing joins with arcs
 POINTS = 72.0  # dot works in points, 72 an inch; one point is one SVG user unit here
