@@ -18,12 +18,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from dataclasses import dataclass
 
 from ..errors import LimitError
 from ..limits import time_left
 
 PACKAGE = "graphviz"  # the Debian package that ships /usr/bin/dot
 SECONDS = 10.0  # dot lays out 2,000 nodes in about a second; more means something is wrong
+POINTS = 72.0  # dot works in points, 72 an inch; one point is one SVG user unit for us
 MAX_SOURCE = 4_000_000  # bytes of dot input: ~2,000 nodes with their edges, far past a lesson
 
 
@@ -60,3 +62,85 @@ def layout(source: str) -> dict:
     if done.returncode != 0:
         raise RuntimeError(f"dot failed: {done.stderr.decode('utf-8', 'replace')[:500]}")
     return json.loads(done.stdout)
+
+
+Point = tuple[float, float]
+
+
+@dataclass
+class Placed:
+    """Where dot put things, in SVG user units (y down), the drawing's margin included."""
+
+    boxes: list[tuple[float, float, float, float]]  # per node: x, y (top left), width, height
+    edges: list[tuple[str, list[Point], Point | None]]  # per edge: path data, points, label
+    width: float
+    height: float
+
+
+def _table(w: float, h: float) -> str:
+    """An empty fixed-size label: dot makes room for it; the caller writes the text."""
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
+        f'<TD FIXEDSIZE="TRUE" WIDTH="{int(w + 1)}" HEIGHT="{int(h + 1)}"></TD>'
+        "</TR></TABLE>>"
+    )
+
+
+def source(sizes: list[Point], edges: list[tuple[int, int, Point | None]], seps: Point) -> str:
+    """A left-to-right dot graph of fixed-size boxes ``n0, n1, …`` and edges ``e0, e1, …``,
+    each with an empty label of the given size (or none); ``seps``: node and rank gaps."""
+    out = [
+        "digraph G {",
+        f"graph [rankdir=LR, nodesep={seps[0]}, ranksep={seps[1]}, margin=0, pad=0, newrank=true];",
+        'node [shape=box, fixedsize=true, label=""];',
+        "edge [arrowsize=0.7];",
+    ]
+    for i, (w, h) in enumerate(sizes):
+        out.append(f"n{i} [width={w / POINTS:.4f}, height={h / POINTS:.4f}];")
+    for k, (a, b, label) in enumerate(edges):
+        said = f", label={_table(*label)}" if label else ""
+        out.append(f'n{a} -> n{b} [id="e{k}"{said}];')
+    out.append("}")
+    return "\n".join(out)
+
+
+def _spline(pos: str, point) -> tuple[str, list[Point]]:
+    """SVG path data from dot's spline (cubic Béziers, ``e,x,y``: the arrow's tip), and its
+    points."""
+    tip, points = None, []
+    for part in pos.split(";")[0].split():
+        if part.startswith("e,"):
+            tip = point(part[2:])
+        elif not part.startswith("s,"):
+            points.append(point(part))
+    d = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
+    for k in range(1, len(points) - 2, 3):
+        (x1, y1), (x2, y2), (x3, y3) = points[k : k + 3]
+        d.append(f"C{x1:.1f},{y1:.1f} {x2:.1f},{y2:.1f} {x3:.1f},{y3:.1f}")
+    if tip is not None:
+        d.append(f"L{tip[0]:.1f},{tip[1]:.1f}")
+        points.append(tip)
+    return " ".join(d), points
+
+
+def place(
+    sizes: list[Point], edges: list[tuple[int, int, Point | None]], margin: float, seps: Point
+) -> Placed:
+    """Lay out boxes of ``sizes`` joined by ``edges`` (source, target, label size or None)."""
+    result = layout(source(sizes, edges, seps))
+    right, top = (float(v) + margin for v in result["bb"].split(",")[2:])
+
+    def point(text: str) -> Point:  # dot's y grows upwards, SVG's downwards
+        x, y = text.split(",")[:2]
+        return float(x) + margin, top - float(y)
+
+    boxes: list[tuple[float, float, float, float]] = [(0.0, 0.0, 0.0, 0.0)] * len(sizes)
+    for obj in result.get("objects", []):
+        cx, cy = point(obj["pos"])
+        w, h = float(obj["width"]) * POINTS, float(obj["height"]) * POINTS
+        boxes[int(obj["name"][1:])] = (cx - w / 2, cy - h / 2, w, h)
+    placed: list[tuple[str, list[Point], Point | None]] = [("", [], None)] * len(edges)
+    for e in result.get("edges", []):
+        d, points = _spline(e["pos"], point)
+        placed[int(e["id"][1:])] = (d, points, point(e["lp"]) if "lp" in e else None)
+    return Placed(boxes, placed, right + margin, top + margin)

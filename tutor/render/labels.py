@@ -1,4 +1,5 @@
-"""Math as unicode text for the graph's labels: ``1 - tanh(t2)**2`` reads ``1 − tanh²(t2)``.
+"""Math as unicode text for the graph's labels (``1 - tanh(t2)**2`` reads ``1 − tanh²(t2)``),
+and how wide such text draws.
 
 The graph JSON carries each local derivative in sympy's ``str`` form (Python syntax). An SVG
 ``<text>`` cannot hold MathML, so the drawing spells the same expression the way the page's
@@ -10,7 +11,10 @@ transpose, matrix products side by side (``G W1ᵀ``), relu's derivative as the 
 from __future__ import annotations
 
 import re
+import unicodedata
 
+TEXT_PX = 12.0  # static/style.css: the graph's text is 12px monospace
+EM = 0.62  # a monospace glyph's advance in em (0.6), with room for a fallback font's glyph
 _TOKEN = re.compile(r"\s*(\*\*|\.T\b|\d+(?:\.\d*)?(?:e[-+]?\d+)?|[A-Za-z_]\w*|\S)")
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _NAMES = {"pi": "π", "E": "e", "oo": "∞", "sigmoid": "σ", "log": "ln"}
@@ -113,3 +117,37 @@ def math(text: str) -> str:
     ('(out − Y)²', 'x^a', '√x')
     """
     return _spell(_tokens(text))
+
+
+def width_of(text: str, px: float = TEXT_PX) -> float:
+    """How wide ``text`` draws in the stylesheet's monospace font (wide glyphs count twice).
+
+    >>> width_of("abcd") == 4 * 0.62 * 12
+    True
+    """
+    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return cells * EM * px
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken after a comma or space.
+
+    >>> wrap("[[1, 2], [3, 4]]", 9)
+    ['[[1, 2],', '[3, 4]]']
+    >>> wrap("abcdefgh", 3)
+    ['abc', 'def', 'gh']
+    >>> wrap("= [[1, 2], [0.5, -1], [3, 0]]", 22)  # a matrix breaks between its rows
+    ['= [[1, 2], [0.5, -1],', '[3, 0]]']
+    """
+    lines: list[str] = []
+    rest = text
+    while len(rest) > width:
+        cut = max(rest.rfind(", ", 0, width) + 1, rest.rfind(" ", 0, width + 1))
+        row = rest.rfind("], ", 0, width - 1) + 2
+        if row > width // 2:
+            cut = row
+        if cut <= 0:
+            cut = width
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*lines, rest] if rest or not lines else lines

@@ -17,17 +17,15 @@ then written from dot's coordinates. All text is escaped; the picture carries
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
 from . import dot, numbers
-from .labels import math
+from .labels import EM, TEXT_PX, math, width_of, wrap
 
 # Sizes follow static/style.css: 12px monospace text, 13.5px bold names.
-TEXT_PX, NAME_PX = 12.0, 13.5
-EM = 0.62  # a monospace glyph's advance in em (0.6), with room for a fallback font's glyph
+NAME_PX = 13.5  # bold names (TEXT_PX, the rest, is in labels)
 LINE = 15.5  # baseline to baseline in a node box
 LABEL_H = 15  # baseline to baseline in an edge label and the legend
 PAD_X, PAD_Y = 10, 7  # inside a node box, around its text
@@ -42,7 +40,6 @@ MARGIN = 16
 FIT_WIDTH = 1250
 NODE_SEP, RANK_SEP = 0.2, 0.12  # inches between boxes in a rank and between ranks (dot's unit)
 STEP = 20  # user units between the waypoints a printed drawing joins with arcs
-POINTS = 72.0  # dot works in points, 72 an inch; one point is one SVG user unit here
 
 ROLES = {  # the operand's part, by position, where the op is not symmetric
     "sub": ("minuend", "subtrahend"),
@@ -71,40 +68,6 @@ class Layout:
     paths: dict[int, str] = field(default_factory=dict)  # edge index -> SVG path data
     labels: dict[int, _Box] = field(default_factory=dict)  # edge index -> label's box
     given: dict[str, tuple[str, _Box]] = field(default_factory=dict)  # node -> (path, label)
-
-
-def width_of(text: str, px: float = TEXT_PX) -> float:
-    """How wide ``text`` draws in the stylesheet's monospace font (wide glyphs count twice).
-
-    >>> width_of("abcd") == 4 * 0.62 * 12
-    True
-    """
-    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return cells * EM * px
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` characters, broken after a comma or space.
-
-    >>> wrap("[[1, 2], [3, 4]]", 9)
-    ['[[1, 2],', '[3, 4]]']
-    >>> wrap("abcdefgh", 3)
-    ['abc', 'def', 'gh']
-    >>> wrap("= [[1, 2], [0.5, -1], [3, 0]]", 22)  # a matrix breaks between its rows
-    ['= [[1, 2], [0.5, -1],', '[3, 0]]']
-    """
-    lines: list[str] = []
-    rest = text
-    while len(rest) > width:
-        cut = max(rest.rfind(", ", 0, width) + 1, rest.rfind(" ", 0, width + 1))
-        row = rest.rfind("], ", 0, width - 1) + 2
-        if row > width // 2:
-            cut = row
-        if cut <= 0:
-            cut = width
-        lines.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    return [*lines, rest] if rest or not lines else lines
 
 
 def _minus(text: str) -> str:
@@ -350,66 +313,6 @@ def _label_size(lines: list[str]) -> tuple[float, float]:
     return max(width_of(t) for t in lines) + 8, LABEL_H * len(lines) + 4
 
 
-def _table(w: float, h: float) -> str:
-    """An empty fixed-size dot label: dot makes room for it; the SVG writes the text."""
-    return (
-        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
-        f'<TD FIXEDSIZE="TRUE" WIDTH="{int(w + 1)}" HEIGHT="{int(h + 1)}"></TD>'
-        "</TR></TABLE>>"
-    )
-
-
-def _dot_source(graph: dict, drawn: _Drawn) -> tuple[str, list[str]]:
-    ids = list(drawn.nodes)
-    key = {node_id: f"n{i}" for i, node_id in enumerate(ids)}
-    out = [
-        "digraph G {",
-        f"graph [rankdir=LR, nodesep={NODE_SEP}, ranksep={RANK_SEP}, margin=0, pad=0, "
-        "newrank=true];",
-        'node [shape=box, fixedsize=true, label=""];',
-        "edge [arrowsize=0.7];",
-    ]
-    for node_id in ids:
-        w, h = _size(drawn.nodes[node_id])
-        out.append(f"{key[node_id]} [width={w / POINTS:.4f}, height={h / POINTS:.4f}];")
-    edges = graph.get("edges", [])
-    for index, (said, _) in drawn.edges.items():
-        e = edges[index]
-        label = f", label={_table(*_label_size(said))}" if said else ""
-        out.append(f'{key[e["source"]]} -> {key[e["target"]]} [id="e{index}"{label}];')
-    for node_id, root in drawn.given.items():
-        label = _table(*_label_size(_given_lines(root, {"id": node_id})))
-        out.append(f'{key[root]} -> {key[node_id]} [id="g{node_id}", label={label}];')
-    out.append("}")
-    return "\n".join(out), ids
-
-
-def _point(text: str, top: float) -> tuple[float, float]:
-    x, y = text.split(",")[:2]
-    return float(x) + MARGIN, top - float(y)
-
-
-def _spline(pos: str, top: float) -> tuple[str, list[tuple[float, float]], bool]:
-    """SVG path data from dot's spline (``e,x,y`` arrow tip first), its points, and whether
-    it ends in an arrow tip."""
-    tip, points = None, []
-    for part in pos.split(";")[0].split():
-        if part.startswith("e,"):
-            tip = _point(part[2:], top)
-        elif part.startswith("s,"):
-            continue
-        else:
-            points.append(_point(part, top))
-    d = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
-    for k in range(1, len(points) - 2, 3):
-        (x1, y1), (x2, y2), (x3, y3) = points[k : k + 3]
-        d.append(f"C{x1:.1f},{y1:.1f} {x2:.1f},{y2:.1f} {x3:.1f},{y3:.1f}")
-    if tip is not None:
-        d.append(f"L{tip[0]:.1f},{tip[1]:.1f}")
-        points.append(tip)
-    return " ".join(d), points, tip is not None
-
-
 def _waypoints(points: list, edge: dict, boxes: dict[str, _Box]) -> list[_Box]:
     """Points a curve passes between its boxes' facing sides, at least ``STEP`` apart (a
     printed drawing joins them with arcs; a zero-length arc overflows LaTeX's picture)."""
@@ -427,32 +330,33 @@ def _waypoints(points: list, edge: dict, boxes: dict[str, _Box]) -> list[_Box]:
 def _plan(graph: dict, drawn: _Drawn) -> Layout:
     if not drawn.nodes:
         return Layout({}, {}, 2 * MARGIN, 2 * MARGIN)
-    source, ids = _dot_source(graph, drawn)
-    result = dot.layout(source)
-    x0, y0, x1, y1 = (float(v) for v in result["bb"].split(","))
-    top = y1 + MARGIN
-    boxes: dict[str, _Box] = {}
-    for obj in result.get("objects", []):
-        i = int(obj["name"][1:])
-        cx, cy = _point(obj["pos"], top)
-        w, h = float(obj["width"]) * POINTS, float(obj["height"]) * POINTS
-        boxes[ids[i]] = _Box(cx - w / 2, cy - h / 2, w, h)
-    plan = Layout(boxes, {}, x1 + 2 * MARGIN, top + MARGIN)
-    for e in result.get("edges", []):
-        name = e.get("id", "")
-        d, points, _ = _spline(e["pos"], top)
-        label = None
-        if "lp" in e:
-            lx, ly = _point(e["lp"], top)
-            label = _Box(lx, ly)
-        if name.startswith("e"):
-            index = int(name[1:])
-            plan.paths[index] = d
-            plan.routes[index] = _waypoints(points[3:-1:3], graph["edges"][index], boxes)
-            if label is not None:
-                plan.labels[index] = label
-        elif name.startswith("g"):
-            plan.given[name[1:]] = (d, label or _Box(*points[len(points) // 2]))
+    ids = list(drawn.nodes)
+    number = {node_id: i for i, node_id in enumerate(ids)}
+    edges = graph.get("edges", [])
+    wanted = [  # the program's edges, then each given gradient's connector from its root
+        (number[edges[i]["source"]], number[edges[i]["target"]], said)
+        for i, (said, _) in drawn.edges.items()
+    ] + [
+        (number[root], number[node], _given_lines(root, {"id": node}))
+        for node, root in drawn.given.items()
+    ]
+    placed = dot.place(
+        [_size(drawn.nodes[node_id]) for node_id in ids],
+        [(a, b, _label_size(said) if said else None) for a, b, said in wanted],
+        MARGIN,
+        (NODE_SEP, RANK_SEP),
+    )
+    boxes = {node_id: _Box(*placed.boxes[i]) for i, node_id in enumerate(ids)}
+    plan = Layout(boxes, {}, placed.width, placed.height)
+    for k, index in enumerate(drawn.edges):
+        d, points, label = placed.edges[k]
+        plan.paths[index] = d
+        plan.routes[index] = _waypoints(points[3:-1:3], edges[index], boxes)
+        if label is not None:
+            plan.labels[index] = _Box(*label)
+    for k, node in enumerate(drawn.given, start=len(drawn.edges)):
+        d, points, label = placed.edges[k]
+        plan.given[node] = (d, _Box(*(label or points[len(points) // 2])))
     return plan
 
 
