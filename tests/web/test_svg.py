@@ -266,3 +266,22 @@ def test_without_dot_the_service_refuses_to_start_and_names_the_package(monkeypa
     monkeypatch.setattr(dot.shutil, "which", lambda name: None)
     with pytest.raises(dot.LayoutEngineMissing, match="apt-get install graphviz"):
         create_app()
+
+
+def test_a_layout_that_takes_too_long_is_a_limit_error(monkeypatch):
+    import subprocess
+
+    import pytest
+
+    from tutor.errors import LimitError
+    from tutor.render import dot
+
+    def slow(*args, **kwargs):
+        raise subprocess.TimeoutExpired("dot", kwargs["timeout"])
+
+    monkeypatch.setattr(dot.subprocess, "run", slow)
+    with pytest.raises(LimitError, match="laying out the graph took more than"):
+        svg.render(_seed_c())
+    monkeypatch.setattr(dot, "MAX_SOURCE", 10)
+    with pytest.raises(LimitError, match="too large to draw"):
+        svg.render(_seed_c())
