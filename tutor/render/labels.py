@@ -1,5 +1,4 @@
-"""Math as unicode text for the graph's labels (``1 - tanh(t2)**2`` reads ``1 − tanh²(t2)``),
-and how wide such text draws.
+"""The graph's label text: math spelt in unicode (``1 − tanh²(t2)``), wrapped and measured.
 
 The graph JSON carries each local derivative in sympy's ``str`` form (Python syntax). An SVG
 ``<text>`` cannot hold MathML, so the drawing spells the same expression the way the page's
