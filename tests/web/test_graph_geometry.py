@@ -42,6 +42,12 @@ CASES_SHOWN = {
     **HOME,
     "mlp_mse": urlencode({"program": CASES["mlp_mse"]}),
     "long_chain": urlencode({"program": CASES["long_chain"]}),
+    "legend": urlencode(  # values too long for a box: tagged, and written out under the drawing
+        {
+            "program": "import torch\nx = torch.arange(30.0, requires_grad=True)\n"
+            "y = (x * 2).sigmoid()\nL = y.sum()\nL.backward()\n"
+        }
+    ),
 }
 # Graphs that no drawing shows without a crossing (networkx.check_planarity says so), with
 # the most crossings the layout may draw: dot draws 6 for the chain, the old hand-made one 15.

@@ -437,7 +437,7 @@ def render(graph: dict, prefix: str = "graph") -> str:
         title = f"{names[node_id]} is the gradient given to {root}.backward(): ∂{root}/∂{root}"
         out.append(
             f'<g class="given" data-source="{escape(node_id)}" data-target="{escape(root)}">'
-            f'<title>{escape(title)}</title><path d="{d}" fill="none" stroke="#555" '
+            f'<title>{escape(title)}</title><path d="{d}" fill="none" stroke="#8a94a6" '
             f'stroke-dasharray="4 3" marker-start="url(#{arrow})"/></g>'
         )
         labels += _label(said, at, title, "edge-label given")
@@ -461,7 +461,7 @@ def render(graph: dict, prefix: str = "graph") -> str:
         out.append("</g>")
     out.extend(labels)  # last, so labels sit above the curves they name
     if legend:
-        out.append('<g class="legend"><title>Values too long for the drawing</title>')
+        out.append('<g class="graph-legend"><title>Values too long for the drawing</title>')
         for i, line in enumerate(legend):
             y = plan.height + 12 + i * LABEL_H
             out.append(f'<text class="legend-line" x="{MARGIN}" y="{y:.1f}">{escape(line)}</text>')
