@@ -240,7 +240,8 @@ def test_long_values_move_to_a_legend_and_nothing_is_cut():
     texts = _texts(root)
     assert not any("…" in t for t in texts)
     assert "= [1] (30)" in texts  # x's value, tagged
-    legend = [t for g in root.iter(f"{SVG}g") if g.get("class") == "graph-legend" for t in _texts(g)]
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("class") == "graph-legend"]
+    legend = [t for g in groups for t in _texts(g)]
     assert legend[0].startswith("[1] x value (30) = [0, 1, 2, 3,")
     assert "29]" in " ".join(legend)  # in full, wrapped
 
