@@ -51,7 +51,7 @@ def layout(source: str) -> dict:
     data = source.encode("utf-8")
     if len(data) > MAX_SOURCE:
         raise LimitError("too_large", "the graph is too large to draw; use fewer operations")
-    seconds = min(SECONDS, max(time_left(), 0.5))
+    seconds = min(SECONDS, max(time_left() / 2, 0.5))  # the rest of the page needs time too
     try:
         done = subprocess.run(
             [require(), "-Tjson"], input=data, capture_output=True, timeout=seconds, check=False

@@ -13,8 +13,9 @@ import sys
 from collections.abc import Callable
 from functools import cached_property
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from ..errors import LimitError
 from ..explain import ExplainInput, explain
 from ..render import Report, mathml, matrices, svg
 from .cache import LRUCache
@@ -50,9 +51,20 @@ class Answer(Report):
             "warnings": data["warnings"],
             "notes": data["notes"],
             "graph": data["graph"],
-            "svg": Markup(svg.render(data["graph"])),
+            "svg": _drawing(data["graph"]),
             "edges": svg.edge_rows(data["graph"]),
         }
+
+
+def _drawing(graph: dict) -> Markup:
+    """The graph as SVG; a graph too large to lay out in time keeps its table, not the page."""
+    try:
+        return Markup(svg.render(graph))
+    except LimitError as error:
+        return Markup(
+            f'<p class="graph-not-drawn" role="note">{escape(error.message)}: the table '
+            "below lists every value and every local derivative.</p>"
+        )
 
 
 def _math(content: str) -> str:
