@@ -8,10 +8,12 @@ only. The functions written out below do more than call a method.
 from __future__ import annotations
 
 import inspect
+import warnings
 
 import numpy as np
 
 from . import ops
+from .ops.common import legacy_type
 from .tensor import Tensor
 
 
@@ -84,8 +86,25 @@ def minimum(a, b):
     return ops.Minimum.apply(a, b)
 
 
+_UINT8_CONDITION_WARNING = (
+    "where received a uint8 condition tensor. This behavior is deprecated and will be removed "
+    "in a future version of PyTorch. Use a boolean condition instead."
+)
+_warned_uint8_condition = [False]  # PyTorch warns once per process (TORCH_WARN_ONCE)
+
+
 def where(condition, a, b):
-    """Elements of ``a`` where ``condition`` holds, else of ``b``."""
+    """Elements of ``a`` where ``condition`` holds, else of ``b`` (a bool condition only)."""
+    kind = condition._data.dtype
+    if kind == np.uint8:  # still accepted by PyTorch, with a deprecation warning
+        if not _warned_uint8_condition[0]:
+            _warned_uint8_condition[0] = True
+            warnings.warn(_UINT8_CONDITION_WARNING, UserWarning, stacklevel=2)
+    elif kind != np.bool_:
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{legacy_type(condition._data)}"
+        )
     return ops.Where.apply(a, b, condition._data.astype(bool))
 
 

@@ -4,12 +4,20 @@
 The groups live in their own modules: the op table crossed with dtypes and shapes
 (``cases_ops``), dtype promotion (``cases_dtypes``), autograd semantics
 (``cases_autograd``), in-place ops and custom Functions (``cases_inplace``), errors and
-the rest of the tensor API (``cases_errors``).
+the rest of the tensor API (``cases_errors``), regressions found by random programs
+(``cases_fidelity``).
 """
 
 from __future__ import annotations
 
-from tests.engine import cases_autograd, cases_dtypes, cases_errors, cases_inplace, cases_ops
+from tests.engine import (
+    cases_autograd,
+    cases_dtypes,
+    cases_errors,
+    cases_fidelity,
+    cases_inplace,
+    cases_ops,
+)
 
 
 def _catalogue() -> dict:
@@ -20,6 +28,7 @@ def _catalogue() -> dict:
         cases_autograd.CASES,
         cases_inplace.CASES,
         cases_errors.CASES,
+        cases_fidelity.CASES,
     )
     for group in groups:
         clash = cases.keys() & group.keys()
