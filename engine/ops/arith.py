@@ -125,9 +125,10 @@ class Div(Op, node="DivBackward0"):
     def backward(ctx, grad):
         a, b = ctx.saved
         need_a, need_b = ctx.needs_input_grad
+        # derivatives.yaml div.Tensor: self: grad / other; other: -grad * ((self / other) / other)
         return (
             unbroadcast(grad / b, ctx.shapes[0]) if need_a else None,
-            unbroadcast(-grad * a / (b * b), ctx.shapes[1]) if need_b else None,
+            unbroadcast(-grad * ((a / b) / b), ctx.shapes[1]) if need_b else None,
         )
 
 
@@ -145,7 +146,7 @@ class Reciprocal(Op, node="ReciprocalBackward0"):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved
-        return (-grad * out * out,)
+        return (-grad * (out * out),)  # derivatives.yaml reciprocal: -grad * (result * result)
 
 
 class Neg(Op, node="NegBackward0"):
@@ -200,7 +201,8 @@ class Pow(Op, node="PowBackward0"):
         a, exponent = ctx.saved
         if exponent == 0:
             return (np.zeros_like(grad),)
-        return (grad * exponent * np.power(a, exponent - 1),)
+        # derivatives.yaml pow.Tensor_Scalar: grad * (exponent * self.pow(exponent - 1))
+        return (grad * (exponent * np.power(a, exponent - 1)),)
 
 
 class PowTensor(Op, node="PowBackward1"):

@@ -233,7 +233,8 @@ class Clamp(Op, node="ClampBackward1"):
             inside &= a >= low
         if high is not None:
             inside &= a <= high
-        return (grad * inside,)
+        # derivatives.yaml clamp: where((self >= min).logical_and(self <= max), grad, 0)
+        return (np.where(inside, grad, np.zeros((), dtype=grad.dtype)),)
 
 
 class Where(Op, node="WhereBackward0"):

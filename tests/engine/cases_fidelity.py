@@ -31,3 +31,46 @@ def where_condition_from_arithmetic(T, r):
     x = T.tensor([0.5, -1.0], requires_grad=True)
     r.raises("mask_times_one", lambda: T.where((x > 0) * 1.0, x, -x))
     r.raises("mask_as_float", lambda: T.where((x > 0).float(), x, -x))
+
+
+# ----- backward formulas in torch's order of operations ------------------------------------
+@case
+def div_by_self_cancels_exactly(T, r):
+    for dtype in ("float32", "float64"):
+        a = T.tensor([10.0, 0.1, 3.0, 0.7, 1e-3], dtype=getattr(T, dtype), requires_grad=True)
+        (a / a).sum().backward()
+        r(f"grad_{dtype}", a.grad)
+
+
+@case
+def div_by_self_then_add_keeps_value(T, r):
+    a = T.tensor([0.1, 0.3, 7.0], dtype=T.float64, requires_grad=True)
+    b = a / a
+    (b * 10.0).sum().backward()
+    r("grad", a.grad)
+    x = T.tensor(0.3, dtype=T.float64, requires_grad=True)
+    (x / x + 10.0 * x).backward()
+    r("scalar_grad", x.grad)
+
+
+@case
+def clamp_mask_gives_positive_zero(T, r):
+    x = T.tensor([-1.0, 2.0, 5.0], requires_grad=True)
+    (-(x.clamp(min=0))).sum().backward()
+    r("clamp_min", x.grad)
+    y = T.tensor([-1.0, 2.0, 5.0], requires_grad=True)
+    (-(y.clamp(-0.5, 3.0))).sum().backward()
+    r("clamp_both", y.grad)
+    z = T.tensor([-1.0, 2.0], requires_grad=True)
+    (-(z.relu())).sum().backward()
+    r("relu", z.grad)
+
+
+@case
+def reciprocal_and_pow_formula_order(T, r):
+    x = T.tensor([0.1, 0.3, 0.7, 1.9], requires_grad=True)
+    ((1.0 / x) * 3.0).sum().backward()
+    r("reciprocal", x.grad)
+    y = T.tensor([0.1, 0.3, 0.7, 1.9], requires_grad=True)
+    ((y**3) * 0.3).sum().backward()
+    r("pow", y.grad)
