@@ -749,7 +749,7 @@ class MathMLPrinter(Printer):
         return f'<math xmlns="http://www.w3.org/1998/Math/MathML"><mrow>{content}</mrow></math>'
 
     def math_words(self, s: str) -> str:
-        return f"<mtext>{html.escape(s)}</mtext>"
+        return f"<mtext>&#xA0;{html.escape(s)}&#xA0;</mtext>"  # MathML drops plain spaces
 
     def partial(self, top: str, bottom: str) -> str:
         return f"<mfrac><mrow><mo>∂</mo>{top}</mrow><mrow><mo>∂</mo>{bottom}</mrow></mfrac>"
@@ -764,7 +764,7 @@ class MathMLPrinter(Printer):
         return f"<mrow><mi>{html.escape(name)}</mi><mo>(</mo>{a}<mo>)</mo></mrow>"
 
     def num(self, v) -> str:
-        return f"<mn>{html.escape(numbers.value(v))}</mn>"
+        return f"<mn>{html.escape(numbers.value(v)).replace('-', '&#x2212;')}</mn>"
 
     def paren(self, content: str) -> str:
         return f"<mrow><mo>(</mo>{content}<mo>)</mo></mrow>"

@@ -245,12 +245,20 @@ def latex(expr: sympy.Basic | Form) -> str:
         return r"\text{" + text(expr).replace("\\", "/") + "}"
 
 
+def _typographic(markup: str) -> str:
+    """A real minus sign (sympy writes a hyphen) and an italic e, as textbooks print them
+    (sympy's double-struck ⅇ reads as an unknown symbol)."""
+    return markup.replace("<mo>-</mo>", "<mo>&#x2212;</mo>").replace(
+        "<mi>&ExponentialE;</mi>", "<mi>e</mi>"
+    )
+
+
 @lru_cache(maxsize=KEPT)
 def mathml(expr: sympy.Basic | Form) -> str:
     """Presentation MathML of ``expr`` (its plain text in ``<mtext>`` if sympy refuses)."""
     if isinstance(expr, Form):
         return matrices.mathml(expr)
     try:
-        return _MATHML.doprint(expr)
+        return _typographic(_MATHML.doprint(expr))
     except Exception:  # a printer must never cost the answer
         return f"<mtext>{html.escape(text(expr))}</mtext>"
