@@ -117,6 +117,9 @@ class AccumulateGrad(Node):
 
 
 _NO_EDGE = (None, 0)
+# The accumulator of a view taken under no_grad of a tensor that requires grad: PyTorch
+# keeps requires_grad=True on it (a leaf without grad_fn) but its edge leads nowhere.
+NO_GRAD_VIEW = object()
 _SEQUENCE = itertools.count(1)
 
 
@@ -128,6 +131,8 @@ def edge(t) -> tuple:
         return (t.grad_fn, t._output_nr)
     if t._requires_grad:
         acc = t._accumulator
+        if acc is NO_GRAD_VIEW:
+            return _NO_EDGE
         if acc is None:
             acc = t._accumulator = AccumulateGrad(t)
         return (acc, 0)
@@ -155,6 +160,7 @@ class Op(Node):
     """
 
     inputs = None  # None: every positional argument is a graph input
+    is_view = False  # the output shares the first input's data (view, transpose, slice ...)
     saves_output = False  # forward keeps its own output, last, in ctx.saved
 
     def __init_subclass__(cls, node: str | None = None, **kwargs) -> None:
@@ -188,6 +194,10 @@ class Op(Node):
         if not (record and _state.enabled):
             ctx.needs_input_grad = (False,) * len(graph_inputs)
             out = cls.forward(ctx, *arrays)
+            if record and cls.is_view and type(out) is not tuple:
+                view = Tensor._make(out, True)
+                view._accumulator = NO_GRAD_VIEW
+                return view
             return _wrap_tuple(ctx, out, False) if type(out) is tuple else Tensor._make(out)
         ctx.needs_input_grad = tuple(needs)
         ctx.next_functions = tuple(edges)

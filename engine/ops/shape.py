@@ -35,6 +35,7 @@ def target_shape(shape, size: int) -> tuple:
 
 
 class View(Op, node="ViewBackward0"):
+    is_view = True
     inputs = 1
 
     @staticmethod
@@ -56,6 +57,8 @@ class View(Op, node="ViewBackward0"):
 class UnsafeView(View, node="UnsafeViewBackward0"):
     """The reshape of a copy (what ``reshape`` records for a non-contiguous input)."""
 
+    is_view = False
+
 
 class Clone(Op, node="CloneBackward0"):
     @staticmethod
@@ -68,6 +71,8 @@ class Clone(Op, node="CloneBackward0"):
 
 
 class Alias(Op, node="AliasBackward0"):
+    is_view = True
+
     @staticmethod
     def forward(ctx, a):
         return a.view()
@@ -91,6 +96,7 @@ class ToCopy(Op, node="ToCopyBackward0"):
 
 
 class Permute(Op, node="PermuteBackward0"):
+    is_view = True
     inputs = 1
 
     @staticmethod
@@ -115,6 +121,7 @@ class Permute(Op, node="PermuteBackward0"):
 
 
 class Transpose(Op, node="TransposeBackward0"):
+    is_view = True
     inputs = 1
 
     @staticmethod
@@ -128,6 +135,8 @@ class Transpose(Op, node="TransposeBackward0"):
 
 
 class T(Op, node="TBackward0"):
+    is_view = True
+
     @staticmethod
     def forward(ctx, a):
         if a.ndim > 2:
@@ -140,6 +149,7 @@ class T(Op, node="TBackward0"):
 
 
 class Unsqueeze(Op, node="UnsqueezeBackward0"):
+    is_view = True
     inputs = 1
 
     @staticmethod
@@ -153,6 +163,8 @@ class Unsqueeze(Op, node="UnsqueezeBackward0"):
 
 
 class Squeeze(Op, node="SqueezeBackward0"):
+    is_view = True
+
     @staticmethod
     def forward(ctx, a):
         ctx.shape = a.shape
@@ -178,6 +190,7 @@ class SqueezeRow(SqueezeDim, node="SqueezeBackward4"):
 
 
 class Expand(Op, node="ExpandBackward0"):
+    is_view = True
     inputs = 1
 
     @staticmethod
@@ -223,6 +236,7 @@ def check_index(index: int, dim: int, size: int) -> int:
 
 
 class Select(Op, node="SelectBackward0"):
+    is_view = True
     inputs = 1
 
     @staticmethod
@@ -244,6 +258,7 @@ class Select(Op, node="SelectBackward0"):
 
 
 class Slice(Op, node="SliceBackward0"):
+    is_view = True
     inputs = 1
 
     @staticmethod

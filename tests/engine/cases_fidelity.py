@@ -74,3 +74,36 @@ def reciprocal_and_pow_formula_order(T, r):
     y = T.tensor([0.1, 0.3, 0.7, 1.9], requires_grad=True)
     ((y**3) * 0.3).sum().backward()
     r("pow", y.grad)
+
+
+# ----- views taken under no_grad keep requires_grad (a leaf whose edge leads nowhere) ------
+_VIEWS = {
+    "view": lambda t: t.view(1, 2),
+    "reshape": lambda t: t.reshape(2, 1),
+    "slice": lambda t: t[0:1],
+    "select": lambda t: t[1],
+    "unsqueeze": lambda t: t.unsqueeze(0),
+    "transpose": lambda t: t.view(1, 2).t(),
+    "expand": lambda t: t.expand(3, 2),
+    "times_two_is_no_view": lambda t: t * 2,
+}
+
+
+def _view_under(mode: str, name: str):
+    def view_in_no_grad(T, r):
+        t = T.tensor([1.0, 2.0], requires_grad=True)
+        with T.no_grad() if mode == "no_grad" else T.set_grad_enabled(False):
+            v = _VIEWS[name](t)
+        r("view", v)
+        n = -v
+        r("neg", n)
+        r.raises("backward", lambda: n.sum().backward())
+        r("grads", [t.grad, v.grad])
+
+    view_in_no_grad.__name__ = f"{mode}_{name}"
+    return view_in_no_grad
+
+
+for _mode in ("no_grad", "set_grad_enabled"):
+    for _view in _VIEWS:
+        case(_view_under(_mode, _view))
