@@ -248,9 +248,9 @@ def latex(expr: sympy.Basic | Form) -> str:
 def _typographic(markup: str) -> str:
     """A real minus sign (sympy writes a hyphen) and an italic e, as textbooks print them
     (sympy's double-struck ⅇ reads as an unknown symbol)."""
-    return markup.replace("<mo>-</mo>", "<mo>&#x2212;</mo>").replace(
-        "<mi>&ExponentialE;</mi>", "<mi>e</mi>"
-    )
+    for hyphen, minus in (("<mo>-</mo>", "<mo>&#x2212;</mo>"), ("<mn>-", "<mn>&#x2212;")):
+        markup = markup.replace(hyphen, minus)
+    return markup.replace("<mi>&ExponentialE;</mi>", "<mi>e</mi>")
 
 
 @lru_cache(maxsize=KEPT)
