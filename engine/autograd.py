@@ -167,7 +167,14 @@ def _add(buffers: dict, node, nr: int, g) -> None:
 
 def _process(node, grads: list, retain_graph: bool, capture):
     """Run one node: checks, hooks, retained grads, capture, then its backward."""
-    if node.saved is not None:
+    # A built-in node whose every edge leads nowhere (its inputs were views taken under
+    # no_grad) computes nothing, so like PyTorch it never unpacks what it saved.
+    dead = (
+        bool(node.next_functions)
+        and not isinstance(node, BackwardCFunction)
+        and all(fn is None for fn, _ in node.next_functions)
+    )
+    if node.saved is not None and not dead:
         node._check_saved()
     if node._pre_hooks is not None or node._retained is not None:
         _tensor_hooks(node, grads)
@@ -184,7 +191,9 @@ def _process(node, grads: list, retain_graph: bool, capture):
         if capture is None:
             node.variable._accumulate_grad(grads[0])
         return ()
-    if isinstance(node, BackwardCFunction):
+    if dead:
+        outs = None
+    elif isinstance(node, BackwardCFunction):
         outs = run_custom_backward(node, grads)
     else:
         outs = node.backward(node, *grads)

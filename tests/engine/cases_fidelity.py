@@ -107,3 +107,14 @@ def _view_under(mode: str, name: str):
 for _mode in ("no_grad", "set_grad_enabled"):
     for _view in _VIEWS:
         case(_view_under(_mode, _view))
+
+
+@case
+def no_grad_view_second_backward_does_not_raise(T, r):
+    t = T.tensor([1.0, 2.0], requires_grad=True)
+    with T.no_grad():
+        v = t.view(2)
+    loss = (v * T.tensor([3.0, 4.0])).sum()
+    r.raises("first", loss.backward)
+    r.raises("second", loss.backward)
+    r("grads", [t.grad, v.grad])

@@ -1,0 +1,81 @@
+"""Random tutorial-style programs, compared live with torch: printed text, grad_fn, .grad.
+
+Each seed draws a short chain mixing no_grad / set_grad_enabled blocks, views, where,
+clamp, relu, division by itself and two backward calls (the second with or without
+retain_graph): the kind of program that found the classes in ``cases_fidelity``.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import engine
+from tests.engine.harness import differences, observe
+
+SEEDS = range(50)
+STEPS = 6  # long enough to mix a block, a view and a mask in most programs
+
+
+def _ops(T):
+    """The steps a program draws from: ``(name, fn(h, x) -> new h)``."""
+    return [
+        ("mul", lambda h, x: h * 3.0),
+        ("add", lambda h, x: h + 0.5),
+        ("sub_leaf", lambda h, x: h - x),
+        ("div_self", lambda h, x: h / h + h),
+        ("div_leaf", lambda h, x: x / (h * h + 1.0)),
+        ("clamp", lambda h, x: h.clamp(min=0.0)),
+        ("clamp_both", lambda h, x: h.clamp(-0.5, 0.5)),
+        ("relu", lambda h, x: -(h.relu())),
+        ("where", lambda h, x: T.where(h > 0, h, -h * 2.0)),
+        ("view", lambda h, x: h.view(2, 2).t().reshape(4)),
+        ("slice", lambda h, x: T.cat([h[1:], h[:1]])),
+        ("pow", lambda h, x: h**2),
+        ("tanh", lambda h, x: h.tanh()),
+        ("sigmoid", lambda h, x: h.sigmoid()),
+        ("exp", lambda h, x: (h * 0.5).exp()),
+    ]
+
+
+def program(seed: int):
+    """The case ``(T, r)`` of one seed (the same draws on either module)."""
+
+    def case(T, r):
+        rng = random.Random(seed)
+        ops = _ops(T)
+        x = T.tensor([round(rng.uniform(-2, 2), 3) for _ in range(4)], requires_grad=True)
+        h = x
+        for i in range(STEPS):
+            kind = rng.random()
+            name, fn = ops[rng.randrange(len(ops))]
+            if kind < 0.2:
+                with T.no_grad():
+                    h = fn(h, x)
+                    if rng.random() < 0.5:
+                        h = h.view(4)
+                name = f"no_grad {name}"
+            elif kind < 0.3:
+                with T.set_grad_enabled(False):
+                    h = h.view(2, 2).reshape(4)
+                name = "set_grad_enabled(False) view"
+            else:
+                h = fn(h, x)
+            r(f"{i} {name}", h)
+        loss = (h * T.tensor([1.0, -2.0, 0.5, 3.0])).sum()
+        retain = rng.random() < 0.5
+        r.raises("backward", lambda: loss.backward(retain_graph=retain))
+        r("grad_1", x.grad)
+        r.raises("backward_again", lambda: loss.backward())
+        r("grad_2", x.grad)
+        r("printed", [repr(h), repr(x.grad)])
+
+    return case
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("seed", SEEDS)
+def test_random_program_matches_torch(seed, torch):
+    problems = differences(observe(program(seed), engine), observe(program(seed), torch))
+    assert not problems, f"seed {seed}:\n  " + "\n  ".join(problems[:12])
