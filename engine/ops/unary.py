@@ -22,7 +22,7 @@ class Exp(Op, node="ExpBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        return (grad * ctx.saved[0],)
+        return (grad * ctx.saved[0],)  # derivatives.yaml exp: grad * result
 
 
 class Log(Op, node="LogBackward0"):
@@ -34,7 +34,7 @@ class Log(Op, node="LogBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        return (grad / ctx.saved[0],)
+        return (grad / ctx.saved[0],)  # derivatives.yaml log: grad.div(self)
 
 
 class Sin(Op, node="SinBackward0"):
@@ -91,6 +91,7 @@ class Tanh(Op, node="TanhBackward0"):
     @staticmethod
     def backward(ctx, grad):
         out = ctx.saved[0]
+        # derivatives.yaml tanh: tanh_backward(grad, result) = grad * (1 - result * result)
         local = np.multiply(out, out, out=np.empty_like(out))  # an array even when 0-d
         np.subtract(1, local, out=local)
         local *= grad
@@ -153,9 +154,10 @@ class Sigmoid(Op, node="SigmoidBackward0"):
     @staticmethod
     def backward(ctx, grad):
         out = ctx.saved[0]
-        local = np.subtract(1, out)
+        # derivatives.yaml sigmoid: sigmoid_backward(grad, result) = grad * (1 - result) * result
+        local = np.subtract(1, out, out=np.empty_like(out))  # an array even when 0-d
+        np.multiply(grad, local, out=local)
         local *= out
-        local *= grad
         return (local,)
 
 
@@ -174,6 +176,7 @@ class Relu(Op, node="ReluBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
+        # derivatives.yaml relu: threshold_backward(grad, result, 0) = where(result <= 0, 0, grad)
         return (np.where(ctx.saved[0] <= 0, 0, grad).astype(grad.dtype, copy=False),)
 
 
@@ -188,7 +191,7 @@ class Sqrt(Op, node="SqrtBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        return (grad / (2 * ctx.saved[0]),)
+        return (grad / (2 * ctx.saved[0]),)  # derivatives.yaml sqrt: grad / (2 * result)
 
 
 class Abs(Op, node="AbsBackward0"):
