@@ -224,12 +224,15 @@ class PowTensor(Op, node="PowBackward1"):
         need_a, need_b = ctx.needs_input_grad
         grad_a = grad_b = None
         if need_a:
-            local = np.where(b == 0, 0.0, b * np.power(a, b - 1))
-            grad_a = unbroadcast(grad * local, ctx.shapes[0])
+            # pow_backward_self: where(exponent == 0, 0, grad * (exponent * self.pow(exponent - 1)))
+            full = np.where(b == 0, 0.0, grad * (b * np.power(a, b - 1)))
+            grad_a = unbroadcast(np.asarray(full, dtype=out.dtype), ctx.shapes[0])
         if need_b:
+            # pow_backward_exponent:
+            #   where((self == 0) & (exponent >= 0), 0, grad * (result * self.log()))
             with np.errstate(divide="ignore", invalid="ignore"):
-                local = np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
-            grad_b = unbroadcast(grad * local, ctx.shapes[1])
+                full = np.where((a == 0) & (b >= 0), 0.0, grad * (out * np.log(a)))
+            grad_b = unbroadcast(np.asarray(full, dtype=out.dtype), ctx.shapes[1])
         return grad_a, grad_b
 
 

@@ -131,7 +131,9 @@ class _FullExtremum(Op):
     def backward(cls, ctx, grad):
         a, out = ctx.saved
         mask = np.isnan(a) if np.isnan(out) else a == out  # a NaN result came from the NaNs
-        return (grad * mask / mask.sum(dtype=grad.dtype),)
+        # evenly_distribute_backward: where(mask, grad / mask.sum(), 0), so the rest is +0.
+        share = grad / mask.sum(dtype=grad.dtype)
+        return (np.where(mask, share, np.zeros((), dtype=grad.dtype)),)
 
 
 class Max(_FullExtremum, node="MaxBackward1"):

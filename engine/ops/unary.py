@@ -267,6 +267,7 @@ class _Extremum(Op):
     """Elementwise max/min of two tensors; ties share the gradient half and half."""
 
     pick = staticmethod(np.maximum)
+    loses = staticmethod(np.less)  # where the first operand is not the result
 
     @classmethod
     def forward(cls, ctx, a, b):
@@ -278,19 +279,24 @@ class _Extremum(Op):
 
     @classmethod
     def backward(cls, ctx, grad):
+        # derivatives.yaml maximum:
+        #   self: where(self == other, grad / 2, grad).masked_fill_(self < other, 0)
+        #   other: where(self == other, grad / 2, grad).masked_fill_(self > other, 0)
         a, b = ctx.saved
         need_a, need_b = ctx.needs_input_grad
-        wins = (cls.pick(a, b) == a).astype(grad.dtype)
-        share = np.where(a == b, 0.5, wins).astype(grad.dtype)
+        shared = np.where(a == b, grad / 2, grad)
+        zero = np.zeros((), dtype=grad.dtype)  # masked_fill writes +0., never grad * 0
         return (
-            unbroadcast(grad * share, ctx.shapes[0]) if need_a else None,
-            unbroadcast(grad * (1 - share), ctx.shapes[1]) if need_b else None,
+            unbroadcast(np.where(cls.loses(a, b), zero, shared), ctx.shapes[0]) if need_a else None,
+            unbroadcast(np.where(cls.loses(b, a), zero, shared), ctx.shapes[1]) if need_b else None,
         )
 
 
 class Maximum(_Extremum, node="MaximumBackward0"):
     pick = staticmethod(np.maximum)
+    loses = staticmethod(np.less)
 
 
 class Minimum(_Extremum, node="MinimumBackward0"):
     pick = staticmethod(np.minimum)
+    loses = staticmethod(np.greater)

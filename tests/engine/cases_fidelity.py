@@ -67,6 +67,28 @@ def clamp_mask_gives_positive_zero(T, r):
 
 
 @case
+def extremum_masks_give_positive_zero(T, r):
+    a = T.tensor([1.0, 2.0, 3.0, float("nan"), 0.0], requires_grad=True)
+    b = T.tensor([1.0, 1.0, 4.0, 1.0, 0.5], requires_grad=True)
+    (-(T.maximum(a, b))).sum().backward()
+    r("maximum", a.grad, b.grad)
+    a.grad = b.grad = None
+    (-(T.minimum(a, b))).sum().backward()
+    r("minimum", a.grad, b.grad)
+    x = T.tensor([[0.5, 2.0], [2.0, -1.0]], requires_grad=True)
+    (-(x.max())).backward()
+    r("max_ties", x.grad)
+
+
+@case
+def pow_by_tensor_masks_give_positive_zero(T, r):
+    base = T.tensor([0.0, 0.0, 2.0], dtype=T.float64, requires_grad=True)
+    exponent = T.tensor([0.0, 1.5, 2.0], dtype=T.float64, requires_grad=True)
+    (-(base**exponent)).sum().backward()
+    r("pow", base.grad, exponent.grad)
+
+
+@case
 def reciprocal_and_pow_formula_order(T, r):
     x = T.tensor([0.1, 0.3, 0.7, 1.9], requires_grad=True)
     ((1.0 / x) * 3.0).sum().backward()
