@@ -151,8 +151,14 @@ def as_form(x) -> Form:
     """A form, or a Python or sympy number as one."""
     if isinstance(x, Form):
         return x
-    if isinstance(x, (int, float, sympy.Number)):
-        return Number(sympy.nsimplify(x) if isinstance(x, float) else sympy.sympify(x))
+    if isinstance(x, sympy.Number):
+        return Number(x)
+    if isinstance(x, int):
+        return Number(sympy.Integer(x))
+    if isinstance(x, float):
+        return Number(
+            sympy.Rational(x).limit_denominator(10**6) if x.is_integer() else sympy.Float(x)
+        )
     raise TypeError(f"not a tensor form: {x!r}")
 
 
@@ -256,7 +262,7 @@ def _transposed(shape: Shape) -> Shape:
 
 def power(base: Form, exponent) -> Form:
     """``base`` to an elementwise number power."""
-    exponent = sympy.sympify(exponent)
+    exponent = exponent if isinstance(exponent, sympy.Number) else sympy.Integer(exponent)
     if exponent == 1:
         return base
     if exponent == 0:
