@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
+from engine.ops.common import unbroadcast
+
 from .evaluate import Unevaluable
 from .nodes import TOTALS, Unsupported, broadcast_shape
 
@@ -330,14 +332,6 @@ FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def _unbroadcast(value: np.ndarray, shape: Shape) -> np.ndarray:
-    lead = value.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and value.shape[lead + i] != 1
-    )
-    return value.sum(axis=axes, keepdims=True).reshape(shape) if axes else value
-
-
 def evaluate(form: Form, values: Mapping[str, np.ndarray]) -> np.ndarray:
     """The numbers of ``form`` at ``values`` (name -> array), in float64."""
     memo: dict[int, np.ndarray] = {}
@@ -376,7 +370,7 @@ def _evaluate(f: Form, walk, values: Mapping[str, np.ndarray]) -> np.ndarray:
     if isinstance(f, Power):
         return np.power(walk(f.base), float(f.exponent))
     if isinstance(f, SumTo):
-        return _unbroadcast(walk(f.arg), f.shape)
+        return unbroadcast(walk(f.arg), f.shape)
     if isinstance(f, Apply) and f.function == "onehot":
         classes = walk(f.arg).astype(np.int64)
         return np.eye(f.shape[-1])[classes]

@@ -180,6 +180,11 @@ def _expansions(m: Matrices, keep_named: bool) -> dict[str, Form]:
     return out
 
 
+def _named_in(m: Matrices, form: Form) -> list[str]:
+    """The program's named values a form uses."""
+    return [n for n in mx.names_in(form) if n in m.sg.nodes and is_named(m.sg, n)]
+
+
 def matrix_closed_form(m: Matrices, adjoint: Form, values: dict[str, np.ndarray]) -> MatrixForm:
     """The leaf's gradient in leaf names or, when shorter, in the program's named values (as
     a textbook writes ``hᵀ (out − Y)``, with their definitions), and its numbers."""
@@ -187,14 +192,12 @@ def matrix_closed_form(m: Matrices, adjoint: Form, values: dict[str, np.ndarray]
     full, kept = mx.substitute(adjoint, every), mx.substitute(adjoint, unnamed)
     expansions, form = (every, full) if mx.size(full) <= mx.size(kept) else (unnamed, kept)
     definitions: dict[str, Form] = {}
-    wanted = [n for n in mx.names_in(form) if n in m.sg.nodes and is_named(m.sg, n)]
+    wanted = _named_in(m, form)
     while wanted:
         name = wanted.pop()
         if name not in definitions:
             definitions[name] = mx.substitute(m.forward(name), unnamed)
-            wanted += [
-                n for n in mx.names_in(definitions[name]) if n in m.sg.nodes and is_named(m.sg, n)
-            ]
+            wanted += _named_in(m, definitions[name])
     order = [n.id for n in m.sg.graph.nodes]
     replaced = sorted((n for n in mx.names_in(adjoint) if n in expansions), key=order.index)
     rule = tuple((sympy.Symbol(n, real=True), expansions[n]) for n in replaced)
