@@ -5,8 +5,8 @@ For a fair numpy (and engine) measurement, run without the OpenBLAS overrides:
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_engine.py
 
 Flags: ``--quick`` (smoke run), ``--json PATH`` (save results), ``--profile`` (cProfile
-the engine's 100-op chain).  Every case asserts once, before timing, that the three
-implementations agree on outputs and gradients.
+the engine on the seed graphs and the 100-op chain).  Every case asserts once, before
+timing, that the three implementations agree on outputs and gradients.
 """
 
 from __future__ import annotations
@@ -354,21 +354,29 @@ def table(rows):
     return "\n".join(out)
 
 
-def profile_chain():
-    """cProfile the engine's 100-op chain on one element: top 15 by tottime."""
+PROFILED = {  # the tiny graphs, where the engine's Python overhead is the whole cost
+    "seed b, 2x2": seed_b,
+    "seed c, 2x2": seed_c,
+    "100-op chain, 1 elem": lambda T: chain(T, 10, 1),
+}
+
+
+def profile_tiny(runs, top=15):
+    """cProfile the engine on each tiny graph: the ``top`` functions by tottime."""
     import cProfile
     import pstats
 
-    run, _ = chain(engine, 10, 1)
-    for _ in range(100):
-        run()
-    prof = cProfile.Profile()
-    prof.enable()
-    for _ in range(2000):
-        run()
-    prof.disable()
-    print("\ncProfile, engine 100-op chain x 2000 runs, top 15 by tottime:")
-    pstats.Stats(prof).sort_stats("tottime").print_stats(15)
+    for name, make in PROFILED.items():
+        run, _ = make(engine)
+        for _ in range(100):
+            run()
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(runs):
+            run()
+        prof.disable()
+        print(f"\ncProfile, engine {name} x {runs} runs, top {top} by tottime:")
+        pstats.Stats(prof).sort_stats("tottime").print_stats(top)
 
 
 def main(argv=None):
@@ -376,7 +384,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few short repeats (smoke run)")
     parser.add_argument("--json", metavar="PATH", help="also save the results as JSON")
-    parser.add_argument("--profile", action="store_true", help="cProfile the engine 100-op chain")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the engine on the seed graphs and chain"
+    )
     args = parser.parse_args(argv)
     repeat, min_time = (3, 0.01) if args.quick else (15, 0.1)
 
@@ -415,7 +425,7 @@ def main(argv=None):
         Path(args.json).write_text(json.dumps({"meta": meta, "results": rows}, indent=2) + "\n")
         print(f"saved {args.json}")
     if args.profile:
-        profile_chain()
+        profile_tiny(200 if args.quick else 2000)
 
 
 if __name__ == "__main__":
