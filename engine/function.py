@@ -156,7 +156,9 @@ class Op(Node):
     ``backward(ctx, grad)`` returns one gradient per graph input (``None`` where not
     needed). ``inputs`` is how many leading arguments are graph inputs (each gets a
     ``next_functions`` slot); the rest are plain attributes. Forward keeps what backward
-    needs in ``ctx.saved``.
+    needs in ``ctx.saved``. ``recorded_backward(ctx, grad)`` is the same formula written
+    with engine ops on tensors: ``create_graph=True`` runs it instead, so the backward pass
+    is itself a graph (numpy's fast path stays free of tensor overhead otherwise).
     """
 
     inputs = None  # None: every positional argument is a graph input
@@ -209,6 +211,21 @@ class Op(Node):
             if cls.saves_output:
                 ctx._out_counter = result._version_counter
         return result
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        """``backward`` written with engine ops on tensors, so ``create_graph=True`` records
+        it and gradients can be differentiated again."""
+        raise NotImplementedError(f"{ctx.name()} has no differentiable backward")
+
+    def saved_input(self, i: int):
+        """Graph input ``i`` as forward received it (a tensor still tied to its graph)."""
+        return self._inputs[i]
+
+    def saved_result(self) -> Tensor:
+        """The saved output as a tensor whose ``grad_fn`` is this node (what PyTorch's
+        SavedVariable unpacks to), so a recorded backward can differentiate through it."""
+        return Tensor._make(self.saved[-1], True, self)
 
 
 class FunctionCtx:

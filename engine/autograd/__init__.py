@@ -5,17 +5,20 @@ node once all of them have sent their gradient, the most recently created ready 
 (PyTorch's order, so gradients are summed as PyTorch sums them). Gradients live in a local
 dict and are written only into leaves' ``.grad`` (and non-leaves that asked with
 ``retain_grad``), so deep graphs cannot hit the recursion limit and a second backward never
-sees stale interior gradients.
+sees stale interior gradients. With ``create_graph=True`` each node runs its
+``recorded_backward`` on tensors instead, so the gradients carry a graph of their own.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import warnings
 
 import numpy as np
 
-from .function import (
+from .. import ops
+from ..function import (
     FREED,
     AccumulateGrad,
     BackwardCFunction,
@@ -23,10 +26,10 @@ from .function import (
     FunctionCtx,
     edge,
 )
-from .grad_mode import enable_grad, no_grad, set_grad_enabled
-from .ops.common import unbroadcast
-from .tensor import Tensor
-from .types import Size
+from ..grad_mode import _state, enable_grad, no_grad, set_grad_enabled
+from ..ops.common import unbroadcast
+from ..tensor import Tensor
+from ..types import Size
 
 __all__ = [
     "Function",
@@ -39,8 +42,9 @@ __all__ = [
 ]
 
 
-def _root_gradients(tensors: tuple, grad_tensors) -> list:
-    """The starting gradient of each output: given, or 1 for a one-element output."""
+def _root_gradients(tensors: tuple, grad_tensors, create_graph: bool) -> list:
+    """The starting gradient of each output: given, or 1 for a one-element output (arrays,
+    or tensors when ``create_graph`` records the backward pass)."""
     if grad_tensors is None:
         grad_tensors = (None,) * len(tensors)
     elif isinstance(grad_tensors, Tensor):
@@ -56,7 +60,8 @@ def _root_gradients(tensors: tuple, grad_tensors) -> list:
         if g is None:
             if out.numel() != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            grads.append(np.ones(out.shape, dtype=out._data.dtype))
+            ones = np.ones(out.shape, dtype=out._data.dtype)
+            grads.append(Tensor._make(ones) if create_graph else ones)
             continue
         if not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
@@ -65,42 +70,66 @@ def _root_gradients(tensors: tuple, grad_tensors) -> list:
                 f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g.shape)} and "
                 f"output[{i}] has a shape of {Size(out.shape)}."
             )
-        grads.append(g._data)
+        grads.append(g if create_graph else g._data)
     return grads
 
 
+CREATE_GRAPH_CYCLE = (
+    "Using backward() with create_graph=True will create a reference cycle between the "
+    "parameter and its gradient which can cause a memory leak. We recommend using "
+    "autograd.grad when creating the graph to avoid this. If you have to use this function, "
+    "make sure to reset the .grad fields of your parameters to None after use to break the "
+    "cycle and avoid the leak."
+)
+
+
+_warned_create_graph = False
+
+
+def _warn_create_graph() -> None:
+    """PyTorch warns about the cycle once per process."""
+    global _warned_create_graph
+    _warned_create_graph = True
+    warnings.warn(CREATE_GRAPH_CYCLE, UserWarning, stacklevel=4)
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (or only into ``inputs``)."""
-    if create_graph:
-        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (or only into ``inputs``).
+
+    With ``create_graph`` the backward pass is recorded, so ``.grad`` can be differentiated
+    again; ``retain_graph`` defaults to ``create_graph``, as in PyTorch.
+    """
+    if retain_graph is None:
+        retain_graph = create_graph
+    if create_graph and not _warned_create_graph:
+        _warn_create_graph()
     tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
     if inputs is not None:
         inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-        found = grad(tensors, inputs, grad_tensors, retain_graph, allow_unused=True)
+        found = grad(tensors, inputs, grad_tensors, retain_graph, create_graph, True)
         for t, g in zip(inputs, found, strict=True):
             if g is not None and not t._retains_grad:  # a retained grad was stored already
-                t._accumulate_grad(g._data)
+                accumulate(t, g if create_graph else g._data)
         return
-    grads = _root_gradients(tensors, grad_tensors)
-    _run([edge(t) + (g,) for t, g in zip(tensors, grads, strict=True)], bool(retain_graph))
+    grads = _root_gradients(tensors, grad_tensors, create_graph)
+    roots = [edge(t) + (g,) for t, g in zip(tensors, grads, strict=True)]
+    _run(roots, retain_graph, create_graph)
 
 
 def grad(
     outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None
 ):
-    """Return d(outputs)/d(inputs) as a tuple, without touching any ``.grad``."""
-    if create_graph:
-        raise NotImplementedError("create_graph=True (higher-order gradients) is not supported")
+    """Return d(outputs)/d(inputs) as a tuple, without touching any ``.grad``; with
+    ``create_graph`` the results carry a graph and can be differentiated again."""
+    if retain_graph is None:
+        retain_graph = create_graph
     outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    grads = _root_gradients(outputs, grad_outputs)
+    grads = _root_gradients(outputs, grad_outputs, create_graph)
     wanted = {edge(t)[:2]: i for i, t in enumerate(inputs)}
     captured = [None] * len(inputs)
-    _run(
-        [edge(t) + (g,) for t, g in zip(outputs, grads, strict=True)],
-        bool(retain_graph),
-        capture=(wanted, captured),
-    )
+    roots = [edge(t) + (g,) for t, g in zip(outputs, grads, strict=True)]
+    _run(roots, retain_graph, create_graph, capture=(wanted, captured))
     results = []
     for i, (t, g) in enumerate(zip(inputs, captured, strict=True)):
         if g is None and not allow_unused:
@@ -108,8 +137,23 @@ def grad(
                 f"The differentiated Tensor at index {i} appears to not have been used in the "
                 "graph. Set allow_unused=True if this is the desired behavior."
             )
-        results.append(None if g is None else Tensor._make(g.astype(t._data.dtype, copy=False)))
+        if g is None or type(g) is Tensor:
+            results.append(g)
+        else:
+            results.append(Tensor._make(g.astype(t._data.dtype, copy=False)))
     return tuple(results)
+
+
+def accumulate(t: Tensor, g) -> None:
+    """Add a gradient into ``t.grad``: in place for an array; for a recorded gradient (a
+    tensor) as PyTorch's AccumulateGrad does under create_graph, a copy first
+    (``CopyBackwards``), then out-of-place sums (``AddBackward0``)."""
+    if type(g) is not Tensor:
+        t._accumulate_grad(g)
+    elif t._grad is None:
+        t._grad = ops.Copy.apply(Tensor._make(np.empty_like(t._data)), g)
+    else:
+        t._grad = t._grad + g
 
 
 def _count_consumers(roots: list) -> dict:
@@ -130,8 +174,14 @@ def _count_consumers(roots: list) -> dict:
     return consumers
 
 
-def _run(roots: list, retain_graph: bool, capture=None) -> None:
-    """Walk the graph from ``(node, output_nr, gradient)`` roots, leaves last."""
+def _run(roots: list, retain_graph: bool, create_graph: bool, capture=None) -> None:
+    """Walk the graph from ``(node, output_nr, gradient)`` roots, leaves last; grad mode is
+    ``create_graph`` throughout, as in PyTorch."""
+    with set_grad_enabled(create_graph):
+        _walk(roots, retain_graph, create_graph, capture)
+
+
+def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
     buffers = {}
     for node, nr, g in roots:
         if node is not None:
@@ -144,7 +194,7 @@ def _run(roots: list, retain_graph: bool, capture=None) -> None:
         node = heapq.heappop(ready)[2]
         grads = buffers.pop(node, None)
         edges = node.next_functions
-        outs = None if grads is None else _process(node, grads, retain_graph, capture)
+        outs = None if grads is None else _process(node, grads, retain_graph, create_graph, capture)
         for i, (fn, nr) in enumerate(edges):
             if fn is None:
                 continue
@@ -165,7 +215,7 @@ def _add(buffers: dict, node, nr: int, g) -> None:
     slot[nr] = g if slot[nr] is None else slot[nr] + g
 
 
-def _process(node, grads: list, retain_graph: bool, capture):
+def _process(node, grads: list, retain_graph: bool, create_graph: bool, capture):
     """Run one node: checks, hooks, retained grads, capture, then its backward."""
     # A built-in node whose every edge leads nowhere (its inputs were views taken under
     # no_grad) computes nothing, so like PyTorch it never unpacks what it saved.
@@ -189,12 +239,14 @@ def _process(node, grads: list, retain_graph: bool, capture):
                 captured[i] = g if captured[i] is None else captured[i] + g
     if leaf:
         if capture is None:
-            node.variable._accumulate_grad(grads[0])
+            accumulate(node.variable, grads[0])
         return ()
     if dead:
         outs = None
     elif isinstance(node, BackwardCFunction):
         outs = run_custom_backward(node, grads)
+    elif create_graph:
+        outs = node.recorded_backward(node, *grads)
     else:
         outs = node.backward(node, *grads)
     if not retain_graph and node.saved is not None:
@@ -211,26 +263,28 @@ def _tensor_hooks(node, grads: list) -> None:
         for nr, ref in node._retained.items():
             tensor = ref()
             if tensor is not None and grads[nr] is not None:
-                tensor._accumulate_grad(grads[nr])
+                accumulate(tensor, grads[nr])
 
 
 def _call_hooks(hooks: list, g):
+    recorded = type(g) is Tensor
     for hook in hooks:
-        replaced = hook(Tensor._make(g))
+        replaced = hook(g if recorded else Tensor._make(g))
         if replaced is not None:
-            g = replaced._data
+            g = replaced if recorded else replaced._data
     return g
 
 
 def run_custom_backward(node: BackwardCFunction, grads: list) -> tuple:
-    """Call a custom Function's backward on tensors and check what it returns."""
+    """Call a custom Function's backward on tensors and check what it returns (tensors
+    when the pass is recorded, arrays otherwise)."""
+    recorded = _state.enabled
     grads_in = []
     for g, (shape, np_dtype) in zip(grads, node._out_meta, strict=True):
         if g is None and node.materialize_grads:
             g = np.zeros(shape, dtype=np_dtype)
-        grads_in.append(None if g is None else Tensor._make(g))
-    with no_grad():
-        result = node._forward_cls.backward(node, *grads_in)
+        grads_in.append(g if g is None or type(g) is Tensor else Tensor._make(g))
+    result = node._forward_cls.backward(node, *grads_in)
     if not isinstance(result, tuple):
         result = (result,)
     name = type(node).__name__
@@ -243,13 +297,15 @@ def run_custom_backward(node: BackwardCFunction, grads: list) -> tuple:
     per_input = []
     for index in node._input_positions:
         g = result[index]
-        if g is not None:
+        if g is not None and not recorded:
             g = g._data if isinstance(g, Tensor) else np.asarray(g)
+        elif g is not None and not isinstance(g, Tensor):
+            g = Tensor._make(np.asarray(g))
         per_input.append(g)
     for index, (g, shape) in enumerate(zip(per_input, node._input_shapes, strict=True)):
         if g is None or g.shape == shape:
             continue
-        if not _sums_to(g.shape, shape):
+        if not _sums_to(tuple(g.shape), shape):
             raise RuntimeError(
                 f"Function {name} returned an invalid gradient at index {index} - got "
                 f"{list(g.shape)} but expected shape compatible with {list(shape)}"

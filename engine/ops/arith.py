@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
-from .common import promote, shape_of, unbroadcast
+from .common import promote, shape_of, unbroadcast, zeros_like
+from .unary import Log, Where
 
 
 def _scaled(b, alpha):
@@ -35,8 +36,12 @@ class Add(Op, node="AddBackward0"):
         need_a, need_b = ctx.needs_input_grad
         return (
             unbroadcast(grad, ctx.shapes[0]) if need_a else None,
-            unbroadcast(grad * ctx.alpha, ctx.shapes[1]) if need_b else None,
+            unbroadcast(grad if ctx.alpha == 1 else grad * ctx.alpha, ctx.shapes[1])
+            if need_b
+            else None,
         )
+
+    recorded_backward = backward  # operators and sums only: the same code records
 
 
 def _is_bool(x) -> bool:
@@ -74,8 +79,12 @@ class Sub(Op, node="SubBackward0"):
         need_a, need_b = ctx.needs_input_grad
         return (
             unbroadcast(grad, ctx.shapes[0]) if need_a else None,
-            unbroadcast(-grad * ctx.alpha, ctx.shapes[1]) if need_b else None,
+            unbroadcast(-grad if ctx.alpha == 1 else -grad * ctx.alpha, ctx.shapes[1])
+            if need_b
+            else None,
         )
+
+    recorded_backward = backward
 
 
 class Rsub(Op, node="RsubBackward1"):
@@ -93,6 +102,8 @@ class Rsub(Op, node="RsubBackward1"):
     @staticmethod
     def backward(ctx, grad):
         return (-grad,)
+
+    recorded_backward = backward
 
 
 class Mul(Op, node="MulBackward0"):
@@ -112,6 +123,15 @@ class Mul(Op, node="MulBackward0"):
             None if a is None else unbroadcast(grad * a, ctx.shapes[1]),
         )
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        a, b = ctx.saved_input(0), ctx.saved_input(1)
+        need_a, need_b = ctx.needs_input_grad
+        return (
+            unbroadcast(grad * b, ctx.shapes[0]) if need_a else None,
+            unbroadcast(grad * a, ctx.shapes[1]) if need_b else None,
+        )
+
 
 class Div(Op, node="DivBackward0"):
     @staticmethod
@@ -126,6 +146,15 @@ class Div(Op, node="DivBackward0"):
         a, b = ctx.saved
         need_a, need_b = ctx.needs_input_grad
         # derivatives.yaml div.Tensor: self: grad / other; other: -grad * ((self / other) / other)
+        return (
+            unbroadcast(grad / b, ctx.shapes[0]) if need_a else None,
+            unbroadcast(-grad * ((a / b) / b), ctx.shapes[1]) if need_b else None,
+        )
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        a, b = ctx.saved_input(0), ctx.saved_input(1)
+        need_a, need_b = ctx.needs_input_grad
         return (
             unbroadcast(grad / b, ctx.shapes[0]) if need_a else None,
             unbroadcast(-grad * ((a / b) / b), ctx.shapes[1]) if need_b else None,
@@ -148,6 +177,11 @@ class Reciprocal(Op, node="ReciprocalBackward0"):
         (out,) = ctx.saved
         return (-grad * (out * out),)  # derivatives.yaml reciprocal: -grad * (result * result)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        out = ctx.saved_result()
+        return (-grad * (out * out),)
+
 
 class Neg(Op, node="NegBackward0"):
     @staticmethod
@@ -162,6 +196,8 @@ class Neg(Op, node="NegBackward0"):
     @staticmethod
     def backward(ctx, grad):
         return (-grad,)
+
+    recorded_backward = backward
 
 
 def _check_int_power(base, exponent) -> None:
@@ -204,6 +240,13 @@ class Pow(Op, node="PowBackward0"):
         # derivatives.yaml pow.Tensor_Scalar: grad * (exponent * self.pow(exponent - 1))
         return (grad * (exponent * np.power(a, exponent - 1)),)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        exponent = ctx.saved[1]
+        if exponent == 0:
+            return (zeros_like(grad),)
+        return (grad * (Pow.apply(ctx.saved_input(0), exponent - 1) * exponent),)
+
 
 class PowTensor(Op, node="PowBackward1"):
     """``a ** b`` with a tensor exponent."""
@@ -235,6 +278,22 @@ class PowTensor(Op, node="PowBackward1"):
             grad_b = unbroadcast(np.asarray(full, dtype=out.dtype), ctx.shapes[1])
         return grad_a, grad_b
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        a, b = ctx.saved_input(0), ctx.saved_input(1)
+        a_values, b_values = ctx.saved[0], ctx.saved[1]
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = grad_b = None
+        if need_a:
+            local = grad * (b * PowTensor.apply(a, b - 1))
+            grad_a = unbroadcast(Where.apply(0.0, local, b_values == 0), ctx.shapes[0])
+        if need_b:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                local = grad * (ctx.saved_result() * Log.apply(a))
+            zero_base = (a_values == 0) & (b_values >= 0)
+            grad_b = unbroadcast(Where.apply(0.0, local, zero_base), ctx.shapes[1])
+        return grad_a, grad_b
+
 
 class RPow(Op, node="PowBackward2"):
     """``scalar ** a``: PyTorch records one input slot, the exponent tensor."""
@@ -255,3 +314,10 @@ class RPow(Op, node="PowBackward2"):
         if base == 0:
             return (np.zeros_like(grad),)
         return (grad * out * np.log(base),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        base = ctx.saved[0]
+        if base == 0:
+            return (zeros_like(grad),)
+        return (grad * ctx.saved_result() * float(np.log(base)),)

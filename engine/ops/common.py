@@ -5,24 +5,36 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
+from ..tensor import Tensor
 
 _FLOAT_KINDS = "fc"
 
 
-def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+def unbroadcast(grad, shape: tuple):
     """Sum ``grad`` back to an input's ``shape``.
 
     If ``y = broadcast(x)``, every element of ``x`` was copied to all positions of the
     axes broadcasting added (leading axes) or stretched (axes where ``x`` has size 1), so
-    by the multivariable chain rule ``dL/dx`` is ``dL/dy`` summed over those axes.
+    by the multivariable chain rule ``dL/dx`` is ``dL/dy`` summed over those axes. A
+    recorded gradient (a tensor, under ``create_graph``) is summed with engine ops.
     """
-    if grad.shape == shape:
+    if tuple(grad.shape) == shape:
         return grad
     lead = grad.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
     )
+    if type(grad) is not np.ndarray:  # as PyTorch's sum_to: a view only for leading axes
+        summed = grad.sum(axes, keepdim=True) if axes else grad
+        return summed.reshape(shape) if lead else summed
     return grad.sum(axis=axes, keepdims=True).reshape(shape) if axes else grad.reshape(shape)
+
+
+def zeros_like(grad):
+    """A zero gradient, recorded or not (zeros carry no graph either way)."""
+    if type(grad) is np.ndarray:
+        return np.zeros_like(grad)
+    return Tensor._make(np.zeros_like(grad._data))
 
 
 def shape_of(value) -> tuple:

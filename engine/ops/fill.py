@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
-from .common import check_broadcast, unbroadcast
+from .common import check_broadcast, unbroadcast, zeros_like
+from .shape import cast_to
 
 
 class Zero(Op, node="ZeroBackward0"):
@@ -19,7 +20,9 @@ class Zero(Op, node="ZeroBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        return (np.zeros_like(grad),)
+        return (zeros_like(grad),)
+
+    recorded_backward = backward
 
 
 class Fill(Op, node="FillBackward2"):
@@ -33,7 +36,9 @@ class Fill(Op, node="FillBackward2"):
 
     @staticmethod
     def backward(ctx, grad):
-        return (np.zeros_like(grad),)
+        return (zeros_like(grad),)
+
+    recorded_backward = backward
 
 
 class FillTensor(Op, node="FillBackward3"):
@@ -57,6 +62,14 @@ class FillTensor(Op, node="FillBackward3"):
             np.asarray(grad.sum(), dtype=ctx.value_dtype) if need_value else None,
         )
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        need_a, need_value = ctx.needs_input_grad
+        return (
+            zeros_like(grad) if need_a else None,
+            cast_to(grad.sum(), ctx.value_dtype) if need_value else None,
+        )
+
 
 class Copy(Op, node="CopyBackwards"):
     """``a.copy_(src)``: src broadcast to a's shape and cast to a's dtype."""
@@ -73,4 +86,12 @@ class Copy(Op, node="CopyBackwards"):
         return (
             np.zeros_like(grad) if need_a else None,
             unbroadcast(grad, ctx.src_shape).astype(ctx.src_dtype) if need_src else None,
+        )
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        need_a, need_src = ctx.needs_input_grad
+        return (
+            zeros_like(grad) if need_a else None,
+            cast_to(unbroadcast(grad, ctx.src_shape), ctx.src_dtype) if need_src else None,
         )

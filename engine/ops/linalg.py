@@ -10,6 +10,7 @@ import numpy as np
 
 from ..function import Op
 from .common import legacy_type
+from .shape import T, Transpose, Unsqueeze
 
 # numpy dtype name -> PyTorch's C++ type name, as mm's dtype error shows it.
 _C_NAMES = {
@@ -56,6 +57,15 @@ class Mm(Op, node="MmBackward0"):
         b, a = ctx.saved
         return (None if b is None else grad @ b.T, None if a is None else a.T @ grad)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        a, b = ctx.saved_input(0), ctx.saved_input(1)
+        need_a, need_b = ctx.needs_input_grad
+        return (
+            Mm.apply(grad, T.apply(b)) if need_a else None,
+            Mm.apply(T.apply(a), grad) if need_b else None,
+        )
+
 
 class Mv(Op, node="MvBackward0"):
     """(n, k) @ (k,): dL/dA = outer(g, v), dL/dv = A^T @ g."""
@@ -80,6 +90,15 @@ class Mv(Op, node="MvBackward0"):
         a, v = ctx.saved
         need_a, need_v = ctx.needs_input_grad
         return (np.outer(grad, v) if need_a else None, a.T @ grad if need_v else None)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        a, v = ctx.saved_input(0), ctx.saved_input(1)
+        need_a, need_v = ctx.needs_input_grad
+        return (
+            Unsqueeze.apply(grad, 1) * v if need_a else None,
+            Mv.apply(T.apply(a), grad) if need_v else None,
+        )
 
 
 class Dot(Op, node="DotBackward0"):
@@ -106,6 +125,12 @@ class Dot(Op, node="DotBackward0"):
         u, v = ctx.saved
         return (grad * v, grad * u)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        u, v = ctx.saved_input(0), ctx.saved_input(1)
+        need_u, need_v = ctx.needs_input_grad
+        return (grad * v if need_u else None, grad * u if need_v else None)
+
 
 class Bmm(Op, node="BmmBackward0"):
     """(b, n, k) @ (b, k, m), one matrix product per batch entry."""
@@ -129,4 +154,13 @@ class Bmm(Op, node="BmmBackward0"):
         return (
             None if b is None else grad @ np.swapaxes(b, 1, 2),
             None if a is None else np.swapaxes(a, 1, 2) @ grad,
+        )
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        a, b = ctx.saved_input(0), ctx.saved_input(1)
+        need_a, need_b = ctx.needs_input_grad
+        return (
+            Bmm.apply(grad, Transpose.apply(b, 1, 2)) if need_a else None,
+            Bmm.apply(Transpose.apply(a, 1, 2), grad) if need_b else None,
         )

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..function import Op
 from .common import legacy_type, promote, unbroadcast
+from .unary import Where
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -32,8 +33,20 @@ class MseLoss(Op, node="MseLossBackward0"):
     @staticmethod
     def backward(ctx, grad):
         (diff,) = ctx.saved
-        scale = 2 / diff.size if ctx.reduction == "mean" else 2
-        local = grad * scale * diff
+        return MseLoss._split(ctx, grad * MseLoss._scale(ctx, diff.size) * diff)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        diff = ctx.saved_input(0) - ctx.saved_input(1)
+        return MseLoss._split(ctx, grad * MseLoss._scale(ctx, ctx.saved[0].size) * diff)
+
+    @staticmethod
+    def _scale(ctx, size: int) -> float:
+        # derivatives.yaml mse_loss_backward: 2 * (self - target) * grad, / numel for mean
+        return 2 / size if ctx.reduction == "mean" else 2
+
+    @staticmethod
+    def _split(ctx, local) -> tuple:
         need_a, need_b = ctx.needs_input_grad
         return (
             unbroadcast(local, ctx.shapes[0]) if need_a else None,
@@ -79,3 +92,14 @@ class NllLoss(Op, node="NllLossBackward0"):
             -np.broadcast_to(scale, (n,)) if np.ndim(scale) == 0 else -scale.reshape(n)
         )
         return (out.reshape(ctx.shape),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        (rows,) = ctx.saved
+        n = rows.shape[0]
+        picked = np.zeros((n, ctx.shape[-1]), dtype=bool)
+        picked[np.arange(n), rows] = True
+        scale = grad / n if ctx.reduction == "mean" else grad
+        if scale.ndim:
+            scale = scale.reshape(n, 1)
+        return (Where.apply(-scale, 0.0, picked).reshape(ctx.shape),)

@@ -8,6 +8,8 @@ import numpy as np
 
 from ..function import Op
 from .common import check_float_kernel, legacy_type, normalize_dim
+from .shape import Expand, Unsqueeze, View
+from .unary import Exp, Where
 
 
 def reduced_axes(dim, ndim: int) -> tuple:
@@ -42,6 +44,15 @@ def restore_axes(grad: np.ndarray, axes: tuple, keepdim: bool, shape: tuple) -> 
     return spread(grad, shape)
 
 
+def expand_back(grad, axes: tuple, keepdim: bool, shape: tuple):
+    """``restore_axes`` with engine ops (derivatives.yaml sum_backward: unsqueeze the
+    reduced dims, then expand), for a recorded backward."""
+    if not keepdim and shape:
+        for axis in axes:
+            grad = Unsqueeze.apply(grad, axis)
+    return Expand.apply(grad, shape)
+
+
 def _sum_dtype(a: np.ndarray):
     return np.int64 if a.dtype.kind in "biu" else a.dtype
 
@@ -56,6 +67,10 @@ class Sum(Op, node="SumBackward0"):
     def backward(ctx, grad):
         return (spread(grad, ctx.shape),)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (Expand.apply(grad, ctx.shape),)  # derivatives.yaml sum: grad.expand(sizes)
+
 
 class SumDim(Op, node="SumBackward1"):
     inputs = 1
@@ -69,6 +84,10 @@ class SumDim(Op, node="SumBackward1"):
     @staticmethod
     def backward(ctx, grad):
         return (restore_axes(grad, ctx.axes, ctx.keepdim, ctx.shape),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (expand_back(grad, ctx.axes, ctx.keepdim, ctx.shape),)
 
 
 def _check_mean_dtype(a: np.ndarray) -> None:
@@ -90,6 +109,10 @@ class Mean(Op, node="MeanBackward0"):
     def backward(ctx, grad):
         return (spread(grad / ctx.count, ctx.shape),)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (Expand.apply(grad, ctx.shape) / ctx.count,)  # derivatives.yaml mean_backward
+
 
 class MeanDim(Op, node="MeanBackward1"):
     inputs = 1
@@ -105,6 +128,10 @@ class MeanDim(Op, node="MeanBackward1"):
     @staticmethod
     def backward(ctx, grad):
         return (restore_axes(grad / ctx.count, ctx.axes, ctx.keepdim, ctx.shape),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (expand_back(grad, ctx.axes, ctx.keepdim, ctx.shape) / ctx.count,)
 
 
 def _check_not_empty(a: np.ndarray, name: str) -> None:
@@ -134,6 +161,12 @@ class _FullExtremum(Op):
         # evenly_distribute_backward: where(mask, grad / mask.sum(), 0), so the rest is +0.
         share = grad / mask.sum(dtype=grad.dtype)
         return (np.where(mask, share, np.zeros((), dtype=grad.dtype)),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        a, out = ctx.saved
+        mask = np.isnan(a) if np.isnan(out) else a == out
+        return (Where.apply(grad / float(mask.sum()), 0.0, mask),)
 
 
 class Max(_FullExtremum, node="MaxBackward1"):
@@ -172,6 +205,16 @@ class _DimExtremum(Op):
         np.put_along_axis(out, indices, grad.reshape(indices.shape), axis=ctx.dim)
         return (out,)
 
+    @staticmethod
+    def recorded_backward(ctx, grad, _grad_indices=None):
+        if not ctx.shape:
+            return (grad,)
+        (indices,) = ctx.saved
+        picked = np.zeros(ctx.shape, dtype=bool)
+        np.put_along_axis(picked, indices, True, axis=ctx.dim)
+        spread_grad = Expand.apply(View.apply(grad, indices.shape), ctx.shape)
+        return (Where.apply(spread_grad, 0.0, picked),)
+
 
 class MaxDim(_DimExtremum, node="MaxBackward0"):
     arg = staticmethod(np.argmax)
@@ -205,6 +248,11 @@ class Softmax(Op, node="SoftmaxBackward0"):
         (out,) = ctx.saved
         return (out * (grad - (grad * out).sum(axis=ctx.dim, keepdims=True)),)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        out = ctx.saved_result()
+        return (out * (grad - SumDim.apply(grad * out, ctx.dim, True)),)
+
 
 class LogSoftmax(Op, node="LogSoftmaxBackward0"):
     inputs = 1
@@ -223,3 +271,8 @@ class LogSoftmax(Op, node="LogSoftmaxBackward0"):
     def backward(ctx, grad):
         (out,) = ctx.saved
         return (grad - np.exp(out) * grad.sum(axis=ctx.dim, keepdims=True),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        out = ctx.saved_result()
+        return (grad - Exp.apply(out) * SumDim.apply(grad, ctx.dim, True),)

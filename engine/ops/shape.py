@@ -12,7 +12,9 @@ import numpy as np
 
 from ..dtypes import from_numpy_dtype, promote_types
 from ..function import Op
+from ..tensor import Tensor
 from .common import normalize_dim, unbroadcast
+from .unary import Where
 
 
 def _shape_text(shape) -> str:
@@ -53,6 +55,10 @@ class View(Op, node="ViewBackward0"):
     def backward(ctx, grad):
         return (grad.reshape(ctx.shape),)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (grad.reshape(ctx.shape),)  # a view of the gradient when it can be
+
 
 class UnsafeView(View, node="UnsafeViewBackward0"):
     """The reshape of a copy (what ``reshape`` records for a non-contiguous input)."""
@@ -69,6 +75,8 @@ class Clone(Op, node="CloneBackward0"):
     def backward(ctx, grad):
         return (grad,)
 
+    recorded_backward = backward
+
 
 class Alias(Op, node="AliasBackward0"):
     is_view = True
@@ -80,6 +88,8 @@ class Alias(Op, node="AliasBackward0"):
     @staticmethod
     def backward(ctx, grad):
         return (grad,)
+
+    recorded_backward = backward
 
 
 class ToCopy(Op, node="ToCopyBackward0"):
@@ -93,6 +103,10 @@ class ToCopy(Op, node="ToCopyBackward0"):
     @staticmethod
     def backward(ctx, grad):
         return (grad.astype(ctx.dtype),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (ToCopy.apply(grad, ctx.dtype),)
 
 
 class Permute(Op, node="PermuteBackward0"):
@@ -119,6 +133,10 @@ class Permute(Op, node="PermuteBackward0"):
     def backward(ctx, grad):
         return (grad.transpose(ctx.inverse),)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (Permute.apply(grad, ctx.inverse),)
+
 
 class Transpose(Op, node="TransposeBackward0"):
     is_view = True
@@ -132,6 +150,10 @@ class Transpose(Op, node="TransposeBackward0"):
     @staticmethod
     def backward(ctx, grad):
         return (np.swapaxes(grad, *ctx.dims) if grad.ndim else grad,)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (Transpose.apply(grad, *ctx.dims) if grad.ndim else grad,)
 
 
 class T(Op, node="TBackward0"):
@@ -147,6 +169,10 @@ class T(Op, node="TBackward0"):
     def backward(ctx, grad):
         return (grad.T,)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (T.apply(grad),)
+
 
 class Unsqueeze(Op, node="UnsqueezeBackward0"):
     is_view = True
@@ -161,6 +187,10 @@ class Unsqueeze(Op, node="UnsqueezeBackward0"):
     def backward(ctx, grad):
         return (grad.squeeze(ctx.dim),)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (SqueezeDim.apply(grad, ctx.dim),)
+
 
 class Squeeze(Op, node="SqueezeBackward0"):
     is_view = True
@@ -172,6 +202,10 @@ class Squeeze(Op, node="SqueezeBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
+        return (grad.reshape(ctx.shape),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
         return (grad.reshape(ctx.shape),)
 
 
@@ -222,6 +256,8 @@ class Expand(Op, node="ExpandBackward0"):
     def backward(ctx, grad):
         return (unbroadcast(grad, ctx.shape),)
 
+    recorded_backward = backward
+
 
 def common_dtype(arrays) -> np.dtype:
     """The dtype cat/stack give a list of tensors: PyTorch's promotion over all of them."""
@@ -256,6 +292,11 @@ class Select(Op, node="SelectBackward0"):
         out[(slice(None),) * ctx.dim + (ctx.index,)] = grad
         return (out,)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        key = (slice(None),) * ctx.dim + (ctx.index,)
+        return (CopySlices.apply(_zeros(ctx.shape, grad), grad, key),)
+
 
 class Slice(Op, node="SliceBackward0"):
     is_view = True
@@ -274,6 +315,10 @@ class Slice(Op, node="SliceBackward0"):
         out[ctx.key] = grad
         return (out,)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (CopySlices.apply(_zeros(ctx.shape, grad), grad, ctx.key),)
+
 
 class Index(Op, node="IndexBackward0"):
     """Advanced indexing (integer arrays, boolean masks); repeated indices accumulate."""
@@ -288,9 +333,33 @@ class Index(Op, node="IndexBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        out = np.zeros(ctx.shape, dtype=grad.dtype)
-        np.add.at(out, ctx.saved[0], grad)
-        return (out,)
+        return (IndexAccumulate.forward(ctx, grad, ctx.saved[0], ctx.shape),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (IndexAccumulate.apply(grad, ctx.saved[0], ctx.shape),)
+
+
+class IndexAccumulate(Op, node="IndexPutBackward0"):
+    """Index's backward as an op: zeros of ``shape`` with ``grad`` added at ``key``
+    (``index_put_(..., accumulate=True)``); its own backward gathers at ``key`` again."""
+
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, grad, key, shape):
+        ctx.key = key
+        out = np.zeros(shape, dtype=grad.dtype)
+        np.add.at(out, key, grad)
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return (gg[ctx.key],)
+
+    @staticmethod
+    def recorded_backward(ctx, gg):
+        return (Index.apply(gg, ctx.key),)
 
 
 class CopySlices(Op, node="CopySlices"):
@@ -315,6 +384,18 @@ class CopySlices(Op, node="CopySlices"):
             grad_a[ctx.key] = 0
         if need_value:
             grad_value = unbroadcast(np.ascontiguousarray(grad[ctx.key]), ctx.value_shape)
+        return grad_a, grad_value
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        need_a, need_value = ctx.needs_input_grad
+        grad_a = grad_value = None
+        if need_a:
+            written = np.zeros(tuple(grad.shape), dtype=bool)
+            written[ctx.key] = True
+            grad_a = Where.apply(0.0, grad, written)
+        if need_value:
+            grad_value = unbroadcast(Index.apply(grad, ctx.key), ctx.value_shape)
         return grad_a, grad_value
 
 
@@ -359,6 +440,12 @@ class Cat(Op, node="CatBackward0"):
         parts = np.split(grad, ctx.splits, axis=ctx.dim)
         return tuple(g.astype(t, copy=False) for g, t in zip(parts, ctx.dtypes, strict=True))
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        bounds = zip((0, *ctx.splits), (*ctx.splits, grad.shape[ctx.dim]), strict=True)
+        parts = [Slice.apply(grad, ctx.dim, slice(int(i), int(j))) for i, j in bounds]
+        return tuple(cast_to(g, t) for g, t in zip(parts, ctx.dtypes, strict=True))
+
 
 class Stack(Op, node="StackBackward0"):
     """``stack(tensors, dim)``: the last argument is the dim."""
@@ -385,3 +472,18 @@ class Stack(Op, node="StackBackward0"):
     def backward(ctx, grad):
         parts = np.moveaxis(grad, ctx.dim, 0)
         return tuple(g.astype(t, copy=False) for g, t in zip(parts, ctx.dtypes, strict=True))
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        parts = [Select.apply(grad, ctx.dim, i) for i in range(len(ctx.dtypes))]
+        return tuple(cast_to(g, t) for g, t in zip(parts, ctx.dtypes, strict=True))
+
+
+def _zeros(shape: tuple, like: Tensor) -> Tensor:
+    """Zeros of ``like``'s dtype that a recorded backward writes a gradient into."""
+    return Tensor._make(np.zeros(shape, dtype=like._data.dtype))
+
+
+def cast_to(grad: Tensor, np_dtype) -> Tensor:
+    """A recorded gradient in an input's dtype (``ToCopyBackward0`` only when it changes)."""
+    return grad if grad._data.dtype == np_dtype else ToCopy.apply(grad, np_dtype)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
-from .common import as_float, promote, result_dtype, shape_of, unbroadcast
+from .common import as_float, promote, result_dtype, shape_of, unbroadcast, zeros_like
 
 
 class Exp(Op, node="ExpBackward0"):
@@ -24,6 +24,10 @@ class Exp(Op, node="ExpBackward0"):
     def backward(ctx, grad):
         return (grad * ctx.saved[0],)  # derivatives.yaml exp: grad * result
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (grad * ctx.saved_result(),)
+
 
 class Log(Op, node="LogBackward0"):
     @staticmethod
@@ -36,6 +40,10 @@ class Log(Op, node="LogBackward0"):
     def backward(ctx, grad):
         return (grad / ctx.saved[0],)  # derivatives.yaml log: grad.div(self)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (grad / ctx.saved_input(0),)
+
 
 class Sin(Op, node="SinBackward0"):
     @staticmethod
@@ -46,7 +54,11 @@ class Sin(Op, node="SinBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        return (grad * np.cos(ctx.saved[0]),)
+        return (grad * np.cos(ctx.saved[0]),)  # derivatives.yaml sin: grad * self.cos()
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (grad * Cos.apply(ctx.saved_input(0)),)
 
 
 class Cos(Op, node="CosBackward0"):
@@ -58,7 +70,11 @@ class Cos(Op, node="CosBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        return (-grad * np.sin(ctx.saved[0]),)
+        return (-grad * np.sin(ctx.saved[0]),)  # derivatives.yaml cos: grad * -self.sin()
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (-grad * Sin.apply(ctx.saved_input(0)),)
 
 
 class Tan(Op, node="TanBackward0"):
@@ -73,10 +89,15 @@ class Tan(Op, node="TanBackward0"):
     @staticmethod
     def backward(ctx, grad):
         out = ctx.saved[0]
-        local = np.multiply(out, out)
+        local = np.multiply(out, out)  # derivatives.yaml tan: grad * (1 + result.pow(2))
         local += 1
         local *= grad
         return (local,)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        out = ctx.saved_result()
+        return (grad * (out * out + 1),)
 
 
 class Tanh(Op, node="TanhBackward0"):
@@ -90,12 +111,40 @@ class Tanh(Op, node="TanhBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        out = ctx.saved[0]
-        # derivatives.yaml tanh: tanh_backward(grad, result) = grad * (1 - result * result)
-        local = np.multiply(out, out, out=np.empty_like(out))  # an array even when 0-d
-        np.subtract(1, local, out=local)
-        local *= grad
-        return (local,)
+        return (tanh_backward(grad, ctx.saved[0]),)  # derivatives.yaml tanh
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (TanhBackward.apply(grad, ctx.saved_result()),)
+
+
+def tanh_backward(grad, out):
+    """``grad * (1 - out * out)``, in one buffer."""
+    local = np.multiply(out, out, out=np.empty_like(out))  # an array even when 0-d
+    np.subtract(1, local, out=local)
+    local *= grad
+    return local
+
+
+class TanhBackward(Op, node="TanhBackwardBackward0"):
+    """tanh's backward as an op of (grad, result), so it can be differentiated again."""
+
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.saved = (grad, out)
+        return tanh_backward(grad, out)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, out = ctx.saved
+        # derivatives.yaml tanh_backward: grad_output: tanh_backward(grad, output);
+        #   output: grad * (-2 * output * grad_output)
+        return (tanh_backward(gg, out), gg * (-2 * out * grad))
+
+    @staticmethod
+    def recorded_backward(ctx, gg):
+        grad, out = ctx.saved_input(0), ctx.saved_input(1)
+        return (TanhBackward.apply(gg, out), gg * (out * -2 * grad))
 
 
 class Sinh(Op, node="SinhBackward0"):
@@ -109,6 +158,10 @@ class Sinh(Op, node="SinhBackward0"):
     def backward(ctx, grad):
         return (grad * np.cosh(ctx.saved[0]),)  # derivatives.yaml: grad * self.cosh()
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (grad * Cosh.apply(ctx.saved_input(0)),)
+
 
 class Cosh(Op, node="CoshBackward0"):
     @staticmethod
@@ -120,6 +173,10 @@ class Cosh(Op, node="CoshBackward0"):
     @staticmethod
     def backward(ctx, grad):
         return (grad * np.sinh(ctx.saved[0]),)  # derivatives.yaml: grad * self.sinh()
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (grad * Sinh.apply(ctx.saved_input(0)),)
 
 
 class Sign(Op, node="SignBackward0"):
@@ -133,7 +190,9 @@ class Sign(Op, node="SignBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        return (np.zeros_like(grad),)  # derivatives.yaml: zeros_like(grad)
+        return (zeros_like(grad),)  # derivatives.yaml: zeros_like(grad)
+
+    recorded_backward = backward
 
 
 class Sigmoid(Op, node="SigmoidBackward0"):
@@ -153,12 +212,40 @@ class Sigmoid(Op, node="SigmoidBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        out = ctx.saved[0]
-        # derivatives.yaml sigmoid: sigmoid_backward(grad, result) = grad * (1 - result) * result
-        local = np.subtract(1, out, out=np.empty_like(out))  # an array even when 0-d
-        np.multiply(grad, local, out=local)
-        local *= out
-        return (local,)
+        return (sigmoid_backward(grad, ctx.saved[0]),)  # derivatives.yaml sigmoid
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (SigmoidBackward.apply(grad, ctx.saved_result()),)
+
+
+def sigmoid_backward(grad, out):
+    """``grad * (1 - out) * out``, in one buffer."""
+    local = np.subtract(1, out, out=np.empty_like(out))  # an array even when 0-d
+    np.multiply(grad, local, out=local)
+    local *= out
+    return local
+
+
+class SigmoidBackward(Op, node="SigmoidBackwardBackward0"):
+    """sigmoid's backward as an op of (grad, result), so it can be differentiated again."""
+
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.saved = (grad, out)
+        return sigmoid_backward(grad, out)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, out = ctx.saved
+        # derivatives.yaml sigmoid_backward: grad_output: sigmoid_backward(grad, output);
+        #   output: grad * grad_output * (-2 * output + 1)
+        return (sigmoid_backward(gg, out), gg * grad * (-2 * out + 1))
+
+    @staticmethod
+    def recorded_backward(ctx, gg):
+        grad, out = ctx.saved_input(0), ctx.saved_input(1)
+        return (SigmoidBackward.apply(gg, out), gg * grad * (out * -2 + 1))
 
 
 class Relu(Op, node="ReluBackward0"):
@@ -177,7 +264,43 @@ class Relu(Op, node="ReluBackward0"):
     @staticmethod
     def backward(ctx, grad):
         # derivatives.yaml relu: threshold_backward(grad, result, 0) = where(result <= 0, 0, grad)
-        return (np.where(ctx.saved[0] <= 0, 0, grad).astype(grad.dtype, copy=False),)
+        return (threshold_backward(grad, ctx.saved[0]),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (ThresholdBackward.apply(grad, ctx.saved_result()),)
+
+
+def threshold_backward(grad, out):
+    return np.where(out <= 0, 0, grad).astype(grad.dtype, copy=False)
+
+
+class ThresholdBackward(Op, node="ThresholdBackwardBackward0"):
+    """relu's backward as an op of (grad, result): linear in grad, flat in the result."""
+
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.saved = (out,)
+        return threshold_backward(grad, out)
+
+    @staticmethod
+    def backward(ctx, gg):
+        # derivatives.yaml threshold_backward: grad_output: threshold_backward(grad, self, 0);
+        #   self: zeros_like(grad)
+        out = ctx.saved[0]
+        need_grad, need_out = ctx.needs_input_grad
+        return (
+            threshold_backward(gg, out) if need_grad else None,
+            np.zeros_like(gg) if need_out else None,
+        )
+
+    @staticmethod
+    def recorded_backward(ctx, gg):
+        need_grad, need_out = ctx.needs_input_grad
+        return (
+            ThresholdBackward.apply(gg, ctx.saved_input(1)) if need_grad else None,
+            zeros_like(gg) if need_out else None,
+        )
 
 
 class Sqrt(Op, node="SqrtBackward0"):
@@ -193,6 +316,10 @@ class Sqrt(Op, node="SqrtBackward0"):
     def backward(ctx, grad):
         return (grad / (2 * ctx.saved[0]),)  # derivatives.yaml sqrt: grad / (2 * result)
 
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (grad / (ctx.saved_result() * 2),)
+
 
 class Abs(Op, node="AbsBackward0"):
     """|a|; the gradient is sign(a), so 0 at 0 (and at NaN), as in PyTorch."""
@@ -207,7 +334,11 @@ class Abs(Op, node="AbsBackward0"):
     @staticmethod
     def backward(ctx, grad):
         a = ctx.saved[0]
-        return (grad * np.where(np.isnan(a), 0, np.sign(a)),)
+        return (grad * np.where(np.isnan(a), 0, np.sign(a)),)  # derivatives.yaml: grad * sgn
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (grad * Sign.apply(ctx.saved_input(0)),)  # flat, but recorded, as in PyTorch
 
 
 class Clamp(Op, node="ClampBackward1"):
@@ -237,7 +368,11 @@ class Clamp(Op, node="ClampBackward1"):
         if high is not None:
             inside &= a <= high
         # derivatives.yaml clamp: where((self >= min).logical_and(self <= max), grad, 0)
+        if type(grad) is not np.ndarray:
+            return (Where.apply(grad, 0.0, inside),)
         return (np.where(inside, grad, np.zeros((), dtype=grad.dtype)),)
+
+    recorded_backward = backward
 
 
 class Where(Op, node="WhereBackward0"):
@@ -260,6 +395,15 @@ class Where(Op, node="WhereBackward0"):
         return (
             unbroadcast(np.where(condition, grad, zero), ctx.shapes[0]) if need_a else None,
             unbroadcast(np.where(condition, zero, grad), ctx.shapes[1]) if need_b else None,
+        )
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        (condition,) = ctx.saved
+        need_a, need_b = ctx.needs_input_grad
+        return (
+            unbroadcast(Where.apply(grad, 0.0, condition), ctx.shapes[0]) if need_a else None,
+            unbroadcast(Where.apply(0.0, grad, condition), ctx.shapes[1]) if need_b else None,
         )
 
 
@@ -290,6 +434,15 @@ class _Extremum(Op):
             unbroadcast(np.where(cls.loses(a, b), zero, shared), ctx.shapes[0]) if need_a else None,
             unbroadcast(np.where(cls.loses(b, a), zero, shared), ctx.shapes[1]) if need_b else None,
         )
+
+    @classmethod
+    def recorded_backward(cls, ctx, grad):
+        a, b = ctx.saved
+        need_a, need_b = ctx.needs_input_grad
+        shared = Where.apply(grad / 2, grad, a == b)
+        grad_a = unbroadcast(Where.apply(0.0, shared, cls.loses(a, b)), ctx.shapes[0])
+        grad_b = unbroadcast(Where.apply(0.0, shared, cls.loses(b, a)), ctx.shapes[1])
+        return (grad_a if need_a else None, grad_b if need_b else None)
 
 
 class Maximum(_Extremum, node="MaximumBackward0"):

@@ -26,17 +26,6 @@ def test_a_cloned_view_can_be_written():
     assert x.grad.tolist() == [6.0, 0.0]  # d(3 * 2 * x0)/dx
 
 
-@pytest.mark.parametrize("call", ["backward", "grad"])
-def test_higher_order_gradients_are_refused(call):
-    x = engine.tensor(3.0, requires_grad=True)
-    y = x**3
-    with pytest.raises(NotImplementedError, match="create_graph=True"):
-        if call == "backward":
-            y.backward(create_graph=True)
-        else:
-            engine.autograd.grad(y, x, create_graph=True)
-
-
 def test_clamp_with_tensor_bounds_is_refused_with_the_alternative():
     x = engine.tensor([1.0, -2.0], requires_grad=True)
     with pytest.raises(TypeError, match="torch.maximum"):
