@@ -250,7 +250,8 @@ def jacobian(
                         )
                     per_input[j].append(zeros_like(inputs[j]) if g is None else g)
             row = tuple(
-                stack(gs).view(out.shape + x.shape) for gs, x in zip(per_input, inputs, strict=True)
+                stack(gs).reshape(out.shape + x.shape)
+                for gs, x in zip(per_input, inputs, strict=True)
             )
             rows.append(_finish(row, create_graph))
     return _untuple(tuple(_untuple(row, inputs_tuple) for row in rows), outputs_tuple)
