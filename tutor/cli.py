@@ -42,9 +42,10 @@ def _explain(args: argparse.Namespace) -> int:
                 values=parse_values(args.values or ""),
                 requires_grad=parse_names(args.requires_grad or ""),
                 constants=parse_names(args.constants or ""),
+                order=args.order,
             )
         elif args.file is not None:
-            inp = make_input(program=_source(args.file))
+            inp = make_input(program=_source(args.file), order=args.order)
         else:
             print("gradtutor explain: give a FILE (or -) or --expression", file=sys.stderr)
             return 2
@@ -113,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     explain_command.add_argument("--values", help="the formula's values, e.g. x1=2,w1=5,w2=6,Y=10")
     explain_command.add_argument("--requires-grad", help="leaves needing gradients (default: all)")
     explain_command.add_argument("--constants", help="names that are constants, e.g. Y")
+    explain_command.add_argument(
+        "--order",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="2: second derivatives (the Hessian) of a formula too",
+    )
     explain_command.set_defaults(handler=_explain)
     run = commands.add_parser("run", help="run a graph program: its output, then its graph")
     run.add_argument("file", help="a graph program; - reads standard input")

@@ -208,6 +208,23 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Differentiation:
+    """A first derivative differentiated again: ∂L/∂first, then ∂/∂second of it."""
+
+    root: str
+    first: str  # the leaf of the first derivative
+    second: str  # the leaf it is differentiated by now
+    derivative: Quantity  # ∂root/∂first, the gradient being differentiated
+    result: sympy.Expr  # ∂²root/∂first∂second, as sympy.diff gives it
+
+
+@dataclass(frozen=True)
+class HessianCheck(Check):
+    """The verdict on a second derivative: its closed form's value beside the engine's
+    ``create_graph=True`` result, and central differences of the engine's first derivative."""
+
+
+@dataclass(frozen=True)
 class NoGradient:
     """Why a leaf's ``.grad`` is None: no path to a root, or only paths that are cut."""
 

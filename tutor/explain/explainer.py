@@ -45,6 +45,7 @@ from ..symbolic.witness import (
 from .derivation import Symbols, cuts, derivation, edge_derivative
 from .explanation import ELEMENTS, GENERIC, NUMERIC, Explanation, LeafGradient
 from .inputs import ExplainInput
+from .second_order import check_order, explain_second_order
 
 log = logging.getLogger(__name__)
 Arrays = dict[str, tuple[np.ndarray, np.ndarray | None]]  # node id -> (value, .grad)
@@ -410,6 +411,7 @@ def explain_program(program: Program, budget: Budget | None = None) -> Explanati
 
 def explain(inp: ExplainInput, budget: Budget | None = None) -> Explanation:
     """Read, run and explain one input: the entry point every caller uses."""
+    check_order(inp)
     if inp.program is not None:
         program = lang.parse_program(inp.program)
     else:
@@ -419,4 +421,8 @@ def explain(inp: ExplainInput, budget: Budget | None = None) -> Explanation:
             requires_grad=None if inp.requires_grad is None else list(inp.requires_grad),
             constants=None if inp.constants is None else list(inp.constants),
         )
-    return explain_program(program, budget)
+    explanation = explain_program(program, budget)
+    if inp.order == 2 and explanation.gradients:
+        hessian = explain_second_order(program, explanation, explanation.budget)
+        return replace(explanation, hessian=hessian)
+    return explanation

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import sympy
 
 from ..graph import Graph
-from ..steps import Check, NoGradient, Value
+from ..steps import Check, HessianCheck, NoGradient, Value
 from ..symbolic.budget import Budget
 from ..symbolic.closed import ClosedForm
 from ..symbolic.matrix_calculus import MatrixForm
@@ -40,6 +40,40 @@ class LeafGradient:
 
 
 @dataclass(frozen=True)
+class SecondDerivative:
+    """One entry of the Hessian: ∂²root/∂first∂second, the engine's beside its closed form."""
+
+    first: str  # the leaf of the first derivative that is differentiated again
+    second: str  # the leaf it is differentiated by
+    derivative: sympy.Expr | None  # ∂root/∂first: what is differentiated
+    closed: sympy.Expr | None  # None when not derived (the notes say why)
+    numeric: float | None  # the engine's, by create_graph=True (None: it refused)
+    value: float | None  # the closed form's
+    check: HessianCheck
+    steps: tuple
+
+
+@dataclass(frozen=True)
+class Hessian:
+    """Second derivatives of a formula's result over its leaves (single numbers each)."""
+
+    root: str
+    leaves: tuple[str, ...]  # in first-use order: the rows and columns of the matrices
+    dtype: str  # the engine's
+    numeric: list[list[float]] | None  # the engine's Hessian (None: it refused)
+    numerical: list[list[float]]  # central differences of the engine's first derivatives
+    entries: tuple[SecondDerivative, ...]  # one per pair i <= j, the diagonal first
+    symmetric: bool | None  # the engine's matrix equals its transpose (within tolerance)
+    notes: tuple[str, ...] = ()
+
+    def entry(self, a: str, b: str) -> SecondDerivative:
+        """The entry of ``a`` and ``b`` in either order (the Hessian is symmetric)."""
+        i, j = sorted((self.leaves.index(a), self.leaves.index(b)))
+        first, second = self.leaves[i], self.leaves[j]
+        return next(e for e in self.entries if (e.first, e.second) == (first, second))
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Everything ``POST /api/v1/explain`` answers, as one tree of data."""
 
@@ -53,6 +87,7 @@ class Explanation:
     warnings: tuple[str, ...] = ()  # the program's values: outside a domain, overflowed
     notes: tuple[str, ...] = ()  # the tutor's own limits: what it could not derive, and why
     budget: Budget = Budget()
+    hessian: Hessian | None = None  # with order 2: the second derivatives
 
     def gradient(self, leaf: str | None) -> LeafGradient | None:
         """The gradient of ``leaf`` (None when it received none)."""

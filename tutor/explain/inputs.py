@@ -22,6 +22,7 @@ class ExplainInput:
     values_json: str = "{}"
     requires_grad: tuple[str, ...] | None = None
     constants: tuple[str, ...] | None = None
+    order: int = 1  # 2: second derivatives (the Hessian) too; expressions only
 
     @property
     def values(self) -> dict[str, Any]:
@@ -50,16 +51,19 @@ def make_input(
     values: Mapping[str, Any] | None = None,
     requires_grad: list[str] | None = None,
     constants: list[str] | None = None,
+    order: int = 1,
 ) -> ExplainInput:
     """Normalise the parts of a request into an ``ExplainInput`` (a hashable cache key).
 
-    Names and numbers are judged by ``tutor.lang``, which reads them into tensors.
+    Names and numbers are judged by ``tutor.lang``, which reads them into tensors; ``order``
+    (1 or 2) by ``tutor.explain.second_order``, which refuses a program with order 2.
     """
     if program is not None:
-        return ExplainInput(program=normalise_source(program))
+        return ExplainInput(program=normalise_source(program), order=order)
     return ExplainInput(
         expression=(expression or "").strip(),
         values_json=json.dumps(dict(values or {}), sort_keys=True),
         requires_grad=None if requires_grad is None else tuple(requires_grad),
         constants=None if constants is None else tuple(constants),
+        order=order,
     )

@@ -196,6 +196,10 @@ class Printer:
     def paren(self, content: str) -> str:
         raise NotImplementedError
 
+    def second_partial(self, top: str, a: str, b: str | None) -> str:
+        """∂²top/∂a∂b, or ∂²top/∂a² when ``b`` is None."""
+        raise NotImplementedError
+
     def binary(self, op: str, a: str, b: str) -> str:
         """``a op b`` as the program wrote it (``a`` empty: the unary ``op b``)."""
         raise NotImplementedError
@@ -476,6 +480,40 @@ class Printer:
             say += f"; central differences are no witness here: {c.numerical_reason}"
         return self.words(say)
 
+    def d2(self, root: str, first: str, second: str) -> str:
+        """∂²root/∂first∂second in the program's names (a square on the diagonal)."""
+        return self.second_partial(
+            self.name(root), self.name(first), None if first == second else self.name(second)
+        )
+
+    def _print_Differentiation(self, d: st.Differentiation) -> str:
+        first = self.eq(self.d(d.root, d.first), *self.quantity(d.derivative))
+        result = self.eq(self.d2(d.root, d.first, d.second), self.expr(d.result))
+        say = f"differentiate with respect to {d.second}:"
+        return self.line(self.math(first) + self.words(";"), self.words(say), self.math(result))
+
+    def _print_HessianCheck(self, c: st.HessianCheck) -> str:
+        engine, closed = numbers.value(c.engine), numbers.value(c.value)
+        if c.agrees is None:
+            say = f"no verdict: {c.reason}"
+            if c.value is not None and c.engine is not None:
+                say = f"engine (create_graph=True) = {engine}, closed form = {closed}: " + say
+        else:
+            say = (
+                f"engine (create_graph=True) = {engine}, closed form = {closed}: "
+                f"{'agrees' if c.agrees else 'differs'} "
+                f"(largest difference {numbers.value(c.max_difference)}, allowed {c.tolerance})"
+            )
+        if c.agrees_numerical is not None:
+            witness = "agree" if c.agrees_numerical else "differ"
+            say += (
+                f"; central differences of the engine's first derivative (float64) {witness}: "
+                f"{numbers.value(c.numerical)}"
+            )
+        elif c.numerical_reason:
+            say += f"; central differences are no witness here: {c.numerical_reason}"
+        return self.words(say)
+
     def _print_NoGradient(self, n: st.NoGradient) -> str:
         if not n.cuts:
             return self.words(f"{n.leaf}.grad is None: no backward call reached {n.leaf}")
@@ -512,6 +550,9 @@ class TextPrinter(Printer):
 
     def partial(self, top: str, bottom: str) -> str:
         return f"∂{top}/∂{bottom}"
+
+    def second_partial(self, top: str, a: str, b: str | None) -> str:
+        return f"∂²{top}/∂{a}²" if b is None else f"∂²{top}/∂{a}∂{b}"
 
     def binary(self, op: str, a: str, b: str) -> str:
         if op == "*":
@@ -570,10 +611,52 @@ class TextPrinter(Printer):
                     break
             lines += self.closed_lines(g, defined)
             parts.append("\n".join(lines + ([f"  note: {g.note}"] if g.note else [])))
+        if x.hessian is not None:
+            parts += self.hessian_parts(x.hessian, limit)
         parts += [self.doprint(n) for n in x.no_gradient]
         parts += [f"warning: {w}" for w in x.warnings]
         parts += [f"note: {n}" for n in x.notes]
         return "\n\n".join(parts)
+
+    def hessian_parts(self, h, limit: RenderLimit) -> list[str]:
+        """Order 2: the engine's Hessian as a matrix, one row per entry (closed form beside
+        the engine's and central differences), then each entry's steps."""
+        cells = [["", *h.leaves]]
+        for a in h.leaves:
+            cells.append([a, *(numbers.value(h.entry(a, b).numeric) for b in h.leaves)])
+        widths = [max(len(r[k]) for r in cells) for k in range(len(cells[0]))]
+        matrix = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+        head = f"second derivatives of {h.root} (Hessian), engine by create_graph=True:"
+        rows = [("entry", "engine", "closed form", "value", "differences", "verdict")]
+        for e in h.entries:
+            closed = "—" if e.closed is None else str(e.closed)
+            rows.append(
+                (
+                    self.d2(h.root, e.first, e.second),
+                    numbers.value(e.numeric),
+                    closed if len(closed) <= CLOSED_COLUMN else "in its steps",
+                    numbers.value(e.value),
+                    numbers.value(e.check.numerical),
+                    VERDICT_WORDS[e.check.verdict],
+                )
+            )
+        widths = [max(len(r[k]) for r in rows) for k in range(6)]
+        table = [
+            " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+        ]
+        table.insert(1, "-+-".join("-" * w for w in widths))
+        parts = ["\n".join([head, *matrix]), "\n".join(table)]
+        for e in h.entries:
+            lines = [f"steps for {self.d2(h.root, e.first, e.second)}:"]
+            for step in e.steps:
+                lines += self.indented(step, 1, limit)
+                if limit.spent:
+                    lines.append("  " + limit.omitted())
+                    break
+            parts.append("\n".join(lines))
+            if limit.spent:
+                break
+        return parts + [f"note: {n}" for n in h.notes]
 
     def derivation_lines(
         self, d: st.Derivation, limit: RenderLimit, shown: dict, leaf: str
@@ -716,6 +799,10 @@ class LatexPrinter(Printer):
     def partial(self, top: str, bottom: str) -> str:
         return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
+    def second_partial(self, top: str, a: str, b: str | None) -> str:
+        below = rf"\partial {a}^{{2}}" if b is None else rf"\partial {a} \, \partial {b}"
+        return rf"\frac{{\partial^{{2}} {top}}}{{{below}}}"
+
     def binary(self, op: str, a: str, b: str) -> str:
         if op == "**":
             return f"{{{a}}}^{{{b}}}"
@@ -753,6 +840,11 @@ class MathMLPrinter(Printer):
 
     def partial(self, top: str, bottom: str) -> str:
         return f"<mfrac><mrow><mo>∂</mo>{top}</mrow><mrow><mo>∂</mo>{bottom}</mrow></mfrac>"
+
+    def second_partial(self, top: str, a: str, b: str | None) -> str:
+        below = f"<msup><mrow>{a}</mrow><mn>2</mn></msup>" if b is None else f"{a}<mo>∂</mo>{b}"
+        head = "<msup><mo>∂</mo><mn>2</mn></msup>"
+        return f"<mfrac><mrow>{head}{top}</mrow><mrow><mo>∂</mo>{below}</mrow></mfrac>"
 
     def binary(self, op: str, a: str, b: str) -> str:
         if op == "**":

@@ -26,6 +26,7 @@ from ..symbolic.matrix import Form
 from ..symbolic.matrix_calculus import MatrixForm
 from ..symbolic.witness import DIFFERENCES
 from . import matrices, typeset
+from .hessian import hessian_head
 from .printers import RenderLimit, latex, local_form, mathml, text
 
 
@@ -229,6 +230,8 @@ def report(x: Explanation) -> dict:
         "warnings": list(x.warnings),
         "notes": list(x.notes),
     }
+    if x.hessian is not None:  # order 2 only: an order-1 answer stays as it was
+        answer["hessian"] = hessian_head(x.hessian)
     # a number takes at least 2 characters ("0,"): past that, the tensors cannot fit at all,
     # and the graph is not built in full only to be dropped
     fits = 2 * _tensor_numbers(x) <= x.budget.answer_chars
@@ -255,7 +258,13 @@ def report(x: Explanation) -> dict:
     limit = RenderLimit(budget.render_seconds, budget.render_steps, left)
     for head, g in zip(answer["gradients"], x.gradients, strict=True):
         head["steps"] = trees(g.steps, limit)
+    for head, e in zip(answer.get("hessian", {}).get("entries", ()), _entries(x), strict=True):
+        head["steps"] = trees(e.steps, limit)
     return answer
+
+
+def _entries(x: Explanation) -> tuple:
+    return x.hessian.entries if x.hessian is not None else ()
 
 
 class Report:
