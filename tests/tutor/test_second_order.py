@@ -137,11 +137,14 @@ def test_six_leaves_are_fine_and_constants_do_not_count():
     assert len(h.entries) == 21 and all(e.check.verdict == "agrees" for e in h.entries)
 
 
-def test_a_kink_gives_no_verdict_but_no_error():
-    h = _explain("relu(x*y) + x", {"x": 1.5, "y": -0.5}).hessian
-    assert h.numeric is not None
-    for e in h.entries:
-        assert e.check.verdict in ("agrees", "not_checked")
+def test_off_a_kink_its_delta_is_zero_and_on_it_there_is_no_verdict():
+    off = _explain("relu(x*y) + x", {"x": 1.5, "y": -0.5}).hessian
+    assert all(e.check.verdict == "agrees" and e.value == 0 for e in off.entries)
+    assert "DiracDelta" in str(off.entry("x", "x").closed)
+    on = _explain("relu(x*y) + x", {"x": 0.0, "y": -0.5}).hessian
+    assert on.numeric is not None
+    for e in on.entries:
+        assert e.check.verdict == "not_checked" and "kink" in e.check.reason
 
 
 def test_an_engine_that_refuses_leaves_the_closed_forms(monkeypatch):

@@ -20,7 +20,7 @@ from ..limits import check_time
 from ..run import hessian as engine_side
 from ..steps import HessianCheck
 from ..symbolic import domains
-from ..symbolic.budget import Budget, Clock
+from ..symbolic.budget import Budget, Clock, OverBudget
 from ..symbolic.hessian import SecondForm, first_derivative, of_scalars, second_form
 from ..symbolic.nodes import SymbolicGraph
 from ..symbolic.witness import DIFFERENCES, STEP, compare, judge, tolerance
@@ -95,7 +95,8 @@ class _SecondOrder:
         except TutorError as error:
             self.notes.append(f"no {what}: {error.message}")
         except Exception as error:  # sympy's refusals, our budget: the numbers still stand
-            if not isinstance(error, (ValueError, TypeError, ArithmeticError, RecursionError)):
+            expected = (OverBudget, ValueError, TypeError, ArithmeticError, RecursionError)
+            if not isinstance(error, expected):
                 log.exception("order 2: %s failed", what)
             text = str(error).split("\n")[0][:160]
             self.notes.append(f"no {what}: {type(error).__name__}: {text}")
@@ -198,7 +199,7 @@ class _SecondOrder:
         verdict = judge(value, engine, dtype)
         reason = verdict.reason
         if form is not None and value is None:
-            reason = "the closed form has no number here (sympy writes a DiracDelta at a kink)"
+            reason = "the closed form has no number here (a DiracDelta on its kink)"
         elif form is None:
             reason = "no closed form (the notes say why)"
         elif engine is None:

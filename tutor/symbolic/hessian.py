@@ -59,12 +59,28 @@ def first_derivative(
     return shortest(raw, values, budget, clock)
 
 
-def _value(expr: sympy.Expr, values: Mapping) -> float | None:
+def _number(expr: sympy.Expr, values: Mapping) -> float | None:
     try:
         number = np.asarray(evaluate(expr, values), dtype=np.float64)
     except TypeError:  # Unevaluable: sympy wrote something numpy has no counterpart for
         return None
     return float(number.reshape(-1)[0]) if number.size == 1 else None
+
+
+def _value(expr: sympy.Expr, values: Mapping) -> float | None:
+    """The number of ``expr``; a DiracDelta (the derivative of a kink's step) is 0 away from
+    its kink, and has no number on it.
+
+    >>> x = sympy.Symbol("x")
+    >>> _value(x**2 * sympy.DiracDelta(x) + 1, {x: 0.5}), _value(sympy.DiracDelta(x), {x: 0.0})
+    (1.0, None)
+    """
+    deltas = atoms(expr, sympy.DiracDelta)
+    for delta in deltas:
+        at = _number(delta.args[0], values)
+        if at is None or at == 0:
+            return None
+    return _number(expr.xreplace(dict.fromkeys(deltas, sympy.S.Zero)) if deltas else expr, values)
 
 
 def second_form(
