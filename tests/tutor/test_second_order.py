@@ -184,3 +184,14 @@ def test_cli_refuses_order_two_for_a_program(capsys, tmp_path):
     source.write_text("import torch\n")
     assert main(["explain", str(source), "--order", "2"]) == 1
     assert "formulas only" in capsys.readouterr().err
+
+
+def test_the_engine_rows_match_its_own_functional_hessian():
+    import engine
+    from engine.autograd.functional import hessian
+
+    h = _explain("x**3*y + sin(x*y)", {"x": 1.5, "y": -0.5}).hessian
+    expected = hessian(
+        lambda a, b: a**3 * b + engine.sin(a * b), (engine.tensor(1.5), engine.tensor(-0.5))
+    )
+    np.testing.assert_allclose(h.numeric, [[float(v) for v in row] for row in expected])

@@ -17,7 +17,8 @@ from markupsafe import Markup, escape
 
 from ..errors import LimitError
 from ..explain import ExplainInput, explain
-from ..render import Report, mathml, matrices, svg
+from ..render import Report, mathml, matrices, svg, typeset
+from ..render.printers import MathMLPrinter
 from .cache import LRUCache
 from .shared_cache import SharedCache
 
@@ -53,6 +54,49 @@ class Answer(Report):
             "graph": data["graph"],
             "svg": _drawing(data["graph"]),
             "edges": svg.edge_rows(data["graph"]),
+            "hessian": self.hessian_page,
+        }
+
+    @cached_property
+    def hessian_page(self) -> dict | None:
+        """Order 2: the JSON ``hessian`` with MathML for every entry, and its matrix by rows."""
+        h = self.explanation.hessian
+        if h is None:
+            return None
+        data, printer = self.data["hessian"], MathMLPrinter()
+
+        def math(e) -> Markup | None:
+            return None if e is None else Markup(_math(typeset.mathml(e)))
+
+        entries = [
+            dict(
+                d,
+                name=Markup(_math(printer.d2(h.root, e.first, e.second))),
+                mathml=math(e.closed),
+                derivative_mathml=math(e.derivative),
+            )
+            for d, e in zip(data["entries"], h.entries, strict=True)
+        ]
+        index = {(e["first"], e["second"]): e for e in entries}
+        order = {leaf: k for k, leaf in enumerate(h.leaves)}
+
+        def at(a: str, b: str) -> dict:
+            return index[(a, b) if order[a] <= order[b] else (b, a)]
+
+        firsts = {e.first: e.derivative for e in h.entries}
+        return {
+            **data,
+            "entries": entries,
+            "rows": [
+                {
+                    "leaf": a,
+                    "name": Markup(_math(printer.d(h.root, a))),
+                    "derivative": math(firsts.get(a)),
+                    "cells": [dict(at(a, b), diagonal=a == b) for b in h.leaves],
+                }
+                for a in h.leaves
+            ],
+            "columns": [Markup(_math(printer.partial("", printer.name(b)))) for b in h.leaves],
         }
 
 

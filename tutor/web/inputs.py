@@ -17,8 +17,9 @@ from ..jsonio import NonFiniteLiteral, loads_strict
 from ..lang.values import parse_names, parse_values
 from .errors import RequestError
 
-PROGRAM_KEYS = frozenset({"program"})
-EXPRESSION_KEYS = frozenset({"expression", "values", "requires_grad"})
+PROGRAM_KEYS = frozenset({"program", "order"})
+EXPRESSION_KEYS = frozenset({"expression", "values", "requires_grad", "order"})
+ORDERS = {"1": 1, "2": 2}  # a page's ``order`` field as it reads in an address
 
 
 def json_body() -> bytes:
@@ -57,6 +58,18 @@ def _expect(body: dict, key: str, kind: type, what: str) -> Any:
     return value
 
 
+def _order(body: dict) -> int:
+    """``"order"``: 1 (first derivatives, the default) or 2 (the Hessian too)."""
+    if "order" not in body:
+        return 1
+    order = _expect(body, "order", int, "1 or 2 (2: second derivatives, for expressions)")
+    if order not in (1, 2):
+        raise RequestError(
+            "invalid_order", f'"order" must be 1 or 2 (2: second derivatives), not {order}'
+        )
+    return order
+
+
 def from_body(body: dict) -> ExplainInput:
     """The input a JSON object asks for: ``{"program"}`` or ``{"expression", "values", …}``."""
     keys = set(body)
@@ -64,6 +77,12 @@ def from_body(body: dict) -> ExplainInput:
         if keys - PROGRAM_KEYS:
             extra = ", ".join(sorted(keys - PROGRAM_KEYS))
             raise RequestError("invalid_request", f'"program" comes alone; unexpected: {extra}')
+        if _order(body) == 2:
+            raise RequestError(
+                "invalid_order",
+                '"order": 2 applies to expressions only; send "expression" and "values" '
+                'instead of "program" (a program explains first derivatives)',
+            )
         return make_input(program=_expect(body, "program", str, "a string"))
     if "expression" not in keys:
         raise RequestError("invalid_request", 'the body needs "program" or "expression"')
@@ -79,7 +98,7 @@ def from_body(body: dict) -> ExplainInput:
         grads = _expect(body, "requires_grad", list, "a list of names")
         if not all(isinstance(g, str) for g in grads):
             raise RequestError("invalid_request", '"requires_grad" must be a list of names')
-    return make_input(expression=expression, values=values, requires_grad=grads)
+    return make_input(expression=expression, values=values, requires_grad=grads, order=_order(body))
 
 
 def from_json(raw: bytes) -> ExplainInput:
@@ -89,12 +108,16 @@ def from_json(raw: bytes) -> ExplainInput:
 
 def from_query(args: Mapping[str, str]) -> ExplainInput | None:
     """The input of a page's query string, or None when it asks for nothing."""
+    order = ORDERS.get(args.get("order", "1").strip())
+    if order is None:
+        raise RequestError("invalid_order", "order must be 1 or 2 (2: second derivatives)")
     if "program" in args:
-        return make_input(program=args["program"])
+        return make_input(program=args["program"], order=order)
     if "expression" in args:
         return make_input(
             expression=args["expression"],
             values=parse_values(args.get("values", "")),
             requires_grad=parse_names(args.get("requires_grad", "")),
+            order=order,
         )
     return None

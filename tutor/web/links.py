@@ -19,7 +19,7 @@ from .errors import RequestError
 
 READABLE = 2_000  # characters of a link left readable; longer ones are packed
 UNPACKED = 64 * 1024  # bytes a packed link may unpack to: the request size limit
-FIELDS = frozenset({"program", "expression", "values", "requires_grad"})
+FIELDS = frozenset({"program", "expression", "values", "requires_grad", "order"})
 
 
 def pack(fields: dict[str, str]) -> str:

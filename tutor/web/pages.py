@@ -69,6 +69,8 @@ def _share_url(inp: ExplainInput) -> str:
     fields = {"expression": inp.expression, "values": format_values(inp.values)}
     if inp.requires_grad is not None:
         fields["requires_grad"] = ",".join(inp.requires_grad)
+    if inp.order != 1:  # order 1 is the default: its addresses stay as they were
+        fields["order"] = str(inp.order)
     return _address(fields)
 
 
@@ -100,6 +102,7 @@ class Editor:
     expression: str
     leaf_values: str
     requires_grad: str
+    order: str = "1"  # the formula's: "2" asks for second derivatives too
 
     @property
     def rows(self) -> int:
@@ -116,6 +119,7 @@ def _editor(args) -> Editor:
         expression=args.get("expression", loss.expression if kind is None else ""),
         leaf_values=args.get("values", loss.values if kind is None else ""),
         requires_grad=args.get("requires_grad", loss.requires_grad if kind is None else ""),
+        order=args.get("order", "1"),
     )
 
 

@@ -26,7 +26,11 @@ SCHEMAS: dict[str, dict] = {
             "program": {
                 "type": "string",
                 "description": "A graph program: PyTorch-flavoured Python (Contract 2).",
-            }
+            },
+            "order": {
+                "enum": [1],
+                "description": "1 (the default): a program explains first derivatives.",
+            },
         },
     },
     "ExpressionRequest": {
@@ -45,6 +49,15 @@ SCHEMAS: dict[str, dict] = {
                 "type": "array",
                 "description": "Leaves that need gradients (default: every name in values).",
                 "items": {"type": "string"},
+            },
+            "order": {
+                "enum": [1, 2],
+                "default": 1,
+                "description": (
+                    "2: the second derivatives (the Hessian) too, in the answer's hessian. "
+                    "Each leaf that requires grad must be a single number, at most 6 of them "
+                    "(422 otherwise)."
+                ),
             },
         },
     },
@@ -144,6 +157,89 @@ SCHEMAS: dict[str, dict] = {
                 ),
                 "oneOf": [{"type": "null"}, ref("MatrixForm")],
             },
+        },
+    },
+    "SecondDerivative": {
+        "type": "object",
+        "description": (
+            "One entry ∂²L/∂first∂second of the Hessian: the first derivative ∂L/∂first "
+            "differentiated again by second, three ways."
+        ),
+        "required": ["first", "second", "symbolic", "numeric", "value", "agrees", "verdict"],
+        "properties": {
+            "first": {"type": "string", "description": "The leaf of the first derivative."},
+            "second": {"type": "string", "description": "The leaf it is differentiated by."},
+            "derivative": {
+                "description": "∂L/∂first, the closed form that is differentiated again.",
+                "oneOf": [{"type": "null"}, ref("Expression")],
+            },
+            "symbolic": {
+                "type": ["string", "null"],
+                "description": "The closed form (sympy's str form); null when not derived.",
+            },
+            "latex": {"type": ["string", "null"]},
+            "numeric": {
+                "description": "The engine's, by torch.autograd.grad with create_graph=True.",
+                "oneOf": [ref("Number"), {"type": "null"}],
+            },
+            "value": {
+                "description": "The closed form evaluated at the values.",
+                "oneOf": [ref("Number"), {"type": "null"}],
+            },
+            "agrees": {"type": ["boolean", "null"], "description": "value against numeric."},
+            "verdict": {"enum": ["agrees", "differs", "overflow", "not_checked"]},
+            "reason": {"type": ["string", "null"]},
+            "max_difference": {"oneOf": [ref("Number"), {"type": "null"}]},
+            "numerical": {
+                "description": "Central differences of the engine's first derivative (float64).",
+                "oneOf": [ref("Number"), {"type": "null"}],
+            },
+            "agrees_numerical": {"type": ["boolean", "null"]},
+            "max_difference_numerical": {"oneOf": [ref("Number"), {"type": "null"}]},
+            "numerical_reason": {"type": ["string", "null"]},
+            "steps": {"type": "array", "items": ref("Step")},
+        },
+    },
+    "Expression": {
+        "type": "object",
+        "required": ["symbolic", "latex"],
+        "properties": {"symbolic": {"type": "string"}, "latex": {"type": "string"}},
+    },
+    "Hessian": {
+        "type": "object",
+        "description": (
+            'With "order": 2 only: the second derivatives of the result over the leaves. '
+            "The matrices are full and symmetric, rows and columns in leaves order."
+        ),
+        "required": ["root", "leaves", "numeric", "value", "numerical", "entries"],
+        "properties": {
+            "root": {"type": "string"},
+            "leaves": {"type": "array", "items": {"type": "string"}},
+            "dtype": {"type": "string"},
+            "numeric": {
+                "description": "The engine's Hessian; null when the engine refused (notes).",
+                "oneOf": [{"type": "null"}, {"type": "array", "items": {"type": "array"}}],
+            },
+            "value": {
+                "description": "The closed forms' values (null where none was derived).",
+                "type": "array",
+                "items": {"type": "array"},
+            },
+            "numerical": {
+                "description": "Central differences of the engine's first derivatives.",
+                "type": "array",
+                "items": {"type": "array"},
+            },
+            "symmetric": {
+                "type": ["boolean", "null"],
+                "description": "Whether the engine's matrix equals its transpose.",
+            },
+            "entries": {
+                "type": "array",
+                "description": "One per pair of leaves i <= j, the diagonal first.",
+                "items": ref("SecondDerivative"),
+            },
+            "notes": {"type": "array", "items": {"type": "string"}},
         },
     },
     "MatrixForm": {
@@ -260,6 +356,7 @@ SCHEMAS: dict[str, dict] = {
                 "items": ref("Gradient"),
             },
             "no_gradient": {"type": "array", "items": ref("NoGradient")},
+            "hessian": ref("Hessian"),
             "graph": ref("Graph"),
             "mode": {"type": "string", "description": "How the closed forms were derived."},
             "tolerance": {"type": "object", "additionalProperties": {"type": "string"}},
@@ -307,6 +404,10 @@ EXPLAIN_EXAMPLES = {
             "values": {"x1": 2, "w1": 5, "w2": 6, "Y": 10},
             "requires_grad": ["x1", "w1", "w2"],
         },
+    },
+    "hessian": {
+        "summary": "Second derivatives of a formula (order 2)",
+        "value": {"expression": "x**3*y + sin(x*y)", "values": {"x": 1.5, "y": -0.5}, "order": 2},
     },
 }
 
