@@ -320,3 +320,6 @@ def _sums_to(grad_shape: tuple, shape: tuple) -> bool:
         return False
     tail = grad_shape[len(grad_shape) - len(shape) :]
     return all(n == m or n == 1 for n, m in zip(shape, tail, strict=True))
+
+
+from . import functional as functional  # noqa: E402  (last: functional imports grad from here)

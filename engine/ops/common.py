@@ -18,13 +18,13 @@ def unbroadcast(grad, shape: tuple):
     by the multivariable chain rule ``dL/dx`` is ``dL/dy`` summed over those axes. A
     recorded gradient (a tensor, under ``create_graph``) is summed with engine ops.
     """
-    if tuple(grad.shape) == shape:
+    if grad.shape == shape:
         return grad
     lead = grad.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
     )
-    if type(grad) is not np.ndarray:  # as PyTorch's sum_to: a view only for leading axes
+    if type(grad) is Tensor:  # as PyTorch's sum_to: a view only for leading axes
         summed = grad.sum(axes, keepdim=True) if axes else grad
         return summed.reshape(shape) if lead else summed
     return grad.sum(axis=axes, keepdims=True).reshape(shape) if axes else grad.reshape(shape)
@@ -32,7 +32,7 @@ def unbroadcast(grad, shape: tuple):
 
 def zeros_like(grad):
     """A zero gradient, recorded or not (zeros carry no graph either way)."""
-    if type(grad) is np.ndarray:
+    if type(grad) is not Tensor:
         return np.zeros_like(grad)
     return Tensor._make(np.zeros_like(grad._data))
 

@@ -74,6 +74,10 @@ class FillTensor(Op, node="FillBackward3"):
 class Copy(Op, node="CopyBackwards"):
     """``a.copy_(src)``: src broadcast to a's shape and cast to a's dtype."""
 
+    def name(self) -> str:
+        """PyTorch's C++ name for this node."""
+        return "torch::autograd::CopyBackwards"
+
     @staticmethod
     def forward(ctx, a, src):
         check_broadcast(a.shape, src.shape)

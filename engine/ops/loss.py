@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
-from .common import legacy_type, promote, unbroadcast
-from .unary import Where
+from .common import legacy_type, promote, unbroadcast, zeros_like
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -25,33 +24,79 @@ class MseLoss(Op, node="MseLossBackward0"):
     @staticmethod
     def forward(ctx, a, b, reduction):
         a, b = promote(a, b)
+        ctx.saved = (a, b)
         diff = a - b
-        ctx.saved = (diff,)
         ctx.shapes, ctx.reduction = (a.shape, np.shape(b)), reduction
+        ctx.count = diff.size if reduction == "mean" else 1
         return _reduce(diff * diff, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        (diff,) = ctx.saved
-        return MseLoss._split(ctx, grad * MseLoss._scale(ctx, diff.size) * diff)
+        a, b = ctx.saved
+        need_a, need_b = ctx.needs_input_grad
+        # derivatives.yaml mse_loss: self: mse_loss_backward(grad, self, target);
+        #   target: mse_loss_backward(grad, target, self) (so an exact 0 stays +0.)
+        return (
+            unbroadcast(mse_backward(grad, a, b, ctx.count), ctx.shapes[0]) if need_a else None,
+            unbroadcast(mse_backward(grad, b, a, ctx.count), ctx.shapes[1]) if need_b else None,
+        )
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        diff = ctx.saved_input(0) - ctx.saved_input(1)
-        return MseLoss._split(ctx, grad * MseLoss._scale(ctx, ctx.saved[0].size) * diff)
-
-    @staticmethod
-    def _scale(ctx, size: int) -> float:
-        # derivatives.yaml mse_loss_backward: 2 * (self - target) * grad, / numel for mean
-        return 2 / size if ctx.reduction == "mean" else 2
-
-    @staticmethod
-    def _split(ctx, local) -> tuple:
+        a, b = ctx.saved_input(0), ctx.saved_input(1)
         need_a, need_b = ctx.needs_input_grad
+        mse = MseLossBackward.apply
         return (
-            unbroadcast(local, ctx.shapes[0]) if need_a else None,
-            unbroadcast(-local, ctx.shapes[1]) if need_b else None,
+            unbroadcast(mse(grad, a, b, ctx.count), ctx.shapes[0]) if need_a else None,
+            unbroadcast(mse(grad, b, a, ctx.count), ctx.shapes[1]) if need_b else None,
         )
+
+
+def mse_backward(grad, a, b, count: int):
+    """``mse_loss_backward``: norm * (a - b) * grad, with norm = 2 / count for a mean
+    (``count`` = 1 for a sum or no reduction, where norm is 2)."""
+    return 2 / count * (a - b) * grad
+
+
+class MseLossBackward(Op, node="MseLossBackwardBackward0"):
+    """mse_loss's backward as an op of (grad, a, b), so it can be differentiated again."""
+
+    inputs = 3
+
+    @staticmethod
+    def forward(ctx, grad, a, b, count):
+        ctx.saved, ctx.count = (grad, a, b), count
+        ctx.shapes = (np.shape(grad), np.shape(a), np.shape(b))
+        return mse_backward(grad, a, b, count)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, a, b = ctx.saved
+        return MseLossBackward._derivatives(ctx, gg, grad, a, b, mse_backward)
+
+    @staticmethod
+    def recorded_backward(ctx, gg):
+        grad, a, b = (ctx.saved_input(i) for i in range(3))
+        return MseLossBackward._derivatives(ctx, gg, grad, a, b, MseLossBackward.apply)
+
+    @staticmethod
+    def _derivatives(ctx, gg, grad, a, b, mse) -> tuple:
+        # derivatives.yaml mse_loss_backward:
+        #   grad_output: mse_loss_double_backward_grad_output(grad, grad_output, self, target)
+        #   self: mse_loss_double_backward(grad * grad_output, self) = 2 * (.) (/ numel)
+        #   target: -mse_loss_double_backward(grad * grad_output, target)
+        need_grad, need_a, need_b = ctx.needs_input_grad
+        d_grad = d_a = d_b = None
+        if need_grad:
+            if ctx.shapes[0] == ctx.shapes[1]:  # no reduction: grad has the inputs' shape
+                d_grad = mse(gg, a, b, ctx.count)
+            else:
+                d_grad = (mse(zeros_like(grad) + 1, a, b, ctx.count) * gg).sum()
+        if need_a or need_b:
+            local = gg * grad * (2 / ctx.count)
+            d_a = unbroadcast(local, ctx.shapes[1]) if need_a else None
+            d_b = unbroadcast(-local, ctx.shapes[2]) if need_b else None
+        return d_grad, d_a, d_b
 
 
 class NllLoss(Op, node="NllLossBackward0"):
@@ -61,45 +106,75 @@ class NllLoss(Op, node="NllLossBackward0"):
 
     @staticmethod
     def forward(ctx, logp, target, reduction):
-        if target.dtype not in (np.int64, np.uint8):
-            raise RuntimeError(
-                f"expected target dtype to be Long or Byte, but got {legacy_type(target)}"
-            )
-        batch = logp if logp.ndim == 2 else logp[None, :]
-        rows = np.atleast_1d(target)
-        if batch.shape[0] != rows.shape[0]:
-            raise ValueError(
-                f"Expected input batch_size ({batch.shape[0]}) to match target batch_size "
-                f"({rows.shape[0]})."
-            )
-        classes = batch.shape[1]
-        for t in rows:
-            if not 0 <= t < classes:
-                raise IndexError(f"Target {t} is out of bounds.")
-        picked = -batch[np.arange(rows.shape[0]), rows]
-        ctx.shape, ctx.reduction = logp.shape, reduction
-        ctx.saved = (rows,)  # the targets; PyTorch saves them too
-        out = _reduce(picked, reduction)
-        return out if logp.ndim == 2 or reduction != "none" else out.reshape(())
+        ctx.shape, ctx.reduction, ctx.target = logp.shape, reduction, target
+        ctx.saved = (np.atleast_1d(target),)  # the targets; PyTorch saves them too
+        return nll(logp, target, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        (rows,) = ctx.saved
-        n = rows.shape[0]
-        out = np.zeros((n, ctx.shape[-1]), dtype=grad.dtype)
-        scale = grad / n if ctx.reduction == "mean" else grad
-        out[np.arange(n), rows] = (
-            -np.broadcast_to(scale, (n,)) if np.ndim(scale) == 0 else -scale.reshape(n)
-        )
-        return (out.reshape(ctx.shape),)
+        return (nll_backward(grad, ctx.saved[0], ctx.shape, ctx.reduction),)
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        (rows,) = ctx.saved
-        n = rows.shape[0]
-        picked = np.zeros((n, ctx.shape[-1]), dtype=bool)
-        picked[np.arange(n), rows] = True
-        scale = grad / n if ctx.reduction == "mean" else grad
-        if scale.ndim:
-            scale = scale.reshape(n, 1)
-        return (Where.apply(-scale, 0.0, picked).reshape(ctx.shape),)
+        return (NllLossBackward.apply(grad, ctx.saved_input(0), ctx.target, ctx.reduction),)
+
+
+def nll(logp, target, reduction: str):
+    """-logp at each row's target, reduced."""
+    if target.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {legacy_type(target)}"
+        )
+    batch = logp if logp.ndim == 2 else logp[None, :]
+    rows = np.atleast_1d(target)
+    if batch.shape[0] != rows.shape[0]:
+        raise ValueError(
+            f"Expected input batch_size ({batch.shape[0]}) to match target batch_size "
+            f"({rows.shape[0]})."
+        )
+    classes = batch.shape[1]
+    for t in rows:
+        if not 0 <= t < classes:
+            raise IndexError(f"Target {t} is out of bounds.")
+    out = _reduce(-batch[np.arange(rows.shape[0]), rows], reduction)
+    return out if logp.ndim == 2 or reduction != "none" else out.reshape(())
+
+
+def nll_backward(grad, rows, shape: tuple, reduction: str):
+    """``nll_loss_backward``: -grad (/ N for a mean) at each row's target, +0. elsewhere."""
+    n = rows.shape[0]
+    out = np.zeros((n, shape[-1]), dtype=grad.dtype)
+    scale = grad / n if reduction == "mean" else grad
+    out[np.arange(n), rows] = (
+        -np.broadcast_to(scale, (n,)) if np.ndim(scale) == 0 else -scale.reshape(n)
+    )
+    return out.reshape(shape)
+
+
+class NllLossBackward(Op, node="NllLossBackwardBackward0"):
+    """nll_loss's backward as an op of (grad, log-probabilities): linear in grad, flat in
+    the log-probabilities (derivatives.yaml: grad_output: nll_loss(grad, target);
+    self: zeros_like(grad))."""
+
+    inputs = 2
+
+    @staticmethod
+    def forward(ctx, grad, logp, target, reduction):
+        ctx.target, ctx.reduction = target, reduction
+        return nll_backward(grad, np.atleast_1d(target), logp.shape, reduction)
+
+    @staticmethod
+    def backward(ctx, gg):
+        need_grad, need_logp = ctx.needs_input_grad
+        return (
+            nll(gg, ctx.target, ctx.reduction) if need_grad else None,
+            zeros_like(gg) if need_logp else None,
+        )
+
+    @staticmethod
+    def recorded_backward(ctx, gg):
+        need_grad, need_logp = ctx.needs_input_grad
+        return (
+            NllLoss.apply(gg, ctx.target, ctx.reduction) if need_grad else None,
+            zeros_like(gg) if need_logp else None,
+        )

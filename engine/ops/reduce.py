@@ -245,13 +245,52 @@ class Softmax(Op, node="SoftmaxBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = ctx.saved
-        return (out * (grad - (grad * out).sum(axis=ctx.dim, keepdims=True)),)
+        return (softmax_backward(grad, ctx.saved[0], ctx.dim),)
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        out = ctx.saved_result()
-        return (out * (grad - SumDim.apply(grad * out, ctx.dim, True)),)
+        return (SoftmaxBackward.apply(grad, ctx.saved_result(), ctx.dim),)
+
+
+def softmax_backward(grad, out, dim: int):
+    """``_softmax_backward_data``: out * (grad - sum(grad * out))."""
+    return out * (grad - (grad * out).sum(axis=dim, keepdims=True))
+
+
+class SoftmaxBackward(Op, node="SoftmaxBackwardDataBackward0"):
+    """softmax's backward as an op of (grad, result), so it can be differentiated again."""
+
+    inputs = 2
+
+    @staticmethod
+    def forward(ctx, grad, out, dim):
+        ctx.saved, ctx.dim = (grad, out), dim
+        return softmax_backward(grad, out, dim)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, out = ctx.saved
+        dim = ctx.dim
+        # derivatives.yaml _softmax_backward_data: grad_output: _softmax_backward_data(...);
+        #   output: softmax_double_backward = grad_output * grad
+        #     - (output * grad_output).sum(dim) * grad - grad_output * (output * grad).sum(dim)
+        return (
+            softmax_backward(gg, out, dim),
+            grad * gg
+            - (out * grad).sum(axis=dim, keepdims=True) * gg
+            - grad * (out * gg).sum(axis=dim, keepdims=True),
+        )
+
+    @staticmethod
+    def recorded_backward(ctx, gg):
+        grad, out = ctx.saved_input(0), ctx.saved_input(1)
+        dim = ctx.dim
+        return (
+            SoftmaxBackward.apply(gg, out, dim),
+            grad * gg
+            - SumDim.apply(out * grad, dim, True) * gg
+            - grad * SumDim.apply(out * gg, dim, True),
+        )
 
 
 class LogSoftmax(Op, node="LogSoftmaxBackward0"):
@@ -269,10 +308,45 @@ class LogSoftmax(Op, node="LogSoftmaxBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        (out,) = ctx.saved
-        return (grad - np.exp(out) * grad.sum(axis=ctx.dim, keepdims=True),)
+        return (log_softmax_backward(grad, ctx.saved[0], ctx.dim),)
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        out = ctx.saved_result()
-        return (grad - Exp.apply(out) * SumDim.apply(grad, ctx.dim, True),)
+        return (LogSoftmaxBackward.apply(grad, ctx.saved_result(), ctx.dim),)
+
+
+def log_softmax_backward(grad, out, dim: int):
+    """``_log_softmax_backward_data``: grad - exp(out) * sum(grad)."""
+    return grad - np.exp(out) * grad.sum(axis=dim, keepdims=True)
+
+
+class LogSoftmaxBackward(Op, node="LogSoftmaxBackwardDataBackward0"):
+    """log_softmax's backward as an op of (grad, result), so it can be differentiated again."""
+
+    inputs = 2
+
+    @staticmethod
+    def forward(ctx, grad, out, dim):
+        ctx.saved, ctx.dim = (grad, out), dim
+        return log_softmax_backward(grad, out, dim)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, out = ctx.saved
+        dim = ctx.dim
+        # derivatives.yaml _log_softmax_backward_data:
+        #   grad_output: grad - (grad * output.exp()).sum(dim, true)
+        #   output: -grad_output.sum(dim, true) * output.exp() * grad
+        return (
+            gg - (gg * np.exp(out)).sum(axis=dim, keepdims=True),
+            -grad.sum(axis=dim, keepdims=True) * np.exp(out) * gg,
+        )
+
+    @staticmethod
+    def recorded_backward(ctx, gg):
+        grad, out = ctx.saved_input(0), ctx.saved_input(1)
+        dim = ctx.dim
+        return (
+            gg - SumDim.apply(gg * Exp.apply(out), dim, True),
+            -SumDim.apply(grad, dim, True) * Exp.apply(out) * gg,
+        )

@@ -367,6 +367,10 @@ class CopySlices(Op, node="CopySlices"):
 
     inputs = 2
 
+    def name(self) -> str:
+        """PyTorch's C++ name for this node."""
+        return "torch::autograd::CopySlices"
+
     @staticmethod
     def forward(ctx, a, value, key):
         out = a.copy()
@@ -402,6 +406,8 @@ class CopySlices(Op, node="CopySlices"):
 class IndexPut(CopySlices, node="IndexPutBackward0"):
     """``t[indices] = value`` where the key is only index arrays, masks and full slices."""
 
+    name = Op.name  # a generated node: named by its class
+
 
 class Cat(Op, node="CatBackward0"):
     """``cat(tensors, dim)``: the last argument is the dim; every other one is an input."""
@@ -433,7 +439,8 @@ class Cat(Op, node="CatBackward0"):
                     )
         ctx.dim, ctx.dtypes = dim, [a.dtype for a in arrays]
         ctx.splits = np.cumsum([a.shape[dim] for a in arrays])[:-1]
-        return np.concatenate(arrays, axis=dim, dtype=common_dtype(arrays))
+        # a new contiguous tensor, as PyTorch's (numpy keeps a lone input's layout)
+        return np.ascontiguousarray(np.concatenate(arrays, axis=dim, dtype=common_dtype(arrays)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -466,7 +473,7 @@ class Stack(Op, node="StackBackward0"):
                 )
         ctx.dim = normalize_dim(dim, arrays[0].ndim + 1)
         ctx.dtypes = [a.dtype for a in arrays]
-        return np.stack(arrays, axis=ctx.dim, dtype=common_dtype(arrays))
+        return np.ascontiguousarray(np.stack(arrays, axis=ctx.dim, dtype=common_dtype(arrays)))
 
     @staticmethod
     def backward(ctx, grad):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
+from ..tensor import Tensor
 from .common import as_float, promote, result_dtype, shape_of, unbroadcast, zeros_like
 
 
@@ -368,7 +369,7 @@ class Clamp(Op, node="ClampBackward1"):
         if high is not None:
             inside &= a <= high
         # derivatives.yaml clamp: where((self >= min).logical_and(self <= max), grad, 0)
-        if type(grad) is not np.ndarray:
+        if type(grad) is Tensor:
             return (Where.apply(grad, 0.0, inside),)
         return (np.where(inside, grad, np.zeros((), dtype=grad.dtype)),)
 

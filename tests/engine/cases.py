@@ -5,7 +5,7 @@ The groups live in their own modules: the op table crossed with dtypes and shape
 (``cases_ops``), dtype promotion (``cases_dtypes``), autograd semantics
 (``cases_autograd``), in-place ops and custom Functions (``cases_inplace``), errors and
 the rest of the tensor API (``cases_errors``), regressions found by random programs
-(``cases_fidelity``).
+(``cases_fidelity``), second and third derivatives (``cases_higher_order``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from tests.engine import (
     cases_dtypes,
     cases_errors,
     cases_fidelity,
+    cases_higher_order,
     cases_inplace,
     cases_ops,
 )
@@ -29,6 +30,7 @@ def _catalogue() -> dict:
         cases_inplace.CASES,
         cases_errors.CASES,
         cases_fidelity.CASES,
+        cases_higher_order.CASES,
     )
     for group in groups:
         clash = cases.keys() & group.keys()
