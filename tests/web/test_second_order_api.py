@@ -127,3 +127,13 @@ def test_the_page_refuses_what_the_api_refuses(client, query):
     response = client.get("/", query_string=query)
     assert response.status_code == 400
     assert "order" in response.get_data(as_text=True)
+
+
+def test_checking_an_answer_takes_no_order(client, openapi_document):
+    body = {**FORMULA, "wrt": "x", "answer": "3*x**2*y + y*cos(x*y)", "order": 2}
+    response = client.post("/api/v1/check", json=body)
+    assert response.status_code == 400 and "order" in response.get_json()["error"]["message"]
+    del body["order"]
+    assert client.post("/api/v1/check", json=body).get_json()["correct"] is True
+    schemas = openapi_document["components"]["schemas"]
+    assert "order" not in schemas["CheckExpressionRequest"]["properties"]

@@ -184,6 +184,8 @@ def _check_request() -> tuple[ExplainInput, str, str, str]:
         raise RequestError("invalid_request", '"wrt" (a leaf\'s name) and "answer" are strings')
     if kind not in KINDS:
         raise RequestError("invalid_request", f'"kind" is one of {", ".join(KINDS)}')
+    if "order" in body:  # an answer is checked against one first derivative
+        raise RequestError("invalid_request", "unexpected keys: order (it is for /api/v1/explain)")
     return from_body(body), wrt, text, kind
 
 

@@ -26,6 +26,12 @@ _CHECK_FIELDS = {
 _BOX_KINDS = ["closed_form", "matrix_form", "value", "number", "output"]
 
 
+def _explained(request: str) -> dict:
+    """The properties of an explain request that a check request shares (not ``order``)."""
+    properties = explain_schema.SCHEMAS[request]["properties"]
+    return {k: v for k, v in properties.items() if k != "order"}
+
+
 def _query(name: str, low: int, high: int, required: bool = True, default: int | None = None):
     schema = {"type": "integer", "minimum": low, "maximum": high}
     if default is not None:
@@ -38,16 +44,13 @@ SCHEMAS = {
         "type": "object",
         "required": ["program", "wrt", "answer"],
         "additionalProperties": False,
-        "properties": {**explain_schema.SCHEMAS["ProgramRequest"]["properties"], **_CHECK_FIELDS},
+        "properties": {**_explained("ProgramRequest"), **_CHECK_FIELDS},
     },
     "CheckExpressionRequest": {
         "type": "object",
         "required": ["expression", "values", "wrt", "answer"],
         "additionalProperties": False,
-        "properties": {
-            **explain_schema.SCHEMAS["ExpressionRequest"]["properties"],
-            **_CHECK_FIELDS,
-        },
+        "properties": {**_explained("ExpressionRequest"), **_CHECK_FIELDS},
     },
     "CheckRequest": {"oneOf": [ref("CheckProgramRequest"), ref("CheckExpressionRequest")]},
     "CheckResult": {
