@@ -37,6 +37,7 @@ class FormulaExample:
     expression: str
     values: str
     requires_grad: str = ""
+    order: str = ""  # "2": second derivatives (the Hessian) too
 
 
 SNIPPETS = (
@@ -75,5 +76,13 @@ FORMULAS = (
         "mean((w*x - y)**2)",
         "w=0.5,x=[1,2,3],y=[1,1,1]",
         "w",
+    ),
+    FormulaExample(
+        "hessian",
+        "Hessian of exp(x)·sin(y)",
+        "Second derivatives: each gradient differentiated again.",
+        "exp(x)*sin(y)",
+        "x=1.5,y=-0.5",
+        order="2",
     ),
 )

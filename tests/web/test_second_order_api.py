@@ -137,3 +137,12 @@ def test_checking_an_answer_takes_no_order(client, openapi_document):
     assert client.post("/api/v1/check", json=body).get_json()["correct"] is True
     schemas = openapi_document["components"]["schemas"]
     assert "order" not in schemas["CheckExpressionRequest"]["properties"]
+
+
+def test_the_hessian_example_is_one_click_away(client):
+    page = parse(client.get("/").get_data(as_text=True))
+    link = [a for a in page.find_all("a") if a.text().strip() == "Hessian of exp(x)·sin(y)"]
+    assert len(link) == 1
+    target = client.get(link[0].attrs["href"])
+    assert target.status_code == 200
+    assert parse(target.get_data(as_text=True)).find_all("table", cls="hessian-matrix")

@@ -87,6 +87,8 @@ def _example_links() -> list[dict]:
         args = {"expression": f.expression, "values": f.values}
         if f.requires_grad:
             args["requires_grad"] = f.requires_grad
+        if f.order:
+            args["order"] = f.order
         shown.append(
             {"title": f.title, "description": f.description, "url": url_for("web.index", **args)}
         )
