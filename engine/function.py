@@ -46,6 +46,7 @@ class Node:
     _pre_hooks = None  # output_nr -> hooks on the gradient of that output
     _retained = None  # output_nr -> weak reference to a non-leaf that retains its grad
     _n_outputs = 1
+    _plain = False  # backward's inline path: a built-in node whose edges all lead somewhere
     # creation order: backward runs the ready node created last first, as PyTorch does, so
     # gradients are summed in PyTorch's order (floating-point sums depend on it)
     _seq = 0
@@ -164,6 +165,7 @@ class Op(Node):
     inputs = None  # None: every positional argument is a graph input
     is_view = False  # the output shares the first input's data (view, transpose, slice ...)
     saves_output = False  # forward keeps its own output, last, in ctx.saved
+    _plain = True
 
     def __init_subclass__(cls, node: str | None = None, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -175,32 +177,43 @@ class Op(Node):
         """Run the op on tensors and scalars; record a node when a gradient can flow."""
         n = cls.inputs
         graph_inputs = args if n is None else args[:n]
-        ctx = cls.node_class()
-        # one pass over the inputs: their arrays, which need a gradient, and their edges
-        arrays, needs, edges, record = [], [], [], False
-        for a in graph_inputs:
+        arrays = []
+        record = False
+        for a in graph_inputs:  # a loop, not a comprehension: 3.11 calls a function for those
             if type(a) is Tensor:
                 arrays.append(a._data)
-                needs.append(a._requires_grad)
                 if a._requires_grad:
                     record = True
-                    edges.append(edge(a))
-                else:
-                    edges.append(_NO_EDGE)
             else:
                 arrays.append(a)
-                needs.append(False)
-                edges.append(_NO_EDGE)
         if n is not None:  # attributes: tensors among them are passed as arrays too
-            arrays.extend([a._data if type(a) is Tensor else a for a in args[n:]])
+            for a in args[n:]:
+                arrays.append(a._data if type(a) is Tensor else a)
+        ctx = cls.node_class()
         if not (record and _state.enabled):
-            ctx.needs_input_grad = (False,) * len(graph_inputs)
+            ctx.needs_input_grad = _FALSES[len(graph_inputs)]
             out = cls.forward(ctx, *arrays)
             if record and cls.is_view and type(out) is not tuple:
                 view = Tensor._make(out, True)
                 view._accumulator = NO_GRAD_VIEW
                 return view
             return _wrap_tuple(ctx, out, False) if type(out) is tuple else Tensor._make(out)
+        needs = []
+        edges = []
+        for a in graph_inputs:
+            if type(a) is Tensor and a._requires_grad:
+                needs.append(True)
+                fn = a.grad_fn
+                if fn is not None:
+                    edges.append((fn, a._output_nr))
+                else:
+                    e = edge(a)
+                    if e is _NO_EDGE:
+                        ctx._plain = False  # maybe dead: backward takes the full path
+                    edges.append(e)
+            else:
+                needs.append(False)
+                edges.append(_NO_EDGE)
         ctx.needs_input_grad = tuple(needs)
         ctx.next_functions = tuple(edges)
         ctx._seq = next(_SEQUENCE)
@@ -226,6 +239,9 @@ class Op(Node):
         """The saved output as a tensor whose ``grad_fn`` is this node (what PyTorch's
         SavedVariable unpacks to), so a recorded backward can differentiate through it."""
         return Tensor._make(self.saved[-1], True, self)
+
+
+_FALSES = [(False,) * i for i in range(32)]
 
 
 class FunctionCtx:

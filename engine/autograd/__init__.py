@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from .. import ops
+from .. import ops, versions
 from ..function import (
     FREED,
     AccumulateGrad,
@@ -190,21 +190,40 @@ def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
     order = itertools.count()  # ties (equal creation order) go first in, first out
     ready = [(-node._seq, next(order), node) for node in buffers if node not in consumers]
     heapq.heapify(ready)
+    heappop, heappush, latest = heapq.heappop, heapq.heappush, versions.latest
+    inline = capture is None and not create_graph
     while ready:
-        node = heapq.heappop(ready)[2]
+        node = heappop(ready)[2]
         grads = buffers.pop(node, None)
         edges = node.next_functions
-        outs = None if grads is None else _process(node, grads, retain_graph, create_graph, capture)
-        for i, (fn, nr) in enumerate(edges):
+        if grads is None:
+            outs = None
+        elif inline and node._plain and node._pre_hooks is None and node._retained is None:
+            # _process's common case inline: a built-in node with live edges and no hooks
+            saved = node.saved
+            if saved is None:
+                outs = node.backward(node, *grads)
+            else:
+                if saved is FREED or (node._epoch is not None and latest[0] != node._epoch):
+                    node._check_saved()
+                outs = node.backward(node, *grads)
+                if not retain_graph:
+                    node.saved, node._inputs = FREED, ()
+        else:
+            outs = _process(node, grads, retain_graph, create_graph, capture)
+        i = -1
+        for fn, nr in edges:
+            i += 1
             if fn is None:
                 continue
-            g = outs[i] if outs else None
-            if g is not None:
-                _add(buffers, fn, nr, g)
+            if outs:
+                g = outs[i]
+                if g is not None:
+                    _add(buffers, fn, nr, g)
             left = consumers[fn] - 1
             consumers[fn] = left
             if left == 0:
-                heapq.heappush(ready, (-fn._seq, next(order), fn))
+                heappush(ready, (-fn._seq, next(order), fn))
 
 
 def _add(buffers: dict, node, nr: int, g) -> None:

@@ -88,13 +88,39 @@ def promote(a, b, floating: bool = False):
         if a.dtype == b.dtype and (a.dtype.kind in _FLOAT_KINDS or not floating):
             return a, b
     elif ta and type(b) in (float, int) and _keeps_dtype(a, b, floating):
-        return a, b
+        return a, _scalar_array(b, a.dtype)
     elif tb and type(a) in (float, int) and _keeps_dtype(b, a, floating):
-        return a, b
+        return _scalar_array(a, b.dtype), b
     target = result_dtype(a, b)
     if floating and not target.is_floating_point:
         target = dtypes.default_float()
     return _cast(a, target.np), _cast(b, target.np)
+
+
+_SCALARS = {}
+
+
+def _scalar_array(x, dtype):
+    """A Python number as a cached read-only 0-d array of a float ``dtype``: numpy's ufuncs
+    take ~2x longer on a Python scalar than on a same-dtype array, and the value is the
+    same (NEP 50 casts the scalar to the array's dtype either way)."""
+    if dtype.kind != "f":
+        return x
+    key = (dtype, x)
+    cached = _SCALARS.get(key)
+    if cached is not None:
+        return cached
+    if not x or x != x:  # +-0.0 compare equal (the key would lose the sign); NaN never hits
+        return x
+    with np.errstate(all="ignore"):
+        array = np.array(x, dtype)
+    if not np.isfinite(array):
+        return x
+    array.flags.writeable = False
+    if len(_SCALARS) > 4096:
+        _SCALARS.clear()
+    _SCALARS[key] = array
+    return array
 
 
 def _keeps_dtype(array: np.ndarray, scalar, floating: bool) -> bool:
