@@ -5,7 +5,8 @@ The groups live in their own modules: the op table crossed with dtypes and shape
 (``cases_ops``), dtype promotion (``cases_dtypes``), autograd semantics
 (``cases_autograd``), in-place ops and custom Functions (``cases_inplace``), errors and
 the rest of the tensor API (``cases_errors``), regressions found by random programs
-(``cases_fidelity``), second and third derivatives (``cases_higher_order``).
+(``cases_fidelity``), second and third derivatives (``cases_higher_order``) and
+``autograd.functional`` (``cases_functional``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from tests.engine import (
     cases_dtypes,
     cases_errors,
     cases_fidelity,
+    cases_functional,
     cases_higher_order,
     cases_inplace,
     cases_ops,
@@ -31,6 +33,7 @@ def _catalogue() -> dict:
         cases_errors.CASES,
         cases_fidelity.CASES,
         cases_higher_order.CASES,
+        cases_functional.CASES,
     )
     for group in groups:
         clash = cases.keys() & group.keys()
