@@ -191,7 +191,7 @@ class Op(Node):
                 arrays.append(a._data if type(a) is Tensor else a)
         ctx = cls.node_class()
         if not (record and _state.enabled):
-            ctx.needs_input_grad = _FALSES[len(graph_inputs)]
+            ctx.needs_input_grad = (False,) * len(graph_inputs)
             out = cls.forward(ctx, *arrays)
             if record and cls.is_view and type(out) is not tuple:
                 view = Tensor._make(out, True)
@@ -203,14 +203,10 @@ class Op(Node):
         for a in graph_inputs:
             if type(a) is Tensor and a._requires_grad:
                 needs.append(True)
-                fn = a.grad_fn
-                if fn is not None:
-                    edges.append((fn, a._output_nr))
-                else:
-                    e = edge(a)
-                    if e is _NO_EDGE:
-                        ctx._plain = False  # maybe dead: backward takes the full path
-                    edges.append(e)
+                e = edge(a)
+                if e is _NO_EDGE:
+                    ctx._plain = False  # maybe dead: backward takes the full path
+                edges.append(e)
             else:
                 needs.append(False)
                 edges.append(_NO_EDGE)
@@ -239,9 +235,6 @@ class Op(Node):
         """The saved output as a tensor whose ``grad_fn`` is this node (what PyTorch's
         SavedVariable unpacks to), so a recorded backward can differentiate through it."""
         return Tensor._make(self.saved[-1], True, self)
-
-
-_FALSES = [(False,) * i for i in range(32)]
 
 
 class FunctionCtx:

@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from .. import ops, versions
+from .. import ops
 from ..function import (
     FREED,
     AccumulateGrad,
@@ -190,7 +190,7 @@ def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
     order = itertools.count()  # ties (equal creation order) go first in, first out
     ready = [(-node._seq, next(order), node) for node in buffers if node not in consumers]
     heapq.heapify(ready)
-    heappop, heappush, latest = heapq.heappop, heapq.heappush, versions.latest
+    heappop, heappush = heapq.heappop, heapq.heappush
     inline = capture is None and not create_graph
     while ready:
         node = heappop(ready)[2]
@@ -200,20 +200,15 @@ def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
             outs = None
         elif inline and node._plain and node._pre_hooks is None and node._retained is None:
             # _process's common case inline: a built-in node with live edges and no hooks
-            saved = node.saved
-            if saved is None:
-                outs = node.backward(node, *grads)
-            else:
-                if saved is FREED or (node._epoch is not None and latest[0] != node._epoch):
-                    node._check_saved()
-                outs = node.backward(node, *grads)
-                if not retain_graph:
-                    node.saved, node._inputs = FREED, ()
+            saved = node.saved is not None
+            if saved:
+                node._check_saved()
+            outs = node.backward(node, *grads)
+            if saved and not retain_graph:
+                node.saved, node._inputs = FREED, ()
         else:
             outs = _process(node, grads, retain_graph, create_graph, capture)
-        i = -1
-        for fn, nr in edges:
-            i += 1
+        for i, (fn, nr) in enumerate(edges):
             if fn is None:
                 continue
             if outs:

@@ -88,9 +88,9 @@ def promote(a, b, floating: bool = False):
         if a.dtype == b.dtype and (a.dtype.kind in _FLOAT_KINDS or not floating):
             return a, b
     elif ta and type(b) in (float, int) and _keeps_dtype(a, b, floating):
-        return a, _scalar_array(b, a.dtype)
+        return a, scalar_array(b, a.dtype)
     elif tb and type(a) in (float, int) and _keeps_dtype(b, a, floating):
-        return _scalar_array(a, b.dtype), b
+        return scalar_array(a, b.dtype), b
     target = result_dtype(a, b)
     if floating and not target.is_floating_point:
         target = dtypes.default_float()
@@ -100,7 +100,7 @@ def promote(a, b, floating: bool = False):
 _SCALARS = {}
 
 
-def _scalar_array(x, dtype):
+def scalar_array(x, dtype):
     """A Python number as a cached read-only 0-d array of a float ``dtype``: numpy's ufuncs
     take ~2x longer on a Python scalar than on a same-dtype array, and the value is the
     same (NEP 50 casts the scalar to the array's dtype either way)."""

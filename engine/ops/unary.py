@@ -9,18 +9,17 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from .common import as_float, promote, result_dtype, shape_of, unbroadcast, zeros_like
+from .common import (
+    as_float,
+    promote,
+    result_dtype,
+    scalar_array,
+    shape_of,
+    unbroadcast,
+    zeros_like,
+)
 
 _SMALL = 4096
-_ONES = {}
-
-
-def _one(a):
-    """1 as a 0-d array of ``a``'s dtype (a Python 1 makes numpy's ufuncs slower)."""
-    one = _ONES.get(a.dtype)
-    if one is None:
-        one = _ONES[a.dtype] = np.ones((), a.dtype)
-    return one
 
 
 class Exp(Op, node="ExpBackward0"):
@@ -133,7 +132,7 @@ class Tanh(Op, node="TanhBackward0"):
 def tanh_backward(grad, out):
     """``grad * (1 - out * out)``, in one buffer."""
     if out.size <= _SMALL:  # out= and in-place ufuncs cost ~0.4 us more per call
-        return np.asarray(grad * (_one(out) - out * out))
+        return np.asarray(grad * (scalar_array(1, out.dtype) - out * out))
     local = np.multiply(out, out, out=np.empty_like(out))  # an array even when 0-d
     np.subtract(1, local, out=local)
     local *= grad
@@ -218,7 +217,7 @@ class Sigmoid(Op, node="SigmoidBackward0"):
         # negative a and the reciprocal of inf is exactly 0
         x = as_float(a)
         if x.size <= _SMALL:  # out= and in-place ufuncs cost ~0.4 us more per call
-            out = np.asarray(np.reciprocal(_one(x) + np.exp(np.negative(x))))
+            out = np.asarray(np.reciprocal(scalar_array(1, x.dtype) + np.exp(np.negative(x))))
             ctx.saved = (out,)
             return out
         out = np.negative(x, out=np.empty_like(x))  # an array even when 0-d
@@ -240,7 +239,7 @@ class Sigmoid(Op, node="SigmoidBackward0"):
 def sigmoid_backward(grad, out):
     """``grad * (1 - out) * out``, in one buffer."""
     if out.size <= _SMALL:
-        return np.asarray(grad * (_one(out) - out) * out)
+        return np.asarray(grad * (scalar_array(1, out.dtype) - out) * out)
     local = np.subtract(1, out, out=np.empty_like(out))  # an array even when 0-d
     np.multiply(grad, local, out=local)
     local *= out

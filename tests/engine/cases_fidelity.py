@@ -140,3 +140,15 @@ def no_grad_view_second_backward_does_not_raise(T, r):
     r.raises("first", loss.backward)
     r.raises("second", loss.backward)
     r("grads", [t.grad, v.grad])
+
+
+# ----- an op with many graph inputs ---------------------------------------------------------
+@case
+def cat_and_stack_of_forty_tensors(T, r):
+    parts = [T.tensor([float(i)]) for i in range(40)]
+    r("cat_constant", T.cat(parts))
+    leaves = [T.tensor([float(i)], requires_grad=True) for i in range(40)]
+    with T.no_grad():
+        r("stack_no_grad", T.stack(leaves))
+    (T.cat(leaves) * T.arange(40.0)).sum().backward()
+    r("grads", [leaf.grad for leaf in leaves[::13]])
