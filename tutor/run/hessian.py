@@ -58,7 +58,8 @@ def _forward(program: ir.Program, leaves: list[str]):
     return done.tensors[program.backward_root], [done.tensors[n] for n in leaves]
 
 
-def _numbers(tensors, like) -> list[float]:
+def _numbers(tensors) -> list[float]:
+    """One-element tensors as floats; a leaf the result does not depend on (None) is 0."""
     return [0.0 if t is None else float(t.detach().numpy()) for t in tensors]
 
 
@@ -77,14 +78,13 @@ def hessian(program: ir.Program, leaves: list[str]) -> EngineHessian:
                     rows.append([0.0] * len(xs))
                     continue
                 again = engine.autograd.grad(g, xs, retain_graph=True, allow_unused=True)
-                rows.append(_numbers(again, xs))
+                rows.append(_numbers(again))
     except Exception as error:  # the engine's refusal, word for word
         raise ProgramError.from_exception(error) from None
-    return EngineHessian(_numbers(first, xs), rows, str(root.dtype).removeprefix("torch."))
+    return EngineHessian(_numbers(first), rows, str(root.dtype).removeprefix("torch."))
 
 
 def gradient_at(program: ir.Program, leaves: list[str], values: dict[str, float]) -> np.ndarray:
     """The engine's ∂L/∂leaf for every leaf, in float64, with ``values`` for some leaves."""
     done = run(with_values(program, values, engine.float64))
-    grads = [done.tensors[n].grad for n in leaves]
-    return np.array([0.0 if g is None else float(g.numpy()) for g in grads])
+    return np.array(_numbers(done.tensors[n].grad for n in leaves))
