@@ -44,6 +44,20 @@ SNIPPETS = (
     Snippet("a", "Tutorial a: tensors and grad_fn", "Operations record their grad_fn.", seed("a")),
     Snippet("b", "Tutorial b: why 4.5?", "out = mean(3(x+2)²), then out.backward().", seed("b")),
     Snippet("c", "Tutorial c: L = Y − x1·w1·w2", "A backward call with a gradient.", seed("c")),
+    Snippet(
+        "grad2",
+        "A second derivative",
+        "autograd.grad with create_graph=True, then backward on the gradient.",
+        """import torch
+
+x = torch.tensor(2.0, requires_grad=True)
+y = x ** 3 + torch.sin(x)
+g, = torch.autograd.grad(y, x, create_graph=True)  # dy/dx, with a graph of its own
+print(g)
+g.backward()  # differentiates dy/dx again
+print(x.grad)  # d2y/dx2 = 6x - sin(x)
+""",
+    ),
 )
 
 FORMULAS = (

@@ -2,9 +2,12 @@
 
 Every value the program made is a ``Node``: leaves (``requires_grad=True`` tensors),
 constants (tensors that do not require grad, such as ``Y``), literals (``2`` in ``x + 2``),
-and results of operations. ``Edge`` links an operand to the value computed from it; edges
-that ``detach()`` or ``no_grad()`` cut carry the reason. ``BackwardCall`` records each
-``.backward(...)`` with the gradients the leaves held right after it.
+results of operations, and gradients ``torch.autograd.grad`` returned (op ``GRADIENT``:
+inputs the output, then the leaves the gradient's own graph reaches; ``attrs["wrt"]`` is
+the position of the input it is taken with respect to). ``Edge`` links an operand to the
+value computed from it; edges that ``detach()``, ``no_grad()`` or a gradient cut carry the
+reason. ``BackwardCall`` records each ``.backward(...)`` with the gradients the leaves held
+right after it.
 
 Ids are symbol-safe and unique (the user's name, ``x_2`` when a name is bound again,
 ``t1``, ``t2`` … for unnamed intermediates); labels are what a reader sees. No engine,
@@ -20,6 +23,9 @@ import numpy as np
 
 LEAF, CONSTANT, LITERAL, OP = "leaf", "constant", "literal", "op"
 DETACH, NO_GRAD = "detach", "no_grad"
+# ``torch.autograd.grad``'s results: op of their nodes, and the reason on the edges from the
+# output and the input they differentiate (no gradient flows back along those)
+GRADIENT = "grad"
 
 
 @dataclass
@@ -54,7 +60,7 @@ class Edge:
     source: str
     target: str
     position: int
-    cut: str | None = None  # DETACH or NO_GRAD when no gradient flows along this edge
+    cut: str | None = None  # DETACH, NO_GRAD or GRADIENT when no gradient flows along this edge
 
 
 @dataclass

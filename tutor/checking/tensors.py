@@ -21,10 +21,11 @@ from ..lang import parse_tensor_formula
 from ..render import matrices, numbers
 from ..run import numeric
 from ..steps import plain
-from ..symbolic.accumulate import Numbers, accumulate
+from ..symbolic.accumulate import Numbers
 from ..symbolic.budget import Budget
 from ..symbolic.elements import ElementGraph
 from ..symbolic.nodes import SymbolicGraph
+from ..symbolic.walk import accumulate
 from ..symbolic.witness import ReplayError, compare, replay
 from .equivalence import SAME, Domain
 

@@ -14,7 +14,7 @@ import numpy as np
 import sympy
 
 from ..functions import ELEMENTWISE, MATRIX
-from ..graph import Edge
+from ..graph import GRADIENT, Edge
 from ..steps import (
     Cut,
     Derivation,
@@ -27,9 +27,9 @@ from ..steps import (
     path_sum,
     plain,
 )
-from ..symbolic.accumulate import Adjoints
 from ..symbolic.elements import ElementGraph
 from ..symbolic.nodes import SymbolicGraph
+from ..symbolic.walk import Adjoints
 
 
 def _matrix(name: str, shape: tuple, row: bool) -> sympy.Basic:
@@ -165,14 +165,15 @@ class Symbols:
         return x
 
 
-def cuts(sg: SymbolicGraph, nodes: set[str]) -> tuple[Cut, ...]:
-    """The cut uses of ``nodes``, in program order."""
+def cuts(sg: SymbolicGraph, nodes: set[str], path: set | dict = frozenset()) -> tuple[Cut, ...]:
+    """The cut uses of ``nodes``, in program order; a gradient's only when it is on ``path``
+    (elsewhere it is not cut off from anything: its own graph carries on)."""
     return tuple(
         Cut(e.source, e.target, e.cut)
         for n in sg.graph.nodes
         if n.id in nodes
         for e in sg.uses[n.id]
-        if e.cut
+        if e.cut and (e.cut != GRADIENT or e.target in path)
     )
 
 
@@ -224,7 +225,7 @@ def derivation(
             paths[n.id] = ((total,) if short else None, (n.id,))
         chain.append(NodeGradient(n.id, call.root, tuple(uses), result))
     folded = fold(chain, leaf)
-    return Derivation(index, call.line, start, folded, cuts(sg, sg.downstream(leaf)))
+    return Derivation(index, call.line, start, folded, cuts(sg, sg.downstream(leaf), nodes))
 
 
 def passes_through(node: NodeGradient) -> bool:

@@ -25,13 +25,14 @@ from ..limits import check_time
 from ..run import numeric
 from ..steps import Accumulation, Check, NoGradient, Quantity, Value
 from ..symbolic import domains
-from ..symbolic.accumulate import Adjoints, Elements, Generic, NotElementwise, Numbers, accumulate
+from ..symbolic.accumulate import Elements, Numbers
 from ..symbolic.budget import Budget, Clock, OverBudget
 from ..symbolic.closed import ClosedForm, Closer
 from ..symbolic.elements import ElementGraph
 from ..symbolic.evaluate import Unevaluable, evaluate
 from ..symbolic.matrix_calculus import Matrices, MatrixForm, matrix_closed_form, value_names
 from ..symbolic.nodes import SymbolicGraph, Unsupported
+from ..symbolic.walk import Adjoints, Generic, NotElementwise, accumulate
 from ..symbolic.witness import (
     DIFFERENCES,
     NOT_CHECKED,

@@ -26,7 +26,7 @@ NUMBERS = (bool, int, float, np.number, np.bool_)  # what graph programs count a
 class Member:
     """Something a module offers: ``kind`` says how the checker and interpreter treat it."""
 
-    kind: str  # "op" | "factory" | "helper" | "grad_mode" | "value" | "module"
+    kind: str  # "op" | "factory" | "helper" | "grad_mode" | "gradient" | "value" | "module"
     name: str  # FUNCTIONS key, a key of CALLABLES, or a module path
     value: object = None  # the constant, for kind "value"
 
@@ -105,7 +105,8 @@ GRAD_MODES = {
     "torch.enable_grad": engine.enable_grad,
     "torch.set_grad_enabled": engine.set_grad_enabled,
 }
-CALLABLES = FACTORIES | HELPERS | GRAD_MODES
+GRADIENTS = {"torch.autograd.grad": engine.autograd.grad}  # results the graph records
+CALLABLES = FACTORIES | HELPERS | GRAD_MODES | GRADIENTS
 
 _TORCH_DTYPES = (
     "float32",
@@ -140,7 +141,9 @@ NAMESPACES: dict[str, dict[str, Member]] = {
         **_namespace("torch.", {"factory": FACTORIES, "helper": HELPERS, "grad_mode": GRAD_MODES}),
         **{n: Member("value", n, vars(engine)[n]) for n in _TORCH_DTYPES},
         "nn": Member("module", "torch.nn"),
+        "autograd": Member("module", "torch.autograd"),
     },
+    "torch.autograd": _namespace("torch.autograd.", {"gradient": GRADIENTS}),
     "torch.nn": {"functional": Member("module", "torch.nn.functional")},
     "torch.nn.functional": {
         n: Member("op", s.key) for s in FUNCTIONS.values() for n in s.functional
@@ -192,7 +195,7 @@ BUILTIN_SIGNATURES = {
 
 # ----- tensor methods that are not operations, and attributes ---------------------------
 TENSOR_METHODS = {
-    "backward": _signature(("gradient", None), ("retain_graph", None)),
+    "backward": _signature(("gradient", None), ("retain_graph", None), ("create_graph", False)),
     "detach": _signature(),
     "item": _signature(),
     "tolist": _signature(),

@@ -16,6 +16,7 @@ import time
 import sympy
 
 from .. import steps as st
+from ..graph import GRADIENT
 from ..limits import ends_by
 from . import matrices, numbers, typeset
 
@@ -419,6 +420,12 @@ class Printer:
         return self.line(self.words(say), self.math(equal))
 
     def _print_Cut(self, c: st.Cut) -> str:
+        if c.reason == GRADIENT:
+            return self.words(
+                f"{c.source} → {c.target}: {c.target} is a gradient (torch.autograd.grad), not "
+                f"a function of {c.source} along this edge, so no gradient flows back to "
+                f"{c.source} through it; {c.target} depends on what its own graph reaches"
+            )
         how = "detach()" if c.reason == "detach" else "no_grad()"
         return self.words(
             f"{c.source} → {c.target} is cut by {how}: {c.target} is a constant, "

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
+from ..graph import GRADIENT
 from . import dot, numbers
 from .labels import EM, TEXT_PX, math, width_of, wrap
 
@@ -132,6 +133,8 @@ def _edge_text(edge: dict, names: dict[str, str], role: str = "") -> tuple[list[
     """(lines of the label drawn on the edge, full description); both empty when unknown."""
     src, dst = names.get(edge["source"], edge["source"]), names.get(edge["target"], edge["target"])
     said_role = f" ({role})" if role else ""
+    if edge.get("cut") == GRADIENT:
+        return ["∂ autograd.grad"], f"{dst} is a gradient of {src}: no gradient flows back"
     if edge.get("cut"):
         why = "detach()" if edge["cut"] == "detach" else "no_grad()"
         return [f"✂ {why}"], f"cut by {why}: no gradient flows back"
@@ -243,7 +246,7 @@ def _desc(graph: dict) -> str:
             parts.append(f"{title}: {', '.join(by_kind[kind])}.")
     cuts = sum(1 for e in graph.get("edges", []) if e.get("cut"))
     if cuts:
-        parts.append(f"{cuts} edge(s) cut by detach() or no_grad().")
+        parts.append(f"{cuts} edge(s) cut by detach(), no_grad() or autograd.grad.")
     parts.append("The table after the drawing lists every value and edge.")
     return " ".join(parts)
 

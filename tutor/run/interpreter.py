@@ -245,6 +245,24 @@ class Interpreter:
         vocab.CALLABLE_SIGNATURES[call.name].bind(*args, **kwargs)
         return vocab.CALLABLES[call.name](*args, **kwargs)
 
+    def _call_gradient(self, call: ir.Call, args: tuple, kwargs: dict):
+        """``torch.autograd.grad(output, inputs, ...)``: the engine's, recorded as gradients."""
+        bound = vocab.CALLABLE_SIGNATURES[call.name].bind(*args, **kwargs)
+        bound.apply_defaults()
+        output, inputs = bound.arguments["outputs"], bound.arguments["inputs"]
+        if isinstance(output, (tuple, list)) and len(output) == 1:
+            output = output[0]
+        if not isinstance(output, engine.Tensor):
+            raise TypeError(
+                "graph programs take torch.autograd.grad of one output tensor at a time; "
+                "for several, add them first: torch.autograd.grad(y1 + y2, x)"
+            )
+        self.meter.take_backward()
+        self.meter.tick()
+        results = vocab.GRADIENTS[call.name](*bound.args, **bound.kwargs)
+        self.recorder.gradient(results, output, inputs, bound.arguments["grad_outputs"], call.at)
+        return results
+
     def _call_builtin(self, call: ir.Call, args: tuple, kwargs: dict):
         bound = vocab.BUILTIN_SIGNATURES[call.name].bind(*args, **kwargs)
         bound.apply_defaults()
@@ -278,11 +296,18 @@ class Interpreter:
         )
 
     # ----- tensor methods that are not table operations ----------------------------------
-    def _backward(self, tensor, at, gradient=None, retain_graph=None) -> None:
+    def _backward(self, tensor, at, gradient=None, retain_graph=None, create_graph=False) -> None:
         self.meter.take_backward()
         self.meter.tick()
-        tensor.backward(gradient, retain_graph)
-        self.recorder.backward(tensor, gradient, at.line, at)
+        held = [t for t in self.recorder.leaves() if t.grad is not None] if create_graph else ()
+        tensor.backward(gradient, retain_graph, create_graph)
+        if held:
+            raise ValueError(
+                "backward(create_graph=True) adds to a .grad that already holds a gradient; "
+                "graph programs explain it when every .grad starts empty: set x.grad = None "
+                "before the call"
+            )
+        self.recorder.backward(tensor, gradient, at.line, at, create_graph)
 
     def _detach(self, tensor, at) -> engine.Tensor:
         result = tensor.detach()
@@ -367,6 +392,7 @@ class Interpreter:
         "factory": _call_factory,
         "helper": _call_helper,
         "grad_mode": _call_helper,
+        "gradient": _call_gradient,
         "builtin": _call_builtin,
         "method": _call_method,
     }

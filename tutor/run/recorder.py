@@ -18,6 +18,12 @@ What in-place statements record (a tensor whose value changes gets a new node, t
 - ``.grad`` read after a later ``backward()``: the gradient tensor is accumulated in place
   by the engine, so it gets a new ``constant`` version when next read.
 
+A gradient ``torch.autograd.grad`` returns (or ``backward(create_graph=True)`` leaves in
+``.grad``) is a ``GRADIENT`` node: cut edges from the output and from the input it is taken
+with respect to, and, when it carries a graph (``create_graph=True``), plain edges from
+every recorded leaf that graph reaches (the engine's ``next_functions`` tell), so a later
+``backward`` on it reaches those leaves as it does in the engine.
+
 ``x.detach()`` and ``x.data`` are op-less ``constant`` nodes with ``cut="detach"`` and one
 cut edge from ``x``. ``attrs`` hold the row's other parameters as plain data: dims and
 shapes as lists, tensors as nested lists (``where``'s ``condition``), the ``getitem`` key
@@ -35,8 +41,21 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import engine
+import engine.function
 
-from ..graph import CONSTANT, DETACH, LEAF, LITERAL, NO_GRAD, OP, BackwardCall, Edge, Graph, Node
+from ..graph import (
+    CONSTANT,
+    DETACH,
+    GRADIENT,
+    LEAF,
+    LITERAL,
+    NO_GRAD,
+    OP,
+    BackwardCall,
+    Edge,
+    Graph,
+    Node,
+)
 from ..lang.program import Span
 from ..limits import Meter
 
@@ -62,6 +81,7 @@ class _Entry:
     no_grad: bool = False
     cut: str | None = None
     replaces: int | None = None
+    severed: frozenset[int] = frozenset()  # input positions whose edges GRADIENT cuts
     name: str | None = None
     ordinal: int = 1
     used: bool = False
@@ -157,6 +177,45 @@ class Recorder:
                     no_grad=not engine.is_grad_enabled(),
                 )
 
+    def gradient(self, results: tuple, output, inputs, grad_outputs, at: Span) -> None:
+        """``torch.autograd.grad(output, inputs, grad_outputs)`` returned ``results``."""
+        inputs = (inputs,) if isinstance(inputs, engine.Tensor) else tuple(inputs)
+        root = self.operand(output, at)
+        attrs = {} if grad_outputs is None else {"grad_outputs": self._jsonable(grad_outputs)}
+        for tensor, result in zip(inputs, results, strict=True):
+            if result is not None:  # allow_unused: an input the output does not depend on
+                self._gradient(result, root, self.operand(tensor, at), attrs, at)
+
+    def _gradient(self, result: engine.Tensor, root: int, wrt: int, attrs: dict, at) -> None:
+        reached = self._reached(result)
+        inputs = (root, *reached) if wrt in reached else (root, wrt, *reached)
+        position = inputs.index(wrt)
+        self._add(
+            result,
+            OP if result.requires_grad else CONSTANT,
+            at,
+            op=GRADIENT,
+            inputs=inputs,
+            attrs=attrs | {"wrt": position},
+            severed=frozenset({0} if wrt in reached else {0, position}),
+        )
+
+    def _reached(self, tensor: engine.Tensor) -> tuple[int, ...]:
+        """The entries of the recorded leaves the tensor's graph reaches, in program order."""
+        found, seen, stack = set(), set(), [tensor.grad_fn]
+        while stack:
+            node = stack.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, engine.function.AccumulateGrad):
+                index = self._latest.get(id(node.variable))
+                if index is not None:
+                    found.add(index)
+            else:
+                stack.extend(function for function, _ in node.next_functions)
+        return tuple(sorted(found))
+
     def detach(self, result: engine.Tensor, source: engine.Tensor, at: Span) -> None:
         """``source.detach()`` (or ``.data``): a constant cut from its source."""
         self._add(result, CONSTANT, at, inputs=(self.operand(source, at),), cut=DETACH)
@@ -204,14 +263,25 @@ class Recorder:
         self._named[name] = self._named.get(name, 0) + 1
         self._entries[index].name, self._entries[index].ordinal = name, self._named[name]
 
-    def backward(self, root: engine.Tensor, gradient, line: int, at: Span) -> None:
-        """``root.backward(gradient)`` ran: keep the leaves' gradients right after it."""
-        root_index = self.operand(root, at)
-        grads = {
-            index: self._snapshot(entry.value_of.grad)
+    def leaves(self) -> list[engine.Tensor]:
+        """The leaf tensors recorded so far."""
+        return [self._entries[index].value_of for index in self._leaf_entries()]
+
+    def _leaf_entries(self) -> list[int]:
+        return [
+            index
             for index, entry in enumerate(self._entries)
             if entry.kind == LEAF and self._latest.get(id(entry.value_of)) == index
-        }
+        ]
+
+    def backward(
+        self, root: engine.Tensor, gradient, line: int, at: Span, create_graph: bool = False
+    ) -> None:
+        """``root.backward(gradient)`` ran: keep the leaves' gradients right after it; with
+        ``create_graph`` each leaf's new ``.grad`` is a gradient node."""
+        root_index = self.operand(root, at)
+        leaves = self._leaf_entries()
+        grads = {index: self._snapshot(self._entries[index].value_of.grad) for index in leaves}
         given = self._latest.get(id(gradient))  # a constant the program named: its name
         if given is not None and (
             self._entries[given].name is None or self._entries[given].value_of.requires_grad
@@ -219,6 +289,11 @@ class Recorder:
             given = None
         self._calls.append((root_index, self._snapshot(gradient), line, grads, given))
         self._epoch += 1
+        attrs = {} if gradient is None else {"grad_outputs": self._jsonable(gradient)}
+        for index in leaves if create_graph else ():
+            grad = self._entries[index].value_of.grad
+            if grad is not None:
+                self._gradient(grad, root_index, index, attrs, at)
 
     # ----- the graph ---------------------------------------------------------------------
     def latest(self, tensor: engine.Tensor) -> int:
@@ -233,8 +308,8 @@ class Recorder:
             nodes.append(self._node(entry, ids, index))
             cut = DETACH if entry.cut else NO_GRAD if entry.no_grad else None
             edges.extend(
-                Edge(ids[source], ids[index], position, cut)
-                for position, source in enumerate(entry.inputs)
+                Edge(ids[source], ids[index], k, GRADIENT if k in entry.severed else cut)
+                for k, source in enumerate(entry.inputs)
             )
         calls = [
             BackwardCall(
@@ -256,7 +331,7 @@ class Recorder:
         has_grad = keeps_grad and tensor.grad is not None
         return Node(
             id=ids[index],
-            label=self._label(entry, ids[index]),
+            label=self._label(entry, ids, index),
             kind=entry.kind,
             op=entry.op,
             inputs=tuple(ids[i] for i in entry.inputs),
@@ -277,11 +352,14 @@ class Recorder:
         )
 
     @staticmethod
-    def _label(entry: _Entry, node_id: str) -> str:
+    def _label(entry: _Entry, ids: list[str], index: int) -> str:
+        node_id = ids[index]
         if entry.name:
             return entry.name
         if entry.kind == LITERAL and isinstance(entry.value_of, (bool, int, float)):
             return repr(entry.value_of)
+        if entry.op == GRADIENT:
+            return f"∂{ids[entry.inputs[0]]}/∂{ids[entry.inputs[entry.attrs['wrt']]]}"
         text = entry.at.text
         return text if text and len(text) <= LABEL_CHARS else node_id
 

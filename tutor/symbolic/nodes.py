@@ -12,6 +12,10 @@ whole tensor, with ``sum(u)`` and ``mean(u)`` (``TOTALS``) reducing a whole tens
 of ``x``. An operation without an elementwise form (matmul, softmax, a reduction along one
 dimension, reshapes…) appears as an opaque function of its operands, ``matmul(X, W)``; its
 derivative is worked element by element (``tutor.symbolic.elements``).
+
+A gradient ``torch.autograd.grad`` returned with ``create_graph=True`` is an elementwise
+operation of its own: its form is ∂output/∂input, accumulated along the graph and
+flattened to leaves and constants, so a later ``backward`` differentiates it again.
 """
 
 from __future__ import annotations
@@ -26,9 +30,9 @@ import sympy
 import engine
 
 from ..functions import ELEMENTWISE, FUNCTIONS, FunctionSpec
-from ..graph import LITERAL, OP, BackwardCall, Edge, Graph, Node, index_key
+from ..graph import GRADIENT, LEAF, LITERAL, OP, BackwardCall, Edge, Graph, Node, index_key
+from .walk import TOTALS, Generic, NotElementwise, accumulate, broadcast_shape
 
-TOTALS = {"sum": sympy.Function("sum"), "mean": sympy.Function("mean")}
 ELEMENTWISE_FORM = "none"  # reduction of an op whose result stays elementwise
 
 
@@ -68,11 +72,6 @@ def literal(value: float | int) -> sympy.Expr:
     return sympy.Rational(text) if len(text) <= 8 else sympy.Float(value)
 
 
-def broadcast_shape(*shapes: tuple[int, ...]) -> tuple[int, ...]:
-    """The shape numpy (and PyTorch) broadcasting gives these shapes."""
-    return tuple(np.broadcast_shapes(*shapes))
-
-
 @dataclass(frozen=True)
 class Local:
     """∂target/∂source along one edge, per element, in the intermediate names.
@@ -106,6 +105,8 @@ class SymbolicGraph:
             edges.sort(key=lambda e: e.position)
         self._expression: dict[str, sympy.Expr] = {}
         self._local: dict[tuple[str, str, int], Local] = {}
+        self._gradients: dict[str, FunctionSpec] = {}
+        self.why_not: dict[str, str] = {}  # gradient nodes without a form: why
 
     # --- what each node is -------------------------------------------------------------
     def spec(self, node_id: str) -> FunctionSpec | None:
@@ -113,7 +114,64 @@ class SymbolicGraph:
         node = self.nodes[node_id]
         if node.kind != OP or node.cut or node.no_grad:
             return None
+        if node.op == GRADIENT:
+            if node_id not in self._gradients:
+                self._gradients[node_id] = self._gradient_spec(node)
+            return self._gradients[node_id]
         return FUNCTIONS.get(node.op or "")
+
+    def _gradient_spec(self, node: Node) -> FunctionSpec:
+        """A recorded gradient as a row: elementwise in its form, or opaque without one (then
+        ``why_not`` says why, and nothing is derived through it)."""
+        operands = [self.symbols[i] for i in node.inputs]
+        output, wrt = node.inputs[0], node.inputs[node.attrs["wrt"]]
+        try:
+            flat = self._gradient_form(node)
+        except (ValueError, TypeError, ArithmeticError, RecursionError, NotImplementedError) as e:
+            self.why_not[node.id] = str(e)
+            flat = None
+
+        def form(*values, **_params) -> sympy.Expr:
+            return flat.xreplace(dict(zip(operands, values, strict=True)))
+
+        return FunctionSpec(
+            key=GRADIENT,
+            kind=ELEMENTWISE,
+            operands=len(operands),
+            engine=None,  # replayed by autograd itself (tutor.symbolic.witness)
+            phrase=f"gradient ∂{output}/∂{wrt}, recorded by create_graph=True",
+            sympy=None if flat is None else form,
+        )
+
+    def _gradient_form(self, node: Node) -> sympy.Expr:
+        output, wrt = node.inputs[0], node.inputs[node.attrs["wrt"]]
+        given = node.attrs.get("grad_outputs")
+        values = np.asarray(1.0 if given is None else given)
+        if values.size and not np.all(values == values.flat[0]):
+            raise Unsupported(f"no form for {node.label}: its grad_outputs vary by element")
+        try:
+            adjoints = accumulate(self, BackwardCall(output, given, 0), Generic(self)).adjoints
+        except NotElementwise as error:
+            raise Unsupported(f"no form for the gradient {node.label}: {error}") from None
+        adjoint = adjoints.get(wrt, sympy.Integer(0))
+        inner = {
+            s: self.expression(self.node_of[s])
+            for s in adjoint.free_symbols
+            if s in self.node_of and self.spec(self.node_of[s]) is not None
+        }
+        flat = adjoint.xreplace(inner)
+        reached = {e.source for e in self.inputs[node.id] if not e.cut}
+        beyond = sorted(
+            self.node_of[s]
+            for s in flat.free_symbols
+            if s in self.node_of
+            and self.nodes[self.node_of[s]].kind == LEAF
+            and self.nodes[self.node_of[s]].requires_grad
+            and self.node_of[s] not in reached
+        )
+        if beyond:  # the engine's graph of the gradient does not reach them: say so, never guess
+            raise Unsupported(f"{node.label} depends on {', '.join(beyond)} beyond its graph")
+        return flat
 
     def has_local_derivative(self, edge: Edge) -> bool:
         """Whether the graph shows a local derivative on ``edge``: it enters an operation whose
@@ -138,7 +196,7 @@ class SymbolicGraph:
     def params(self, node_id: str) -> dict:
         """The row's parameters with the defaults the program left out, as the row takes them."""
         spec = self.spec(node_id)
-        if spec is None:
+        if spec is None or spec.key == GRADIENT:  # what it differentiates is its inputs'
             return {}
         attrs = {k: _decoded(k, v) for k, v in self.nodes[node_id].attrs.items() if k != OUTPUT}
         return {**dict(spec.params), **attrs}
@@ -294,13 +352,15 @@ class SymbolicGraph:
         spec, params, reduction = self.spec(target), self.params(target), self.reduction(target)
         shape = tuple(self.nodes[target].shape)
         if spec is None or (spec.sympy is None and spec.elements is None):
-            raise Unsupported(f"no symbolic form for {self.nodes[target].op!r}")
+            why = self.why_not.get(target, f"no symbolic form for {self.nodes[target].op!r}")
+            raise Unsupported(why)
         if reduction is None:
             return Local(edge, None, None, 1, shape, spec.kink)
         operands = self.operands(target)
         slots = SLOTS[: len(operands)]
         rule = (spec.key, repr(sorted(params.items())), len(operands), edge.position)
-        partial = _RULES.get(rule)  # the same rule recurs along a graph: derive it once
+        # the same rule recurs along a graph: derive it once (a gradient's form is its own)
+        partial = _RULES.get(rule) if spec.key != GRADIENT else None
         if partial is None:
             if spec.derivative is not None:
                 partial = spec.derivative(*slots, **params)[edge.position]
@@ -308,7 +368,8 @@ class SymbolicGraph:
                 partial = sympy.diff(spec.sympy(*slots, **params), slots[edge.position])
             if len(_RULES) >= RULES_KEPT:
                 _RULES.clear()
-            _RULES[rule] = partial
+            if spec.key != GRADIENT:
+                _RULES[rule] = partial
         count = 1
         if reduction != ELEMENTWISE_FORM:
             shape = broadcast_shape(*(tuple(self.nodes[i].shape) for i in operands))

@@ -4,7 +4,8 @@ A closed form is checked twice, never assumed: against the engine's ``.grad`` (w
 tolerance of the gradient's dtype, ``TOLERANCE``) and against central differences of the
 replayed graph in float64 (``DIFFERENCES``). The replay runs each node's table row on the
 engine from the recorded leaves and constants; a value cut by ``detach()`` or made under
-``no_grad()`` keeps its recorded value, exactly as the gradient treats it as a constant.
+``no_grad()`` keeps its recorded value, exactly as the gradient treats it as a constant; a
+gradient ``torch.autograd.grad`` took is taken again by the engine, in float64.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 
 import engine
 
-from ..graph import LITERAL, BackwardCall
+from ..graph import GRADIENT, LEAF, LITERAL, BackwardCall
 from .nodes import SymbolicGraph
 
 
@@ -129,26 +130,51 @@ def judge(value, reference, dtype: str) -> Verdict:
     return Verdict(False, DIFFERS, worst)
 
 
-def _operand(values: dict, node) -> object:
-    """A literal as the Python number the program wrote, any other value as a tensor."""
-    if node.kind == LITERAL:
-        return float(node.value)
-    return engine.from_numpy(np.array(values[node.id]))
+def _operand(tensors: dict, node) -> object:
+    """A literal as the Python number the program wrote, any other value as its tensor."""
+    return float(node.value) if node.kind == LITERAL else tensors[node.id]
 
 
 def replay(sg: SymbolicGraph, overrides: dict[str, np.ndarray] | None = None) -> dict:
-    """Every node's value in float64, recomputed from the recorded sources (and ``overrides``)."""
+    """Every node's value in float64, recomputed from the recorded sources (and ``overrides``).
+
+    A graph with gradients (``torch.autograd.grad``) is replayed with autograd on, the
+    leaves requiring grad, and each gradient taken again by the engine from the replayed
+    graph; otherwise nothing is recorded.
+    """
     overrides = overrides or {}
-    values: dict[str, np.ndarray] = {}
-    with engine.no_grad():
+    tensors: dict[str, engine.Tensor] = {}
+    differentiates = any(n.op == GRADIENT for n in sg.graph.nodes)
+    with engine.enable_grad() if differentiates else engine.no_grad():
         for n in sg.graph.nodes:
-            if n.id in overrides:
-                values[n.id] = overrides[n.id]
-            elif sg.spec(n.id) is None or n.kind == LITERAL:
-                values[n.id] = _source(sg, n)
+            if n.kind == LITERAL:
+                tensors[n.id] = engine.from_numpy(_source(sg, n))
+            elif n.id in overrides or sg.spec(n.id) is None:
+                value = overrides[n.id] if n.id in overrides else _source(sg, n)
+                tensors[n.id] = _leaf(value, differentiates and n.kind == LEAF)
+            elif n.op == GRADIENT:
+                tensors[n.id] = _gradient(sg, n, tensors)
             else:
-                values[n.id] = _run(sg, n.id, values)
-    return values
+                tensors[n.id] = _run(sg, n.id, tensors)
+    return {i: np.asarray(t.detach().numpy()) for i, t in tensors.items()}
+
+
+def _leaf(value: np.ndarray, requires_grad: bool) -> engine.Tensor:
+    tensor = engine.from_numpy(np.array(value))
+    return tensor.requires_grad_() if requires_grad and tensor.dtype.is_floating_point else tensor
+
+
+def _gradient(sg: SymbolicGraph, node, tensors: dict) -> engine.Tensor:
+    """A gradient node taken again: ``autograd.grad`` of the replayed output."""
+    output, wrt = (tensors[node.inputs[k]] for k in (0, node.attrs["wrt"]))
+    given = node.attrs.get("grad_outputs")
+    if given is not None:
+        given = engine.from_numpy(np.broadcast_to(np.asarray(given, np.float64), output.shape))
+    try:
+        (result,) = engine.autograd.grad(output, wrt, given, create_graph=True, allow_unused=True)
+    except Exception as error:  # whatever the engine raises, the replay just stops
+        raise ReplayError(f"{node.label} could not be replayed: {error}") from error
+    return engine.zeros_like(wrt) if result is None else result
 
 
 def _source(sg: SymbolicGraph, n) -> np.ndarray:
@@ -161,15 +187,14 @@ def _source(sg: SymbolicGraph, n) -> np.ndarray:
     return raw.astype(np.float64) if raw.dtype.kind in "fb" else raw
 
 
-def _run(sg: SymbolicGraph, node_id: str, values: dict) -> np.ndarray:
-    """One operation on the engine, from its operands' replayed values."""
-    args = [_operand(values, sg.nodes[i]) for i in sg.operands(node_id)]
+def _run(sg: SymbolicGraph, node_id: str, tensors: dict) -> engine.Tensor:
+    """One operation on the engine, from its operands' replayed tensors."""
+    args = [_operand(tensors, sg.nodes[i]) for i in sg.operands(node_id)]
     try:
         out = sg.spec(node_id).engine(*args, **sg.params(node_id))
     except Exception as error:  # whatever the engine raises, the replay just stops
         raise ReplayError(f"{sg.nodes[node_id].label} could not be replayed: {error}") from error
-    out = out[sg.output(node_id)] if isinstance(out, tuple) else out
-    return np.asarray(out.numpy())
+    return out[sg.output(node_id)] if isinstance(out, tuple) else out
 
 
 def objective(calls: list[BackwardCall], values: dict[str, np.ndarray]) -> float:

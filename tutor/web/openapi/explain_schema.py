@@ -305,7 +305,7 @@ SCHEMAS: dict[str, dict] = {
             "source": {"type": "string"},
             "target": {"type": "string"},
             "position": {"type": "integer", "minimum": 0},
-            "cut": {"enum": ["detach", "no_grad", None]},
+            "cut": {"enum": ["detach", "no_grad", "grad", None]},
             "local": {
                 "description": "The local derivative ∂target/∂source (null where none flows).",
                 "oneOf": [
