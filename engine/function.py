@@ -47,6 +47,9 @@ class Node:
     _retained = None  # output_nr -> weak reference to a non-leaf that retains its grad
     _n_outputs = 1
     _plain = False  # backward's inline path: a built-in node whose edges all lead somewhere
+    # backward returns new arrays that nothing else references (not the incoming gradient,
+    # a saved value or a view of one), so a leaf may keep one as its .grad without a copy
+    fresh_grads = False
     # creation order: backward runs the ready node created last first, as PyTorch does, so
     # gradients are summed in PyTorch's order (floating-point sums depend on it)
     _seq = 0

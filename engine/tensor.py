@@ -158,9 +158,15 @@ class Tensor:
             )
         self._grad = value
 
-    def _accumulate_grad(self, g: np.ndarray) -> None:
-        """Add a backward pass's gradient into ``.grad`` (in place after the first)."""
+    def _accumulate_grad(self, g: np.ndarray, owned: bool = False) -> None:
+        """Add a backward pass's gradient into ``.grad`` (in place after the first); an
+        ``owned`` gradient, which nothing else references, is kept without a copy when it
+        already has the right dtype and layout, as PyTorch's AccumulateGrad steals it."""
         if self._grad is None:
+            if owned and type(g) is _ndarray and g.dtype == self._data.dtype:
+                if g.flags.c_contiguous and g.flags.writeable:
+                    self._grad = Tensor._make(g)
+                    return
             self._grad = Tensor._make(np.array(g, dtype=self._data.dtype, order="C"))
         else:
             np.add(self._grad._data, g, out=self._grad._data, casting="unsafe")

@@ -144,12 +144,13 @@ def grad(
     return tuple(results)
 
 
-def accumulate(t: Tensor, g) -> None:
-    """Add a gradient into ``t.grad``: in place for an array; for a recorded gradient (a
+def accumulate(t: Tensor, g, owned: bool = False) -> None:
+    """Add a gradient into ``t.grad``: in place for an array (an ``owned`` one, which
+    nothing else references, may become ``.grad`` itself); for a recorded gradient (a
     tensor) as PyTorch's AccumulateGrad does under create_graph, a copy first
     (``CopyBackwards``), then out-of-place sums (``AddBackward0``)."""
     if type(g) is not Tensor:
-        t._accumulate_grad(g)
+        t._accumulate_grad(g, owned)
     elif t._grad is None:
         t._grad = ops.Copy.apply(Tensor._make(np.empty_like(t._data)), g)
     else:
@@ -183,6 +184,7 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture=None) -> N
 
 def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
     buffers = {}
+    owned = {}  # AccumulateGrad -> its gradient when freshly made (a sum or a fresh_grads op)
     for node, nr, g in roots:
         if node is not None:
             _add(buffers, node, nr, g)
@@ -207,29 +209,33 @@ def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
             if saved and not retain_graph:
                 node.saved, node._inputs = FREED, ()
         else:
-            outs = _process(node, grads, retain_graph, create_graph, capture)
+            outs = _process(node, grads, retain_graph, create_graph, capture, owned)
+        fresh = node.fresh_grads
         for i, (fn, nr) in enumerate(edges):
             if fn is None:
                 continue
             if outs:
                 g = outs[i]
                 if g is not None:
-                    _add(buffers, fn, nr, g)
+                    stored = _add(buffers, fn, nr, g)
+                    if (fresh or stored is not g) and type(fn) is AccumulateGrad:
+                        owned[fn] = stored
             left = consumers[fn] - 1
             consumers[fn] = left
             if left == 0:
                 heappush(ready, (-fn._seq, next(order), fn))
 
 
-def _add(buffers: dict, node, nr: int, g) -> None:
-    """Add ``g`` to the gradient buffered for output ``nr`` of ``node``."""
+def _add(buffers: dict, node, nr: int, g):
+    """Add ``g`` to the gradient buffered for output ``nr`` of ``node``; returns the sum."""
     slot = buffers.get(node)
     if slot is None:
         slot = buffers[node] = [None] * node._n_outputs
-    slot[nr] = g if slot[nr] is None else slot[nr] + g
+    total = slot[nr] = g if slot[nr] is None else slot[nr] + g
+    return total
 
 
-def _process(node, grads: list, retain_graph: bool, create_graph: bool, capture):
+def _process(node, grads: list, retain_graph: bool, create_graph: bool, capture, owned):
     """Run one node: checks, hooks, retained grads, capture, then its backward."""
     # A built-in node whose every edge leads nowhere (its inputs were views taken under
     # no_grad) computes nothing, so like PyTorch it never unpacks what it saved.
@@ -252,8 +258,9 @@ def _process(node, grads: list, retain_graph: bool, create_graph: bool, capture)
             if i is not None:
                 captured[i] = g if captured[i] is None else captured[i] + g
     if leaf:
-        if capture is None:
-            accumulate(node.variable, grads[0])
+        if capture is None:  # hooks saw the gradient and may have kept it: copy it then
+            keep = not node.variable._hooks and owned.get(node) is grads[0]
+            accumulate(node.variable, grads[0], keep)
         return ()
     if dead:
         outs = None

@@ -107,6 +107,8 @@ class Rsub(Op, node="RsubBackward1"):
 
 
 class Mul(Op, node="MulBackward0"):
+    fresh_grads = True
+
     @staticmethod
     def forward(ctx, a, b):
         a, b = promote(a, b)
@@ -134,6 +136,8 @@ class Mul(Op, node="MulBackward0"):
 
 
 class Div(Op, node="DivBackward0"):
+    fresh_grads = True
+
     @staticmethod
     def forward(ctx, a, b):
         a, b = promote(a, b, floating=True)
@@ -184,6 +188,8 @@ class Reciprocal(Op, node="ReciprocalBackward0"):
 
 
 class Neg(Op, node="NegBackward0"):
+    fresh_grads = True
+
     @staticmethod
     def forward(ctx, a):
         if a.dtype.kind == "b":

@@ -33,6 +33,8 @@ def _dims(shape) -> str:
 class Mm(Op, node="MmBackward0"):
     """(n, k) @ (k, m): dL/dA = G @ B^T, dL/dB = A^T @ G."""
 
+    fresh_grads = True
+
     @staticmethod
     def forward(ctx, a, b):
         if a.ndim != 2:

@@ -23,6 +23,7 @@ _SMALL = 4096
 
 
 class Exp(Op, node="ExpBackward0"):
+    fresh_grads = True
     saves_output = True
 
     @staticmethod
@@ -41,6 +42,8 @@ class Exp(Op, node="ExpBackward0"):
 
 
 class Log(Op, node="LogBackward0"):
+    fresh_grads = True
+
     @staticmethod
     def forward(ctx, a):
         a = as_float(a)
@@ -57,6 +60,8 @@ class Log(Op, node="LogBackward0"):
 
 
 class Sin(Op, node="SinBackward0"):
+    fresh_grads = True
+
     @staticmethod
     def forward(ctx, a):
         a = as_float(a)
@@ -73,6 +78,8 @@ class Sin(Op, node="SinBackward0"):
 
 
 class Cos(Op, node="CosBackward0"):
+    fresh_grads = True
+
     @staticmethod
     def forward(ctx, a):
         a = as_float(a)
@@ -112,6 +119,7 @@ class Tan(Op, node="TanBackward0"):
 
 
 class Tanh(Op, node="TanhBackward0"):
+    fresh_grads = True
     saves_output = True
 
     @staticmethod
@@ -209,6 +217,7 @@ class Sign(Op, node="SignBackward0"):
 
 
 class Sigmoid(Op, node="SigmoidBackward0"):
+    fresh_grads = True
     saves_output = True
 
     @staticmethod
@@ -270,6 +279,8 @@ class SigmoidBackward(Op, node="SigmoidBackwardBackward0"):
 class Relu(Op, node="ReluBackward0"):
     """max(a, 0); the gradient is 0 where the output is <= 0 (so at 0), as in PyTorch."""
 
+    fresh_grads = True
+
     saves_output = True
 
     @staticmethod
@@ -323,6 +334,7 @@ class ThresholdBackward(Op, node="ThresholdBackwardBackward0"):
 
 
 class Sqrt(Op, node="SqrtBackward0"):
+    fresh_grads = True
     saves_output = True
 
     @staticmethod

@@ -619,6 +619,26 @@ def hook_on_leaf(T, r):
 
 
 @case
+def accumulating_into_grad_writes_no_other_tensor(T, r):
+    """``.grad`` is storage of its own: later passes accumulate into it in place and change
+    no given gradient, no gradient a hook kept, no other leaf's ``.grad``."""
+    x = T.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    w = T.tensor([0.5, 0.5, 2.0], requires_grad=True)
+    g = T.tensor([1.0, 2.0, 3.0])
+    seen = []
+    x.register_hook(seen.append)
+    (x + w).backward(g)  # both gradients are g itself
+    (x * w).backward(g)  # made by the backward pass
+    (x * w).backward(g)
+    r("after", [g, x.grad, w.grad, seen])
+    v = T.tensor([2.0, 4.0], requires_grad=True)
+    (v * v).backward(T.ones(2))  # the sum of two fresh gradients
+    kept = v.grad
+    (v.exp() + v).sum().backward()
+    r("kept", [kept, v.grad, kept is v.grad])
+
+
+@case
 def hooks_in_order_and_removed(T, r):
     calls = []
     x = T.tensor([1.0], requires_grad=True)
