@@ -31,6 +31,8 @@ import engine
 
 from ..functions import ELEMENTWISE, FUNCTIONS, FunctionSpec
 from ..graph import GRADIENT, LEAF, LITERAL, OP, BackwardCall, Edge, Graph, Node, index_key
+from .budget import Budget
+from .canonical import ops
 from .walk import TOTALS, Generic, NotElementwise, accumulate, broadcast_shape
 
 ELEMENTWISE_FORM = "none"  # reduction of an op whose result stays elementwise
@@ -160,6 +162,12 @@ class SymbolicGraph:
             if s in self.node_of and self.spec(self.node_of[s]) is not None
         }
         flat = adjoint.xreplace(inner)
+        size, bound = ops(flat), Budget.closed_form_ops
+        if size > bound:  # differentiating it again would take longer than a request may
+            raise Unsupported(
+                f"the form of the gradient {node.label} has {size} operations, over the "
+                f"{bound} a closed form may have"
+            )
         reached = {e.source for e in self.inputs[node.id] if not e.cut}
         beyond = sorted(
             self.node_of[s]

@@ -1,0 +1,224 @@
+"""Programs that differentiate a gradient again: ``torch.autograd.grad(..., create_graph=True)``
+or ``backward(create_graph=True)``, then ``backward`` on the gradient.
+
+Each second (or third) derivative three ways: sympy.diff of the program's function, computed
+here apart from the tutor; the tutor's closed form; the engine's ``.grad``; and central
+differences of the replayed gradient. What the program prints is what PyTorch prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import numpy as np
+import pytest
+import sympy
+
+from tutor.errors import ProgramError
+from tutor.explain import explain, make_input
+from tutor.graph import GRADIENT
+from tutor.render import Report, svg
+
+x, y, w = sympy.symbols("x y w", real=True)
+X = sympy.symbols("x0:3", real=True)
+
+CUBIC = """import torch
+x = torch.tensor(2.0, requires_grad=True)
+y = x ** 3 + torch.sin(x)
+g, = torch.autograd.grad(y, x, create_graph=True)
+print(g)
+g.backward()
+print(x.grad)
+"""
+MIXED = """import torch
+x = torch.tensor(1.5, requires_grad=True)
+y = torch.tensor(-0.5, requires_grad=True)
+z = torch.sin(x * y) + x ** 3 * y
+z.backward(create_graph=True)
+gx = x.grad
+x.grad = None
+y.grad = None
+gx.backward()
+print(gx, x.grad, y.grad)
+"""
+PENALTY = """import torch
+x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+w = torch.tensor(1.5, requires_grad=True)
+y = torch.tanh(w * x).sum()
+g, = torch.autograd.grad(y, x, create_graph=True)
+penalty = (g ** 2).sum()
+penalty.backward()
+print(g, x.grad, w.grad)
+"""
+THIRD = """import torch
+x = torch.tensor(0.7, requires_grad=True)
+y = torch.exp(x) * x
+g, = torch.autograd.grad(y, x, create_graph=True)
+h, = torch.autograd.grad(g, x, create_graph=True)
+h.backward()
+print(g, h, x.grad)
+"""
+VECTOR = """import torch
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+y = x ** 2
+g, = torch.autograd.grad(y, x, torch.ones_like(y), create_graph=True)
+u, = torch.autograd.grad(y.sum(), x)
+(g * x + u).sum().backward()
+print(g, u, x.grad)
+"""
+MATMUL = """import torch
+X = torch.tensor([[1.0, 2.0], [3.0, -1.0]])
+W = torch.tensor([[0.5, -0.2], [0.1, 0.3]], requires_grad=True)
+loss = torch.tanh(X @ W).pow(2).mean()
+g, = torch.autograd.grad(loss, W, create_graph=True)
+(g ** 2).sum().backward()
+print(W.grad)
+"""
+
+_PENALTY_Y = sum(sympy.tanh(w * xi) for xi in X)
+_PENALTY = sum(sympy.diff(_PENALTY_Y, xi) ** 2 for xi in X)
+_PENALTY_AT = {w: 1.5, X[0]: 0.5, X[1]: -1.0, X[2]: 2.0}
+
+# (program, {leaf: the derivative its .grad should hold, as sympy, per element}, values)
+CASES = {
+    "cubic": (CUBIC, {"x": [sympy.diff(x**3 + sympy.sin(x), x, 2)]}, {x: 2.0}),
+    "mixed": (
+        MIXED,
+        {
+            "x": [sympy.diff(sympy.sin(x * y) + x**3 * y, x, x)],
+            "y": [sympy.diff(sympy.sin(x * y) + x**3 * y, x, y)],
+        },
+        {x: 1.5, y: -0.5},
+    ),
+    "penalty": (
+        PENALTY,
+        {"x": [sympy.diff(_PENALTY, xi) for xi in X], "w": [sympy.diff(_PENALTY, w)]},
+        _PENALTY_AT,
+    ),
+    "third": (THIRD, {"x": [sympy.diff(sympy.exp(x) * x, x, 3)]}, {x: 0.7}),
+    # g = 2x has a graph, u = 2x (no create_graph) is a constant: d/dx (2x·x + u) = 4x
+    "vector": (VECTOR, {"x": [4 * xi for xi in X]}, {X[0]: 1.0, X[1]: 2.0, X[2]: 3.0}),
+}
+
+
+def _explain(program: str):
+    return explain(make_input(program=program))
+
+
+def _texts(steps: list) -> list[str]:
+    """Every step's text, depth first, as the page and the CLI show them."""
+    return [t for step in steps for t in (step["text"], *_texts(step.get("children", [])))]
+
+
+def _torch_prints(torch, program: str) -> str:
+    """What real PyTorch prints for the program (the test's own trusted text)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(program, "<program>", "exec"), {"torch": torch})  # noqa: S102
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_closed_form_engine_sympy_and_differences_agree(name):
+    program, expected, at = CASES[name]
+    explanation = _explain(program)
+    by_leaf = {g.leaf: g for g in explanation.gradients}
+    assert set(by_leaf) == set(expected)
+    for leaf, derivatives in expected.items():
+        g = by_leaf[leaf]
+        want = np.array([float(d.subs(at)) for d in derivatives])
+        assert g.closed is not None and g.closed.expr is not None, explanation.notes
+        assert np.ravel(g.check.value) == pytest.approx(want, rel=1e-6, abs=1e-9), leaf
+        assert np.ravel(g.check.engine) == pytest.approx(want, rel=1e-5, abs=1e-5), leaf
+        assert g.check.verdict == "agrees" and g.check.agrees_numerical is True, leaf
+
+
+def test_a_scalar_closed_form_is_sympys_second_derivative_in_the_students_names():
+    (g,) = _explain(CUBIC).gradients
+    assert sympy.simplify(g.closed.expr - (6 * x - sympy.sin(x))) == 0
+
+
+@pytest.mark.parametrize("name", [*CASES, "matmul"])
+def test_the_program_prints_what_pytorch_prints(name, torch):
+    program = MATMUL if name == "matmul" else CASES[name][0]
+    assert _explain(program).output == _torch_prints(torch, program)
+
+
+def test_the_gradient_is_a_node_cut_from_what_it_differentiates():
+    graph = _explain(CUBIC).graph
+    g = graph.node("g")
+    assert (g.op, g.kind, g.grad_fn, g.requires_grad) == (GRADIENT, "op", "AddBackward0", True)
+    edges = {(e.source, e.position): e.cut for e in graph.edges if e.target == "g"}
+    assert edges == {("y", 0): GRADIENT, ("x", 1): None}  # x: its own graph reaches it
+    assert g.attrs == {"wrt": 1}
+
+
+def test_a_gradient_taken_without_create_graph_is_a_constant():
+    graph = _explain(VECTOR).graph
+    u = graph.node("u")
+    assert (u.op, u.kind, u.requires_grad) == (GRADIENT, "constant", False)
+    assert {e.cut for e in graph.edges if e.target == "u"} == {GRADIENT}
+
+
+def test_the_steps_say_the_gradient_is_differentiated_again():
+    explanation = _explain(CUBIC)
+    said = "\n".join(_texts(Report(explanation).data["gradients"][0]["steps"]))
+    assert "through g = 3*x**2 + cos(x) (gradient ∂y/∂x, recorded by create_graph=True)" in said
+    assert "∂g/∂x = 6*x - sin(x) = 11.0907" in said
+    assert "y → g: g is a gradient (torch.autograd.grad)" in said
+    assert explanation.definitions["g"] == 3 * x**2 + sympy.cos(x)
+
+
+def test_the_drawing_labels_the_edge_autograd_grad_cut():
+    explanation = _explain(CUBIC)
+    drawing = svg.render(Report(explanation).data["graph"])
+    assert "∂ autograd.grad" in drawing
+    assert "g is a gradient of y: no gradient flows back" in drawing
+
+
+def test_a_gradient_without_an_elementwise_form_keeps_the_numbers_and_says_why():
+    explanation = _explain(MATMUL)
+    (g,) = explanation.gradients
+    assert g.closed is None and g.check.verdict == "not_checked"
+    assert any("no form for the gradient g" in note for note in explanation.notes)
+    assert np.shape(g.check.engine) == (2, 2)
+
+
+@pytest.mark.parametrize(
+    ("program", "message", "line"),
+    [
+        (
+            "import torch\nx = torch.tensor(1.0, requires_grad=True)\n"
+            "g = torch.autograd.grad([x * 2, x * 3], x)",
+            "one output tensor at a time",
+            3,
+        ),
+        (
+            "import torch\nx = torch.tensor(1.0, requires_grad=True)\n(x * x).backward()\n"
+            "(x ** 3).backward(create_graph=True)",
+            "already holds a gradient",
+            4,
+        ),
+        (
+            "import torch\nx = torch.tensor(1.0, requires_grad=True)\ny = x ** 2\n"
+            "g, = torch.autograd.grad(y, x)\ng.backward()",
+            "element 0 of tensors does not require grad",
+            5,
+        ),
+    ],
+)
+def test_refusals_are_located(program, message, line):
+    with pytest.raises(ProgramError, match=message) as caught:
+        _explain(program)
+    assert caught.value.line == line
+
+
+def test_a_gradient_form_too_large_to_differentiate_is_named_and_the_numbers_stand():
+    lines = ["import torch", "x = torch.tensor(0.3, requires_grad=True)"]
+    lines.append("g0 = torch.tanh(torch.sin(x) * x)")
+    lines += [f"g{k}, = torch.autograd.grad(g{k - 1}, x, create_graph=True)" for k in range(1, 9)]
+    explanation = _explain("\n".join([*lines, "g8.backward()"]))
+    (g,) = explanation.gradients
+    assert g.check.engine is not None and g.closed is None
+    assert any("operations, over the 400 a closed form may have" in n for n in explanation.notes)
