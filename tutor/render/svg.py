@@ -104,6 +104,10 @@ def _shown_name(node: dict) -> str:
 
 def _op_text(node: dict) -> str:
     kind = node.get("kind", "")
+    if node.get("op") == GRADIENT:  # ∂y/∂x · MulBackward0, or a constant without a graph
+        inputs = node.get("inputs") or ()
+        what = f"∂{inputs[0]}/∂{inputs[node['attrs']['wrt']]}"
+        return f"{what} · {node['grad_fn']}" if node.get("grad_fn") else f"{what} (no grad_fn)"
     if kind == "op":
         op, fn = node.get("op") or "", node.get("grad_fn")
         return f"{op} · {fn}" if fn else f"{op} (no grad_fn)"
