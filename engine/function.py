@@ -12,7 +12,6 @@ A tensor's ``grad_fn`` is a node: it knows its ``next_functions`` (one edge per 
 from __future__ import annotations
 
 import itertools
-import math
 import re
 import warnings
 import weakref
@@ -46,7 +45,9 @@ class Node:
     _pre_hooks = None  # output_nr -> hooks on the gradient of that output
     _retained = None  # output_nr -> weak reference to a non-leaf that retains its grad
     _n_outputs = 1
-    _plain = False  # backward's inline path: a built-in node whose edges all lead somewhere
+    # backward's inline path: a built-in node whose edges all lead somewhere, without hooks
+    # or retained gradients
+    _plain = False
     # backward returns new arrays that nothing else references (not the incoming gradient,
     # a saved value or a view of one), so a leaf may keep one as its .grad without a copy
     fresh_grads = False
@@ -109,8 +110,6 @@ def op_name(node: Node) -> str:
 
 class AccumulateGrad(Node):
     """The node that adds an incoming gradient into a leaf's ``.grad``."""
-
-    _seq = math.inf  # PyTorch runs a ready AccumulateGrad before anything else
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
@@ -379,6 +378,7 @@ def retain(node: Node, output_nr: int, tensor: Tensor) -> None:
     """Make backward store this non-leaf's gradient in its ``.grad``."""
     if node._retained is None:
         node._retained = {}
+        node._plain = False
     node._retained[output_nr] = weakref.ref(tensor)
 
 
@@ -386,4 +386,5 @@ def add_pre_hook(node: Node, output_nr: int, hook) -> None:
     """Call hook(grad) on the gradient of one output of node before it flows on."""
     if node._pre_hooks is None:
         node._pre_hooks = {}
+        node._plain = False
     node._pre_hooks.setdefault(output_nr, []).append(hook)

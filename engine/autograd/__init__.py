@@ -12,7 +12,6 @@ sees stale interior gradients. With ``create_graph=True`` each node runs its
 from __future__ import annotations
 
 import heapq
-import itertools
 import warnings
 
 import numpy as np
@@ -30,6 +29,7 @@ from ..grad_mode import _state, enable_grad, no_grad, set_grad_enabled
 from ..ops.common import unbroadcast
 from ..tensor import Tensor
 from ..types import Size
+from ..versions import latest
 
 __all__ = [
     "Function",
@@ -189,41 +189,45 @@ def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
         if node is not None:
             _add(buffers, node, nr, g)
     consumers = _count_consumers(list(buffers))
-    order = itertools.count()  # ties (equal creation order) go first in, first out
-    ready = [(-node._seq, next(order), node) for node in buffers if node not in consumers]
+    ready = []  # (-creation order, node): a heap, the node created last on top
+    for node in [node for node in buffers if node not in consumers]:
+        if type(node) is AccumulateGrad:
+            _process(node, buffers.pop(node), retain_graph, create_graph, capture, owned)
+        else:
+            ready.append((-node._seq, node))
     heapq.heapify(ready)
     heappop, heappush = heapq.heappop, heapq.heappush
     inline = capture is None and not create_graph
     while ready:
-        node = heappop(ready)[2]
+        node = heappop(ready)[1]
         grads = buffers.pop(node, None)
-        edges = node.next_functions
         if grads is None:
             outs = None
-        elif inline and node._plain and node._pre_hooks is None and node._retained is None:
+        elif inline and node._plain:
             # _process's common case inline: a built-in node with live edges and no hooks
-            saved = node.saved is not None
-            if saved:
+            saved = node.saved
+            if saved is not None and (saved is FREED or node._epoch != latest[0]):
                 node._check_saved()
             outs = node.backward(node, *grads)
-            if saved and not retain_graph:
+            if saved is not None and not retain_graph:
                 node.saved, node._inputs = FREED, ()
         else:
             outs = _process(node, grads, retain_graph, create_graph, capture, owned)
         fresh = node.fresh_grads
-        for i, (fn, nr) in enumerate(edges):
+        for i, (fn, nr) in enumerate(node.next_functions):
             if fn is None:
                 continue
-            if outs:
-                g = outs[i]
-                if g is not None:
-                    stored = _add(buffers, fn, nr, g)
-                    if (fresh or stored is not g) and type(fn) is AccumulateGrad:
-                        owned[fn] = stored
+            if outs and (g := outs[i]) is not None:
+                stored = _add(buffers, fn, nr, g)
+                if (fresh or stored is not g) and type(fn) is AccumulateGrad:
+                    owned[fn] = stored
             left = consumers[fn] - 1
             consumers[fn] = left
             if left == 0:
-                heappush(ready, (-fn._seq, next(order), fn))
+                if type(fn) is not AccumulateGrad:
+                    heappush(ready, (-fn._seq, fn))
+                elif fn in buffers:  # at once: PyTorch runs a ready AccumulateGrad first
+                    _process(fn, buffers.pop(fn), retain_graph, create_graph, capture, owned)
 
 
 def _add(buffers: dict, node, nr: int, g):
