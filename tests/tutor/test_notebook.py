@@ -1,0 +1,128 @@
+"""The notebook extension: the example notebook executed by a real kernel, its outputs read
+back as a front end would; the rich display of ``tutor.notebook.explain`` as valid HTML."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tutor.notebook import Explained, Refused, explain
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "autograd-tutorial.ipynb"
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
+class _Balance(HTMLParser):
+    """Every element closed, in order (SVG and MathML self-closing tags count as closed)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.problems: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.add(tag)
+
+    def handle_endtag(self, tag):
+        if not self.open or self.open[-1] != tag:
+            self.problems.append(f"</{tag}> closes {self.open[-1:] or 'nothing'}")
+        else:
+            self.open.pop()
+
+
+def balanced(markup: str) -> _Balance:
+    parser = _Balance()
+    parser.feed(markup)
+    parser.close()
+    assert not parser.problems and not parser.open, (parser.problems[:3], parser.open[-3:])
+    return parser
+
+
+@pytest.fixture(scope="module")
+def executed():
+    """The example notebook after a real kernel ran it, as nbclient leaves it."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    notebook = nbformat.read(EXAMPLE, as_version=4)
+    nbclient.NotebookClient(notebook, timeout=180, kernel_name="python3").execute()
+    return [c for c in notebook.cells if c.cell_type == "code"]
+
+
+def _html(cell) -> str:
+    return "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs)
+
+
+def _explain_cells(cells, magic: str = "%%explain"):
+    return [c for c in cells if c.source.startswith(magic)]
+
+
+def test_the_committed_notebook_has_its_outputs_cleared():
+    nbformat = pytest.importorskip("nbformat")
+    notebook = nbformat.read(EXAMPLE, as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert code and all(not c.outputs and c.execution_count is None for c in code)
+
+
+def test_every_explained_cell_shows_the_graph_and_each_closed_form(executed):
+    cells = [c for c in _explain_cells(executed) if "foo()" not in c.source]
+    assert len(cells) == 8
+    for cell in cells:
+        html = _html(cell)
+        assert "<svg" in html, cell.source
+        rows = len(re.findall(r'<td class="verdict', html))
+        assert html.count("<math") >= rows, cell.source
+        assert all(o.output_type != "error" for o in cell.outputs)
+
+
+def test_the_tutorials_values_are_the_engines(executed):
+    cells = _explain_cells(executed)
+    b = next(_html(c) for c in cells if "a.backward()" in c.source)
+    assert "<pre>[[4.5, 4.5],\n [4.5, 4.5]]</pre>" in b and "✓ agrees" in b
+    c = next(_html(c) for c in cells if "L.backward" in c.source)
+    for value in ("-30", "-12", "-10"):
+        assert f"<pre>[[{value}, {value}],\n [{value}, {value}]]</pre>" in c
+    assert c.count("✓ agrees") == 3
+
+
+def test_a_formula_line_magic_shows_latex_and_the_hessian(executed):
+    formula, hessian = _explain_cells(executed, "%explain ")
+    data = formula.outputs[0]["data"]
+    assert r"\mathtt{x1.grad} &= - w_{1} w_{2}" in data["text/latex"]
+    assert "Second derivatives (the Hessian)" in hessian.outputs[0]["data"]["text/html"]
+
+
+def test_a_broken_cell_shows_a_located_error_and_the_kernel_goes_on(executed):
+    broken = next(c for c in executed if "foo()" in c.source)
+    html = _html(broken)
+    assert "At line 4, column 5." in html and "y = x.foo()\n    ^</pre>" in html
+    assert all(o.output_type != "error" for o in broken.outputs)  # no traceback
+    after = executed[executed.index(broken) + 1]
+    assert "tanh" in after.source and "<svg" in _html(after)
+
+
+def test_the_html_is_balanced_and_free_of_scripts():
+    answer = explain(
+        program="import torch\nx = torch.ones(2, requires_grad=True)\n(x * x).sum().backward()"
+    )
+    assert isinstance(answer, Explained)
+    parser = balanced(answer._repr_html_())
+    assert {"svg", "math", "table", "details"} <= parser.tags and "script" not in parser.tags
+    refused = explain(program="import torch\nx = torch.ones(2)\ny = x.foo()")
+    assert isinstance(refused, Refused)
+    assert "script" not in balanced(refused._repr_html_()).tags
+
+
+def test_the_plain_repr_stays_short():
+    answer = explain(expression="Y - x1*w1*w2", values={"x1": 2, "w1": 5, "w2": 6, "Y": 10})
+    assert repr(answer) == "<gradtutor explanation: x1: agrees, w1: agrees, w2: agrees, Y: agrees>"
+    refused = explain(expression="x +", values="x=1")
+    assert repr(refused).startswith("<gradtutor refusal: ") and len(repr(refused)) < 110

@@ -1,0 +1,124 @@
+"""One explanation (or one error) as a self-contained HTML fragment for a notebook's output.
+
+The same parts as the tutoring page, in the same order: the gradients table (the engine's
+``.grad`` beside the closed form, its value and the verdict), the Hessian for order 2, what
+PyTorch would print, the graph (the page's SVG) and the chain-rule steps, each leaf's
+behind a ``<details>``. No script and no network: a ``<style>`` scoped to ``.gradtutor``
+and presentation MathML, which every current notebook front end renders.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from importlib import resources
+
+from ..errors import TutorError
+from ..explain import Explanation
+from ..render import Report, mathml, svg, typeset
+from ..render.numbers import block
+from ..render.numbers import value as number
+
+MATHML = "http://www.w3.org/1998/Math/MathML"
+STYLE = (resources.files(__package__) / "notebook.css").read_text(encoding="utf-8")
+VERDICTS = {
+    "agrees": "✓ agrees",
+    "differs": "✗ differs",
+    "overflow": "overflow",
+    "not_checked": "not checked",
+}
+
+
+def _math(expr) -> str:
+    """A closed form as a MathML element (escaped by the printer), or an empty string."""
+    if expr is None:
+        return ""
+    return f'<math xmlns="{MATHML}"><mrow>{typeset.mathml(expr)}</mrow></math>'
+
+
+def _fragment(*parts: str) -> str:
+    return f'<div class="gradtutor"><style>{STYLE}</style>{"".join(parts)}</div>'
+
+
+def _gradients(explanation: Explanation, data: dict) -> str:
+    if not explanation.gradients:
+        return (
+            '<p class="empty">No leaf received a gradient: no <code>.backward()</code> call '
+            "reached a tensor with <code>requires_grad=True</code>.</p>"
+        )
+    rows = []
+    for leaf, g in zip(explanation.gradients, data["gradients"], strict=True):
+        why = f' title="{escape(g["reason"])}"' if g.get("reason") else ""
+        rows.append(
+            f"<tr><th><code>{escape(g['leaf'])}</code></th>"
+            f"<td><pre>{escape(block(g['numeric']))}</pre></td>"
+            f"<td>{mathml(leaf)}</td>"
+            f"<td><pre>{escape(block(g['value']))}</pre></td>"
+            f'<td class="verdict {escape(g["verdict"])}"{why}>'
+            f"{VERDICTS.get(g['verdict'], escape(g['verdict']))}</td></tr>"
+        )
+    return (
+        "<h4>Gradients: engine beside closed form</h4><table>"
+        "<thead><tr><th>Leaf</th><th>Engine <code>.grad</code></th><th>Closed form</th>"
+        "<th>Value</th><th>Verdict</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _hessian(explanation: Explanation, data: dict) -> str:
+    if explanation.hessian is None:
+        return ""
+    rows = [
+        f"<tr><th>∂²/∂{escape(e.first)}∂{escape(e.second)}</th><td>{_math(e.closed)}</td>"
+        f"<td><code>{escape(number(d['numeric']))}</code></td>"
+        f'<td class="verdict {escape(d["verdict"])}">'
+        f"{VERDICTS.get(d['verdict'], escape(d['verdict']))}</td></tr>"
+        for e, d in zip(explanation.hessian.entries, data["hessian"]["entries"], strict=True)
+    ]
+    return (
+        "<h4>Second derivatives (the Hessian)</h4><table><thead><tr><th>Entry</th>"
+        "<th>Closed form</th><th>Engine</th><th>Verdict</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _steps(steps: list) -> str:
+    items = "".join(
+        f'<li><span class="kind">{escape(s["kind"].replace("_", " "))}</span> {s["mathml"]}'
+        f"{_steps(s['children']) if s.get('children') else ''}</li>"
+        for s in steps
+    )
+    return f"<ol>{items}</ol>"
+
+
+def explanation_html(explanation: Explanation) -> str:
+    """The explanation as the notebook shows it (no script)."""
+    data = Report(explanation).data
+    parts = [_gradients(explanation, data), _hessian(explanation, data)]
+    if explanation.output:
+        parts.append(f'<h4>Printed output</h4><pre class="console">{escape(data["output"])}</pre>')
+    if data["graph"] is not None:
+        parts.append(f'<h4>Graph</h4><div class="graph">{svg.render(data["graph"])}</div>')
+    parts += [
+        f"<details><summary>How {escape(g['leaf'])}'s gradient comes about</summary>"
+        f"{_steps(g['steps'])}</details>"
+        for g in data["gradients"]
+        if g.get("steps")
+    ]
+    if data["notes"]:
+        notes = "".join(f"<li>{escape(n)}</li>" for n in data["notes"])
+        parts.append(f'<details class="notes"><summary>Notes</summary><ul>{notes}</ul></details>')
+    return _fragment(*parts)
+
+
+def error_html(error: TutorError, source: str) -> str:
+    """A refusal as the page shows it: the message, and the line it points at with a caret."""
+    parts = [f'<p class="error"><strong>{escape(error.message)}</strong></p>']
+    lines = source.splitlines()
+    if error.line and 0 < error.line <= len(lines):
+        caret = " " * ((error.col or 1) - 1) + "^"
+        parts.append(
+            f'<pre class="listing">{escape(lines[error.line - 1])}\n{caret}</pre>'
+            f"<p>At line {error.line}, column {error.col or 1}.</p>"
+        )
+    parts.append(f"<p>Error code <code>{escape(error.code)}</code>.</p>")
+    return _fragment(*parts)
