@@ -11,6 +11,7 @@ from .feedback import (
     check_output,
     closed_form,
 )
+from .hints import ladder
 
 __all__ = [
     "KINDS",
@@ -21,6 +22,7 @@ __all__ = [
     "check_number",
     "check_output",
     "closed_form",
+    "ladder",
     "read_formula",
     "read_number",
 ]
