@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The service refuses to start without SECRET_KEY (it signs worksheet links); the tests' apps,
+# and the gunicorn and wheel servers they start, share this one.
+os.environ.setdefault("SECRET_KEY", "gradtutor tests: not a secret")
 
 GOLDEN = Path(__file__).parent / "golden"
 SEED_DIR = Path(__file__).parents[1] / "tutor" / "seeds"  # the snippets, as the app ships them

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import render
 from .errors import TutorError
 from .explain import explain, make_input
-from .jsonio import dumps_strict
 from .lang import parse_program
 from .lang.values import parse_names, parse_values
 from .run import numeric
@@ -21,10 +21,16 @@ def _serve(args: argparse.Namespace) -> int:
     from .web import create_app  # Flask loads only for the commands that need it
 
     try:
-        app = create_app()
+        app = create_app({"DEVELOPMENT": True})
     except LayoutEngineMissing as missing:
         print(f"gradtutor serve: {missing}", file=sys.stderr)
         return 1
+    if not os.environ.get("SECRET_KEY"):
+        print(
+            "gradtutor serve: no SECRET_KEY set, so worksheet links signed now stop working "
+            "when this server stops",
+            file=sys.stderr,
+        )
     app.run(host=args.host, port=args.port)
     return 0
 
@@ -75,12 +81,12 @@ def _run(args: argparse.Namespace) -> int:
 def _worksheet_text(args: argparse.Namespace) -> str:
     sheet = make_worksheet(args.seed, args.problems, args.level, args.version)
     if args.format == "json":
-        return (sheet.json_text if args.answers else dumps_strict(sheet.to_json(False))) + "\n"
+        return (sheet.json_text if args.answers else sheet.student_json_text) + "\n"
     if args.format == "tex":
         return latex.document(sheet, args.answers)
     from .web import create_app, worksheets  # the printable page is the site's own template
 
-    with create_app().test_request_context():
+    with create_app({"DEVELOPMENT": True}).test_request_context():
         return worksheets.printable_html(sheet, args.answers, standalone=True)
 
 

@@ -21,7 +21,13 @@ def test_json_with_answers_is_the_api_answer(capsys):
 def test_json_without_answers_has_no_key(capsys):
     assert main([*ARGS, "--format", "json", "--version", "2"]) == 0
     sheet = json.loads(capsys.readouterr().out)
-    assert sheet["parameters"] == {"seed": 5, "problems": 3, "level": 2, "version": 2}
+    assert sheet["parameters"] == {
+        "seed": 5,
+        "problems": 3,
+        "level": 2,
+        "version": 2,
+        "reveal": "never",  # the command line's sheets are the teacher's: nothing to reveal
+    }
     assert all("key" not in p for p in sheet["problems"])
 
 

@@ -11,6 +11,7 @@ from jinja2 import DictLoader
 
 from tests.conftest import SEED_NAMES, seed_output, seed_source
 from tests.tutor.test_steps import PASSES
+from tests.web import worksheet_links
 from tests.web.htmlq import parse
 from tutor import create_app, examples
 from tutor.lang.values import parse_values
@@ -293,19 +294,23 @@ def _ids(doc) -> list[str]:
     return [e.attrs["id"] for e in doc.find_all() if "id" in e.attrs]
 
 
+WORKSHEET = {"seed": 3, "problems": 4, "level": 2}
+
+
 @pytest.mark.parametrize(
     "address",
     [
-        "/",
-        "/?" + urlencode({"program": seed_source("c")}),
-        "/?" + urlencode(FORMULA),
-        "/worksheet?seed=3&problems=4&level=2",
-        "/worksheet/print?seed=3&problems=4&level=2&answers=1",
+        lambda app: "/",
+        lambda app: "/?" + urlencode({"program": seed_source("c")}),
+        lambda app: "/?" + urlencode(FORMULA),
+        lambda app: worksheet_links.teacher(app, **WORKSHEET),
+        lambda app: worksheet_links.student(app, **WORKSHEET),
+        lambda app: "/worksheet/print?answers=1&" + worksheet_links.query(app, **WORKSHEET),
     ],
-    ids=["home", "seed-c", "formula", "worksheet", "answer-key"],
+    ids=["home", "seed-c", "formula", "teacher", "student", "answer-key"],
 )
-def test_ids_are_unique_and_every_svg_has_a_title_and_description(client, address):
-    response = client.get(address)
+def test_ids_are_unique_and_every_svg_has_a_title_and_description(app, client, address):
+    response = client.get(address(app))
     assert response.status_code == 200
     doc = parse(response.get_data(as_text=True))
     ids = _ids(doc)

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.web import worksheet_links as links
+from tutor import create_app
 from tutor.worksheet.sheet import make_worksheet
 
 pytestmark = pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor:UserWarning")
@@ -22,29 +24,73 @@ def _check(client, **body):
     return client.post(CHECK, data=json.dumps(body), content_type="application/json")
 
 
-def test_worksheet_json_is_the_same_bytes_for_the_same_parameters(client, assert_matches_openapi):
-    first = client.get(WORKSHEET + "?seed=9&problems=4&level=3")
+def test_worksheet_json_is_the_same_bytes_for_the_same_parameters(
+    app, client, assert_matches_openapi
+):
+    first = client.get(WORKSHEET + "?" + links.query(app, seed=9, problems=4, level=3))
     body = assert_matches_openapi(first, WORKSHEET, "get")
-    assert body["parameters"] == {"seed": 9, "problems": 4, "level": 3, "version": 1}
-    assert len(body["problems"]) == 4
-    again = client.get(WORKSHEET + "?level=3&problems=4&seed=9&version=1")
-    assert first.data == again.data == make_worksheet(9, 4, 3).json_text.encode()
-    other = client.get(WORKSHEET + "?seed=9&problems=4&level=3&version=2")
+    assert body["parameters"] == {
+        "seed": 9,
+        "problems": 4,
+        "level": 3,
+        "version": 1,
+        "reveal": "never",
+    }
+    assert len(body["problems"]) == 4 and all("key" in p for p in body["problems"])
+    reordered = "&".join(reversed(links.query(app, seed=9, problems=4, level=3).split("&")))
+    again = client.get(WORKSHEET + "?" + reordered)
+    made = links.sheet(app, seed=9, problems=4, level=3)
+    assert first.data == again.data == made.json_text.encode()
+    other = client.get(WORKSHEET + "?" + links.query(app, seed=9, problems=4, level=3, version=2))
     assert other.status_code == 200 and other.data != first.data
 
 
-def test_every_problem_carries_its_key_and_verdict(client, assert_matches_openapi):
-    body = assert_matches_openapi(
-        client.get(WORKSHEET + "?seed=3&problems=6&level=2"), WORKSHEET, "get"
+def test_without_a_signature_the_json_has_no_key_and_is_stable_too(app, client):
+    bare = client.get(WORKSHEET + "?seed=9&problems=4&level=3")
+    assert bare.status_code == 200
+    assert bare.data == links.sheet(app, seed=9, problems=4, level=3).student_json_text.encode()
+    assert not any("key" in p for p in json.loads(bare.data)["problems"])
+    for p in links.sheet(app, seed=9, problems=4, level=3).problems:
+        for b in p.boxes:
+            assert f'"answer":{json.dumps(b.answer)}' not in bare.get_data(as_text=True)
+
+
+def test_the_reveal_setting_is_a_parameter_that_keeps_the_problems(app, client):
+    never = json.loads(
+        client.get(WORKSHEET + "?" + links.query(app, seed=9, problems=4, level=3)).data
     )
-    for p in body["problems"]:
-        assert p["key"]["verdict"]["agrees"] and p["key"]["verdict"]["agrees_numerical"]
-        assert [a["box"] for a in p["key"]["answers"]] == [b["id"] for b in p["boxes"]]
-        if p["kind"] in ("closed_form", "value"):
-            kinds = [s["kind"] for s in p["key"]["steps"]]
-            if kinds[0] == "definitions":  # the short names the chain uses come first
-                kinds = kinds[1:]
-            assert kinds[0] == "node_gradient" and kinds[-1] == "check"  # chain first
+    always = client.get(
+        WORKSHEET + "?" + links.query(app, seed=9, problems=4, level=3, reveal="always")
+    )
+    body = json.loads(always.data)
+    assert body["parameters"]["reveal"] == "always"
+    assert body["problems"] == never["problems"]
+
+
+def test_the_numbers_depend_on_the_services_key_not_on_the_seed_alone(app, client):
+    served = links.sheet(app, seed=9, problems=4, level=3)
+    assert served.json_text != make_worksheet(9, 4, 3).json_text  # the command line's sheet
+    other = create_app({"TESTING": True, "SECRET_KEY": "another service"})
+    assert links.sheet(other, seed=9, problems=4, level=3).json_text != served.json_text
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda q: q.replace("seed=9", "seed=8"),
+        lambda q: q.replace("reveal=never", "reveal=always"),
+        lambda q: q.replace("sig=", "sig=A"),
+        lambda q: q[:-2] + ("AA" if not q.endswith("AA") else "BB"),
+    ],
+    ids=["seed", "reveal", "sig-prefix", "sig-end"],
+)
+def test_a_changed_signature_or_parameter_is_403(app, client, assert_matches_openapi, change):
+    query = links.query(app, seed=9, problems=4, level=3)
+    response = client.get(WORKSHEET + "?" + change(query))
+    body = assert_matches_openapi(response, WORKSHEET, "get")
+    assert response.status_code == 403 and body["error"]["code"] == "bad_signature"
+    student = links.query(app, links.STUDENT, seed=9, problems=4, level=3)
+    assert client.get(WORKSHEET + "?" + student).status_code == 403  # not the teacher's
 
 
 @pytest.mark.parametrize(
@@ -90,8 +136,10 @@ def test_check_a_value_and_a_program(client, assert_matches_openapi):
     assert result["diagnosis"] == "missing_path" and "x is used 2 times" in result["feedback"]
 
 
-def test_a_worksheet_problem_can_be_checked_through_the_api(client):
-    sheet = json.loads(client.get(WORKSHEET + "?seed=4&problems=8&level=1").data)
+def test_a_worksheet_problem_can_be_checked_through_the_api(app, client):
+    sheet = json.loads(
+        client.get(WORKSHEET + "?" + links.query(app, seed=4, problems=8, level=1)).data
+    )
     asked = [p for p in sheet["problems"] if p["kind"] in ("closed_form", "value")]
     assert asked
     for p in asked:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from typing import Any
 
 from flask import Flask, Response, request
@@ -32,6 +33,9 @@ def settings() -> dict:
         # worksheet's drafting): the largest worksheet takes ~3 s alone, and gunicorn's own
         # timeout (30 s) stays far away
         "REQUEST_SECONDS": float(env("GRADTUTOR_REQUEST_SECONDS", 15)),
+        # signs worksheet links and salts their numbers (tutor.web.signing): required, since
+        # a default would let anyone sign a teacher's link; every worker must share it
+        "SECRET_KEY": env("SECRET_KEY") or None,
     }
 
 
@@ -92,11 +96,33 @@ def _within_deadline(app: Flask) -> None:
     app.wsgi_app = timed  # type: ignore[method-assign]
 
 
+class MissingSecretKey(RuntimeError):
+    """The service was started without ``SECRET_KEY``."""
+
+
+def _require_secret(app: Flask) -> None:
+    """A production start without ``SECRET_KEY`` fails; ``gradtutor serve`` (``DEVELOPMENT``)
+    makes a throwaway one, so its signed links last as long as the process."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if not app.config.get("DEVELOPMENT"):
+        message = (
+            "SECRET_KEY is not set: worksheet links are signed with it. Set it in the "
+            "environment, the same for every worker and instance, e.g. "
+            "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+        log.critical("%s", message)
+        raise MissingSecretKey(message)
+    app.config["SECRET_KEY"] = secrets.token_hex(32)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the Flask application (the application-factory pattern).
 
     Templates and static files are found through this package (``tutor/web/templates``,
     ``tutor/web/static``), so an installed wheel serves the same site as the source tree.
+    ``test_config`` overrides the settings; ``{"DEVELOPMENT": True}`` lets it start without
+    ``SECRET_KEY`` (``gradtutor serve``).
     """
     try:  # every result page draws a graph: refuse to start rather than serve pages without
         dot.require()
@@ -111,6 +137,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
     if test_config:
         app.config.update(test_config)
+    _require_secret(app)
     app.extensions["explain_cache"] = answer_cache(
         app.config["EXPLAIN_CACHE_BYTES"], app.config["CACHE_URL"]
     )

@@ -1,18 +1,31 @@
 """Worksheet pages and endpoints: read the request, call one domain function, answer.
 
-``/worksheet`` is the generator form, the sheet with answer boxes (checked by a plain form
-POST to the sheet's own shareable address: no JavaScript needed) and the key; the printable
-sheet and key and the LaTeX come from the same parameters. The API gives the worksheet as
-JSON (``GET /api/v1/worksheet``) and checks one answer (``POST /api/v1/check``). A worksheet
-is a pure function of its parameters, so each worker keeps recent ones in a bounded cache.
+``/worksheet`` is the generator form; generating leads to the teacher's link. A sheet is
+handed out through two signed links (``tutor.web.signing``): the teacher's
+(``/worksheet/teacher``: the sheet, its key, every step, the student's link) and the
+student's (``/worksheet/student``: the sheet with answer boxes, checked by a plain form POST
+to the link itself, with hints and — when the sheet's ``reveal`` setting allows — the
+expected answer). The key, printable, in LaTeX or in JSON, is served only with the teacher's
+signature; an unsigned or changed link gets 403. A worksheet is a pure function of its
+parameters, so each worker keeps recent ones in a bounded cache.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..checking import KINDS, VALUE_TOLERANCE, Feedback, check
 from ..errors import TutorError
@@ -22,35 +35,40 @@ from ..worksheet import (
     MAX_PROBLEMS,
     MAX_SEED,
     MAX_VERSION,
+    REVEAL_CHOICES,
+    Reveal,
     Worksheet,
     WorksheetError,
-    check_box,
     latex,
     make_worksheet,
 )
 from ..worksheet.html import problem_view
 from .cache import LRUCache
 from .errors import RequestError
+from .handout import check_answer
 from .inputs import from_body, json_body, read_object
+from .signing import STUDENT, TEACHER, require, sheet_salt, sign
 
 bp = Blueprint("worksheets", __name__)
 
-PARAMETERS = ("seed", "problems", "level", "version")
+NUMBERS = ("seed", "problems", "level", "version")
+PARAMETERS = (*NUMBERS, "reveal")
 STYLESHEETS = ("style.css", "worksheet.css")
-DEFAULTS = {"seed": "1", "problems": "10", "level": "1", "version": "1"}
+DEFAULTS = {"problems": "10", "level": "1", "reveal": "never"}
 _WHOLE = re.compile(r"[0-9]{1,10}\Z")  # ASCII digits only: \d would take ١٢ too
 
 
-def _parameters(args) -> dict[str, int]:
-    """The worksheet's parameters from a query string (version defaults to 1)."""
-    out = {}
-    for name in PARAMETERS:
+def _parameters(args) -> dict:
+    """The worksheet's parameters from a query string (version 1 and reveal never by default)."""
+    out: dict = {}
+    for name in NUMBERS:
         text = args.get(name, "1" if name == "version" else None)
         if text is None:
             raise WorksheetError("invalid_parameter", f"{name} is missing")
         if not _WHOLE.match(text):
             raise WorksheetError("invalid_parameter", f"{name} must be a whole number")
         out[name] = int(text)
+    out["reveal"] = args.get("reveal", DEFAULTS["reveal"])
     return out
 
 
@@ -60,106 +78,156 @@ def _install_cache(state) -> None:
     state.app.extensions["worksheet_cache"] = LRUCache(size)
 
 
-def _worksheet(params: dict[str, int]) -> Worksheet:
+def _worksheet(params: dict) -> Worksheet:
     key = tuple(params[n] for n in PARAMETERS)
     cache = current_app.extensions["worksheet_cache"]
-    return cache.get_or_compute(key, lambda: make_worksheet(**params))
+    return cache.get_or_compute(key, lambda: make_worksheet(**params, salt=sheet_salt()))
 
 
-def _feedback(sheet: Worksheet, answers) -> tuple[dict[str, str], dict[str, Feedback]]:
-    """Every answer typed on the page, and its feedback (a read error is feedback too)."""
-    typed, feedback = {}, {}
-    for p in sheet.problems:
-        for b in p.boxes:
-            text = answers.get(f"a{b.id}", "")
-            if not text.strip():
-                continue
-            typed[b.id] = text
-            try:
-                feedback[b.id] = check_box(p, b.id, text)
-            except TutorError as exc:
-                feedback[b.id] = Feedback(False, "", f"Cannot read this: {exc.message}", exc.code)
-    return typed, feedback
+def _signed(role: str) -> Worksheet:
+    """The sheet a ``role`` link names: its parameters must carry that role's signature."""
+    params = _parameters(request.args)
+    require(params, role, request.args.get("sig"))
+    return _worksheet(params)
 
 
-def _urls(params: dict) -> dict:
+def _teacher_link(params: dict) -> str:
+    return url_for("worksheets.teacher", **params, sig=sign(params, TEACHER))
+
+
+def _urls(sheet: Worksheet) -> dict:
+    params = sheet.parameters()
+    teacher = {**params, "sig": sign(params, TEACHER)}
     return {
-        "share": url_for("worksheets.page", **params),
+        "teacher": _teacher_link(params),
+        "student": url_for("worksheets.student", **params, sig=sign(params, STUDENT)),
+        "new_version": _teacher_link({**params, "version": sheet.version % MAX_VERSION + 1}),
         "print": url_for("worksheets.printable", **params),
-        "print_key": url_for("worksheets.printable", answers=1, **params),
+        "print_key": url_for("worksheets.printable", answers=1, **teacher),
         "tex": url_for("worksheets.tex", **params),
-        "tex_key": url_for("worksheets.tex", answers=1, **params),
+        "tex_key": url_for("worksheets.tex", answers=1, **teacher),
         "json": url_for("worksheets.api_worksheet", **params),
+        "json_key": url_for("worksheets.api_worksheet", **teacher),
     }
 
 
-def _page(
-    sheet: Worksheet | None, form: dict, error: str | None = None, answers=None, code: str = ""
-):
-    problems = []
-    if sheet is not None:
-        typed, feedback = _feedback(sheet, answers or {})
-        problems = [problem_view(p, typed, feedback) for p in sheet.problems]
+def _form(form: dict, error: str | None = None, code: str = ""):
     return render_template(
         "worksheet.html",
-        sheet=sheet,
-        problems=problems,
         form=form,
         error=error,
         error_code=code,
         levels=list(LEVELS.values()),
-        limits={"seed": MAX_SEED, "problems": MAX_PROBLEMS, "version": MAX_VERSION},
-        urls=_urls(sheet.parameters()) if sheet else {},
+        reveals=[(r, Reveal.parse(r).describe()) for r in REVEAL_CHOICES],
+        limits={"problems": MAX_PROBLEMS},
+    )
+
+
+@bp.get("/worksheet")
+def page():
+    """The generator form; with ``problems``, ``level`` and ``reveal``, a new sheet: a redirect
+    to its teacher link.
+
+    The service picks the seed: a sheet's numbers come from the seed and the service's salt,
+    and only a signed link opens its key, so nobody makes the key of a sheet from its seed.
+    """
+    form = {n: request.args.get(n, DEFAULTS[n]) for n in ("problems", "level", "reveal")}
+    if "problems" not in request.args:
+        return _form(form)
+    params = {**form, "seed": str(secrets.randbelow(MAX_SEED + 1)), "version": "1"}
+    try:
+        sheet = _worksheet(_parameters(params))
+    except TutorError as exc:  # bad parameters, or a sheet over the request's time budget
+        return _form(form, exc.message, exc.code), exc.status
+    return redirect(_urls(sheet)["teacher"], 303)
+
+
+def _views(sheet: Worksheet, checked: dict | None = None) -> list[dict]:
+    return [problem_view(p, checked or {}) for p in sheet.problems]
+
+
+@bp.get("/worksheet/teacher")
+def teacher():
+    """The teacher's page: the sheet, its key with every step, and the links to hand out."""
+    sheet = _signed(TEACHER)
+    return render_template(
+        "worksheet_teacher.html",
+        sheet=sheet,
+        problems=_views(sheet),
+        urls=_urls(sheet),
         tolerance=VALUE_TOLERANCE.describe(),
     )
 
 
-@bp.route("/worksheet", methods=["GET", "POST"])
-def page():
-    """The generator form; with parameters, the sheet, its answer boxes and the key.
+def _checked(sheet: Worksheet, form) -> dict[str, dict]:
+    """Every answer typed on the student's page, checked (a read error is feedback too)."""
+    out = {}
+    for p in sheet.problems:
+        for b in p.boxes:
+            text = form.get(f"a{b.id}", "")
+            token = form.get(f"t{b.id}", "")
+            if not text.strip():
+                out[b.id] = {"typed": "", "token": token}
+                continue
+            try:
+                out[b.id] = {"typed": text, **check_answer(sheet, b.id, text, token)}
+            except TutorError as exc:
+                if exc.status == 403:  # a forged try counter is no feedback: refuse the page
+                    raise
+                out[b.id] = {"typed": text, "token": token, "unreadable": exc.message}
+    return out
 
-    The parameters are the query string (the shareable address); answers come as a form POST
-    to that address, so a sheet of any size can be checked without JavaScript.
-    """
-    form = {n: request.args.get(n, DEFAULTS[n]) for n in PARAMETERS}
-    if "seed" not in request.args:
-        return _page(None, form)
-    try:
-        sheet = _worksheet(_parameters(request.args))
-    except TutorError as exc:  # bad parameters, or a sheet over the request's time budget
-        return _page(None, form, exc.message, code=exc.code), exc.status
-    return _page(sheet, form, answers=request.form)
+
+@bp.route("/worksheet/student", methods=["GET", "POST"])
+def student():
+    """The student's page: the sheet and answer boxes, checked by a plain form POST here."""
+    sheet = _signed(STUDENT)
+    urls = _urls(sheet)  # the form posts to the student's link itself
+    return render_template(
+        "worksheet_student.html",
+        sheet=sheet,
+        problems=_views(sheet, _checked(sheet, request.form)),
+        urls={k: urls[k] for k in ("student", "print", "tex")},
+        tolerance=VALUE_TOLERANCE.describe(),
+    )
+
+
+def _key_wanted() -> bool:
+    """Whether the request asks for the key; it then needs the teacher's signature."""
+    answers = request.args.get("answers") == "1"
+    if answers:
+        require(_parameters(request.args), TEACHER, request.args.get("sig"))
+    return answers
 
 
 def printable_html(sheet: Worksheet, answers: bool, standalone: bool = False) -> str:
     """The printable sheet (or key); ``standalone`` puts the stylesheets inside, for a file."""
-    params = sheet.parameters()
     static = Path(current_app.static_folder)
     styles = "\n".join((static / f).read_text() for f in STYLESHEETS) if standalone else None
     return render_template(
         "worksheet_print.html",
         sheet=sheet,
-        problems=[problem_view(p, {}, {}) for p in sheet.problems],
+        problems=_views(sheet),
         answers=answers,
-        params=params,
+        params=sheet.parameters(),
         tolerance=VALUE_TOLERANCE.describe(),
         styles=styles,
-        back=None if standalone else url_for("worksheets.page", **params),
     )
 
 
 @bp.get("/worksheet/print")
 def printable() -> str:
-    """The printable sheet (name and date line, space to write), or with ``answers=1`` its key."""
-    sheet = _worksheet(_parameters(request.args))
-    return printable_html(sheet, request.args.get("answers") == "1")
+    """The printable sheet (name and date line, space to write), or with ``answers=1`` and
+    the teacher's signature its key."""
+    answers = _key_wanted()
+    return printable_html(_worksheet(_parameters(request.args)), answers)
 
 
 @bp.get("/worksheet.tex")
 def tex() -> Response:
-    """The LaTeX source of the sheet (or, with ``answers=1``, of its key) for pdflatex."""
+    """The LaTeX source of the sheet (or, signed, with ``answers=1``, of its key)."""
+    answers = _key_wanted()
     sheet = _worksheet(_parameters(request.args))
-    answers = request.args.get("answers") == "1"
     name = f"worksheet-{sheet.seed}-{sheet.level.number}-{sheet.version}{'-key' if answers else ''}"
     return Response(
         latex.document(sheet, answers),
@@ -170,14 +238,18 @@ def tex() -> Response:
 
 @bp.get("/api/v1/worksheet")
 def api_worksheet() -> Response:
-    """The worksheet with its answer key as JSON: the same parameters give the same bytes."""
-    sheet = _worksheet(_parameters(request.args))
-    return Response(sheet.json_text, mimetype="application/json")
+    """The worksheet as JSON, with its key when signed by the teacher's link: the same
+    parameters give the same bytes."""
+    params = _parameters(request.args)
+    if "sig" in request.args:
+        require(params, TEACHER, request.args["sig"])
+    sheet = _worksheet(params)
+    text = sheet.json_text if "sig" in request.args else sheet.student_json_text
+    return Response(text, mimetype="application/json")
 
 
-def _check_request() -> tuple[ExplainInput, str, str, str]:
-    """The explain input, the leaf, the answer and the question kind of a check request."""
-    body = read_object(json_body(), '{"expression": …, "wrt": …, "answer": …}')
+def _check_request(body: dict) -> tuple[ExplainInput, str, str, str]:
+    """The explain input, the leaf, the answer and the question kind of a practice check."""
     wrt, text = body.pop("wrt", None), body.pop("answer", None)
     kind = body.pop("kind", KINDS[0])
     if not isinstance(wrt, str) or not isinstance(text, str):
@@ -189,9 +261,35 @@ def _check_request() -> tuple[ExplainInput, str, str, str]:
     return from_body(body), wrt, text, kind
 
 
+_HANDOUT_KEYS = {"worksheet", "box", "answer", "tries"}
+
+
+def _handout_check(body: dict) -> dict:
+    """A check on a handed-out sheet: ``worksheet`` is the student link's parameters and sig."""
+    if set(body) - _HANDOUT_KEYS:
+        unexpected = ", ".join(sorted(set(body) - _HANDOUT_KEYS))
+        raise RequestError("invalid_request", f"unexpected keys: {unexpected}")
+    link, box, text = body.get("worksheet"), body.get("box"), body.get("answer")
+    if not isinstance(link, dict) or not all(isinstance(v, str) for v in link.values()):
+        raise RequestError(
+            "invalid_request", '"worksheet" is the student link\'s query as strings, sig included'
+        )
+    if not isinstance(box, str) or not isinstance(text, str):
+        raise RequestError("invalid_request", '"box" (a box\'s id) and "answer" are strings')
+    if not text.strip():
+        raise RequestError("empty_answer", "the answer is empty: type an answer to check")
+    params = _parameters(link)
+    require(params, STUDENT, link.get("sig"))
+    return check_answer(_worksheet(params), box, text, body.get("tries"))
+
+
 @bp.post("/api/v1/check")
 def api_check() -> Response:
-    """Check a student's answer for one gradient of a program or formula."""
-    inp, wrt, text, kind = _check_request()
+    """Check a student's answer: free practice (a program or formula, the expected answer
+    given) or a handed-out worksheet's box (hints; the expected answer when allowed)."""
+    body = read_object(json_body(), '{"expression": …, "wrt": …, "answer": …}')
+    if "worksheet" in body:
+        return jsonify(_handout_check(body))
+    inp, wrt, text, kind = _check_request(body)
     result: Feedback = check(explain(inp), wrt, text, kind)
     return jsonify(result.to_json())

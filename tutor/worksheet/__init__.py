@@ -1,6 +1,8 @@
 """Worksheets: seeded backpropagation problem sets whose keys come from the live tutor."""
 
 from .levels import LEVELS, Level
+from .reveal import CHOICES as REVEAL_CHOICES
+from .reveal import Reveal
 from .sheet import (
     MAX_PROBLEMS,
     MAX_SEED,
@@ -9,11 +11,14 @@ from .sheet import (
     Worksheet,
     WorksheetError,
     check_box,
+    hint_ladder,
     make_worksheet,
 )
 
 __all__ = [
     "LEVELS",
+    "REVEAL_CHOICES",
+    "Reveal",
     "MAX_PROBLEMS",
     "MAX_SEED",
     "MAX_VERSION",
@@ -22,5 +27,6 @@ __all__ = [
     "Worksheet",
     "WorksheetError",
     "check_box",
+    "hint_ladder",
     "make_worksheet",
 ]

@@ -2,7 +2,8 @@
 
 The sheet draws each problem's graph with its forward values but no gradients, and for a
 fill-in question a ``?`` on every operation and edge the student fills in; the key draws it
-in full. Everything shown comes from the problem's explanation (``tutor.worksheet.sheet``).
+in full. Everything shown comes from the problem's explanation (``tutor.worksheet.sheet``);
+each problem and key entry carries its LaTeX (``tutor.worksheet.latex``) for copying.
 """
 
 from __future__ import annotations
@@ -12,31 +13,10 @@ from collections.abc import Mapping
 from markupsafe import Markup
 
 from .. import render
-from ..checking.feedback import Feedback
 from ..render import svg
+from . import latex
+from .drawing import drawing
 from .sheet import Problem
-
-BLANK = "?"
-
-
-def drawing(graph: dict, fill_in: bool, blank: bool = True) -> dict:
-    """The graph as a problem draws it.
-
-    ``blank`` (the sheet): no gradients, and with ``fill_in`` a ``?`` for every operation's
-    value and every local derivative. ``fill_in`` also names operations by their ids, as
-    the answer boxes do (``t2`` rather than ``x1 + 3``).
-    """
-    nodes, edges = graph["nodes"], graph["edges"]
-    if fill_in:
-        nodes = [dict(n, label=n["id"]) if n["kind"] == "op" else n for n in nodes]
-    if blank:
-        nodes = [
-            dict(n, grad=None, value=BLANK if fill_in and n["kind"] == "op" else n["value"])
-            for n in nodes
-        ]
-        asked = {"symbolic": None, "value": BLANK}
-        edges = [dict(e, local=asked if fill_in and e.get("local") else None) for e in edges]
-    return {**graph, "nodes": nodes, "edges": edges}
 
 
 def _steps(p: Problem) -> list[dict]:
@@ -47,8 +27,9 @@ def _steps(p: Problem) -> list[dict]:
     return []
 
 
-def problem_view(p: Problem, typed: Mapping[str, str], feedback: Mapping[str, Feedback]) -> dict:
-    """What ``_problem.html`` and ``_key.html`` show of one problem."""
+def problem_view(p: Problem, checked: Mapping[str, dict]) -> dict:
+    """What ``_problem.html`` and ``_key.html`` show of one problem; ``checked`` holds, per
+    answer box, what the student typed and the check's answer (``tutor.web.handout``)."""
     graph = p.report.data["graph"]
     gradient = p.gradient
     fill_in = p.kind == "graph"
@@ -67,12 +48,13 @@ def problem_view(p: Problem, typed: Mapping[str, str], feedback: Mapping[str, Fe
                 "kind": b.kind,
                 "field": f"a{b.id}",
                 "answer": b.answer,
-                "typed": typed.get(b.id, ""),
-                "feedback": feedback.get(b.id),
+                "checked": checked.get(b.id, {}),
             }
             for b in p.boxes
         ],
+        "latex": latex.problem(p),
         "key": {
+            "latex": latex.key(p),
             "closed": Markup(render.mathml(gradient)) if gradient is not None else None,
             "chain": [Markup(render.mathml(s)) for s in p.key_steps()],
             "steps": _steps(p),

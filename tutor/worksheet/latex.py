@@ -17,7 +17,7 @@ import sympy
 from .. import render
 from ..checking.feedback import VALUE_TOLERANCE
 from ..render import numbers, svg, typeset
-from .html import drawing
+from .drawing import drawing
 from .sheet import Problem, Worksheet
 
 TEXT_WIDTH = 470.0  # pt: A4 with 2 cm margins, a little to spare
@@ -142,7 +142,8 @@ def _edge_label(edge: dict) -> str:
     return "" if value is None else numbers.value(value)
 
 
-def _problem(p: Problem) -> str:
+def problem(p: Problem) -> str:
+    """One problem as the LaTeX worksheet sets it (its graph a TikZ picture)."""
     graph = p.report.data["graph"]
     parts = [f"\\subsection*{{Problem {p.number}}}", f"\\textbf{{{words(p.prompt)}}}\\par"]
     if p.draft.input.kind == "program":
@@ -180,7 +181,8 @@ def _partial(p: Problem) -> str:
     return f"\\frac{{\\partial {root}}}{{\\partial {leaf}}}"
 
 
-def _key(p: Problem) -> str:
+def key(p: Problem) -> str:
+    """One problem's key entry as the LaTeX key sets it."""
     parts = [f"\\subsection*{{Problem {p.number}}}", f"{words(p.prompt)}\\par"]
     parts += [_answer(p, b) for b in p.boxes]
     steps = p.key_steps()
@@ -218,5 +220,5 @@ def document(sheet: Worksheet, answers: bool = False) -> str:
         )
         + "\\par\\bigskip"
     )
-    body = [(_key if answers else _problem)(p) for p in sheet.problems]
+    body = [(key if answers else problem)(p) for p in sheet.problems]
     return "\n".join(head + body + ["\\end{document}\n"])

@@ -39,6 +39,7 @@ from ..steps import (
 from .drafts import Draft
 from .levels import LEVELS, Level
 from .questions import BOXES, Box, clean
+from .reveal import NEVER, Reveal
 
 log = logging.getLogger(__name__)
 FORMAT = "gradtutor-worksheet/1"
@@ -190,6 +191,7 @@ class Worksheet:
     level: Level
     version: int
     problems: tuple[Problem, ...]
+    reveal: Reveal = Reveal(None)  # when a student checking answers sees the expected one
 
     @property
     def title(self) -> str:
@@ -203,6 +205,7 @@ class Worksheet:
             "problems": len(self.problems),
             "level": self.level.number,
             "version": self.version,
+            "reveal": str(self.reveal),
         }
 
     def to_json(self, answers: bool = True) -> dict:
@@ -222,8 +225,13 @@ class Worksheet:
 
     @cached_property
     def json_text(self) -> str:
-        """The JSON text: the same parameters give the same bytes."""
+        """The JSON text with the key: the same parameters give the same bytes."""
         return dumps_strict(self.to_json())
+
+    @cached_property
+    def student_json_text(self) -> str:
+        """The JSON text without the key, as bytes as stable as ``json_text``."""
+        return dumps_strict(self.to_json(answers=False))
 
 
 def _intermediates(
@@ -265,20 +273,34 @@ def _integer(name: str, value, low: int, high: int) -> int:
     return value
 
 
-def make_worksheet(seed: int, problems: int, level: int, version: int = 1) -> Worksheet:
-    """A worksheet of ``problems`` problems at ``level`` (1-5), reproducible from its parameters."""
+def make_worksheet(
+    seed: int, problems: int, level: int, version: int = 1, reveal: str = NEVER, salt: str = ""
+) -> Worksheet:
+    """A worksheet of ``problems`` problems at ``level`` (1-5), reproducible from its parameters.
+
+    ``reveal`` (never, after-N, always) does not change the problems, only what a student who
+    checks an answer is shown. ``salt``, a secret of the service, makes the numbers depend on
+    more than the parameters: a student who reads a handed-out sheet's seed cannot make its
+    key with the command line.
+    """
+    try:
+        setting = Reveal.parse(reveal)
+    except ValueError as exc:
+        raise WorksheetError("invalid_parameter", str(exc)) from None
     seed = _integer("seed", seed, 0, MAX_SEED)
     problems = _integer("problems", problems, 1, MAX_PROBLEMS)
     spec = LEVELS[_integer("level", level, 1, len(LEVELS))]
     version = _integer("version", version, 1, MAX_VERSION)
-    rng = random.Random(f"gradtutor worksheet {seed} {spec.number} {version}")
+    text = f"gradtutor worksheet {seed} {spec.number} {version}"
+    # unsalted: the command line's sheets, the same as before salts existed
+    rng = random.Random(f"{text} {salt}" if salt else text)
     kinds, weights = zip(*spec.kinds, strict=True)
     made: list[Problem] = []
     seen: set[tuple] = set()
     while len(made) < problems:
         kind = rng.choices(kinds, weights)[0]  # drawn once per problem: the mix follows weights
         made.append(_draw(rng, spec, kind, len(made) + 1, seen))
-    return Worksheet(seed, spec, version, tuple(made))
+    return Worksheet(seed, spec, version, tuple(made), setting)
 
 
 def _draw(rng: random.Random, spec: Level, kind: str, number: int, seen: set[tuple]) -> Problem:
@@ -320,13 +342,26 @@ def _pose(number: int, kind: str, draft: Draft, wrt: str, level: int) -> Problem
     return Problem(number, kind, draft, wrt if kind in ASKS_A_LEAF else None, x, boxes)
 
 
-def check_box(problem: Problem, box_id: str, text: str) -> checking.Feedback:
-    """Check one answer box of a worksheet problem."""
+def _box(problem: Problem, box_id: str) -> Box:
     box = next((b for b in problem.boxes if b.id == box_id), None)
     if box is None:
         raise WorksheetError("invalid_parameter", f"problem {problem.number} has no box {box_id!r}")
+    return box
+
+
+def check_box(problem: Problem, box_id: str, text: str) -> checking.Feedback:
+    """Check one answer box of a worksheet problem."""
+    box = _box(problem, box_id)
     if box.kind == "number":
         return checking.check_number(box.value, text, box.label)
     if box.kind == "output":
         return checking.check_output(box.answer, text)
     return checking.check(problem.explanation, problem.wrt, text, box.kind)
+
+
+def hint_ladder(problem: Problem, box_id: str, diagnosis: str) -> tuple[str, ...]:
+    """The hints for a wrong answer in a box that asks for a gradient (none for other boxes:
+    a forward value or a local derivative is one rung already)."""
+    if _box(problem, box_id).kind not in ("closed_form", "value"):
+        return ()
+    return checking.ladder(problem.explanation, problem.wrt, diagnosis)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...checking import KINDS
+from ...worksheet.reveal import MAX_TRIES
 from ...worksheet.sheet import FORMAT, MAX_PROBLEMS, MAX_SEED, MAX_VERSION
 from . import explain_schema
 from .parts import ERRORS, NAME_PATTERN, ref
@@ -39,7 +40,68 @@ def _query(name: str, low: int, high: int, required: bool = True, default: int |
     return {"name": name, "in": "query", "required": required, "schema": schema}
 
 
+_REVEAL = {
+    "type": "string",
+    "pattern": f"^(never|always|after-[1-{MAX_TRIES}])$",
+    "default": "never",
+    "description": (
+        "When a student checking an answer is shown the expected one: never, after-N wrong "
+        "tries, or always (the teacher's choice, signed into the links)."
+    ),
+}
+_FORBIDDEN = {
+    "description": "The sig is not this service's signature of these parameters (or a try "
+    "counter was not issued for this box of this sheet).",
+    "content": {"application/json": {"schema": ref("Error")}},
+}
+
 SCHEMAS = {
+    "HandoutCheckRequest": {
+        "type": "object",
+        "required": ["worksheet", "box", "answer"],
+        "additionalProperties": False,
+        "properties": {
+            "worksheet": {
+                "type": "object",
+                "description": (
+                    "The student link's query, every value a string: seed, problems, level, "
+                    "version, reveal and sig."
+                ),
+                "additionalProperties": {"type": "string"},
+            },
+            "box": {"type": "string", "description": "The answer box's id, e.g. 3 or 2a."},
+            "answer": {"type": "string", "minLength": 1},
+            "tries": {
+                "type": "string",
+                "description": "The token the previous check of this box answered with.",
+            },
+        },
+    },
+    "HandoutCheckResult": {
+        "type": "object",
+        "required": ["correct", "feedback", "diagnosis", "hints", "hints_left", "tries", "token"],
+        "properties": {
+            "correct": {"type": "boolean"},
+            "feedback": {"type": "string"},
+            "diagnosis": {"type": "string"},
+            "method": {"type": ["string", "null"]},
+            "hints": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": (
+                    "One more rung per wrong try, up to three: the rule or the paths, the local "
+                    "derivative of one edge, the upstream value at its end."
+                ),
+            },
+            "hints_left": {"type": "integer", "minimum": 0},
+            "tries": {"type": "integer", "minimum": 0, "description": "Wrong tries so far."},
+            "token": {"type": "string", "description": "Send it with the next check of the box."},
+            "expected": {
+                "type": "string",
+                "description": "Only when the sheet's reveal setting allows it.",
+            },
+        },
+    },
     "CheckProgramRequest": {
         "type": "object",
         "required": ["program", "wrt", "answer"],
@@ -52,7 +114,13 @@ SCHEMAS = {
         "additionalProperties": False,
         "properties": {**_explained("ExpressionRequest"), **_CHECK_FIELDS},
     },
-    "CheckRequest": {"oneOf": [ref("CheckProgramRequest"), ref("CheckExpressionRequest")]},
+    "CheckRequest": {
+        "oneOf": [
+            ref("CheckProgramRequest"),
+            ref("CheckExpressionRequest"),
+            ref("HandoutCheckRequest"),
+        ]
+    },
     "CheckResult": {
         "type": "object",
         "required": ["correct", "expected", "feedback"],
@@ -76,7 +144,7 @@ SCHEMAS = {
     },
     "WorksheetProblem": {
         "type": "object",
-        "required": ["number", "kind", "prompt", "shown", "input", "boxes", "key"],
+        "required": ["number", "kind", "prompt", "shown", "input", "boxes"],
         "properties": {
             "number": {"type": "integer", "minimum": 1},
             "kind": {"enum": ["closed_form", "matrix_form", "value", "graph", "output"]},
@@ -102,6 +170,7 @@ SCHEMAS = {
             },
             "key": {
                 "type": "object",
+                "description": "Only with the teacher link's signature.",
                 "required": ["answers", "verdict", "steps"],
                 "properties": {
                     "answers": {"type": "array", "items": {"type": "object"}},
@@ -141,7 +210,14 @@ PATHS = {
     "/api/v1/check": {
         "post": {
             "operationId": "check",
-            "summary": "Check a student's answer for one gradient",
+            "summary": "Check a student's answer: free practice, or a handed-out worksheet's box",
+            "description": (
+                "With a program or formula, wrt and answer (free practice) the answer includes "
+                "the expected one. With worksheet (the student link's parameters and sig), box "
+                "and answer, it has hints instead, one more per wrong try, and the expected "
+                "answer only as the sheet's reveal setting allows; send each answer's token "
+                "back with the next check of the box."
+            ),
             "requestBody": {
                 "required": True,
                 "content": {
@@ -160,28 +236,48 @@ PATHS = {
             "responses": {
                 "200": {
                     "description": "The verdict and feedback.",
-                    "content": {"application/json": {"schema": ref("CheckResult")}},
+                    "content": {
+                        "application/json": {
+                            "schema": {"anyOf": [ref("CheckResult"), ref("HandoutCheckResult")]}
+                        }
+                    },
                 },
                 **ERRORS,
+                "403": _FORBIDDEN,
             },
         }
     },
     "/api/v1/worksheet": {
         "get": {
             "operationId": "worksheet",
-            "summary": "A seeded worksheet with its answer key (same parameters, same bytes)",
+            "summary": "A worksheet, with its answer key when signed (same parameters, same bytes)",
+            "description": (
+                "Without sig, the sheet alone (no key in any problem). With sig, the teacher "
+                "link's signature of the parameters, the sheet with its key; any other sig is "
+                "403. The parameters are those of a link the worksheet page made: a sheet's "
+                "numbers depend on the service's secret as well as on the seed."
+            ),
             "parameters": [
                 _query("seed", 0, MAX_SEED),
                 _query("problems", 1, MAX_PROBLEMS),
                 _query("level", 1, 5),
                 _query("version", 1, MAX_VERSION, required=False, default=1),
+                {"name": "reveal", "in": "query", "required": False, "schema": _REVEAL},
+                {
+                    "name": "sig",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "The teacher link's signature: the key comes with it.",
+                },
             ],
             "responses": {
                 "200": {
-                    "description": "The worksheet and its key.",
+                    "description": "The worksheet, and its key when signed.",
                     "content": {"application/json": {"schema": ref("Worksheet")}},
                 },
                 "400": ERRORS["400"],
+                "403": _FORBIDDEN,
                 "405": ERRORS["405"],
             },
         }

@@ -1,5 +1,5 @@
 // gradtutor's only script, and an optional one: every page works without it. It adds a
-// colour-scheme toggle, "copy LaTeX" buttons, the link between the chain-rule steps and the
+// colour-scheme toggle, "copy LaTeX" buttons (steps, closed forms, worksheet problems), the link between the chain-rule steps and the
 // graph, and stepping through the backward pass. The graph's groups name what they draw
 // (data-node; data-source, data-target, data-position on edges); so do the steps.
 "use strict";
@@ -120,6 +120,27 @@ each(document, ".closed-form[data-latex], li.step[data-latex]", function (holder
   });
   var nested = holder.querySelector(":scope > ol.steps");
   holder.insertBefore(button, nested);
+});
+// A worksheet's problem or key entry: the button copies its LaTeX; when the browser refuses
+// the clipboard (plain http), the LaTeX opens below it, selected, to copy by hand.
+each(document, "details.latex-copy[data-latex]", function (box) {
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "copy-latex";
+  button.textContent = "Copy as LaTeX";
+  button.addEventListener("click", function () {
+    copyText(box.getAttribute("data-latex")).then(function () {
+      button.textContent = "Copied";
+      announce("LaTeX copied");
+    }, function () {
+      box.open = true;
+      window.getSelection().selectAllChildren(box.querySelector("pre"));
+      button.textContent = "Selected: press Ctrl+C";
+      announce("The LaTeX is selected below: copy it with Ctrl+C");
+    });
+    window.setTimeout(function () { button.textContent = "Copy as LaTeX"; }, 4000);
+  });
+  box.parentElement.insertBefore(button, box);
 });
 
 // ---- steps ↔ graph, and the backward pass step by step ----
