@@ -24,7 +24,9 @@ def unbroadcast(grad, shape: tuple):
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
     )
-    if type(grad) is Tensor:  # as PyTorch's sum_to: a view only for leading axes
+    if type(grad) is Tensor:  # as PyTorch's sum_to: a whole sum to a scalar, else a view
+        if not shape:  # only for leading axes
+            return grad.sum()
         summed = grad.sum(axes, keepdim=True) if axes else grad
         return summed.reshape(shape) if lead else summed
     return grad.sum(axis=axes, keepdims=True).reshape(shape) if axes else grad.reshape(shape)
