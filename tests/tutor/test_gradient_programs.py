@@ -67,6 +67,23 @@ u, = torch.autograd.grad(y.sum(), x)
 (g * x + u).sum().backward()
 print(g, u, x.grad)
 """
+TUPLE = """import torch
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+w = torch.tensor(0.5, requires_grad=True)
+y = torch.sigmoid(w * x)
+gx, gw = torch.autograd.grad(y, [x, w], [torch.ones(3)], create_graph=True)
+(gx.sum() + gw).backward()
+print(gx, gw, x.grad, w.grad)
+"""
+NEWTON = """import torch
+x = torch.tensor([1.0, 2.0, 3.0])
+t = torch.tensor([2.0, 3.0, 7.0])
+w = torch.tensor(0.5, requires_grad=True)
+loss = ((w * x - t) ** 2).mean()
+g, = torch.autograd.grad(loss, w, create_graph=True)
+g.backward()
+print(g, w.grad, w - g / w.grad)
+"""
 MATMUL = """import torch
 X = torch.tensor([[1.0, 2.0], [3.0, -1.0]])
 W = torch.tensor([[0.5, -0.2], [0.1, 0.3]], requires_grad=True)
@@ -76,6 +93,9 @@ g, = torch.autograd.grad(loss, W, create_graph=True)
 print(W.grad)
 """
 
+_SIGMOID = [1 / (1 + sympy.exp(-w * xi)) for xi in X]
+_TUPLE = sum(sympy.diff(yi, xi) + sympy.diff(yi, w) for yi, xi in zip(_SIGMOID, X, strict=True))
+_NEWTON = sum((w * xi - ti) ** 2 for xi, ti in zip((1, 2, 3), (2, 3, 7), strict=True)) / 3
 _PENALTY_Y = sum(sympy.tanh(w * xi) for xi in X)
 _PENALTY = sum(sympy.diff(_PENALTY_Y, xi) ** 2 for xi in X)
 _PENALTY_AT = {w: 1.5, X[0]: 0.5, X[1]: -1.0, X[2]: 2.0}
@@ -98,6 +118,13 @@ CASES = {
     ),
     "third": (THIRD, {"x": [sympy.diff(sympy.exp(x) * x, x, 3)]}, {x: 0.7}),
     # g = 2x has a graph, u = 2x (no create_graph) is a constant: d/dx (2x·x + u) = 4x
+    "tuple": (
+        TUPLE,
+        {"x": [sympy.diff(_TUPLE, xi) for xi in X], "w": [sympy.diff(_TUPLE, w)]},
+        {w: 0.5, X[0]: 1.0, X[1]: 2.0, X[2]: 3.0},
+    ),
+    # one Newton step for a mean-squared error: the gradient over w is a mean over elements
+    "newton": (NEWTON, {"w": [sympy.diff(_NEWTON, w, 2)]}, {w: 0.5}),
     "vector": (VECTOR, {"x": [4 * xi for xi in X]}, {X[0]: 1.0, X[1]: 2.0, X[2]: 3.0}),
 }
 

@@ -250,8 +250,11 @@ class Interpreter:
         bound = vocab.CALLABLE_SIGNATURES[call.name].bind(*args, **kwargs)
         bound.apply_defaults()
         output, inputs = bound.arguments["outputs"], bound.arguments["inputs"]
+        given = bound.arguments["grad_outputs"]
         if isinstance(output, (tuple, list)) and len(output) == 1:
             output = output[0]
+        if isinstance(given, (tuple, list)) and len(given) == 1:
+            given = given[0]  # one output, one gradient for it
         if not isinstance(output, engine.Tensor):
             raise TypeError(
                 "graph programs take torch.autograd.grad of one output tensor at a time; "
@@ -260,7 +263,7 @@ class Interpreter:
         self.meter.take_backward()
         self.meter.tick()
         results = vocab.GRADIENTS[call.name](*bound.args, **bound.kwargs)
-        self.recorder.gradient(results, output, inputs, bound.arguments["grad_outputs"], call.at)
+        self.recorder.gradient(results, output, inputs, given, call.at)
         return results
 
     def _call_builtin(self, call: ir.Call, args: tuple, kwargs: dict):

@@ -32,7 +32,7 @@ import engine
 from ..functions import ELEMENTWISE, FUNCTIONS, FunctionSpec
 from ..graph import GRADIENT, LEAF, LITERAL, OP, BackwardCall, Edge, Graph, Node, index_key
 from .budget import Budget
-from .canonical import ops
+from .canonical import atoms, ops
 from .walk import TOTALS, Generic, NotElementwise, accumulate, broadcast_shape
 
 ELEMENTWISE_FORM = "none"  # reduction of an op whose result stays elementwise
@@ -108,6 +108,7 @@ class SymbolicGraph:
         self._expression: dict[str, sympy.Expr] = {}
         self._local: dict[tuple[str, str, int], Local] = {}
         self._gradients: dict[str, FunctionSpec] = {}
+        self.gradient_forms: dict[str, sympy.Expr] = {}  # gradient nodes with a form
         self.why_not: dict[str, str] = {}  # gradient nodes without a form: why
 
     # --- what each node is -------------------------------------------------------------
@@ -128,7 +129,7 @@ class SymbolicGraph:
         operands = [self.symbols[i] for i in node.inputs]
         output, wrt = node.inputs[0], node.inputs[node.attrs["wrt"]]
         try:
-            flat = self._gradient_form(node)
+            flat = self.gradient_forms[node.id] = self._gradient_form(node)
         except (ValueError, TypeError, ArithmeticError, RecursionError, NotImplementedError) as e:
             self.why_not[node.id] = str(e)
             flat = None
@@ -362,13 +363,14 @@ class SymbolicGraph:
         if spec is None or (spec.sympy is None and spec.elements is None):
             why = self.why_not.get(target, f"no symbolic form for {self.nodes[target].op!r}")
             raise Unsupported(why)
+        if spec.key == GRADIENT:
+            return self._gradient_local(edge)
         if reduction is None:
             return Local(edge, None, None, 1, shape, spec.kink)
         operands = self.operands(target)
         slots = SLOTS[: len(operands)]
         rule = (spec.key, repr(sorted(params.items())), len(operands), edge.position)
-        # the same rule recurs along a graph: derive it once (a gradient's form is its own)
-        partial = _RULES.get(rule) if spec.key != GRADIENT else None
+        partial = _RULES.get(rule)  # the same rule recurs along a graph: derive it once
         if partial is None:
             if spec.derivative is not None:
                 partial = spec.derivative(*slots, **params)[edge.position]
@@ -376,8 +378,7 @@ class SymbolicGraph:
                 partial = sympy.diff(spec.sympy(*slots, **params), slots[edge.position])
             if len(_RULES) >= RULES_KEPT:
                 _RULES.clear()
-            if spec.key != GRADIENT:
-                _RULES[rule] = partial
+            _RULES[rule] = partial
         count = 1
         if reduction != ELEMENTWISE_FORM:
             shape = broadcast_shape(*(tuple(self.nodes[i].shape) for i in operands))
@@ -386,3 +387,50 @@ class SymbolicGraph:
                 partial = partial / count
         expr = partial.xreplace({s: self.symbols[i] for s, i in zip(slots, operands, strict=True)})
         return Local(edge, expr, reduction, count, shape, spec.kink)
+
+    def _gradient_local(self, edge: Edge) -> Local:
+        """∂g/∂source for a gradient's form, whose sums and means over a tensor's elements
+        (a gradient with respect to a broadcast value) are differentiated term by term."""
+        target = self.nodes[edge.target]
+        source = self.symbols[edge.source]
+        own = tuple(self.nodes[edge.source].shape)
+        per_element: list[bool] = []  # a total over the source's own elements: per element
+        expr = self._total_derivative(self.gradient_forms[target.id], source, own, per_element)
+        if any(per_element) and target.shape:
+            raise Unsupported(f"{target.label} mixes every element of {edge.source}")
+        shape = own if any(per_element) else tuple(target.shape)
+        return Local(edge, expr, ELEMENTWISE_FORM, 1, shape, None)
+
+    def _total_derivative(self, expr, u: sympy.Symbol, own: tuple, per_element: list) -> sympy.Expr:
+        """d expr/du with ``sum(h)`` and ``mean(h)`` as the sums they stand for."""
+        totals = {t: sympy.Dummy() for t in _outermost_totals(expr)}
+        flat = expr.xreplace(totals)
+        result = sympy.diff(flat, u)
+        for total, stand_in in totals.items():
+            inner = self._total_derivative(total.args[0], u, own, per_element)
+            if inner == 0:
+                continue
+            symbols = atoms(total.args[0], sympy.Symbol, skip=tuple(TOTALS.values()))
+            covered = broadcast_shape(*(self.shape_of(s) for s in symbols)) if symbols else ()
+            count = math.prod(covered)
+            if count > 1 and math.prod(own) == 1:  # u is spread over every element
+                part = total.func(inner)
+            elif count == 1 or covered == own:  # each element of u in one term
+                per_element.append(count > 1)
+                part = inner / count if total.func is TOTALS["mean"] else inner
+            else:
+                raise Unsupported(f"a broadcast of {u} the gradient's form cannot follow")
+            result += sympy.diff(flat, stand_in) * part
+        return result.xreplace({d: t for t, d in totals.items()})
+
+
+def _outermost_totals(expr: sympy.Basic) -> list[sympy.Basic]:
+    """The ``sum(…)``/``mean(…)`` applications in ``expr`` not inside another one."""
+    found, stack = [], [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, sympy.Function) and e.func in TOTALS.values():
+            found.append(e)
+        else:
+            stack.extend(e.args)
+    return found

@@ -168,11 +168,12 @@ def _gradient(sg: SymbolicGraph, node, tensors: dict) -> engine.Tensor:
     """A gradient node taken again: ``autograd.grad`` of the replayed output."""
     output, wrt = (tensors[node.inputs[k]] for k in (0, node.attrs["wrt"]))
     given = node.attrs.get("grad_outputs")
-    if given is not None:
-        given = engine.from_numpy(np.broadcast_to(np.asarray(given, np.float64), output.shape))
     try:
+        if given is not None:
+            given = np.broadcast_to(np.asarray(given, np.float64), output.shape)
+            given = engine.from_numpy(np.array(given))
         (result,) = engine.autograd.grad(output, wrt, given, create_graph=True, allow_unused=True)
-    except Exception as error:  # whatever the engine raises, the replay just stops
+    except Exception as error:  # whatever numpy or the engine raises, the replay just stops
         raise ReplayError(f"{node.label} could not be replayed: {error}") from error
     return engine.zeros_like(wrt) if result is None else result
 
