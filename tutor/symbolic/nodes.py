@@ -38,6 +38,8 @@ from .walk import TOTALS, Generic, NotElementwise, accumulate, broadcast_shape
 ELEMENTWISE_FORM = "none"  # reduction of an op whose result stays elementwise
 
 
+# a gradient's form with a kink (relu, clamp, abs): its step differentiated again
+STEP_KINK = "a step's derivative (a Dirac delta) is taken as 0, as PyTorch's double backward does"
 OUTPUT = "output"  # attrs key: which result of a several-result operation a node is
 
 
@@ -177,6 +179,7 @@ class SymbolicGraph:
             and self.nodes[self.node_of[s]].kind == LEAF
             and self.nodes[self.node_of[s]].requires_grad
             and self.node_of[s] not in reached
+            and _without_deltas(sympy.diff(flat, s)) != 0  # not only through a kink's step
         )
         if beyond:  # the engine's graph of the gradient does not reach them: say so, never guess
             raise Unsupported(f"{node.label} depends on {', '.join(beyond)} beyond its graph")
@@ -399,7 +402,8 @@ class SymbolicGraph:
         if any(per_element) and target.shape:
             raise Unsupported(f"{target.label} mixes every element of {edge.source}")
         shape = own if any(per_element) else tuple(target.shape)
-        return Local(edge, expr, ELEMENTWISE_FORM, 1, shape, None)
+        kept = _without_deltas(expr)
+        return Local(edge, kept, ELEMENTWISE_FORM, 1, shape, STEP_KINK if kept != expr else None)
 
     def _total_derivative(self, expr, u: sympy.Symbol, own: tuple, per_element: list) -> sympy.Expr:
         """d expr/du with ``sum(h)`` and ``mean(h)`` as the sums they stand for."""
@@ -422,6 +426,13 @@ class SymbolicGraph:
                 raise Unsupported(f"a broadcast of {u} the gradient's form cannot follow")
             result += sympy.diff(flat, stand_in) * part
         return result.xreplace({d: t for t, d in totals.items()})
+
+
+def _without_deltas(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` without the derivatives of kinks' steps (DiracDelta), which PyTorch's double
+    backward drops: a mask is a constant to it."""
+    deltas = atoms(expr, sympy.DiracDelta)
+    return expr.xreplace(dict.fromkeys(deltas, sympy.S.Zero)) if deltas else expr
 
 
 def _outermost_totals(expr: sympy.Basic) -> list[sympy.Basic]:
