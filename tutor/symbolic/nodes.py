@@ -39,7 +39,7 @@ ELEMENTWISE_FORM = "none"  # reduction of an op whose result stays elementwise
 
 
 # a gradient's form with a kink (relu, clamp, abs): its step differentiated again
-STEP_KINK = "a step's derivative (a Dirac delta) is taken as 0, as PyTorch's double backward does"
+STEP_KINK = "the derivative of a step (a Dirac delta) is taken as 0 there, as PyTorch does"
 OUTPUT = "output"  # attrs key: which result of a several-result operation a node is
 
 
