@@ -22,6 +22,7 @@ from . import versions
 from .dtypes import from_numpy_dtype
 from .grad_mode import _state, no_grad
 from .tensor import Tensor
+from .versions import latest
 
 SECOND_BACKWARD = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -179,46 +180,42 @@ class Op(Node):
         """Run the op on tensors and scalars; record a node when a gradient can flow."""
         n = cls.inputs
         graph_inputs = args if n is None else args[:n]
-        arrays = []
-        record = False
+        ctx = cls.node_class()
+        enabled = _state.enabled
+        arrays, needs, edges = [], [], []
         for a in graph_inputs:  # a loop, not a comprehension: 3.11 calls a function for those
             if type(a) is Tensor:
                 arrays.append(a._data)
-                if a._requires_grad:
-                    record = True
+                if enabled and a._requires_grad:
+                    e = edge(a)
+                    if e is _NO_EDGE:
+                        ctx._plain = False  # maybe dead: backward takes the full path
+                    needs.append(True)
+                    edges.append(e)
+                    continue
             else:
                 arrays.append(a)
+            needs.append(False)
+            edges.append(_NO_EDGE)
         if n is not None:  # attributes: tensors among them are passed as arrays too
             for a in args[n:]:
                 arrays.append(a._data if type(a) is Tensor else a)
-        ctx = cls.node_class()
-        if not (record and _state.enabled):
-            ctx.needs_input_grad = (False,) * len(graph_inputs)
+        ctx.needs_input_grad = tuple(needs)
+        if True not in needs:
             out = cls.forward(ctx, *arrays)
-            if record and cls.is_view and type(out) is not tuple:
+            if type(out) is tuple:
+                return _wrap_tuple(ctx, out, False)
+            if cls.is_view and any(type(a) is Tensor and a._requires_grad for a in graph_inputs):
                 view = Tensor._make(out, True)
                 view._accumulator = NO_GRAD_VIEW
                 return view
-            return _wrap_tuple(ctx, out, False) if type(out) is tuple else Tensor._make(out)
-        needs = []
-        edges = []
-        for a in graph_inputs:
-            if type(a) is Tensor and a._requires_grad:
-                needs.append(True)
-                e = edge(a)
-                if e is _NO_EDGE:
-                    ctx._plain = False  # maybe dead: backward takes the full path
-                edges.append(e)
-            else:
-                needs.append(False)
-                edges.append(_NO_EDGE)
-        ctx.needs_input_grad = tuple(needs)
+            return Tensor._make(out)
         ctx.next_functions = tuple(edges)
         ctx._seq = next(_SEQUENCE)
         out = cls.forward(ctx, *arrays)
         result = _wrap_tuple(ctx, out, True) if type(out) is tuple else Tensor._make(out, True, ctx)
         if ctx.saved is not None:
-            ctx._epoch, ctx._inputs = versions.latest[0], graph_inputs
+            ctx._epoch, ctx._inputs = latest[0], graph_inputs
             if cls.saves_output:
                 ctx._out_counter = result._version_counter
         return result
