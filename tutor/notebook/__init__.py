@@ -1,5 +1,7 @@
-"""gradtutor in a notebook: ``%load_ext tutor``, then ``%%explain`` on a cell of PyTorch code
-or ``%explain 'formula' x=1 y=2``; from Python, ``tutor.notebook.explain(...)``.
+"""gradtutor in a notebook: ``%load_ext tutor``, then ``%%explain`` or ``%explain``.
+
+``%%explain`` takes a cell of PyTorch code, ``%explain 'formula' x=1 y=2`` a formula; from
+Python, ``tutor.notebook.explain(...)``.
 
 The answer is the tutoring page's, inline: what PyTorch would print, the graph, the engine's
 gradients beside their closed forms with the verdicts, and the steps. Errors show as the page

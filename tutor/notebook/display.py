@@ -1,5 +1,8 @@
-"""What a notebook shows for one explanation or one refusal: rich HTML, Markdown and LaTeX
-(the standard mimebundle keys every front end knows), and a one-line ``repr``."""
+"""What a notebook shows for one explanation or one refusal, in every front end.
+
+Rich HTML, Markdown and LaTeX (the standard mimebundle keys every front end knows), and a
+one-line ``repr``.
+"""
 
 from __future__ import annotations
 
