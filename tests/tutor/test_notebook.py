@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import seed_source
+from tests.web.browsing import ARGS, CHROMIUM, require_chromium
 from tutor.notebook import Explained, Refused, explain
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "autograd-tutorial.ipynb"
@@ -109,16 +111,49 @@ def test_a_broken_cell_shows_a_located_error_and_the_kernel_goes_on(executed):
     assert "tanh" in after.source and "<svg" in _html(after)
 
 
-def test_the_html_is_balanced_and_free_of_scripts():
-    answer = explain(
-        program="import torch\nx = torch.ones(2, requires_grad=True)\n(x * x).sum().backward()"
-    )
-    assert isinstance(answer, Explained)
-    parser = balanced(answer._repr_html_())
+PROGRAM = "import torch\nx = torch.ones(2, requires_grad=True)\n(x * x).sum().backward()"
+
+
+def test_the_html_is_balanced_and_static_output_is_free_of_scripts():
+    static = explain(program=PROGRAM, static=True)
+    assert isinstance(static, Explained)
+    parser = balanced(static._repr_html_())
     assert {"svg", "math", "table", "details"} <= parser.tags and "script" not in parser.tags
+    assert "script" in balanced(explain(program=PROGRAM)._repr_html_()).tags
     refused = explain(program="import torch\nx = torch.ones(2)\ny = x.foo()")
     assert isinstance(refused, Refused)
     assert "script" not in balanced(refused._repr_html_()).tags
+
+
+def test_next_steps_through_the_backward_pass_where_scripts_run(tmp_path):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    answers = [explain(program=seed_source("c")), explain(program=PROGRAM)]
+    page_file = tmp_path / "outputs.html"
+    body = "".join(a._repr_html_() for a in answers)  # two outputs in one document
+    page_file.write_text(f"<!doctype html><meta charset=utf-8><body>{body}</body>")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(page_file.as_uri())
+        first = page.locator(".gradtutor").first
+        assert first.locator(".step-count").inner_text() == "step 0 of 5"
+        first.locator("button.step-next").click()
+        said = first.locator(".step-now").inner_text()
+        assert said == "∂L/∂y: upstream 1 × local -1 = -1"
+        assert first.locator('svg g.current[data-node="y"]').count() == 1
+        for _ in range(4):
+            first.locator("button.step-next").click()
+        assert first.locator("button.step-next").is_disabled()
+        assert first.locator(".step-now").inner_text().startswith("∂L/∂")
+        second = page.locator(".gradtutor").nth(1)
+        assert second.locator(".step-count").inner_text().startswith("step 0 of")
+        assert second.locator("svg g.current").count() == 0  # each output steps on its own
+        browser.close()
+    assert not errors
 
 
 def test_the_plain_repr_stays_short():

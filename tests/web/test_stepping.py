@@ -21,7 +21,7 @@ from tests.web.browsing import ARTIFACTS, Page, require_chromium
 from tutor import create_app, examples
 from tutor.lang.values import parse_values
 from tutor.render import numbers
-from tutor.web.stepping import backward_steps
+from tutor.render.stepping import backward_steps
 
 ISLAND = re.compile(r'<script type="application/json" id="backward-steps">(.*?)</script>', re.S)
 MIN_CONTRAST = 4.5  # WCAG AA for text

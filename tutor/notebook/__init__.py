@@ -35,9 +35,10 @@ def explain(
     requires_grad: str | list[str] | None = None,
     constants: str | list[str] | None = None,
     order: int = 1,
+    static: bool = False,
 ) -> Explained | Refused:
     """Explain a program (PyTorch code) or a formula with its ``values`` (``"x1=2, w1=5"`` or
-    a dict); the result displays itself in a notebook."""
+    a dict); the result displays itself in a notebook (``static``: HTML without a script)."""
     source = program if program is not None else expression or ""
     try:
         with deadline(SECONDS):
@@ -49,7 +50,7 @@ def explain(
                 constants=_names(constants),
                 order=order,
             )
-            return Explained(explain_input(inp))
+            return Explained(explain_input(inp), static)
     except TutorError as error:
         return Refused(error, source)
 

@@ -41,15 +41,15 @@ def _markdown_steps(steps: list, depth: int = 0) -> list[str]:
 class Explained:
     """One explanation: the tutoring page's parts, inline."""
 
-    def __init__(self, explanation: Explanation) -> None:
-        self.explanation = explanation
+    def __init__(self, explanation: Explanation, static: bool = False) -> None:
+        self.explanation, self.static = explanation, static
         self.data = Report(explanation).data
 
     def __repr__(self) -> str:
         return f"<gradtutor explanation: {_leaves(self.data) or 'no leaf received a gradient'}>"
 
     def _repr_html_(self) -> str:
-        return explanation_html(self.explanation)
+        return explanation_html(self.explanation, self.static)
 
     def _repr_markdown_(self) -> str:
         rows = [

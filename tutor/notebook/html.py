@@ -3,12 +3,16 @@
 The same parts as the tutoring page, in the same order: the gradients table (the engine's
 ``.grad`` beside the closed form, its value and the verdict), the Hessian for order 2, what
 PyTorch would print, the graph (the page's SVG) and the chain-rule steps, each leaf's
-behind a ``<details>``. No script and no network: a ``<style>`` scoped to ``.gradtutor``
-and presentation MathML, which every current notebook front end renders.
+behind a ``<details>``. No network: a ``<style>`` scoped to ``.gradtutor`` and presentation
+MathML, which every current notebook front end renders. Where the front end runs scripts,
+Back and Next step through the backward pass on the graph, as on the page; ``static`` leaves
+the script out.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 from html import escape
 from importlib import resources
 
@@ -17,9 +21,12 @@ from ..explain import Explanation
 from ..render import Report, mathml, svg, typeset
 from ..render.numbers import block
 from ..render.numbers import value as number
+from ..render.stepping import backward_steps
 
 MATHML = "http://www.w3.org/1998/Math/MathML"
 STYLE = (resources.files(__package__) / "notebook.css").read_text(encoding="utf-8")
+STEPPER = (resources.files(__package__) / "stepper.js").read_text(encoding="utf-8")
+_DRAWINGS = itertools.count(1)  # ids of one kernel's drawings stay apart in one document
 VERDICTS = {
     "agrees": "✓ agrees",
     "differs": "✗ differs",
@@ -90,14 +97,35 @@ def _steps(steps: list) -> str:
     return f"<ol>{items}</ol>"
 
 
-def explanation_html(explanation: Explanation) -> str:
-    """The explanation as the notebook shows it (no script)."""
+def _stepper(steps: list[dict]) -> tuple[str, str]:
+    """Back and Next through the backward pass (hidden until its script runs), and the
+    script with its data, which go last: it runs on the drawing above it."""
+    if not steps:
+        return "", ""
+    island = json.dumps(steps).replace("</", "<\\/")
+    controls = (
+        '<div class="stepper" hidden><button type="button" class="step-back">◀ Back</button>'
+        '<button type="button" class="step-next">Next ▶</button><span class="step-count"></span>'
+        '<p class="step-now" aria-live="polite"></p></div>'
+    )
+    script = (
+        f'<script type="application/json" class="gradtutor-steps">{island}</script>'
+        f"<script>{STEPPER}</script>"
+    )
+    return controls, script
+
+
+def explanation_html(explanation: Explanation, static: bool = False) -> str:
+    """The explanation as the notebook shows it; ``static``: without the stepper's script."""
     data = Report(explanation).data
     parts = [_gradients(explanation, data), _hessian(explanation, data)]
+    script = ""
     if explanation.output:
         parts.append(f'<h4>Printed output</h4><pre class="console">{escape(data["output"])}</pre>')
     if data["graph"] is not None:
-        parts.append(f'<h4>Graph</h4><div class="graph">{svg.render(data["graph"])}</div>')
+        drawing = svg.render(data["graph"], prefix=f"gradtutor{next(_DRAWINGS)}")
+        controls, script = _stepper([] if static else backward_steps(data))
+        parts.append(f'<h4>Graph</h4>{controls}<div class="graph">{drawing}</div>')
     parts += [
         f"<details><summary>How {escape(g['leaf'])}'s gradient comes about</summary>"
         f"{_steps(g['steps'])}</details>"
@@ -107,7 +135,7 @@ def explanation_html(explanation: Explanation) -> str:
     if data["notes"]:
         notes = "".join(f"<li>{escape(n)}</li>" for n in data["notes"])
         parts.append(f'<details class="notes"><summary>Notes</summary><ul>{notes}</ul></details>')
-    return _fragment(*parts)
+    return _fragment(*parts, script)
 
 
 def error_html(error: TutorError, source: str) -> str:

@@ -30,6 +30,7 @@ class ExplainMagics(Magics):
     @argument("--requires-grad", default=None, help="leaves needing gradients: x1,w1")
     @argument("--constants", default=None, help="names that are constants: Y")
     @argument("--order", type=int, choices=(1, 2), default=1, help="2: the Hessian too")
+    @argument("--static", action="store_true", help="no script: no Back/Next on the graph")
     @line_magic("explain")
     def explain_line(self, line: str):
         """Explain a formula: ``%explain 'Y - x1*w1*w2' x1=2 w1=5 w2=6 Y=10 --constants Y``."""
@@ -41,6 +42,7 @@ class ExplainMagics(Magics):
                 requires_grad=args.requires_grad,
                 constants=args.constants,
                 order=args.order,
+                static=args.static,
             )
         )
 
@@ -54,12 +56,13 @@ class ExplainMagics(Magics):
         help="the cell goes on from the last %%%%explain cell (its names stay defined)",
     )
     @argument("--order", type=int, choices=(1, 2), default=1, help="2 takes a formula")
+    @argument("--static", action="store_true", help="no script: no Back/Next on the graph")
     @cell_magic("explain")
     def explain_cell(self, line: str, cell: str):
         """Explain the cell, a PyTorch snippet: what it prints, the graph, gradients, steps."""
         args = parse_argstring(self.explain_cell, line)
         program = f"{self.program.rstrip()}\n{cell}" if args.extend and self.program else cell
-        answer = explain(program=program, order=args.order)
+        answer = explain(program=program, order=args.order, static=args.static)
         if isinstance(answer, Explained):
             self.program = program
         display(answer)

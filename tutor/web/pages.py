@@ -20,7 +20,7 @@ from ..render import numbers
 from . import links
 from .answers import page_answer
 from .inputs import from_query
-from .stepping import backward_steps
+from ..render.stepping import backward_steps
 
 bp = Blueprint("web", __name__)
 

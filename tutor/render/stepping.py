@@ -15,7 +15,7 @@ import itertools
 import math
 from collections.abc import Iterator
 
-from ..render import numbers
+from . import numbers
 
 
 def _node_gradients(steps: list[dict], call: int) -> Iterator[tuple[int, dict]]:
