@@ -168,6 +168,7 @@ class Op(Node):
     inputs = None  # None: every positional argument is a graph input
     is_view = False  # the output shares the first input's data (view, transpose, slice ...)
     saves_output = False  # forward keeps its own output, last, in ctx.saved
+    writes_out = False  # forward takes a last ``out`` array to write into (in-place ops)
     _plain = True
 
     def __init_subclass__(cls, node: str | None = None, **kwargs) -> None:

@@ -44,6 +44,14 @@ def apply(t: Tensor, op, *args) -> Tensor:
     recording = _state.enabled
     if recording and t._requires_grad and t.grad_fn is None:
         raise RuntimeError(LEAF_INPLACE)
+    if op.writes_out and not (recording and _any_requires_grad(t, *args)):
+        try:  # nothing records: compute straight into the storage, without a copy
+            op.apply(t, *args, t._data)
+        except (TypeError, ValueError):  # a dtype or shape numpy refuses: PyTorch's error below
+            pass
+        else:
+            versions.bump(t._version_counter)
+            return t
     source = t
     if recording and t._requires_grad:
         refuse_view_write(t)
@@ -52,6 +60,10 @@ def apply(t: Tensor, op, *args) -> Tensor:
     result = op.apply(source, *args)
     write(t, result)
     return t
+
+
+def _any_requires_grad(*args) -> bool:
+    return any(type(a) is Tensor and a._requires_grad for a in args)
 
 
 def write(t: Tensor, result: Tensor) -> None:

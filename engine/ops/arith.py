@@ -21,15 +21,17 @@ def _scaled(b, alpha):
 
 
 class Add(Op, node="AddBackward0"):
-    """``a + alpha * b`` (``alpha`` is an attribute: PyTorch records no extra node for it)."""
+    """``a + alpha * b`` (``alpha`` is an attribute: PyTorch records no extra node for it;
+    ``out``, an array to write the result into, serves in-place adds that record nothing)."""
 
     inputs = 2
+    writes_out = True
 
     @staticmethod
-    def forward(ctx, a, b, alpha=1):
+    def forward(ctx, a, b, alpha=1, out=None):
         a, b = promote(a, b)
         ctx.shapes, ctx.alpha = (shape_of(a), shape_of(b)), alpha
-        return np.add(a, b if alpha == 1 else _scaled(b, alpha))
+        return np.add(a, b if alpha == 1 else _scaled(b, alpha), out)
 
     @staticmethod
     def backward(ctx, grad):
@@ -62,17 +64,18 @@ def _check_bool_subtraction(a, b) -> None:
 
 
 class Sub(Op, node="SubBackward0"):
-    """``a - alpha * b``."""
+    """``a - alpha * b`` (``out`` as for ``Add``)."""
 
     inputs = 2
+    writes_out = True
 
     @staticmethod
-    def forward(ctx, a, b, alpha=1):
+    def forward(ctx, a, b, alpha=1, out=None):
         if a.dtype.kind == "b" or _is_bool(b):
             _check_bool_subtraction(a, b)
         a, b = promote(a, b)
         ctx.shapes, ctx.alpha = (shape_of(a), shape_of(b)), alpha
-        return np.subtract(a, b if alpha == 1 else _scaled(b, alpha))
+        return np.subtract(a, b if alpha == 1 else _scaled(b, alpha), out)
 
     @staticmethod
     def backward(ctx, grad):

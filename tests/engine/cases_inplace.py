@@ -100,6 +100,32 @@ def inplace_into_no_grad_tensor(T, r):
 
 
 @case
+def add_sub_that_record_nothing(T, r):
+    """add_ and sub_ outside any graph: casts, broadcasting, views that share the storage,
+    the tensor as its own operand, and the errors of writes that cannot happen."""
+    a = T.tensor([1.0, 2.0, 3.0])
+    view = a[1:]
+    a.add_(T.tensor([0.5, 0.25, 0.125], dtype=T.float64))
+    a.sub_(T.tensor([[1.0]])[0], alpha=2)
+    view.add_(a[:1])
+    a.add_(a, alpha=0.5)
+    r("a", [a, view])
+    w = T.tensor([1.0, -2.0], requires_grad=True)
+    with T.no_grad():
+        w -= 0.5 * T.tensor([4.0, 2.0])
+        w.add_(1)
+    r("w", [w, w.requires_grad, w.is_leaf, w._version])
+    i = T.tensor([1, 2, 3])
+    i.add_(T.tensor([1, 1, 1], dtype=T.int32))
+    r("i", i)
+    r.raises("int_plus_float", lambda: i.add_(1.5))
+    r.raises("bool_minus", lambda: T.tensor([True]).sub_(T.tensor([False])))
+    r.raises("broadcast", lambda: a.add_(T.ones(2, 3)))
+    r.raises("expanded", lambda: T.zeros(1).expand(3).sub_(1))
+    r("after", [a, i])
+
+
+@case
 def modified_output_error(T, r):
     w = T.ones(2, requires_grad=True)
     y = w.exp()
