@@ -53,19 +53,19 @@ def _root_gradients(tensors: tuple, grad_tensors, create_graph: bool) -> list:
         raise TypeError(f"'{type(grad_tensors).__name__}' object is not iterable")
     grads = []
     for i, (out, g) in enumerate(zip(tensors, grad_tensors, strict=True)):
-        if not out.requires_grad:
+        if not out._requires_grad:
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn"
             )
         if g is None:
-            if out.numel() != 1:
+            if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            ones = np.ones(out.shape, dtype=out._data.dtype)
+            ones = np.ones(out._data.shape, dtype=out._data.dtype)
             grads.append(Tensor._make(ones) if create_graph else ones)
             continue
         if not isinstance(g, Tensor):
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
-        if g.shape != out.shape:
+        if g._data.shape != out._data.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g.shape)} and "
                 f"output[{i}] has a shape of {Size(out.shape)}."
@@ -178,8 +178,11 @@ def _count_consumers(roots: list) -> dict:
 def _run(roots: list, retain_graph: bool, create_graph: bool, capture=None) -> None:
     """Walk the graph from ``(node, output_nr, gradient)`` roots, leaves last; grad mode is
     ``create_graph`` throughout, as in PyTorch."""
-    with set_grad_enabled(create_graph):
+    previous, _state.enabled = _state.enabled, create_graph  # set_grad_enabled, inline
+    try:
         _walk(roots, retain_graph, create_graph, capture)
+    finally:
+        _state.enabled = previous
 
 
 def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
@@ -192,7 +195,7 @@ def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
     ready = []  # (-creation order, node): a heap, the node created last on top
     for node in [node for node in buffers if node not in consumers]:
         if type(node) is AccumulateGrad:
-            _process(node, buffers.pop(node), retain_graph, create_graph, capture, owned)
+            _leaf(node, buffers.pop(node), capture, owned)
         else:
             ready.append((-node._seq, node))
     heapq.heapify(ready)
@@ -212,7 +215,7 @@ def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
             if saved is not None and not retain_graph:
                 node.saved, node._inputs = FREED, ()
         else:
-            outs = _process(node, grads, retain_graph, create_graph, capture, owned)
+            outs = _process(node, grads, retain_graph, create_graph, capture)
         fresh = node.fresh_grads
         for i, (fn, nr) in enumerate(node.next_functions):
             if fn is None:
@@ -227,7 +230,7 @@ def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
                 if type(fn) is not AccumulateGrad:
                     heappush(ready, (-fn._seq, fn))
                 elif fn in buffers:  # at once: PyTorch runs a ready AccumulateGrad first
-                    _process(fn, buffers.pop(fn), retain_graph, create_graph, capture, owned)
+                    _leaf(fn, buffers.pop(fn), capture, owned)
 
 
 def _add(buffers: dict, node, nr: int, g):
@@ -239,8 +242,29 @@ def _add(buffers: dict, node, nr: int, g):
     return total
 
 
-def _process(node, grads: list, retain_graph: bool, create_graph: bool, capture, owned):
-    """Run one node: checks, hooks, retained grads, capture, then its backward."""
+def _leaf(node: AccumulateGrad, grads: list, capture, owned: dict) -> None:
+    """Run an AccumulateGrad: the leaf's hooks, then capture (``autograd.grad``) or
+    accumulation into ``.grad``."""
+    hooks = node.variable._hooks
+    if hooks:  # a leaf's hooks apply for autograd.grad too
+        grads[0] = _call_hooks(hooks, grads[0])
+    if capture is not None:
+        _capture(node, grads, capture)
+    else:  # hooks saw the gradient and may have kept it: copy it then
+        accumulate(node.variable, grads[0], not hooks and owned.get(node) is grads[0])
+
+
+def _capture(node, grads: list, capture) -> None:
+    """Keep the gradients ``autograd.grad`` asked for."""
+    wanted, captured = capture
+    for nr, g in enumerate(grads):
+        i = wanted.get((node, nr))
+        if i is not None:
+            captured[i] = g if captured[i] is None else captured[i] + g
+
+
+def _process(node, grads: list, retain_graph: bool, create_graph: bool, capture):
+    """Run one node but a leaf's: checks, hooks, retained grads, capture, then backward."""
     # A built-in node whose every edge leads nowhere (its inputs were views taken under
     # no_grad) computes nothing, so like PyTorch it never unpacks what it saved.
     dead = (
@@ -252,20 +276,8 @@ def _process(node, grads: list, retain_graph: bool, create_graph: bool, capture,
         node._check_saved()
     if node._pre_hooks is not None or node._retained is not None:
         _tensor_hooks(node, grads)
-    leaf = type(node) is AccumulateGrad
-    if leaf and node.variable._hooks:  # a leaf's hooks apply for autograd.grad too
-        grads[0] = _call_hooks(node.variable._hooks, grads[0])
     if capture is not None:
-        wanted, captured = capture
-        for nr, g in enumerate(grads):
-            i = wanted.get((node, nr))
-            if i is not None:
-                captured[i] = g if captured[i] is None else captured[i] + g
-    if leaf:
-        if capture is None:  # hooks saw the gradient and may have kept it: copy it then
-            keep = not node.variable._hooks and owned.get(node) is grads[0]
-            accumulate(node.variable, grads[0], keep)
-        return ()
+        _capture(node, grads, capture)
     if dead:
         outs = None
     elif isinstance(node, BackwardCFunction):
