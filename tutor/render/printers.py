@@ -752,7 +752,11 @@ class TextPrinter(Printer):
         for node in graph.nodes:
             name = node.id if node.label == node.id else f"{node.id} ({node.label})"
             op = node.op or ("detach" if node.cut else node.kind)
-            if node.inputs:
+            if node.op == GRADIENT:  # ∂L/∂x, reading the leaves its graph reaches
+                op = f"∂{node.inputs[0]}/∂{node.inputs[node.attrs['wrt']]}"
+                reads = [e.source for e in graph.edges if e.target == node.id and not e.cut]
+                op += f" (reads {', '.join(reads)})" if reads else ""
+            elif node.inputs:
                 op += f"({', '.join(node.inputs)})"
             rows.append(
                 (
