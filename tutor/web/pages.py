@@ -17,10 +17,10 @@ from ..errors import TutorError
 from ..explain import ExplainInput
 from ..lang.values import format_values
 from ..render import numbers
+from ..render.stepping import backward_steps
 from . import links
 from .answers import page_answer
 from .inputs import from_query
-from ..render.stepping import backward_steps
 
 bp = Blueprint("web", __name__)
 
