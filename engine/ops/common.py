@@ -83,16 +83,17 @@ def _as_python(x):
 def promote(a, b, floating: bool = False):
     """Operands cast so that numpy computes ``a op b`` in PyTorch's result dtype
     (with ``floating``, integer results become the default float dtype, as for ``/``)."""
-    ta, tb = type(a) is np.ndarray, type(b) is np.ndarray
-    if ta and tb:
-        if a.shape != b.shape:
-            check_broadcast(a.shape, b.shape)
-        if a.dtype == b.dtype and (a.dtype.kind in _FLOAT_KINDS or not floating):
-            return a, b
-    elif ta and type(b) in (float, int) and _keeps_dtype(a, b, floating):
-        return a, scalar_array(b, a.dtype)
-    elif tb and type(a) in (float, int) and _keeps_dtype(b, a, floating):
-        return scalar_array(a, b.dtype), b
+    if type(a) is np.ndarray:
+        if type(b) is np.ndarray:
+            if a.shape != b.shape:
+                check_broadcast(a.shape, b.shape)
+            if a.dtype == b.dtype and (not floating or a.dtype.kind in _FLOAT_KINDS):
+                return a, b
+        elif (type(b) is float or type(b) is int) and _keeps_dtype(a, b, floating):
+            return a, scalar_array(b, a.dtype)
+    elif (type(a) is float or type(a) is int) and type(b) is np.ndarray:
+        if _keeps_dtype(b, a, floating):
+            return scalar_array(a, b.dtype), b
     target = result_dtype(a, b)
     if floating and not target.is_floating_point:
         target = dtypes.default_float()
@@ -106,13 +107,13 @@ def scalar_array(x, dtype):
     """A Python number as a cached read-only 0-d array of a float ``dtype``: numpy's ufuncs
     take ~2x longer on a Python scalar than on a same-dtype array, and the value is the
     same (NEP 50 casts the scalar to the array's dtype either way)."""
-    if dtype.kind != "f":
-        return x
     key = (dtype, x)
     cached = _SCALARS.get(key)
     if cached is not None:
         return cached
-    if not x or x != x:  # +-0.0 compare equal (the key would lose the sign); NaN never hits
+    # never cached, so never hit: other dtypes; +-0.0, which compare equal (the key would
+    # lose the sign); NaN
+    if dtype.kind != "f" or not x or x != x:
         return x
     with np.errstate(all="ignore"):
         array = np.array(x, dtype)
