@@ -23,6 +23,7 @@ from ..function import (
     BackwardCFunction,
     Function,
     FunctionCtx,
+    Node,
     edge,
 )
 from ..grad_mode import _state, enable_grad, no_grad, set_grad_enabled
@@ -112,8 +113,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
                 accumulate(t, g if create_graph else g._data)
         return
     grads = _root_gradients(tensors, grad_tensors, create_graph)
-    roots = [edge(t) + (g,) for t, g in zip(tensors, grads, strict=True)]
-    _run(roots, retain_graph, create_graph)
+    _run(tuple(map(edge, tensors)), grads, retain_graph, create_graph)
 
 
 def grad(
@@ -128,8 +128,7 @@ def grad(
     grads = _root_gradients(outputs, grad_outputs, create_graph)
     wanted = {edge(t)[:2]: i for i, t in enumerate(inputs)}
     captured = [None] * len(inputs)
-    roots = [edge(t) + (g,) for t, g in zip(outputs, grads, strict=True)]
-    _run(roots, retain_graph, create_graph, capture=(wanted, captured))
+    _run(tuple(map(edge, outputs)), grads, retain_graph, create_graph, (wanted, captured))
     results = []
     for i, (t, g) in enumerate(zip(inputs, captured, strict=True)):
         if g is None and not allow_unused:
@@ -157,11 +156,10 @@ def accumulate(t: Tensor, g, owned: bool = False) -> None:
         t._grad = t._grad + g
 
 
-def _count_consumers(roots: list) -> dict:
-    """How many edges lead into each node reachable from the roots."""
+def _count_consumers(root: Node) -> dict:
+    """How many edges lead into each node reachable from ``root`` (which none leads into)."""
     consumers = {}
-    stack = list(roots)
-    visited = set(roots)
+    stack = [root]
     while stack:
         for fn, _ in stack.pop().next_functions:
             if fn is None:
@@ -170,38 +168,52 @@ def _count_consumers(roots: list) -> dict:
                 consumers[fn] += 1
             else:
                 consumers[fn] = 1
-                if fn not in visited:
-                    stack.append(fn)
+                stack.append(fn)
     return consumers
 
 
-def _run(roots: list, retain_graph: bool, create_graph: bool, capture=None) -> None:
-    """Walk the graph from ``(node, output_nr, gradient)`` roots, leaves last; grad mode is
+def _run(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, capture=None):
+    """Walk the graph from the roots' edges and gradients, leaves last; grad mode is
     ``create_graph`` throughout, as in PyTorch."""
     previous, _state.enabled = _state.enabled, create_graph  # set_grad_enabled, inline
     try:
-        _walk(roots, retain_graph, create_graph, capture)
+        _walk(roots, grads, retain_graph, create_graph, capture)
     finally:
         _state.enabled = previous
 
 
-def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
+def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, capture) -> None:
+    # PyTorch's GraphRoot: a node whose edges lead to the roots and whose outputs are the
+    # root gradients, so the roots are fed (and summed) like any other node's inputs
+    node, outs = Node(), grads
+    node.next_functions = roots
+    consumers = _count_consumers(node)
     buffers = {}
     owned = {}  # AccumulateGrad -> its gradient when freshly made (a sum or a fresh_grads op)
-    for node, nr, g in roots:
-        if node is not None:
-            _add(buffers, node, nr, g)
-    consumers = _count_consumers(list(buffers))
     ready = []  # (-creation order, node): a heap, the node created last on top
-    for node in [node for node in buffers if node not in consumers]:
-        if type(node) is AccumulateGrad:
-            _leaf(node, buffers.pop(node), capture, owned)
-        else:
-            ready.append((-node._seq, node))
-    heapq.heapify(ready)
     heappop, heappush = heapq.heappop, heapq.heappush
     inline = capture is None and not create_graph
-    while ready:
+    while True:
+        fresh = node.fresh_grads
+        for i, (fn, nr) in enumerate(node.next_functions):
+            if fn is None:
+                continue
+            if outs and (g := outs[i]) is not None:
+                slot = buffers.get(fn)
+                if slot is None:
+                    slot = buffers[fn] = [None] * fn._n_outputs
+                stored = slot[nr] = g if slot[nr] is None else slot[nr] + g
+                if (fresh or stored is not g) and type(fn) is AccumulateGrad:
+                    owned[fn] = stored
+            left = consumers[fn] - 1
+            consumers[fn] = left
+            if left == 0:
+                if type(fn) is not AccumulateGrad:
+                    heappush(ready, (-fn._seq, fn))
+                elif fn in buffers:  # at once: PyTorch runs a ready AccumulateGrad first
+                    _leaf(fn, buffers.pop(fn), capture, owned)
+        if not ready:
+            return
         node = heappop(ready)[1]
         grads = buffers.pop(node, None)
         if grads is None:
@@ -216,30 +228,6 @@ def _walk(roots: list, retain_graph: bool, create_graph: bool, capture) -> None:
                 node.saved, node._inputs = FREED, ()
         else:
             outs = _process(node, grads, retain_graph, create_graph, capture)
-        fresh = node.fresh_grads
-        for i, (fn, nr) in enumerate(node.next_functions):
-            if fn is None:
-                continue
-            if outs and (g := outs[i]) is not None:
-                stored = _add(buffers, fn, nr, g)
-                if (fresh or stored is not g) and type(fn) is AccumulateGrad:
-                    owned[fn] = stored
-            left = consumers[fn] - 1
-            consumers[fn] = left
-            if left == 0:
-                if type(fn) is not AccumulateGrad:
-                    heappush(ready, (-fn._seq, fn))
-                elif fn in buffers:  # at once: PyTorch runs a ready AccumulateGrad first
-                    _leaf(fn, buffers.pop(fn), capture, owned)
-
-
-def _add(buffers: dict, node, nr: int, g):
-    """Add ``g`` to the gradient buffered for output ``nr`` of ``node``; returns the sum."""
-    slot = buffers.get(node)
-    if slot is None:
-        slot = buffers[node] = [None] * node._n_outputs
-    total = slot[nr] = g if slot[nr] is None else slot[nr] + g
-    return total
 
 
 def _leaf(node: AccumulateGrad, grads: list, capture, owned: dict) -> None:
