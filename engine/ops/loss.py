@@ -133,9 +133,9 @@ def nll(logp, target, reduction: str):
             f"({rows.shape[0]})."
         )
     classes = batch.shape[1]
-    for t in rows:
-        if not 0 <= t < classes:
-            raise IndexError(f"Target {t} is out of bounds.")
+    outside = (rows < 0) | (rows >= classes)
+    if outside.any():
+        raise IndexError(f"Target {rows[outside.argmax()]} is out of bounds.")
     out = _reduce(-batch[np.arange(rows.shape[0]), rows], reduction)
     return out if logp.ndim == 2 or reduction != "none" else out.reshape(())
 

@@ -95,6 +95,7 @@ ERRORS = {
     "mse_reduction": lambda T: T.nn.functional.mse_loss(T.ones(2), T.ones(2), reduction="avg"),
     "nll_float_target": lambda T: T.nn.functional.nll_loss(T.ones(2, 3), T.tensor([0.0, 1.0])),
     "nll_target_out_of_bounds": lambda T: T.nn.functional.nll_loss(T.ones(2, 3), T.tensor([0, 3])),
+    "nll_target_negative": lambda T: T.nn.functional.nll_loss(T.ones(3, 3), T.tensor([0, -1, 5])),
     "nll_batch_mismatch": lambda T: T.nn.functional.nll_loss(T.ones(2, 3), T.tensor([0, 1, 2])),
     "inplace_result_type": lambda T: T.tensor([1, 2]).add_(1.5),
     "inplace_expanded": lambda T: T.ones(3).expand(2, 3).add_(1),
