@@ -105,6 +105,7 @@ def test_the_package_is_imported_from_the_venv_not_the_source_tree(venv, tmp_pat
     ("path", "kind", "text"),
     [
         ("/", "text/html", "Explain"),
+        ("/?lang=zh", "text/html", "讲解一个计算图"),  # the zh catalog ships as its .po
         ("/?expression=Y-x1*w1*w2&values=x1=2,w1=5,w2=6,Y=10", "text/html", "<svg"),
         ("/worksheet", "text/html", "worksheet"),
         ("/worksheet?seed=3&problems=2&level=1", "text/html", "Answer"),

@@ -1,5 +1,7 @@
 """Examples one click away on the tutoring page: the tutorial snippets and a few formulas.
 
+Titles and descriptions are marked for translation (``N_``); the page translates them.
+
 The snippets are the published PyTorch tutorial code, verbatim, shipped in ``tutor/seeds``
 (the tests run the same files and compare their output with ``tests/golden/seed``).
 """
@@ -8,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+
+from .i18n import N_
 
 SEEDS = resources.files(__package__) / "seeds"
 
@@ -41,13 +45,22 @@ class FormulaExample:
 
 
 SNIPPETS = (
-    Snippet("a", "Tutorial a: tensors and grad_fn", "Operations record their grad_fn.", seed("a")),
-    Snippet("b", "Tutorial b: why 4.5?", "out = mean(3(x+2)²), then out.backward().", seed("b")),
-    Snippet("c", "Tutorial c: L = Y − x1·w1·w2", "A backward call with a gradient.", seed("c")),
+    Snippet(
+        "a",
+        N_("Tutorial a: tensors and grad_fn"),
+        N_("Operations record their grad_fn."),
+        seed("a"),
+    ),
+    Snippet(
+        "b", N_("Tutorial b: why 4.5?"), N_("out = mean(3(x+2)²), then out.backward()."), seed("b")
+    ),
+    Snippet(
+        "c", N_("Tutorial c: L = Y − x1·w1·w2"), N_("A backward call with a gradient."), seed("c")
+    ),
     Snippet(
         "grad2",
-        "A second derivative",
-        "autograd.grad with create_graph=True, then backward on the gradient.",
+        N_("A second derivative"),
+        N_("autograd.grad with create_graph=True, then backward on the gradient."),
         """import torch
 
 x = torch.tensor(2.0, requires_grad=True)
@@ -64,7 +77,7 @@ FORMULAS = (
     FormulaExample(
         "loss",
         "Y − x1·w1·w2",
-        "The tutorial's graph as a formula; Y is a constant.",
+        N_("The tutorial's graph as a formula; Y is a constant."),
         "Y - x1*w1*w2",
         "x1=2,w1=5,w2=6,Y=10",
         "x1,w1,w2",
@@ -72,29 +85,29 @@ FORMULAS = (
     FormulaExample(
         "neuron",
         "tanh(w·x + b)",
-        "One neuron with a tanh activation.",
+        N_("One neuron with a tanh activation."),
         "tanh(w*x + b)",
         "w=0.5,x=2,b=-0.25",
     ),
     FormulaExample(
         "reuse",
         "x·y + exp(x)",
-        "x is used twice: its gradient sums two paths.",
+        N_("x is used twice: its gradient sums two paths."),
         "x*y + exp(x)",
         "x=1,y=3",
     ),
     FormulaExample(
         "mse",
         "mean((w·x − y)²)",
-        "A mean over a vector: every element contributes 1/N.",
+        N_("A mean over a vector: every element contributes 1/N."),
         "mean((w*x - y)**2)",
         "w=0.5,x=[1,2,3],y=[1,1,1]",
         "w",
     ),
     FormulaExample(
         "hessian",
-        "Hessian of exp(x)·sin(y)",
-        "Second derivatives: each gradient differentiated again.",
+        N_("Hessian of exp(x)·sin(y)"),
+        N_("Second derivatives: each gradient differentiated again."),
         "exp(x)*sin(y)",
         "x=1.5,y=-0.5",
         order="2",

@@ -135,6 +135,15 @@ def json_answer(inp: ExplainInput, cache: Cache | None = None) -> str:
     return _kept(cache, ("json", inp), lambda: Answer(explain(inp)).json_text)
 
 
-def page_answer(inp: ExplainInput, cache: Cache | None, render: Callable[[dict], str]) -> str:
-    """The page's result section for ``inp``: ``render`` turns ``Answer.page`` into HTML."""
-    return _kept(cache, ("page", inp), lambda: render(Answer(explain(inp)).page))
+def page_answer(
+    inp: ExplainInput,
+    cache: Cache | None,
+    render: Callable[[dict], str],
+    link_lang: str | None = None,
+) -> str:
+    """The page's result section for ``inp``: ``render`` turns ``Answer.page`` into HTML.
+
+    ``link_lang`` is the language its links carry (``?lang=``), if any: part of the key.
+    """
+    key = ("page", inp) if link_lang is None else ("page", inp, link_lang)
+    return _kept(cache, key, lambda: render(Answer(explain(inp)).page))

@@ -13,7 +13,7 @@ from flask.json.provider import DefaultJSONProvider
 from ..jsonio import dumps_strict, loads_strict
 from ..limits import deadline, time_left
 from ..render import dot
-from . import api, errors, pages, worksheets
+from . import api, errors, language, pages, worksheets
 from .answers import answer_cache
 
 log = logging.getLogger(__name__)
@@ -141,6 +141,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["explain_cache"] = answer_cache(
         app.config["EXPLAIN_CACHE_BYTES"], app.config["CACHE_URL"]
     )
+    language.install(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(worksheets.bp)

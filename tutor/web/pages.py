@@ -15,21 +15,30 @@ from markupsafe import Markup
 from .. import examples
 from ..errors import TutorError
 from ..explain import ExplainInput
+from ..i18n import N_, translate
 from ..lang.values import format_values
 from ..render import numbers
 from ..render.stepping import backward_steps
-from . import links
+from . import language, links
 from .answers import page_answer
 from .inputs import from_query
 
 bp = Blueprint("web", __name__)
 
 VALUE_ERRORS = {"invalid_values", "invalid_value", "invalid_name"}  # about the values field
+FIELD_NAMES = {"program": N_("program"), "formula": N_("formula"), "values": N_("values")}
 TITLES = {
-    400: "This input could not be read",
-    413: "This input is too large",
-    422: "The engine refused this program",
+    400: N_("This input could not be read"),
+    413: N_("This input is too large"),
+    422: N_("The engine refused this program"),
 }
+UNEXPLAINED = N_("This input could not be explained")  # any other status
+# the site's pages, in the header of every page (worksheets only where they are served)
+NAVIGATION = (
+    ("web.index", N_("Tutor")),
+    ("worksheets.page", N_("Worksheets")),
+    ("api.docs", N_("API")),
+)
 
 
 @bp.app_template_filter("value")
@@ -49,10 +58,8 @@ def _shape_filter(dims) -> str:
 
 @bp.app_context_processor
 def _site() -> dict:
-    links = [("web.index", "Tutor"), ("api.docs", "API")]
-    if "worksheets.page" in current_app.view_functions:
-        links.insert(1, ("worksheets.page", "Worksheets"))
-    return {"nav_links": links}
+    shown = [(e, translate(text)) for e, text in NAVIGATION if e in current_app.view_functions]
+    return {"nav_links": shown}
 
 
 def _address(fields: dict[str, str]) -> str:
@@ -77,8 +84,8 @@ def _share_url(inp: ExplainInput) -> str:
 def _example_links() -> list[dict]:
     shown = [
         {
-            "title": s.title,
-            "description": s.description,
+            "title": translate(s.title),
+            "description": translate(s.description),
             "url": url_for("web.index", program=s.program),
         }
         for s in examples.SNIPPETS
@@ -90,7 +97,11 @@ def _example_links() -> list[dict]:
         if f.order:
             args["order"] = f.order
         shown.append(
-            {"title": f.title, "description": f.description, "url": url_for("web.index", **args)}
+            {
+                "title": translate(f.title),
+                "description": translate(f.description),
+                "url": url_for("web.index", **args),
+            }
         )
     return shown
 
@@ -132,7 +143,7 @@ def _error(exc: TutorError, form: Editor) -> dict:
         field = "values"
     listing = form.program if field == "program" else form.expression
     return {
-        "title": TITLES.get(exc.status, "This input could not be explained"),
+        "title": translate(TITLES.get(exc.status, UNEXPLAINED)),
         "code": exc.code,
         "message": exc.message,
         "line": exc.line or None,
@@ -140,6 +151,7 @@ def _error(exc: TutorError, form: Editor) -> dict:
         # most messages name their place already; the engine's own words do not
         "say_where": bool(exc.line) and f"(line {exc.line}," not in exc.message,
         "field": field,
+        "field_name": translate(FIELD_NAMES[field]),
         "listing": listing.splitlines() if exc.line and field != "values" else None,
     }
 
@@ -171,6 +183,7 @@ def index():
                         share_url=share,
                         stepping=backward_steps(page),
                     ),
+                    language.carried(),
                 )
             )
     except TutorError as exc:

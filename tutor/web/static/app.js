@@ -15,6 +15,20 @@ function esc(value) {
   return window.CSS && CSS.escape ? CSS.escape(value) : String(value).replace(/["\\]/g, "\\$&");
 }
 
+// The page's words in its language: a non-English page gives their translations (base.html,
+// #script-text), keyed by the English text; {name} placeholders are filled from `values`.
+var SCRIPT_TEXT = (function () {
+  var island = document.getElementById("script-text");
+  return island ? JSON.parse(island.textContent) : {};
+})();
+function say(text, values) {
+  var said = SCRIPT_TEXT[text] || text;
+  Object.keys(values || {}).forEach(function (name) {
+    said = said.split("{" + name + "}").join(String(values[name]));
+  });
+  return said;
+}
+
 function typing(target) {
   return target && target.closest && target.closest("input, textarea, select, [contenteditable]");
 }
@@ -73,14 +87,14 @@ function setTheme(theme) {
   button.className = "theme-toggle";
   function label() {
     var dark = currentTheme() === "dark";
-    button.textContent = dark ? "☀ Light" : "☾ Dark";
+    button.textContent = dark ? say("☀ Light") : say("☾ Dark");
     button.setAttribute("aria-pressed", dark ? "true" : "false");
-    button.setAttribute("aria-label", "Dark colour scheme");
+    button.setAttribute("aria-label", say("Dark colour scheme"));
   }
   button.addEventListener("click", function () {
     setTheme(currentTheme() === "dark" ? "light" : "dark");
     label();
-    announce(currentTheme() === "dark" ? "Dark colours" : "Light colours");
+    announce(currentTheme() === "dark" ? say("Dark colours") : say("Light colours"));
   });
   label();
   header.appendChild(button);
@@ -105,18 +119,18 @@ each(document, ".closed-form[data-latex], li.step[data-latex]", function (holder
   var button = document.createElement("button");
   button.type = "button";
   button.className = "copy-latex";
-  button.textContent = "copy LaTeX";
+  button.textContent = say("copy LaTeX");
   button.setAttribute("data-latex", holder.getAttribute("data-latex"));
   button.addEventListener("click", function (event) {
     event.stopPropagation();
     copyText(button.getAttribute("data-latex")).then(function () {
-      button.textContent = "copied";
-      announce("LaTeX copied");
+      button.textContent = say("copied");
+      announce(say("LaTeX copied"));
     }, function () {
-      button.textContent = "select and copy";
+      button.textContent = say("select and copy");
       window.prompt("LaTeX", button.getAttribute("data-latex"));
     });
-    window.setTimeout(function () { button.textContent = "copy LaTeX"; }, 2000);
+    window.setTimeout(function () { button.textContent = say("copy LaTeX"); }, 2000);
   });
   var nested = holder.querySelector(":scope > ol.steps");
   holder.insertBefore(button, nested);
@@ -127,18 +141,18 @@ each(document, "details.latex-copy[data-latex]", function (box) {
   var button = document.createElement("button");
   button.type = "button";
   button.className = "copy-latex";
-  button.textContent = "Copy as LaTeX";
+  button.textContent = say("Copy as LaTeX");
   button.addEventListener("click", function () {
     copyText(box.getAttribute("data-latex")).then(function () {
-      button.textContent = "Copied";
-      announce("LaTeX copied");
+      button.textContent = say("Copied");
+      announce(say("LaTeX copied"));
     }, function () {
       box.open = true;
       window.getSelection().selectAllChildren(box.querySelector("pre"));
-      button.textContent = "Selected: press Ctrl+C";
-      announce("The LaTeX is selected below: copy it with Ctrl+C");
+      button.textContent = say("Selected: press Ctrl+C");
+      announce(say("The LaTeX is selected below: copy it with Ctrl+C"));
     });
-    window.setTimeout(function () { button.textContent = "Copy as LaTeX"; }, 4000);
+    window.setTimeout(function () { button.textContent = say("Copy as LaTeX"); }, 4000);
   });
   box.parentElement.insertBefore(button, box);
 });
@@ -219,7 +233,9 @@ Linked.prototype.linkSteps = function () {
       var at = pointsAt(el);
       self.mark("hl", at.nodes, at.edges);
       if (event.type === "focus") {
-        announce("On the graph: " + at.nodes.map(function (n) { return self.name(n); }).join(" → "));
+        announce(say("On the graph: {nodes}", {
+          nodes: at.nodes.map(function (n) { return self.name(n); }).join(" → ")
+        }));
       }
     }
     function off(event) {
@@ -239,7 +255,7 @@ Linked.prototype.linkSteps = function () {
       } else {
         self.svg.scrollIntoView({ block: "nearest" });
         self.showInGraph(at.node);
-        announce("Shown on the graph: " + self.name(at.node));
+        announce(say("Shown on the graph: {node}", { node: self.name(at.node) }));
       }
     });
     if (el.matches("tr")) {
@@ -250,7 +266,7 @@ Linked.prototype.linkSteps = function () {
     var id = g.getAttribute("data-node");
     g.setAttribute("tabindex", "0");
     g.setAttribute("role", "link");
-    g.setAttribute("aria-label", self.name(id) + ": go to its chain-rule steps");
+    g.setAttribute("aria-label", say("{node}: go to its chain-rule steps", { node: self.name(id) }));
     g.addEventListener("click", function () { self.goToSteps(id); });
     g.addEventListener("keydown", function (event) {
       if (event.key === "Enter" || event.key === " ") {
@@ -265,7 +281,7 @@ Linked.prototype.linkSteps = function () {
 Linked.prototype.goToSteps = function (id) {
   var step = this.section.querySelector('li.step[data-node="' + esc(id) + '"]');
   if (!step) {
-    announce("No chain-rule step is about " + this.name(id) + ".");
+    announce(say("No chain-rule step is about {node}.", { node: this.name(id) }));
     return;
   }
   for (var d = step.closest("details"); d; d = d.parentElement.closest("details")) {
@@ -287,7 +303,7 @@ Stepper.prototype.build = function () {
   var box = document.createElement("div");
   box.className = "stepper";
   box.setAttribute("role", "group");
-  box.setAttribute("aria-label", "Step through the backward pass");
+  box.setAttribute("aria-label", say("Step through the backward pass"));
   function button(text, cls, fn) {
     var b = document.createElement("button");
     b.type = "button";
@@ -297,15 +313,15 @@ Stepper.prototype.build = function () {
     box.appendChild(b);
     return b;
   }
-  this.back = button("◀ Back", "step-back", function () { self.stop(); self.go(self.pos - 1); });
-  this.next = button("Next ▶", "step-next", function () { self.stop(); self.go(self.pos + 1); });
-  this.play = button("Play", "step-play", function () { self.toggle(); });
+  this.back = button(say("◀ Back"), "step-back", function () { self.stop(); self.go(self.pos - 1); });
+  this.next = button(say("Next ▶"), "step-next", function () { self.stop(); self.go(self.pos + 1); });
+  this.play = button(say("Play"), "step-play", function () { self.toggle(); });
   this.count = document.createElement("span");
   this.count.className = "step-count";
   box.appendChild(this.count);
   var keys = document.createElement("span");
   keys.className = "hint";
-  keys.textContent = "keys ← →";
+  keys.textContent = say("keys ← →");
   box.appendChild(keys);
   this.now = document.createElement("p");
   this.now.className = "step-now";
@@ -328,7 +344,7 @@ Stepper.prototype.toggle = function () {
   var self = this;
   if (this.timer) { this.stop(); return; }
   if (this.pos >= this.steps.length) { this.go(0); }
-  this.play.textContent = "Pause";
+  this.play.textContent = say("Pause");
   this.timer = window.setInterval(function () {
     self.go(self.pos + 1);
     if (self.pos >= self.steps.length) { self.stop(); }
@@ -337,7 +353,7 @@ Stepper.prototype.toggle = function () {
 Stepper.prototype.stop = function () {
   if (this.timer) { window.clearInterval(this.timer); }
   this.timer = null;
-  this.play.textContent = "Play";
+  this.play.textContent = say("Play");
 };
 Stepper.prototype.render = function () {
   var linked = this.linked, svg = linked.svg, n = this.steps.length;
@@ -357,10 +373,10 @@ Stepper.prototype.render = function () {
   }
   this.back.disabled = this.pos === 0;
   this.next.disabled = this.pos === n;
-  this.count.textContent = "step " + this.pos + " of " + n;
+  this.count.textContent = say("step {pos} of {n}", { pos: this.pos, n: n });
   this.now.textContent = current
     ? current.text
-    : "Press Next (or →) to run the backward pass one node at a time.";
+    : say("Press Next (or →) to run the backward pass one node at a time.");
   this.box.setAttribute("data-pos", String(this.pos));
 };
 
