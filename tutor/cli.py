@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import render
+from . import i18n, render
 from .errors import TutorError
 from .explain import explain, make_input
 from .lang import parse_program
@@ -49,13 +49,15 @@ def _explain(args: argparse.Namespace) -> int:
                 requires_grad=parse_names(args.requires_grad or ""),
                 constants=parse_names(args.constants or ""),
                 order=args.order,
+                lang=args.lang,
             )
         elif args.file is not None:
-            inp = make_input(program=_source(args.file), order=args.order)
+            inp = make_input(program=_source(args.file), order=args.order, lang=args.lang)
         else:
             print("gradtutor explain: give a FILE (or -) or --expression", file=sys.stderr)
             return 2
-        print(render.text(explain(inp)))
+        with i18n.using(args.lang):
+            print(render.text(explain(inp)))
     except (TutorError, OSError) as error:
         print(f"gradtutor explain: {error}", file=sys.stderr)
         return 1
@@ -126,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=(1, 2),
         default=1,
         help="2: second derivatives (the Hessian) of a formula too",
+    )
+    explain_command.add_argument(
+        "--lang",
+        choices=tuple(i18n.LOCALES),
+        default=i18n.DEFAULT,
+        help="en (English, the default) or zh (Simplified Chinese); the steps are English for now",
     )
     explain_command.set_defaults(handler=_explain)
     run = commands.add_parser("run", help="run a graph program: its output, then its graph")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from tests.conftest import SEED_DIR
 from tutor.cli import main
 
@@ -40,3 +42,17 @@ def test_a_bad_program_is_a_located_message_not_a_traceback(capsys):
 def test_explain_needs_a_file_or_an_expression(capsys):
     assert main(["explain"]) == 2
     assert "give a FILE" in capsys.readouterr().err
+
+
+def test_explain_takes_a_language_and_keeps_the_steps_english_for_now(capsys):
+    assert main(["explain", str(SEED_DIR / "b.py")]) == 0
+    english = capsys.readouterr().out
+    assert main(["explain", "--lang", "zh", str(SEED_DIR / "b.py")]) == 0
+    assert capsys.readouterr().out == english
+
+
+def test_explain_refuses_another_language(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["explain", "--lang", "fr", str(SEED_DIR / "b.py")])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'fr'" in capsys.readouterr().err

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .. import i18n
+
 
 @dataclass(frozen=True)
 class ExplainInput:
@@ -23,6 +25,7 @@ class ExplainInput:
     requires_grad: tuple[str, ...] | None = None
     constants: tuple[str, ...] | None = None
     order: int = 1  # 2: second derivatives (the Hessian) too; expressions only
+    lang: str = i18n.DEFAULT  # the reader's language (the step texts are English for now)
 
     @property
     def values(self) -> dict[str, Any]:
@@ -52,18 +55,21 @@ def make_input(
     requires_grad: list[str] | None = None,
     constants: list[str] | None = None,
     order: int = 1,
+    lang: str = i18n.DEFAULT,
 ) -> ExplainInput:
     """Normalise the parts of a request into an ``ExplainInput`` (a hashable cache key).
 
     Names and numbers are judged by ``tutor.lang``, which reads them into tensors; ``order``
-    (1 or 2) by ``tutor.explain.second_order``, which refuses a program with order 2.
+    (1 or 2) by ``tutor.explain.second_order``, which refuses a program with order 2; ``lang``
+    is one of ``tutor.i18n.LOCALES``, checked by the caller that reads it.
     """
     if program is not None:
-        return ExplainInput(program=normalise_source(program), order=order)
+        return ExplainInput(program=normalise_source(program), order=order, lang=lang)
     return ExplainInput(
         expression=(expression or "").strip(),
         values_json=json.dumps(dict(values or {}), sort_keys=True),
         requires_grad=None if requires_grad is None else tuple(requires_grad),
         constants=None if constants is None else tuple(constants),
         order=order,
+        lang=lang,
     )

@@ -12,13 +12,14 @@ from typing import Any
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .. import i18n
 from ..explain import ExplainInput, make_input
 from ..jsonio import NonFiniteLiteral, loads_strict
 from ..lang.values import parse_names, parse_values
 from .errors import RequestError
 
-PROGRAM_KEYS = frozenset({"program", "order"})
-EXPRESSION_KEYS = frozenset({"expression", "values", "requires_grad", "order"})
+PROGRAM_KEYS = frozenset({"program", "order", "lang"})
+EXPRESSION_KEYS = frozenset({"expression", "values", "requires_grad", "order", "lang"})
 ORDERS = {"1": 1, "2": 2}  # a page's ``order`` field as it reads in an address
 
 
@@ -70,6 +71,17 @@ def _order(body: dict) -> int:
     return order
 
 
+def _lang(body: dict) -> str:
+    """``"lang"``: "en" or "zh"; without it, the request's language (``Accept-Language``)."""
+    if "lang" not in body:
+        return i18n.current()
+    lang = body["lang"]
+    if not isinstance(lang, str) or lang not in i18n.LOCALES:
+        choices = " or ".join(f'"{code}"' for code in i18n.LOCALES)
+        raise RequestError("invalid_lang", f'"lang" must be {choices}, not {lang!r}')
+    return lang
+
+
 def from_body(body: dict) -> ExplainInput:
     """The input a JSON object asks for: ``{"program"}`` or ``{"expression", "values", …}``."""
     keys = set(body)
@@ -83,7 +95,7 @@ def from_body(body: dict) -> ExplainInput:
                 '"order": 2 applies to expressions only; send "expression" and "values" '
                 'instead of "program" (a program explains first derivatives)',
             )
-        return make_input(program=_expect(body, "program", str, "a string"))
+        return make_input(program=_expect(body, "program", str, "a string"), lang=_lang(body))
     if "expression" not in keys:
         raise RequestError("invalid_request", 'the body needs "program" or "expression"')
     if keys - EXPRESSION_KEYS:
@@ -98,7 +110,13 @@ def from_body(body: dict) -> ExplainInput:
         grads = _expect(body, "requires_grad", list, "a list of names")
         if not all(isinstance(g, str) for g in grads):
             raise RequestError("invalid_request", '"requires_grad" must be a list of names')
-    return make_input(expression=expression, values=values, requires_grad=grads, order=_order(body))
+    return make_input(
+        expression=expression,
+        values=values,
+        requires_grad=grads,
+        order=_order(body),
+        lang=_lang(body),
+    )
 
 
 def from_json(raw: bytes) -> ExplainInput:
@@ -112,12 +130,13 @@ def from_query(args: Mapping[str, str]) -> ExplainInput | None:
     if order is None:
         raise RequestError("invalid_order", "order must be 1 or 2 (2: second derivatives)")
     if "program" in args:
-        return make_input(program=args["program"], order=order)
+        return make_input(program=args["program"], order=order, lang=i18n.current())
     if "expression" in args:
         return make_input(
             expression=args["expression"],
             values=parse_values(args.get("values", "")),
             requires_grad=parse_names(args.get("requires_grad", "")),
             order=order,
+            lang=i18n.current(),
         )
     return None

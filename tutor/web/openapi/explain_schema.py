@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from ... import i18n
 from ...examples import seed
 from .parts import ERRORS, NAME_PATTERN, SHAPE, ref
+
+LANG = {
+    "enum": list(i18n.LOCALES),
+    "default": i18n.DEFAULT,
+    "description": (
+        "The reader's language: en (English) or zh (Simplified Chinese). Without it, the "
+        "request's Accept-Language header decides, and English is the default. The answer is "
+        "the same in both for now: step texts, notes and messages are still English."
+    ),
+}
 
 SCHEMAS: dict[str, dict] = {
     "Number": {
@@ -31,6 +42,7 @@ SCHEMAS: dict[str, dict] = {
                 "enum": [1],
                 "description": "1 (the default): a program explains first derivatives.",
             },
+            "lang": LANG,
         },
     },
     "ExpressionRequest": {
@@ -59,6 +71,7 @@ SCHEMAS: dict[str, dict] = {
                     "(422 otherwise)."
                 ),
             },
+            "lang": LANG,
         },
     },
     "ExplainRequest": {"oneOf": [ref("ProgramRequest"), ref("ExpressionRequest")]},
