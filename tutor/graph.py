@@ -28,6 +28,15 @@ DETACH, NO_GRAD = "detach", "no_grad"
 GRADIENT = "grad"
 
 
+def gradient_name(inputs, attrs: dict) -> str:
+    """What a ``GRADIENT`` node holds, from its inputs' names: ``∂y/∂x``.
+
+    >>> gradient_name(["y", "w", "x"], {"wrt": 2})
+    '∂y/∂x'
+    """
+    return f"∂{inputs[0]}/∂{inputs[attrs['wrt']]}"
+
+
 @dataclass
 class Node:
     """One value the program made."""

@@ -16,7 +16,7 @@ import time
 import sympy
 
 from .. import steps as st
-from ..graph import GRADIENT
+from ..graph import GRADIENT, gradient_name
 from ..limits import ends_by
 from . import matrices, numbers, typeset
 
@@ -753,7 +753,7 @@ class TextPrinter(Printer):
             name = node.id if node.label == node.id else f"{node.id} ({node.label})"
             op = node.op or ("detach" if node.cut else node.kind)
             if node.op == GRADIENT:  # ∂L/∂x, reading the leaves its graph reaches
-                op = f"∂{node.inputs[0]}/∂{node.inputs[node.attrs['wrt']]}"
+                op = gradient_name(node.inputs, node.attrs)
                 reads = [e.source for e in graph.edges if e.target == node.id and not e.cut]
                 op += f" (reads {', '.join(reads)})" if reads else ""
             elif node.inputs:

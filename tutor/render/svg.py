@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
-from ..graph import GRADIENT
+from ..graph import GRADIENT, gradient_name
 from . import dot, numbers
 from .labels import EM, TEXT_PX, math, width_of, wrap
 
@@ -105,8 +105,7 @@ def _shown_name(node: dict) -> str:
 def _op_text(node: dict) -> str:
     kind = node.get("kind", "")
     if node.get("op") == GRADIENT:  # ∂y/∂x · MulBackward0, or a constant without a graph
-        inputs = node.get("inputs") or ()
-        what = f"∂{inputs[0]}/∂{inputs[node['attrs']['wrt']]}"
+        what = gradient_name(node["inputs"], node["attrs"])
         return f"{what} · {node['grad_fn']}" if node.get("grad_fn") else f"{what} (no grad_fn)"
     if kind == "op":
         op, fn = node.get("op") or "", node.get("grad_fn")

@@ -55,6 +55,7 @@ from ..graph import (
     Edge,
     Graph,
     Node,
+    gradient_name,
 )
 from ..lang.program import Span
 from ..limits import Meter
@@ -359,7 +360,7 @@ class Recorder:
         if entry.kind == LITERAL and isinstance(entry.value_of, (bool, int, float)):
             return repr(entry.value_of)
         if entry.op == GRADIENT:
-            return f"∂{ids[entry.inputs[0]]}/∂{ids[entry.inputs[entry.attrs['wrt']]]}"
+            return gradient_name([ids[i] for i in entry.inputs], entry.attrs)
         text = entry.at.text
         return text if text and len(text) <= LABEL_CHARS else node_id
 

@@ -30,7 +30,18 @@ import sympy
 import engine
 
 from ..functions import ELEMENTWISE, FUNCTIONS, FunctionSpec
-from ..graph import GRADIENT, LEAF, LITERAL, OP, BackwardCall, Edge, Graph, Node, index_key
+from ..graph import (
+    GRADIENT,
+    LEAF,
+    LITERAL,
+    OP,
+    BackwardCall,
+    Edge,
+    Graph,
+    Node,
+    gradient_name,
+    index_key,
+)
 from .budget import Budget
 from .canonical import atoms, ops
 from .walk import TOTALS, Generic, NotElementwise, accumulate, broadcast_shape
@@ -129,7 +140,6 @@ class SymbolicGraph:
         """A recorded gradient as a row: elementwise in its form, or opaque without one (then
         ``why_not`` says why, and nothing is derived through it)."""
         operands = [self.symbols[i] for i in node.inputs]
-        output, wrt = node.inputs[0], node.inputs[node.attrs["wrt"]]
         try:
             flat = self.gradient_forms[node.id] = self._gradient_form(node)
         except (ValueError, TypeError, ArithmeticError, RecursionError, NotImplementedError) as e:
@@ -144,7 +154,8 @@ class SymbolicGraph:
             kind=ELEMENTWISE,
             operands=len(operands),
             engine=None,  # replayed by autograd itself (tutor.symbolic.witness)
-            phrase=f"gradient ∂{output}/∂{wrt}, recorded by create_graph=True",
+            phrase=f"gradient {gradient_name(node.inputs, node.attrs)}, recorded by "
+            "create_graph=True",
             sympy=None if flat is None else form,
         )
 
