@@ -11,7 +11,7 @@ from ..explain import Explanation
 from ..render import Report
 from ..render.numbers import clip
 from ..render.numbers import value as number
-from .html import error_html, explanation_html
+from .html import error_html, explanation_html, pointed
 
 _TT = r"\mathtt{{{}.grad}}"  # a leaf's .grad, as LaTeX
 
@@ -49,7 +49,7 @@ class Explained:
         return f"<gradtutor explanation: {_leaves(self.data) or 'no leaf received a gradient'}>"
 
     def _repr_html_(self) -> str:
-        return explanation_html(self.explanation, self.static)
+        return explanation_html(self.explanation, self.data, self.static)
 
     def _repr_markdown_(self) -> str:
         rows = [
@@ -90,9 +90,6 @@ class Refused:
         return error_html(self.error, self.source)
 
     def _repr_markdown_(self) -> str:
-        lines = self.source.splitlines()
-        where = []
-        if self.error.line and 0 < self.error.line <= len(lines):
-            caret = " " * ((self.error.col or 1) - 1) + "^"
-            where = ["", "```", lines[self.error.line - 1], caret, "```"]
+        listing = pointed(self.error, self.source)
+        where = [] if listing is None else ["", "```", listing, "```"]
         return "\n".join([f"**{_escaped(self.error.message)}**", *where])

@@ -18,7 +18,7 @@ from importlib import resources
 
 from ..errors import TutorError
 from ..explain import Explanation
-from ..render import Report, mathml, svg, typeset
+from ..render import mathml, svg, typeset
 from ..render.numbers import block
 from ..render.numbers import value as number
 from ..render.stepping import backward_steps
@@ -115,9 +115,9 @@ def _stepper(steps: list[dict]) -> tuple[str, str]:
     return controls, script
 
 
-def explanation_html(explanation: Explanation, static: bool = False) -> str:
-    """The explanation as the notebook shows it; ``static``: without the stepper's script."""
-    data = Report(explanation).data
+def explanation_html(explanation: Explanation, data: dict, static: bool = False) -> str:
+    """The explanation (``data``: its JSON report) as the notebook shows it; ``static``:
+    without the stepper's script."""
     parts = [_gradients(explanation, data), _hessian(explanation, data)]
     script = ""
     if explanation.output:
@@ -138,14 +138,21 @@ def explanation_html(explanation: Explanation, static: bool = False) -> str:
     return _fragment(*parts, script)
 
 
+def pointed(error: TutorError, source: str) -> str | None:
+    """The source line a refusal points at, and a caret under its column (None without one)."""
+    lines = source.splitlines()
+    if not error.line or not 0 < error.line <= len(lines):
+        return None
+    return f"{lines[error.line - 1]}\n{' ' * ((error.col or 1) - 1)}^"
+
+
 def error_html(error: TutorError, source: str) -> str:
     """A refusal as the page shows it: the message, and the line it points at with a caret."""
     parts = [f'<p class="error"><strong>{escape(error.message)}</strong></p>']
-    lines = source.splitlines()
-    if error.line and 0 < error.line <= len(lines):
-        caret = " " * ((error.col or 1) - 1) + "^"
+    listing = pointed(error, source)
+    if listing is not None:
         parts.append(
-            f'<pre class="listing">{escape(lines[error.line - 1])}\n{caret}</pre>'
+            f'<pre class="listing">{escape(listing)}</pre>'
             f"<p>At line {error.line}, column {error.col or 1}.</p>"
         )
     parts.append(f"<p>Error code <code>{escape(error.code)}</code>.</p>")
