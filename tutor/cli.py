@@ -56,7 +56,7 @@ def _explain(args: argparse.Namespace) -> int:
         else:
             print("gradtutor explain: give a FILE (or -) or --expression", file=sys.stderr)
             return 2
-        with i18n.using(args.lang):
+        with i18n.using(inp.lang):
             print(render.text(explain(inp)))
     except (TutorError, OSError) as error:
         print(f"gradtutor explain: {error}", file=sys.stderr)

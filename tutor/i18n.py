@@ -20,6 +20,7 @@ from functools import cache
 from importlib.resources import files
 
 from babel.messages.mofile import write_mo
+from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
@@ -122,6 +123,15 @@ def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
     '2 paths'
     """
     return translate_plural(singular, plural, n).format(n=n, **params)
+
+
+def number(n: float) -> str:
+    """A count or amount as the current language writes it in prose (grouping, decimal sign).
+
+    >>> number(12345)
+    '12,345'
+    """
+    return format_decimal(n, locale=LOCALES[current()])
 
 
 def N_(message: str) -> str:  # the name gettext's extractors look for

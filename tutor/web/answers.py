@@ -15,6 +15,7 @@ from functools import cached_property
 
 from markupsafe import Markup, escape
 
+from .. import i18n
 from ..errors import LimitError
 from ..explain import ExplainInput, explain
 from ..render import Report, mathml, matrices, svg, typeset
@@ -130,9 +131,15 @@ def _kept(cache: Cache | None, key: tuple, make: Callable[[], str]) -> str:
     return make() if cache is None else cache.get_or_compute(key, make)
 
 
+def _in_its_language(inp: ExplainInput, make: Callable[[Answer], str]) -> str:
+    """``make`` applied to the answer for ``inp``, explained and written in ``inp.lang``."""
+    with i18n.using(inp.lang):
+        return make(Answer(explain(inp)))
+
+
 def json_answer(inp: ExplainInput, cache: Cache | None = None) -> str:
     """Contract 3's JSON answer for ``inp``."""
-    return _kept(cache, ("json", inp), lambda: Answer(explain(inp)).json_text)
+    return _kept(cache, ("json", inp), lambda: _in_its_language(inp, lambda a: a.json_text))
 
 
 def page_answer(
@@ -146,4 +153,4 @@ def page_answer(
     ``link_lang`` is the language its links carry (``?lang=``), if any: part of the key.
     """
     key = ("page", inp) if link_lang is None else ("page", inp, link_lang)
-    return _kept(cache, key, lambda: render(Answer(explain(inp)).page))
+    return _kept(cache, key, lambda: _in_its_language(inp, lambda a: render(a.page)))
