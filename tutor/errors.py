@@ -7,9 +7,19 @@ no single place is to blame). ``status`` is the HTTP status the error maps to.
 Messages are written as ``what is wrong; what is allowed instead``; ``locate`` puts the
 place between the two halves, so every located message reads like
 "`open` is not available in graph programs (line 3, col 1); available functions: …".
+Messages are written in the current language (``tutor.i18n``) when they are made: a
+translation separates its halves with "; " or the full-width "；".
+
+The engine's own words (``ProgramError``) stay as PyTorch prints them, in English; beside
+them, ``explanation`` says what they mean in the reader's language (none in English).
 """
 
 from __future__ import annotations
+
+import re
+
+from . import i18n
+from .i18n import N_
 
 
 class TutorError(Exception):
@@ -41,8 +51,9 @@ class TutorError(Exception):
 
     @staticmethod
     def _placed(message: str, line: int, col: int) -> str:
-        what, sep, instead = message.partition("; ")
-        return f"{what} (line {line}, col {col}){sep}{instead}"
+        what, sep, instead = _HALVES.match(message).groups()
+        placed = i18n.gettext("{what} (line {line}, col {col})", what=what, line=line, col=col)
+        return f"{placed}{sep}{instead}"
 
     def to_json(self) -> dict:
         """``{"code", "message", "line"?, "col"?}`` as the API reports it."""
@@ -50,6 +61,10 @@ class TutorError(Exception):
         if self.line is not None:
             body.update(line=self.line, col=self.col)
         return body
+
+
+# what is wrong, the separator ("; " or a translation's "；"), what to do instead
+_HALVES = re.compile(r"(.*?)(; |；|\Z)(.*)", re.DOTALL)
 
 
 class ParseError(TutorError):
@@ -87,7 +102,9 @@ class ProgramError(TutorError):
     def __str__(self) -> str:
         if self.line is None:
             return self.message
-        return f"{self.message} (line {self.line}, col {self.col})"
+        return i18n.gettext(
+            "{what} (line {line}, col {col})", what=self.message, line=self.line, col=self.col
+        )
 
     def locate(self, line: int, col: int) -> TutorError:
         """Attach the statement's place; the engine's message stays word for word."""
@@ -101,6 +118,98 @@ class ProgramError(TutorError):
         name = type(error).__name__
         text = str(error)
         return cls(_code(name), f"{name}: {text}" if text else name)
+
+    @property
+    def explanation(self) -> str | None:
+        """What the engine's words mean, in the current language; None in English."""
+        return explanation(self.code, self.message)
+
+    def to_json(self) -> dict:
+        """``{"code", "message", "line"?, "col"?, "explanation"?}``: the message word for word."""
+        body = super().to_json()
+        if self.explanation is not None:
+            body["explanation"] = self.explanation
+        return body
+
+
+# What the engine's most frequent refusals mean: (a phrase of PyTorch's message, its meaning)
+MEANINGS = (
+    (
+        "does not require grad and does not have a grad_fn",
+        N_(
+            "backward() was called on a tensor that no tensor with requires_grad=True "
+            "leads to, so there is no gradient to compute: set requires_grad=True on a leaf "
+            "it depends on, or call backward() outside torch.no_grad()"
+        ),
+    ),
+    (
+        "grad can be implicitly created only for scalar outputs",
+        N_(
+            "backward() without an argument works on a single number only: reduce the tensor "
+            "first (e.g. .sum() or .mean()), or pass backward(gradient) of its shape"
+        ),
+    ),
+    (
+        "Trying to backward through the graph a second time",
+        N_(
+            "the computation graph was freed by the first backward call: pass "
+            "retain_graph=True to the first call to call backward() through it again"
+        ),
+    ),
+    (
+        "a leaf Variable that requires grad is being used in an in-place operation",
+        N_(
+            "a leaf tensor that requires grad cannot be changed in place where gradients are "
+            "recorded: change it inside torch.no_grad()"
+        ),
+    ),
+    (
+        "must match the size of tensor",
+        N_(
+            "the shapes of the two tensors cannot be broadcast together: each dimension "
+            "must be equal, or 1 in one of them"
+        ),
+    ),
+    (
+        "cannot be multiplied",
+        N_(
+            "the matrix product needs the last dimension of the first tensor to equal the "
+            "first dimension of the second"
+        ),
+    ),
+    (
+        "is invalid for input of size",
+        N_("the new shape must have as many elements as the tensor has"),
+    ),
+    (
+        "out of bounds",
+        N_("an index is outside the tensor's dimension: indexes start at 0"),
+    ),
+)
+# otherwise, what an exception of each type says in general
+KINDS = {
+    "RuntimeError": N_("the engine refused this operation, as PyTorch does"),
+    "TypeError": N_("an argument has a type this operation does not take"),
+    "ValueError": N_("an argument has a value this operation does not take"),
+    "IndexError": N_("an index does not fit the tensor's shape"),
+    "AttributeError": N_("this value has no such attribute or method"),
+    "ZeroDivisionError": N_("a division by zero of Python numbers (tensors give inf instead)"),
+    "OverflowError": N_("a Python number grew too large"),
+    "NotImplementedError": N_("the engine does not implement this operation"),
+}
+
+
+def explanation(code: str, message: str) -> str | None:
+    """What the engine's ``message`` means, in the current language: None in English (the
+    message speaks for itself), and None for a message that is not the engine's (the
+    tutor's own messages are translated themselves)."""
+    if i18n.current() == i18n.DEFAULT:
+        return None
+    name = message.partition(":")[0]
+    if _code(name) != code:
+        return None
+    meant = next((m for phrase, m in MEANINGS if phrase in message), None)
+    return i18n.translate(meant or KINDS.get(name, N_("Python refused this operation")))
 
 
 def _code(exception_name: str) -> str:

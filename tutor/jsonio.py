@@ -11,6 +11,8 @@ import json
 import math
 from typing import Any
 
+from .i18n import gettext
+
 _NON_FINITE = {"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity"}
 
 
@@ -41,8 +43,11 @@ def jsonable(obj: Any) -> Any:
 
 def _refuse(literal: str) -> None:
     raise NonFiniteLiteral(
-        f"{_NON_FINITE.get(literal, literal)} is not a JSON number; "
-        'send non-finite values as the strings "nan", "inf" or "-inf"'
+        gettext(
+            '{literal} is not a JSON number; send non-finite values as the strings "nan", '
+            '"inf" or "-inf"',
+            literal=_NON_FINITE.get(literal, literal),
+        )
     )
 
 
@@ -50,7 +55,9 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict:
     out: dict = {}
     for key, value in pairs:
         if key in out:
-            raise ValueError(f"the key {key!r} appears twice in one object; send it once")
+            raise ValueError(
+                gettext("the key {key} appears twice in one object; send it once", key=repr(key))
+            )
         out[key] = value
     return out
 

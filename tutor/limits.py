@@ -21,6 +21,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from .errors import LimitError
+from .i18n import N_, gettext, number
 
 
 @dataclass(frozen=True)
@@ -106,12 +107,21 @@ def ends_by(seconds: float) -> float:
     return min(time.monotonic() + seconds, _DEADLINE.get()[0])
 
 
-def check_time(instead: str = "use smaller tensors, fewer operations or backward calls") -> None:
-    """Refuse to go on once the current deadline has passed (``instead``: what to shrink)."""
+SHRINK = N_("use smaller tensors, fewer operations or backward calls")
+
+
+def check_time(instead: str = SHRINK) -> None:
+    """Refuse to go on once the current deadline has passed (``instead``: what to shrink, a
+    message marked with ``N_``)."""
     ends, seconds = _DEADLINE.get()
     if time.monotonic() > ends:
         raise LimitError(
-            "too_expensive", f"this request needed more than its {seconds:g} seconds; {instead}"
+            "too_expensive",
+            gettext(
+                "this request needed more than its {seconds} seconds; {instead}",
+                seconds=f"{seconds:g}",
+                instead=gettext(instead),
+            ),
         )
 
 
@@ -132,8 +142,11 @@ class Meter:
         if time.monotonic() > self._deadline:
             raise LimitError(
                 "time_limit",
-                f"the program ran longer than {self.limits.seconds:g} seconds; "
-                "use smaller tensors or fewer operations",
+                gettext(
+                    "the program ran longer than {seconds} seconds; "
+                    "use smaller tensors or fewer operations",
+                    seconds=f"{self.limits.seconds:g}",
+                ),
             )
 
     def take_elements(self, count: float) -> None:
@@ -142,14 +155,21 @@ class Meter:
         if not count <= limit:  # also refuses NaN counts
             raise LimitError(
                 "tensor_too_large",
-                f"this would make a tensor of {_amount(count)} elements, more than the "
-                f"{limit:,} allowed; use smaller shapes",
+                gettext(
+                    "this would make a tensor of {count} elements, more than the {limit} "
+                    "allowed; use smaller shapes",
+                    count=_amount(count),
+                    limit=number(limit),
+                ),
             )
         if self._elements + count > self.limits.total_elements:
             raise LimitError(
                 "memory_limit",
-                f"the program's tensors would hold more than {self.limits.total_elements:,} "
-                "elements in all; use smaller tensors or fewer operations",
+                gettext(
+                    "the program's tensors would hold more than {limit} elements in all; "
+                    "use smaller tensors or fewer operations",
+                    limit=number(self.limits.total_elements),
+                ),
             )
         self._elements += int(count)
 
@@ -159,8 +179,11 @@ class Meter:
         if self._nodes > self.limits.graph_nodes:
             raise LimitError(
                 "graph_too_large",
-                f"the program makes more than {self.limits.graph_nodes:,} values; "
-                "a graph to explain should be smaller",
+                gettext(
+                    "the program makes more than {limit} values; "
+                    "a graph to explain should be smaller",
+                    limit=number(self.limits.graph_nodes),
+                ),
             )
 
     def take_backward(self) -> None:
@@ -169,8 +192,11 @@ class Meter:
         if self._backward_calls > self.limits.backward_calls:
             raise LimitError(
                 "too_many_backward_calls",
-                f"the program calls backward() more than {self.limits.backward_calls} times; "
-                "fewer training steps show the same",
+                gettext(
+                    "the program calls backward() more than {limit} times; "
+                    "fewer training steps show the same",
+                    limit=self.limits.backward_calls,
+                ),
             )
 
     def take_recorded(self, count: int) -> bool:
@@ -181,8 +207,11 @@ class Meter:
         if self._recorded > self.limits.recorded_elements:
             raise LimitError(
                 "graph_too_large",
-                f"the graph would keep more than {self.limits.recorded_elements:,} numbers; "
-                "use smaller tensors or fewer operations",
+                gettext(
+                    "the graph would keep more than {limit} numbers; "
+                    "use smaller tensors or fewer operations",
+                    limit=number(self.limits.recorded_elements),
+                ),
             )
         return True
 
@@ -192,8 +221,12 @@ class Meter:
         if not abs(exponent) <= limit:
             raise LimitError(
                 "exponent_too_large",
-                f"the exponent {_amount(exponent)} is too large; exponents up to {limit:,} "
-                "in magnitude are allowed",
+                gettext(
+                    "the exponent {exponent} is too large; exponents up to {limit} "
+                    "in magnitude are allowed",
+                    exponent=_amount(exponent),
+                    limit=number(limit),
+                ),
             )
 
     def check_power(self, base: int, exponent: int) -> None:
@@ -211,8 +244,11 @@ class Meter:
     def _int_too_large(self) -> LimitError:
         return LimitError(
             "number_too_large",
-            f"this integer would have more than {self.limits.int_bits:,} bits; "
-            "use floats (e.g. 1e30) for large numbers",
+            gettext(
+                "this integer would have more than {limit} bits; "
+                "use floats (e.g. 1e30) for large numbers",
+                limit=number(self.limits.int_bits),
+            ),
         )
 
     def check_output(self, size: int) -> None:
@@ -220,8 +256,10 @@ class Meter:
         if size > self.limits.output_chars:
             raise LimitError(
                 "output_too_large",
-                f"the program printed more than {self.limits.output_chars:,} characters; "
-                "print less",
+                gettext(
+                    "the program printed more than {limit} characters; print less",
+                    limit=number(self.limits.output_chars),
+                ),
             )
 
 
@@ -234,5 +272,7 @@ def _amount(x: float) -> str:
     if isinstance(x, int) and x < 10**9:
         return str(x)
     if isinstance(x, int):
-        return f"{float(x):.3g}" if x.bit_length() < 1000 else f"about 2**{x.bit_length()}"
+        if x.bit_length() < 1000:
+            return f"{float(x):.3g}"
+        return gettext("about 2**{bits}", bits=x.bit_length())
     return f"{x:.3g}" if math.isfinite(x) else str(x)

@@ -16,10 +16,21 @@ import re
 from collections.abc import Mapping
 
 from ..errors import LimitError, ParseError
+from ..i18n import N_, gettext, number, translate
 from ..limits import LIMITS, Limits
 from . import program as ir
 from . import vocabulary as vocab
-from .refusals import CALLABLE, FORMULAS, REFUSED, STATEMENTS_ALLOWED, listing, refuse
+from .refusals import (
+    FORMULA_LANGUAGE,
+    FORMULAS,
+    PROGRAMS,
+    REFUSED,
+    STATEMENTS_ALLOWED,
+    UNKNOWN_SYNTAX,
+    callable_names,
+    listing,
+    refuse,
+)
 
 BINARY = {
     ast.Add: "+",
@@ -74,7 +85,7 @@ class ExpressionReader:
         self.functions = dict(functions or {})  # formula: callables beyond the table's
         self._lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.formula = formula
-        self.where = "formulas" if formula else "graph programs"  # for messages
+        self._where = FORMULA_LANGUAGE if formula else PROGRAMS  # for messages
         self._known = formula_names  # formula: the names it may use (None: any)
         self.modules: dict[str, str] = (
             {"torch": "torch", "F": "torch.nn.functional"} if formula else {}
@@ -100,12 +111,18 @@ class ExpressionReader:
             return byte_offset + 1
         return len(line.encode()[:byte_offset].decode(errors="ignore")) + 1
 
+    @property
+    def where(self) -> str:
+        """ "graph programs" or "formulas", in the current language (for messages)."""
+        return translate(self._where)
+
     def _refused(self, node: ast.AST, at: ir.Span) -> ParseError:
-        what, instead = REFUSED.get(
-            type(node), (f"`{at.text or type(node).__name__}` is", STATEMENTS_ALLOWED)
-        )
+        what, instead = REFUSED.get(type(node), (UNKNOWN_SYNTAX, STATEMENTS_ALLOWED))
         instead = FORMULAS if self.formula else instead
-        return refuse("not_allowed", f"{what} not available in {self.where}", instead, at)
+        code = f"`{at.text or type(node).__name__}`"
+        return refuse(
+            "not_allowed", gettext(what, code=code, where=self.where), gettext(instead), at
+        )
 
     # ----- expressions -------------------------------------------------------------------
     def expr(self, node: ast.expr, argument=False, index=False):
@@ -153,14 +170,22 @@ class ExpressionReader:
     def _constant(self, value, at: ir.Span, argument: bool, index: bool) -> ir.Const:
         if isinstance(value, bool) or value is None:
             if self.formula and not argument:
-                raise refuse("not_allowed", f"`{value}` is not a number", "use numbers", at)
+                raise refuse(
+                    "not_allowed",
+                    gettext("{value} is not a number", value=f"`{value}`"),
+                    gettext("use numbers"),
+                    at,
+                )
             return ir.Const(value, at)
         if isinstance(value, int):
             if value.bit_length() > self.limits.int_bits:
                 raise LimitError(
                     "number_too_large",
-                    f"this integer has more than {self.limits.int_bits:,} bits; "
-                    "use floats (e.g. 1e30) for large numbers",
+                    gettext(
+                        "this integer has more than {limit} bits; "
+                        "use floats (e.g. 1e30) for large numbers",
+                        limit=number(self.limits.int_bits),
+                    ),
                     at.line,
                     at.col,
                 )
@@ -175,16 +200,20 @@ class ExpressionReader:
             return ir.Const(value, at)
         raise refuse(
             "not_allowed",
-            f"`{at.text or type(value).__name__}` literals are not available in {self.where}",
-            "use int and float numbers",
+            gettext(
+                "{literal} literals are not available in {where}",
+                literal=f"`{at.text or type(value).__name__}`",
+                where=self.where,
+            ),
+            gettext("use int and float numbers"),
             at,
         )
 
     def _string_refused(self, at: ir.Span) -> ParseError:
         return refuse(
             "not_allowed",
-            f"strings are only available as arguments in {self.where}",
-            'write them directly in the call, e.g. print("loss =", loss)',
+            gettext("strings are only available as arguments in {where}", where=self.where),
+            gettext('write them directly in the call, e.g. print("loss =", loss)'),
             at,
         )
 
@@ -199,12 +228,20 @@ class ExpressionReader:
 
     def _bad_operator(self, symbol: str, at: ir.Span) -> ParseError:
         available = _FORMULA_OPERATORS if self.formula else [*vocab.OPERATORS, "is", "is not"]
-        instead = f"available operators: {' '.join(o.removesuffix('u') for o in available)}"
+        operators = " ".join(o.removesuffix("u") for o in available)
+        instead = gettext("available operators: {operators}", operators=operators)
         if symbol == "^":  # Python's ^ is exclusive or; formulas on paper use it for powers
-            instead = f"use ** for powers, e.g. x**2 ({instead})"
+            instead = gettext(
+                "use ** for powers, e.g. x**2 (available operators: {operators})",
+                operators=operators,
+            )
         return refuse(
             "not_allowed",
-            f"the operator `{symbol.removesuffix('u')}` is not available in {self.where}",
+            gettext(
+                "the operator {operator} is not available in {where}",
+                operator=f"`{symbol.removesuffix('u')}`",
+                where=self.where,
+            ),
             instead,
             at,
         )
@@ -215,8 +252,8 @@ class ExpressionReader:
         if name in self.modules:
             raise refuse(
                 "not_allowed",
-                f"`{name}` is a module",
-                f"use its functions and values, e.g. {name}.exp(x)",
+                gettext("{name} is a module", name=f"`{name}`"),
+                gettext("use its functions and values, e.g. {example}", example=f"{name}.exp(x)"),
                 at,
             )
         if name in self.defined:
@@ -224,30 +261,49 @@ class ExpressionReader:
         if name in vocab.BUILTIN_VALUES:
             return ir.Const(vocab.BUILTIN_VALUES[name], at)
         if name in vocab.BUILTINS:
-            raise refuse("not_allowed", f"`{name}` is a function", f"call it: {name}(...)", at)
+            raise self._not_a_value(name, at)
         raise self._unknown_name(name, at)
+
+    @staticmethod
+    def _not_a_value(name: str, at: ir.Span) -> ParseError:
+        return refuse(
+            "not_allowed",
+            gettext("{name} is a function", name=f"`{name}`"),
+            gettext("call it: {call}", call=f"{name}(...)"),
+            at,
+        )
 
     def _unknown_name(self, name: str, at: ir.Span) -> ParseError:
         if name in _BUILTIN_NAMES or name.startswith("_"):
             return refuse(
                 "not_allowed",
-                f"`{name}` is not available in graph programs",
-                f"available functions: {', '.join(vocab.BUILTINS)}, and the functions of "
-                "torch, numpy (np) and torch.nn.functional (F)",
+                gettext("{name} is not available in graph programs", name=f"`{name}`"),
+                gettext(
+                    "available functions: {builtins}, and the functions of "
+                    "torch, numpy (np) and torch.nn.functional (F)",
+                    builtins=", ".join(vocab.BUILTINS),
+                ),
                 at,
             )
-        instead = "assign a value to it before using it"
+        instead = gettext("assign a value to it before using it")
         if name in _IMPORTS:
-            instead = f"start the program with `{_IMPORTS[name]}`"
-        return refuse("undefined_name", f"`{name}` is not defined", instead, at)
+            instead = gettext("start the program with {line}", line=f"`{_IMPORTS[name]}`")
+        return refuse(
+            "undefined_name", gettext("{name} is not defined", name=f"`{name}`"), instead, at
+        )
 
     def _formula_name(self, name: str, at: ir.Span) -> ir.Name:
         if self._known is not None and name not in self._known:
-            known = listing(self._known) or "none"
-            raise refuse("undefined_name", f"`{name}` has no value", f"known names: {known}", at)
+            known = listing(self._known) or gettext("none")
+            raise refuse(
+                "undefined_name",
+                gettext("{name} has no value", name=f"`{name}`"),
+                gettext("known names: {names}", names=known),
+                at,
+            )
         functions = (*vocab.BARE_OPS, *self.modules, *self.functions)
         if name in functions and (self._known is None or name not in self._known):
-            raise refuse("not_allowed", f"`{name}` is a function", f"call it: {name}(...)", at)
+            raise self._not_a_value(name, at)
         self.first_use.setdefault(name, at)
         return ir.Name(name, at)
 
@@ -271,8 +327,12 @@ class ExpressionReader:
             ]
             raise refuse(
                 "not_allowed",
-                f"`{alias}.{node.attr}` is not available in {self.where}",
-                f"available in {alias}: {listing(names)}",
+                gettext(
+                    "{name} is not available in {where}",
+                    name=f"`{alias}.{node.attr}`",
+                    where=self.where,
+                ),
+                gettext("available in {module}: {names}", module=alias, names=listing(names)),
                 at,
             )
         return member
@@ -292,18 +352,18 @@ class ExpressionReader:
             member = self._member(node, path, at)
             if member.kind == "value":
                 return ir.Const(member.value, at)
-            what = "a module" if member.kind == "module" else "a function"
-            raise refuse(
-                "not_allowed",
-                f"`{self._dotted(node)}` is {what}",
-                "call a function, e.g. torch.exp(x)" if member.kind == "module" else "call it",
-                at,
-            )
+            name = f"`{self._dotted(node)}`"
+            if member.kind == "module":
+                what = gettext("{name} is a module", name=name)
+                instead = gettext("call a function, e.g. torch.exp(x)")
+            else:
+                what, instead = gettext("{name} is a function", name=name), gettext("call it")
+            raise refuse("not_allowed", what, instead, at)
         if self.formula:
             raise refuse(
                 "not_allowed",
-                "attributes are not available in formulas",
-                "write exp(x), not x.exp()",
+                gettext("attributes are not available in formulas"),
+                gettext("write exp(x), not x.exp()"),
                 at,
             )
         obj = self.expr(node.value)  # first: an undefined `torch` says so, not "no such attribute"
@@ -312,7 +372,10 @@ class ExpressionReader:
             return ir.Call("op", vocab.PROPERTY_OPS[node.attr], (obj,), (), at)
         if node.attr in vocab.METHOD_SIGNATURES:
             raise refuse(
-                "not_allowed", f"`.{node.attr}` is a method", f"call it: .{node.attr}(...)", at
+                "not_allowed",
+                gettext("{name} is a method", name=f"`.{node.attr}`"),
+                gettext("call it: {call}", call=f".{node.attr}(...)"),
+                at,
             )
         return ir.Attr(obj, node.attr, at)
 
@@ -323,21 +386,28 @@ class ExpressionReader:
         )
         if attr in known:
             return
-        what = f"`.{attr}{'()' if method else ''}` is not available in graph programs"
+        name = f"`.{attr}{'()' if method else ''}`"
+        what = gettext("{name} is not available in graph programs", name=name)
         if attr.startswith("_"):
-            what = f"`.{attr}`: names starting with `_` are not available in graph programs"
+            what = gettext(
+                "{name}: names starting with `_` are not available in graph programs",
+                name=f"`.{attr}`",
+            )
         if method:
-            instead = f"available methods: {listing(known)}"
+            instead = gettext("available methods: {names}", names=listing(known))
         else:
-            instead = f"available attributes: {listing(vocab.ATTRIBUTES)}, and tensor methods"
+            instead = gettext(
+                "available attributes: {names}, and tensor methods",
+                names=listing(vocab.ATTRIBUTES),
+            )
         raise refuse("not_allowed", what, instead, at)
 
     def _compare(self, node: ast.Compare, at: ir.Span) -> ir.Operator:
         if len(node.ops) != 1:
             raise refuse(
                 "not_allowed",
-                "chained comparisons are not available in graph programs",
-                "compare two values at a time",
+                gettext("chained comparisons are not available in graph programs"),
+                gettext("compare two values at a time"),
                 at,
             )
         symbol = _COMPARE.get(type(node.ops[0]), "in")
@@ -358,16 +428,19 @@ class ExpressionReader:
                 if not all(isinstance(p, ast.Constant) for p in pieces):
                     raise refuse(
                         "not_allowed",
-                        "nested fields in format specifications are not available",
-                        'write the format out, e.g. f"{loss:.4f}"',
+                        gettext("nested fields in format specifications are not available"),
+                        gettext("write the format out, e.g. {example}", example='f"{loss:.4f}"'),
                         self.span(part),
                     )
                 spec = "".join(p.value for p in pieces)
                 if len(spec) > 20 or _DIGIT_RUN.search(spec):
                     raise refuse(
                         "not_allowed",
-                        f"the format specification `{spec[:20]}` is too large",
-                        "widths and precisions up to 999 are available",
+                        gettext(
+                            "the format specification {spec} is too large",
+                            spec=f"`{spec[:20]}`",
+                        ),
+                        gettext("widths and precisions up to 999 are available"),
                         self.span(part),
                     )
             value = self.expr(part.value)
@@ -382,8 +455,11 @@ class ExpressionReader:
         if kind == "grad_mode" and grad_mode not in ("any", name):
             raise refuse(
                 "not_allowed",
-                f"`{spelled}()` only works as a block",
-                f"write `with {spelled}():` and indent the statements it applies to",
+                gettext("{call} only works as a block", call=f"`{spelled}()`"),
+                gettext(
+                    "write {block} and indent the statements it applies to",
+                    block=f"`with {spelled}():`",
+                ),
                 at,
             )
         for arg in node.args:
@@ -392,7 +468,10 @@ class ExpressionReader:
         for keyword in node.keywords:
             if keyword.arg is None:
                 raise refuse(
-                    "not_allowed", "`**` unpacking is not available", "pass keywords one by one", at
+                    "not_allowed",
+                    gettext("`**` unpacking is not available"),
+                    gettext("pass keywords one by one"),
+                    at,
                 )
         args = tuple(self.expr(a, argument=True) for a in node.args)
         kwargs = tuple((k.arg, self.expr(k.value, argument=True)) for k in node.keywords)
@@ -404,7 +483,7 @@ class ExpressionReader:
         if isinstance(func, ast.Name):
             name = func.id
             if self.formula and self._known and name in self._known:  # a value named like one
-                raise refuse("not_callable", f"`{name}` is a value, not a function", CALLABLE, at)
+                raise self._not_callable(name, at)
             if self.formula and name in self.functions:
                 return "function", name, None, name
             if self.formula and name in vocab.BARE_OPS:
@@ -412,12 +491,15 @@ class ExpressionReader:
             if not self.formula and name in vocab.BUILTINS:
                 return "builtin", name, None, name
             if name in self.defined or (self.formula and self._known and name in self._known):
-                raise refuse("not_callable", f"`{name}` is a value, not a function", CALLABLE, at)
+                raise self._not_callable(name, at)
             if self.formula:
                 raise refuse(
                     "not_allowed",
-                    f"`{name}` is not a formula function",
-                    f"available functions: {listing([*vocab.BARE_OPS, *self.functions])}",
+                    gettext("{name} is not a formula function", name=f"`{name}`"),
+                    gettext(
+                        "available functions: {names}",
+                        names=listing([*vocab.BARE_OPS, *self.functions]),
+                    ),
                     at,
                 )
             raise self._unknown_name(name, at)
@@ -427,19 +509,33 @@ class ExpressionReader:
             if path is not None:
                 member = self._member(func, path, at)
                 if member.kind in ("value", "module"):
-                    raise refuse("not_callable", f"`{spelled}` is not a function", CALLABLE, at)
+                    raise refuse(
+                        "not_callable",
+                        gettext("{name} is not a function", name=f"`{spelled}`"),
+                        callable_names(),
+                        at,
+                    )
                 return member.kind, member.name, None, spelled
             if self.formula:
                 raise refuse(
                     "not_allowed",
-                    "methods are not available in formulas",
-                    "write exp(x), not x.exp()",
+                    gettext("methods are not available in formulas"),
+                    gettext("write exp(x), not x.exp()"),
                     at,
                 )
             obj = self.expr(func.value)
             self._check_attribute(func.attr, at, method=True)
             return "method", func.attr, obj, f".{func.attr}"
-        raise refuse("not_callable", "this cannot be called", CALLABLE, at)
+        raise refuse("not_callable", gettext("this cannot be called"), callable_names(), at)
+
+    @staticmethod
+    def _not_callable(name: str, at: ir.Span) -> ParseError:
+        return refuse(
+            "not_callable",
+            gettext("{name} is a value, not a function", name=f"`{name}`"),
+            callable_names(),
+            at,
+        )
 
     def _check_arguments(self, kind, name, spelled, n_args, keywords, at) -> None:
         signature = {
@@ -453,10 +549,36 @@ class ExpressionReader:
         except TypeError as error:
             raise refuse(
                 "bad_arguments",
-                f"`{spelled}(...)`: {error}",
-                f"it takes {_parameters(signature)}",
+                f"`{spelled}(...)`: {_binding_problem(error)}",
+                gettext("it takes {parameters}", parameters=_parameters(signature)),
                 at,
             ) from None
+
+
+# what inspect.Signature.bind says (Python's words), and how the current language says it
+_BINDING = (
+    (r"missing a required argument: (?P<name>'\w+')", N_("missing a required argument: {name}")),
+    (
+        r"got an unexpected keyword argument (?P<name>'\w+')",
+        N_("got an unexpected keyword argument {name}"),
+    ),
+    (r"multiple values for argument (?P<name>'\w+')", N_("multiple values for argument {name}")),
+    (r"too many positional arguments", N_("too many positional arguments")),
+)
+
+
+def _binding_problem(error: TypeError) -> str:
+    """Why the arguments do not fit, in the current language.
+
+    >>> _binding_problem(TypeError("missing a required argument: 'input'"))
+    "missing a required argument: 'input'"
+    """
+    text = str(error)
+    for pattern, message in _BINDING:
+        found = re.fullmatch(pattern, text)
+        if found:
+            return gettext(message, **found.groupdict())
+    return text
 
 
 def _parameters(signature: inspect.Signature) -> str:

@@ -18,11 +18,13 @@ from collections.abc import Mapping
 
 import engine
 
+from .. import i18n
 from ..errors import LimitError, ParseError
+from ..i18n import gettext
 from ..limits import LIMITS, Limits
 from . import program as ir
 from .expressions import ExpressionReader
-from .refusals import INTERNAL, internal
+from .refusals import INTERNAL, halves, internal
 from .source import read
 
 RESULT_NAMES = ("L", "out", "result")  # the expression form's result, first one not taken
@@ -77,7 +79,7 @@ def parse_expression(
 
 def _items(values) -> list:
     if not isinstance(values, dict):
-        raise ParseError("invalid_values", "values must map names to numbers or lists")
+        raise ParseError("invalid_values", gettext("values must map names to numbers or lists"))
     return list(values.items())
 
 
@@ -89,8 +91,11 @@ def _value(name, value, limits: Limits):
     if math.prod(n for n in shape if n is not None) > limits.tensor_elements:
         raise LimitError(
             "tensor_too_large",
-            f"values[{name!r}] has more than {limits.tensor_elements:,} elements; "
-            "use smaller values",
+            gettext(
+                "{value} has more than {limit} elements; use smaller values",
+                value=_entry(name),
+                limit=i18n.number(limits.tensor_elements),
+            ),
         )
     return converted
 
@@ -100,12 +105,17 @@ def _check_name(name) -> None:
     ``t`` or ``exp`` is fine: in this formula it is a value, not the function)."""
     if not (isinstance(name, str) and name.isidentifier() and name.isascii()):
         raise ParseError(
-            "invalid_name", f"{name!r} is not a name; use letters, digits and _ (e.g. x1)"
+            "invalid_name",
+            gettext("{name} is not a name; use letters, digits and _ (e.g. x1)", name=repr(name)),
         )
     if internal(name):
-        raise ParseError("invalid_name", f"`{name}` cannot be a name; {INTERNAL}")
+        what = gettext("{name} cannot be a name", name=f"`{name}`")
+        raise ParseError("invalid_name", halves(what, gettext(INTERNAL)))
     if keyword.iskeyword(name) or name in {"torch", "F", "np", "numpy"}:
-        raise ParseError("invalid_name", f"`{name}` names a module or keyword; rename it")
+        raise ParseError(
+            "invalid_name",
+            gettext("{name} names a module or keyword; rename it", name=f"`{name}`"),
+        )
 
 
 def _floats(value, name: str, limits: Limits, shape: list, depth: int):
@@ -116,7 +126,9 @@ def _floats(value, name: str, limits: Limits, shape: list, depth: int):
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            raise ParseError("invalid_value", f"values[{name!r}] must hold finite numbers")
+            raise ParseError(
+                "invalid_value", gettext("{value} must hold finite numbers", value=_entry(name))
+            )
         _fits(shape, depth, None, name)
         return number
     if isinstance(value, (list, tuple)) and depth < limits.brackets:
@@ -124,8 +136,13 @@ def _floats(value, name: str, limits: Limits, shape: list, depth: int):
         return [_floats(v, name, limits, shape, depth + 1) for v in value]
     raise ParseError(
         "invalid_value",
-        f"values[{name!r}] must be a number or a (nested) list of numbers",
+        gettext("{value} must be a number or a (nested) list of numbers", value=_entry(name)),
     )
+
+
+def _entry(name: str) -> str:
+    """How messages name a value: ``values['x']``."""
+    return f"values[{name!r}]"
 
 
 def _fits(shape: list, depth: int, length: int | None, name: str) -> None:
@@ -134,7 +151,10 @@ def _fits(shape: list, depth: int, length: int | None, name: str) -> None:
         shape.append(length)
     if shape[depth] != length:
         raise ParseError(
-            "invalid_value", f"values[{name!r}] is not rectangular; every row needs the same length"
+            "invalid_value",
+            gettext(
+                "{value} is not rectangular; every row needs the same length", value=_entry(name)
+            ),
         )
 
 
@@ -142,9 +162,14 @@ def _leaves(data: dict, requires_grad, constants) -> set[str]:
     for label, names in (("requires_grad", requires_grad), ("constants", constants)):
         unknown = [n for n in names or () if n not in data]
         if unknown:
-            raise ParseError("invalid_values", f"{label} names {unknown[0]!r}, which has no value")
+            raise ParseError(
+                "invalid_values",
+                gettext("{key} names {name}, which has no value", key=label, name=repr(unknown[0])),
+            )
     if requires_grad is not None and set(requires_grad) & set(constants or ()):
-        raise ParseError("invalid_values", "a name cannot both require grad and be a constant")
+        raise ParseError(
+            "invalid_values", gettext("a name cannot both require grad and be a constant")
+        )
     if requires_grad is not None:
         return set(requires_grad)
     return set(data) - set(constants or ())
@@ -159,12 +184,18 @@ def _formula_statement(tree: ast.Module, data: dict) -> tuple[str, ast.expr]:
             _check_name(name)
             if name in data:
                 raise ParseError(
-                    "name_taken", f"`{name}` has a value already; name the result differently", 1, 1
+                    "name_taken",
+                    gettext(
+                        "{name} has a value already; name the result differently",
+                        name=f"`{name}`",
+                    ),
+                    1,
+                    1,
                 )
             return name, formula
     raise ParseError(
         "syntax_error",
-        "an expression is one formula; write e.g. Y - x1*w1*w2 or L = Y - x1*w1*w2",
+        gettext("an expression is one formula; write e.g. Y - x1*w1*w2 or L = Y - x1*w1*w2"),
         1,
         1,
     )

@@ -14,7 +14,9 @@ import re
 import threading
 import tokenize
 
+from .. import i18n
 from ..errors import LimitError, ParseError, SourceTooLarge
+from ..i18n import gettext
 from ..limits import Limits
 
 _OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
@@ -33,28 +35,35 @@ def _parse(text: str, mode: str = "exec") -> ast.AST:
 def read(source: str, mode: str, limits: Limits) -> ast.AST:
     """``ast.parse`` behind the checks that keep it from failing badly."""
     if not isinstance(source, str):
-        raise ParseError("not_text", f"expected program text, not {type(source).__name__}")
+        raise ParseError(
+            "not_text",
+            gettext("expected program text, not {kind}", kind=type(source).__name__),
+        )
     if len(source) > limits.source_chars:
         raise SourceTooLarge(
             "source_too_large",
-            f"the text has {len(source):,} characters, more than the {limits.source_chars:,} "
-            "allowed; shorten it",
+            gettext(
+                "the text has {count} characters, more than the {limit} allowed; shorten it",
+                count=i18n.number(len(source)),
+                limit=i18n.number(limits.source_chars),
+            ),
         )
     surrogate = _SURROGATE.search(source)
     if surrogate:  # JSON can carry a lone surrogate; no text encoding can
         line, col = _position(source, surrogate.start())
-        what = "the text contains a lone surrogate character; remove it"
+        what = gettext("the text contains a lone surrogate character; remove it")
         raise ParseError("invalid_character", what, line, col)
     if "\0" in source:
         line, col = _position(source, source.index("\0"))
-        raise ParseError("nul_character", "the text contains a NUL character; remove it", line, col)
+        what = gettext("the text contains a NUL character; remove it")
+        raise ParseError("nul_character", what, line, col)
     _scan(source, limits)
     try:
         tree = _parse(source, mode)
     except SyntaxError as error:
         raise ParseError(
             "syntax_error",
-            f"{error.msg}; this is not valid Python",
+            gettext("{error}; this is not valid Python", error=error.msg),
             error.lineno or 1,
             max(error.offset or 1, 1),
         ) from None
@@ -84,8 +93,11 @@ def _scan(source: str, limits: Limits) -> None:
             elif token.type == tokenize.NAME and not token.string.isascii():
                 raise ParseError(
                     "non_ascii_name",
-                    f"`{token.string}` is not an ASCII name; "
-                    "names in graph programs use the letters a-z and A-Z, digits and _",
+                    gettext(
+                        "{name} is not an ASCII name; "
+                        "names in graph programs use the letters a-z and A-Z, digits and _",
+                        name=f"`{token.string}`",
+                    ),
                     token.start[0],
                     token.start[1] + 1,
                 )
@@ -96,8 +108,12 @@ def _scan(source: str, limits: Limits) -> None:
 def _too_deep(limits: Limits, line: int | None = None, col: int = 1) -> LimitError:
     return LimitError(
         "too_deep",
-        f"the text nests more than {limits.brackets} brackets or {limits.depth} levels deep; "
-        "split long expressions into several assignments",
+        gettext(
+            "the text nests more than {brackets} brackets or {depth} levels deep; "
+            "split long expressions into several assignments",
+            brackets=limits.brackets,
+            depth=limits.depth,
+        ),
         line,
         col,
     )
@@ -128,8 +144,11 @@ def _measure(tree: ast.AST, limits: Limits) -> None:
             if statements > limits.statements:
                 raise LimitError(
                     "too_many_statements",
-                    f"the program has more than {limits.statements:,} statements; "
-                    "split it into smaller programs",
+                    gettext(
+                        "the program has more than {limit} statements; "
+                        "split it into smaller programs",
+                        limit=i18n.number(limits.statements),
+                    ),
                     node.lineno,
                     node.col_offset + 1,
                 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 
+from ..i18n import gettext
 from ..limits import LIMITS, Limits
 from . import program as ir
 from . import vocabulary as vocab
@@ -68,8 +69,8 @@ class Checker(ExpressionReader):
             if path not in vocab.MODULES:
                 raise refuse(
                     "import_not_allowed",
-                    f"`{text}` is not available in graph programs",
-                    IMPORTABLE,
+                    gettext("{name} is not available in graph programs", name=f"`{text}`"),
+                    gettext(IMPORTABLE),
                     at,
                 )
             if "." in alias:  # `import torch.nn.functional` binds `torch`
@@ -81,17 +82,24 @@ class Checker(ExpressionReader):
 
     def _check_new_name(self, name: str, at: ir.Span, module=False) -> None:
         if internal(name):
-            raise refuse("invalid_name", f"`{name}` cannot be a name here", INTERNAL, at)
-        if name in self.modules or (module and name in self.defined):
             raise refuse(
-                "name_taken",
-                f"`{name}` already names {'a module' if name in self.modules else 'a value'}",
-                "choose another name",
+                "invalid_name",
+                gettext("{name} cannot be a name here", name=f"`{name}`"),
+                gettext(INTERNAL),
                 at,
             )
+        if name in self.modules or (module and name in self.defined):
+            if name in self.modules:
+                what = gettext("{name} already names a module", name=f"`{name}`")
+            else:
+                what = gettext("{name} already names a value", name=f"`{name}`")
+            raise refuse("name_taken", what, gettext("choose another name"), at)
         if name in vocab.BUILTINS or name in vocab.BUILTIN_VALUES:
             raise refuse(
-                "name_taken", f"`{name}` is a built-in function", "choose another name", at
+                "name_taken",
+                gettext("{name} is a built-in function", name=f"`{name}`"),
+                gettext("choose another name"),
+                at,
             )
 
     def _target(self, node: ast.expr):
@@ -109,15 +117,18 @@ class Checker(ExpressionReader):
             case ast.Attribute(attr=attr):
                 raise refuse(
                     "not_allowed",
-                    f"assigning to `.{attr}` is not available in graph programs",
-                    "you can set `.requires_grad` and `.grad`",
+                    gettext(
+                        "assigning to {name} is not available in graph programs",
+                        name=f"`.{attr}`",
+                    ),
+                    gettext("you can set `.requires_grad` and `.grad`"),
                     at,
                 )
             case ast.Subscript():
                 raise refuse(
                     "not_allowed",
-                    "item assignment (`x[i] = ...`) is not available in graph programs",
-                    "build the tensor with torch.tensor([...]) or torch.where(...)",
+                    gettext("item assignment (`x[i] = ...`) is not available in graph programs"),
+                    gettext("build the tensor with torch.tensor([...]) or torch.where(...)"),
                     at,
                 )
         raise self._refused(node, at)
@@ -130,8 +141,14 @@ class Checker(ExpressionReader):
         if not isinstance(node.target, ast.Name):
             raise refuse(
                 "not_allowed",
-                f"`{symbol}=` on anything but a name is not available in graph programs",
-                f"write `name {symbol}= value`, e.g. `w -= lr * w.grad` under torch.no_grad()",
+                gettext(
+                    "{operator} on anything but a name is not available in graph programs",
+                    operator=f"`{symbol}=`",
+                ),
+                gettext(
+                    "write {statement}, e.g. `w -= lr * w.grad` under torch.no_grad()",
+                    statement=f"`name {symbol}= value`",
+                ),
                 at,
             )
         value = self.expr(node.value)
@@ -145,18 +162,22 @@ class Checker(ExpressionReader):
             if item.optional_vars is not None or not isinstance(item.context_expr, ast.Call):
                 raise refuse(
                     "not_allowed",
-                    "only `with torch.no_grad():`, `with torch.enable_grad():` and "
-                    "`with torch.set_grad_enabled(flag):` are available in graph programs",
-                    "write the block without `as`",
+                    gettext(
+                        "only `with torch.no_grad():`, `with torch.enable_grad():` and "
+                        "`with torch.set_grad_enabled(flag):` are available in graph programs"
+                    ),
+                    gettext("write the block without `as`"),
                     item_at,
                 )
             call = self._call(item.context_expr, grad_mode="any")
             if call.kind != "grad_mode":
                 raise refuse(
                     "not_allowed",
-                    "`with` takes only torch.no_grad(), torch.enable_grad() or "
-                    "torch.set_grad_enabled(flag) in graph programs",
-                    "other blocks are not available",
+                    gettext(
+                        "`with` takes only torch.no_grad(), torch.enable_grad() or "
+                        "torch.set_grad_enabled(flag) in graph programs"
+                    ),
+                    gettext("other blocks are not available"),
                     item_at,
                 )
             items.append(call)

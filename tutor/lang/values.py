@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import ParseError
+from ..i18n import gettext
 from ..jsonio import loads_strict
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -36,12 +37,16 @@ def parse_values(text: str) -> dict[str, Any]:
         name, eq, number = part.partition("=")
         name = name.strip()
         if not eq or not _NAME.match(name):
-            raise ParseError("invalid_values", f"write values as name=number, not {part.strip()!r}")
+            raise ParseError(
+                "invalid_values",
+                gettext("write values as name=number, not {part}", part=repr(part.strip())),
+            )
         try:
             values[name] = loads_strict(number.strip())
         except (ValueError, RecursionError):
             raise ParseError(
-                "invalid_values", f"the value of {name} must be a number or a list like [1, 2]"
+                "invalid_values",
+                gettext("the value of {name} must be a number or a list like [1, 2]", name=name),
             ) from None
     return values
 

@@ -17,6 +17,7 @@ import numpy as np
 import engine
 
 from ..functions import FUNCTIONS, FunctionSpec
+from ..i18n import gettext
 
 P = inspect.Parameter
 NUMBERS = (bool, int, float, np.number, np.bool_)  # what graph programs count as a number
@@ -38,13 +39,15 @@ _NP_DTYPES = (*_NP_VALUES.values(), np.bool_, float, int, bool)
 
 def _np_dtype(dtype):
     if dtype is not None and not any(dtype is d for d in _NP_DTYPES):
-        raise TypeError("dtype must be one of np.float32, np.float64, np.int64, np.int32")
+        raise TypeError(gettext("dtype must be one of np.float32, np.float64, np.int64, np.int32"))
     return dtype
 
 
 def _np_number(value):
     if not isinstance(value, NUMBERS):
-        raise TypeError(f"fill_value must be a number, not {type(value).__name__}")
+        raise TypeError(
+            gettext("fill_value must be a number, not {kind}", kind=type(value).__name__)
+        )
     return value
 
 
@@ -63,7 +66,7 @@ def _np_full(shape, fill_value, dtype=None):
 def _np_array(data, dtype=None):
     array = np.array(data, dtype=_np_dtype(dtype))
     if array.dtype.kind not in "biuf":
-        raise TypeError("np.array takes numbers or (nested) lists of numbers")
+        raise TypeError(gettext("np.array takes numbers or (nested) lists of numbers"))
     return array
 
 
@@ -281,7 +284,7 @@ def bind_op(spec: FunctionSpec, args: tuple, kwargs: dict) -> tuple[tuple, dict]
     if spec.sequence:
         (operands,) = operands
         if not isinstance(operands, (list, tuple)):
-            raise TypeError(f"{spec.key}() takes a list of tensors")
+            raise TypeError(gettext("{call} takes a list of tensors", call=f"{spec.key}()"))
         operands = tuple(operands)
     if spec.varargs:
         name = spec.params[-1][0]

@@ -14,6 +14,7 @@ import numpy as np
 
 import engine
 
+from ..i18n import gettext
 from ..lang.vocabulary import NUMBERS
 from ..limits import Meter
 from . import shapes
@@ -57,8 +58,12 @@ def describe(value) -> str:
     """
     if value is None:
         return "None"
-    name = "tensor" if isinstance(value, engine.Tensor) else type(value).__name__
-    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+    if isinstance(value, engine.Tensor):
+        return gettext("a tensor")
+    name = type(value).__name__
+    if name[0] in "aeiou":
+        return gettext("an {kind}", kind=name)
+    return gettext("a {kind}", kind=name)
 
 
 def require_numeric(what: str, values: tuple) -> None:
@@ -66,7 +71,11 @@ def require_numeric(what: str, values: tuple) -> None:
     for value in values:
         if not isinstance(value, NUMERIC):
             raise TypeError(
-                f"{what} takes numbers and tensors in graph programs, not {describe(value)}"
+                gettext(
+                    "{what} takes numbers and tensors in graph programs, not {value}",
+                    what=what,
+                    value=describe(value),
+                )
             )
 
 
@@ -88,5 +97,5 @@ def plain(symbol: str, key: str, function, operands: tuple, meter: Meter):
     if isinstance(result, int):
         meter.check_int(result)
     if isinstance(result, complex):
-        raise ValueError("this gives a complex number, which graph programs do not use")
+        raise ValueError(gettext("this gives a complex number, which graph programs do not use"))
     return result

@@ -11,6 +11,7 @@ import numpy as np
 
 import engine
 
+from ..i18n import gettext
 from ..lang.vocabulary import NUMBERS
 
 
@@ -19,8 +20,11 @@ def _number(function_name: str, x):
     if isinstance(x, (*NUMBERS, engine.Tensor)):
         return x
     raise TypeError(
-        f"{function_name}() takes a number or a one-element tensor in graph programs, "
-        f"not {type(x).__name__}"
+        gettext(
+            "{call} takes a number or a one-element tensor in graph programs, not {kind}",
+            call=f"{function_name}()",
+            kind=type(x).__name__,
+        )
     )
 
 
@@ -38,7 +42,9 @@ def _abs(x):
 
 def _round(number, ndigits=None):
     if not isinstance(number, NUMBERS) or not isinstance(ndigits, (int, type(None))):
-        raise TypeError("round() takes a number and a whole number of digits in graph programs")
+        raise TypeError(
+            gettext("round() takes a number and a whole number of digits in graph programs")
+        )
     return round(number, ndigits)
 
 

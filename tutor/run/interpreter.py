@@ -22,6 +22,7 @@ from engine.types import ReturnTypes
 
 from ..errors import LimitError, ProgramError, TutorError
 from ..functions import FUNCTIONS, FunctionSpec
+from ..i18n import gettext
 from ..lang import program as ir
 from ..lang import vocabulary as vocab
 from ..limits import Meter
@@ -74,7 +75,7 @@ class Interpreter:
         except MemoryError:
             raise LimitError(
                 "memory_limit",
-                "the program needs more memory than a run may use; use smaller tensors",
+                gettext("the program needs more memory than a run may use; use smaller tensors"),
             ).locate(at.line, at.col) from None
         except Exception as error:  # the engine's (or Python's) refusal of the program
             raise ProgramError.from_exception(error).locate(at.line, at.col) from None
@@ -102,7 +103,8 @@ class Interpreter:
 
     def _set_attribute(self, obj, name: str, value, at: ir.Span) -> None:
         if not isinstance(obj, engine.Tensor):
-            raise _unavailable(f"setting `.{name}`", obj, "it works on tensors")
+            what = gettext("setting {name}", name=f"`.{name}`")
+            raise _unavailable(what, obj, gettext("it works on tensors"))
         if name == "requires_grad":
             obj.requires_grad = value
             self.recorder.flag(obj, at)
@@ -193,12 +195,21 @@ class Interpreter:
         for name in tensor_params:
             if name not in _TENSOR_PARAMS:
                 raise TypeError(
-                    f"{spec.key}(): `{name}` must be a number, not a tensor (for the elementwise "
-                    "maximum or minimum of two tensors use torch.maximum or torch.minimum)"
+                    gettext(
+                        "{call}: {name} must be a number, not a tensor (for the elementwise "
+                        "maximum or minimum of two tensors use torch.maximum or torch.minimum)",
+                        call=f"{spec.key}()",
+                        name=f"`{name}`",
+                    )
                 )
         if not tensor_params and not any(isinstance(v, engine.Tensor) for v in operands):
             if not self.formula:
-                raise TypeError(f"{spec.key}() needs a tensor; make one with torch.tensor(...)")
+                raise TypeError(
+                    gettext(
+                        "{call} needs a tensor; make one with torch.tensor(...)",
+                        call=f"{spec.key}()",
+                    )
+                )
             operands = tuple(self._constant(v, at) for v in operands)  # log(1) in a formula
         return self._tensor_op(spec.key, operands, params, at, spec.engine)
 
@@ -210,7 +221,7 @@ class Interpreter:
 
     def _inplace(self, tensor: engine.Tensor, key: str, other, at: ir.Span, function):
         """``tensor op= other``: in place where the engine does it so, else a new tensor."""
-        require_numeric(f"in-place {key}", (other,))
+        require_numeric(gettext("in-place {operation}", operation=key), (other,))
         if key == "pow":
             check_power(self.meter, None, other)
         self.meter.take_elements(shapes.op_bound(key, (tensor, other), {}))
@@ -257,8 +268,10 @@ class Interpreter:
             given = given[0]  # one output, one gradient for it
         if not isinstance(output, engine.Tensor):
             raise TypeError(
-                "graph programs take torch.autograd.grad of one output tensor at a time; "
-                "for several, add them first: torch.autograd.grad(y1 + y2, x)"
+                gettext(
+                    "graph programs take torch.autograd.grad of one output tensor at a time; "
+                    "for several, add them first: torch.autograd.grad(y1 + y2, x)"
+                )
             )
         self.meter.take_backward()
         self.meter.tick()
@@ -295,7 +308,7 @@ class Interpreter:
             vocab.NODE_METHODS[name].bind(*args, **kwargs)
             return receiver.name()
         raise _no_attribute(
-            receiver, name, "methods such as .sum() and .backward() work on tensors"
+            receiver, name, gettext("methods such as .sum() and .backward() work on tensors")
         )
 
     # ----- tensor methods that are not table operations ----------------------------------
@@ -306,9 +319,11 @@ class Interpreter:
         tensor.backward(gradient, retain_graph, create_graph)
         if held:
             raise ValueError(
-                "backward(create_graph=True) adds to a .grad that already holds a gradient; "
-                "graph programs explain it when every .grad starts empty: set x.grad = None "
-                "before the call"
+                gettext(
+                    "backward(create_graph=True) adds to a .grad that already holds a gradient; "
+                    "graph programs explain it when every .grad starts empty: set x.grad = None "
+                    "before the call"
+                )
             )
         self.recorder.backward(tensor, gradient, at.line, at, create_graph)
 
@@ -353,7 +368,9 @@ class Interpreter:
             return obj[0] if name == "values" else obj[1]
         if isinstance(obj, np.ndarray) and name in vocab.ARRAY_ATTRIBUTES:
             return vocab.ARRAY_ATTRIBUTES[name](obj)
-        raise _no_attribute(obj, name, "attributes such as .grad and .shape belong to tensors")
+        raise _no_attribute(
+            obj, name, gettext("attributes such as .grad and .shape belong to tensors")
+        )
 
     def _subscript(self, expr: ir.Subscript):
         obj = self.evaluate(expr.obj)
@@ -364,7 +381,9 @@ class Interpreter:
             return obj[key]
         if obj is None or isinstance(obj, (bool, int, float)):
             raise TypeError(f"'{type(obj).__name__}' object is not subscriptable")
-        raise _unavailable("indexing", obj, "index tensors, lists and tuples with numbers")
+        raise _unavailable(
+            gettext("indexing"), obj, gettext("index tensors, lists and tuples with numbers")
+        )
 
     def _index(self, tensor: engine.Tensor, key: tuple, at: ir.Span) -> engine.Tensor:
         """``tensor[key]``, the key always a tuple (``x[0]`` is ``x[(0,)]``)."""
@@ -428,5 +447,10 @@ def _no_attribute(obj, name: str, instead: str) -> Exception:
 
 def _unavailable(what: str, obj, instead: str) -> AttributeError:
     return AttributeError(
-        f"{what} is not available on {describe(obj)} in graph programs; {instead}"
+        gettext(
+            "{what} is not available on {value} in graph programs; {instead}",
+            what=what,
+            value=describe(obj),
+            instead=instead,
+        )
     )

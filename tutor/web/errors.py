@@ -6,6 +6,10 @@ engine refuses), their place and their JSON form. What the HTTP layer itself ref
 HTTP exception (404 unknown path, 405 wrong method, 413 body too large, 500 anything
 unexpected — logged, never a stack trace). Under ``/api/`` all of them answer in the one
 JSON shape; pages get an HTML error page.
+
+Messages and status names are in the request's language (for the API, the body's ``"lang"``
+once it is read: ``tutor.web.inputs``); the ``code`` stays the same in every language. The
+engine's own words stay PyTorch's, with their ``explanation`` beside them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..errors import TutorError
+from .. import i18n
+from ..errors import TutorError, explanation
+from ..i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +33,23 @@ class RequestError(TutorError):
 
 
 _HTTP = {  # status: (code, message) for the errors the HTTP layer finds itself
-    404: ("not_found", "no such API endpoint; the endpoints are listed at /api/v1/openapi.json"),
-    405: ("method_not_allowed", "this endpoint does not accept that method"),
-    413: ("too_large", "the request body is too large"),
-    500: ("internal_error", "the service failed on this request; it has been logged"),
+    404: (
+        "not_found",
+        N_("no such API endpoint; the endpoints are listed at /api/v1/openapi.json"),
+    ),
+    405: ("method_not_allowed", N_("this endpoint does not accept that method")),
+    413: ("too_large", N_("the request body is too large")),
+    500: ("internal_error", N_("the service failed on this request; it has been logged")),
+}
+NAMES = {  # status: its name on the error page (werkzeug's English name for the others)
+    400: N_("Bad Request"),
+    404: N_("Not Found"),
+    405: N_("Method Not Allowed"),
+    413: N_("Request Entity Too Large"),
+    422: N_("Unprocessable Entity"),
+    429: N_("Too Many Requests"),
+    500: N_("Internal Server Error"),
+    503: N_("Service Unavailable"),
 }
 
 
@@ -38,10 +57,12 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
-def _page(status: int, name: str) -> tuple[Response | str, int]:
-    """The HTML error page; plain text if even that cannot be rendered (say, a missing template)."""
+def _page(status: int, name: str, meaning: str | None = None) -> tuple[Response | str, int]:
+    """The HTML error page (``meaning``: what the engine's words in ``name`` mean); plain
+    text if even that cannot be rendered (say, a missing template)."""
     try:
-        return render_template("error.html", status=status, name=name), status
+        page = render_template("error.html", status=status, name=name, meaning=meaning)
+        return page, status
     except Exception:  # an error page must never fail in turn
         log.exception("the error page for %s could not be rendered", status)
         text = f"{status}: {name}\n"
@@ -51,9 +72,9 @@ def _page(status: int, name: str) -> tuple[Response | str, int]:
 def _handle_http(exc: HTTPException):
     status = exc.code or 500
     if not _is_api():
-        return _page(status, exc.name)
+        return _page(status, i18n.translate(NAMES[status]) if status in NAMES else exc.name)
     code, message = _HTTP.get(status, (exc.name.lower().replace(" ", "_"), exc.description))
-    response = jsonify({"error": {"code": code, "message": message}})
+    response = jsonify({"error": {"code": code, "message": i18n.translate(message)}})
     allow = dict(exc.get_headers()).get("Allow")
     if allow:
         response.headers["Allow"] = allow
@@ -62,7 +83,7 @@ def _handle_http(exc: HTTPException):
 
 def _handle_domain(exc: TutorError):
     if not _is_api():
-        return _page(exc.status, exc.message)
+        return _page(exc.status, exc.message, explanation(exc.code, exc.message))
     return jsonify({"error": exc.to_json()}), exc.status
 
 
@@ -76,3 +97,4 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(TutorError, _handle_domain)
     app.register_error_handler(Exception, _handle_unexpected)
+    app.add_template_global(explanation, "engine_explanation")
