@@ -168,6 +168,10 @@ class Op(Node):
     inputs = None  # None: every positional argument is a graph input
     is_view = False  # the output shares the first input's data (view, transpose, slice ...)
     saves_output = False  # forward keeps its own output, last, in ctx.saved
+    # the node holds its input tensors while it holds saved values (for saved_input and the
+    # check that saved inputs were not modified); False for a backward that reads only the
+    # output, so the inputs are freed as in PyTorch
+    keeps_inputs = True
     writes_out = False  # forward takes a last ``out`` array to write into (in-place ops)
     _plain = True
 
@@ -216,7 +220,9 @@ class Op(Node):
         out = cls.forward(ctx, *arrays)
         result = _wrap_tuple(ctx, out, True) if type(out) is tuple else Tensor._make(out, True, ctx)
         if ctx.saved is not None:
-            ctx._epoch, ctx._inputs = latest[0], graph_inputs
+            ctx._epoch = latest[0]
+            if cls.keeps_inputs:
+                ctx._inputs = graph_inputs
             if cls.saves_output:
                 ctx._out_counter = result._version_counter
         return result

@@ -172,6 +172,7 @@ class Reciprocal(Op, node="ReciprocalBackward0"):
     """``1 / a``; ``scalar / a`` is recorded by PyTorch as ``reciprocal(a) * scalar``."""
 
     saves_output = True
+    keeps_inputs = False
 
     @staticmethod
     def forward(ctx, a):
@@ -309,6 +310,7 @@ class RPow(Op, node="PowBackward2"):
 
     inputs = 1
     saves_output = True
+    keeps_inputs = False
 
     @staticmethod
     def forward(ctx, a, base):

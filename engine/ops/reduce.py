@@ -232,6 +232,7 @@ def _kernel(name: str, dim: int, ndim: int) -> str:
 class Softmax(Op, node="SoftmaxBackward0"):
     inputs = 1
     saves_output = True
+    keeps_inputs = False
 
     @staticmethod
     def forward(ctx, a, dim):
@@ -296,6 +297,7 @@ class SoftmaxBackward(Op, node="SoftmaxBackwardDataBackward0"):
 class LogSoftmax(Op, node="LogSoftmaxBackward0"):
     inputs = 1
     saves_output = True
+    keeps_inputs = False
 
     @staticmethod
     def forward(ctx, a, dim):

@@ -25,6 +25,7 @@ _SMALL = 4096
 class Exp(Op, node="ExpBackward0"):
     fresh_grads = True
     saves_output = True
+    keeps_inputs = False
 
     @staticmethod
     def forward(ctx, a):
@@ -97,6 +98,7 @@ class Cos(Op, node="CosBackward0"):
 
 class Tan(Op, node="TanBackward0"):
     saves_output = True
+    keeps_inputs = False
 
     @staticmethod
     def forward(ctx, a):
@@ -121,6 +123,7 @@ class Tan(Op, node="TanBackward0"):
 class Tanh(Op, node="TanhBackward0"):
     fresh_grads = True
     saves_output = True
+    keeps_inputs = False
 
     @staticmethod
     def forward(ctx, a):
@@ -219,6 +222,7 @@ class Sign(Op, node="SignBackward0"):
 class Sigmoid(Op, node="SigmoidBackward0"):
     fresh_grads = True
     saves_output = True
+    keeps_inputs = False
 
     @staticmethod
     def forward(ctx, a):
@@ -282,6 +286,7 @@ class Relu(Op, node="ReluBackward0"):
     fresh_grads = True
 
     saves_output = True
+    keeps_inputs = False
 
     @staticmethod
     def forward(ctx, a):
@@ -336,6 +341,7 @@ class ThresholdBackward(Op, node="ThresholdBackwardBackward0"):
 class Sqrt(Op, node="SqrtBackward0"):
     fresh_grads = True
     saves_output = True
+    keeps_inputs = False
 
     @staticmethod
     def forward(ctx, a):
