@@ -265,20 +265,28 @@ def check(name, results):
             )
 
 
-def measure(run, repeat, min_time):
-    """Median seconds per call: warm up, then ``repeat`` batches of >= ``min_time`` seconds."""
+def calls_per_batch(run, min_time):
+    """Warm ``run`` up for ``min_time`` seconds; how many calls then last ``min_time``."""
     calls, start = 0, time.perf_counter_ns()
     while calls < 3 or time.perf_counter_ns() - start < min_time * 1e9:
         run()
         calls += 1
-    number = max(1, round(min_time * 1e9 * calls / (time.perf_counter_ns() - start)))
-    samples = []
+    return max(1, round(min_time * 1e9 * calls / (time.perf_counter_ns() - start)))
+
+
+def measure(runs, repeat, min_time):
+    """Median seconds per call of each run, all warmed up first and then timed in turns
+    (``repeat`` rounds of one batch each), so every implementation meets the same load and
+    the same process state (e.g. glibc's malloc thresholds, which big frees raise for good)."""
+    numbers = {impl: calls_per_batch(run, min_time) for impl, run in runs.items()}
+    samples = {impl: [] for impl in runs}
     for _ in range(repeat):
-        t0 = time.perf_counter_ns()
-        for _ in range(number):
-            run()
-        samples.append((time.perf_counter_ns() - t0) / number)
-    return statistics.median(samples) / 1e9
+        for impl, run in runs.items():
+            t0 = time.perf_counter_ns()
+            for _ in range(numbers[impl]):
+                run()
+            samples[impl].append((time.perf_counter_ns() - t0) / numbers[impl])
+    return {impl: statistics.median(times) / 1e9 for impl, times in samples.items()}
 
 
 def build(impl, make, make_numpy):
@@ -301,9 +309,8 @@ def run_case(case, impls, repeat, min_time):
             errors[impl] = f"{type(exc).__name__}: {exc}"
     check(name, checked)
     row = {"case": name, "unit": unit, "errors": errors}
-    for impl in impls:
-        if impl in runs:
-            row[impl] = measure(runs[impl], repeat, min_time) * factor / per
+    for impl, seconds in measure(runs, repeat, min_time).items():
+        row[impl] = seconds * factor / per
     return row
 
 
@@ -406,7 +413,10 @@ def main(argv=None):
     print("One BLAS/OpenMP thread for all three (OMP/OPENBLAS/MKL_NUM_THREADS=1, threadpoolctl,")
     print("torch.set_num_threads(1)), matching the service's one thread per worker.")
     print("\n".join(blas))
-    print(f"Median of {repeat} repeats, each a batch of calls lasting >= {min_time * 1e3:g} ms.\n")
+    print(
+        f"Median of {repeat} rounds, each timing a batch of calls lasting >= {min_time * 1e3:g} ms "
+        "of every implementation in turn.\n"
+    )
 
     sys.stdout.flush()
     rows = []
