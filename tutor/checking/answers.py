@@ -15,9 +15,10 @@ from collections.abc import Mapping
 import numpy as np
 import sympy
 
-from .. import lang
+from .. import i18n, lang
 from ..errors import LimitError, ParseError
 from ..functions import ELEMENTWISE, FUNCTIONS, FunctionSpec
+from ..i18n import N_
 from ..lang import program as ir
 from ..lang.vocabulary import BARE_OPS
 from ..limits import Limits
@@ -105,23 +106,29 @@ class _Builder:
                 return WRITTEN[name](*(self._expr(self.build(a), node.at) for a in args))
             case ir.Seq(items=items) if self.lists and items:
                 return [self.build(i) for i in items]
-        raise _refuse(
-            "not_allowed",
-            f"`{node.at.text or 'this'}` cannot be part of an answer; write a formula such as "
-            "-w1*w2 or 2*x*exp(x**2)"
-            + (", or a list of numbers such as [1, 2.5]" if self.lists else ""),
-            node.at,
-        )
+        if self.lists:
+            said = N_(
+                "`{part}` cannot be part of an answer; write a formula such as -w1*w2 or "
+                "2*x*exp(x**2), or a list of numbers such as [1, 2.5]"
+            )
+        else:
+            said = N_(
+                "`{part}` cannot be part of an answer; write a formula such as -w1*w2 or "
+                "2*x*exp(x**2)"
+            )
+        part = node.at.text or i18n.gettext("this")
+        raise _refuse("not_allowed", i18n.gettext(said, part=part), node.at)
 
     @staticmethod
     def _number(value: int | float, at: ir.Span) -> sympy.Expr:
         if isinstance(value, float) and not math.isfinite(value):
-            raise _refuse("invalid_value", "numbers in an answer must be finite", at)
+            raise _refuse("invalid_value", i18n.gettext("numbers in an answer must be finite"), at)
         return sympy.Integer(value) if isinstance(value, int) else literal(value)
 
     def _expr(self, value, at: ir.Span) -> sympy.Expr:
         if isinstance(value, list):
-            raise _refuse("not_allowed", "lists cannot be combined with + - * / **", at)
+            said = i18n.gettext("lists cannot be combined with + - * / **")
+            raise _refuse("not_allowed", said, at)
         return value
 
     def _row(self, key: str, operands: list, at: ir.Span) -> sympy.Expr:
@@ -133,15 +140,18 @@ class _Builder:
         base, exponent = self._expr(base, at), self._expr(exponent, at)
         if exponent.is_Number:
             if abs(exponent) > MAX_EXPONENT:
-                raise _too_large(
-                    f"the exponent {exponent} is larger than {MAX_EXPONENT} in size; "
-                    "answers use small powers such as x**2 or x**-1",
-                    at,
+                said = i18n.gettext(
+                    "the exponent {exponent} is larger than {most} in size; answers use small "
+                    "powers such as x**2 or x**-1",
+                    exponent=exponent,
+                    most=MAX_EXPONENT,
                 )
+                raise _too_large(said, at)
             if base.is_Rational and exponent.is_Rational and _bits(base) * abs(exponent) > MAX_BITS:
-                raise _too_large(
-                    "this power makes a number too large to work with; write smaller numbers", at
+                said = i18n.gettext(
+                    "this power makes a number too large to work with; write smaller numbers"
                 )
+                raise _too_large(said, at)
         return self._row("pow", [base, exponent], at)
 
     def _call(self, key: str, args: list, at: ir.Span) -> sympy.Expr:
@@ -156,17 +166,19 @@ class _Builder:
             if spec.reducer is not None and key in TOTALS:
                 summand = spec.sympy(*operands, **dict(spec.params))
                 return TOTALS[spec.reducer(**dict(spec.params))](summand)
-        raise _refuse(
-            "not_allowed",
-            f"`{at.text or key}` cannot be part of an answer; use elementwise functions "
-            f"({', '.join(ANSWER_FUNCTIONS)}) and sum(...) or mean(...) of a whole tensor",
-            at,
+        said = i18n.gettext(
+            "`{part}` cannot be part of an answer; use elementwise functions ({functions}) and "
+            "sum(...) or mean(...) of a whole tensor",
+            part=at.text or key,
+            functions=", ".join(ANSWER_FUNCTIONS),
         )
+        raise _refuse("not_allowed", said, at)
 
 
 def _checked(text: str, names: Mapping[str, sympy.Expr]) -> ir.Formula:
     if not isinstance(text, str) or not text.strip():
-        raise ParseError("empty_answer", "the answer is empty; write a formula or a number")
+        said = i18n.gettext("the answer is empty; write a formula or a number")
+        raise ParseError("empty_answer", said)
     functions = {k: v for k, v in WRITTEN_SIGNATURES.items() if k not in names}
     return lang.parse_formula(text.strip(), set(names), ANSWER_LIMITS, functions)
 
@@ -182,15 +194,15 @@ def read_formula(text: str, symbols: Mapping[str, sympy.Expr]) -> sympy.Expr:
     formula = _checked(text, symbols)
     expr = _Builder(symbols, lists=False).build(formula.expr)
     if ops(expr) > MAX_OPS:
-        raise _too_large(
-            f"the answer has more than {MAX_OPS} operations; simplify it", ir.Span(1, 1)
-        )
+        said = i18n.gettext("the answer has more than {most} operations; simplify it", most=MAX_OPS)
+        raise _too_large(said, ir.Span(1, 1))
     # sympy joins powers as it builds ((x**64)**64 is x**4096): check what was built
     if any(p.exp.is_Number and abs(p.exp) > MAX_EXPONENT for p in atoms(expr, sympy.Pow)):
-        raise _too_large(
-            f"the answer has a power larger than {MAX_EXPONENT}; answers use small powers",
-            ir.Span(1, 1),
+        said = i18n.gettext(
+            "the answer has a power larger than {most}; answers use small powers",
+            most=MAX_EXPONENT,
         )
+        raise _too_large(said, ir.Span(1, 1))
     return expr
 
 
@@ -203,7 +215,9 @@ def read_number(text: str) -> np.ndarray:
             raise
         raise ParseError(
             "not_a_number",
-            "this box takes a number, not a formula; write its value, e.g. -30 or [1, 2.5]",
+            i18n.gettext(
+                "this box takes a number, not a formula; write its value, e.g. -30 or [1, 2.5]"
+            ),
             error.line,
             error.col,
         ) from None
@@ -211,9 +225,8 @@ def read_number(text: str) -> np.ndarray:
     try:
         value = np.asarray(_numbers(built), dtype=np.float64)
     except (Unevaluable, ValueError):
-        raise ParseError(
-            "invalid_value", "write the value as a number or a list of numbers such as [1, 2.5]"
-        ) from None
+        said = i18n.gettext("write the value as a number or a list of numbers such as [1, 2.5]")
+        raise ParseError("invalid_value", said) from None
     return value
 
 

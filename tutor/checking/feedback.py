@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
+from .. import i18n
 from ..errors import TutorError
 from ..explain import Explanation, LeafGradient
+from ..i18n import N_
 from ..render import numbers
 from ..steps import plain
 from ..symbolic.nodes import SymbolicGraph
@@ -63,9 +65,14 @@ class Feedback:
 def _gradient(x: Explanation, wrt: str) -> LeafGradient:
     g = x.gradient(wrt)
     if g is None:
-        leaves = ", ".join(g.leaf for g in x.gradients) or "none"
+        leaves = ", ".join(g.leaf for g in x.gradients) or i18n.gettext("none")
         raise NotCheckable(
-            "no_gradient", f"`{wrt}` received no gradient; leaves with a gradient: {leaves}"
+            "no_gradient",
+            i18n.gettext(
+                "`{wrt}` received no gradient; leaves with a gradient: {leaves}",
+                wrt=wrt,
+                leaves=leaves,
+            ),
         )
     return g
 
@@ -141,8 +148,11 @@ def check(x: Explanation, wrt: str, answer: str, kind: str = "closed_form") -> F
         if len(x.graph.backward_calls) != 1:
             raise NotCheckable(
                 "no_closed_form",
-                f"{p.d} has no single closed form and adds up several backward calls; "
-                "check its value instead",
+                i18n.gettext(
+                    "{d} has no single closed form and adds up several backward calls; "
+                    "check its value instead",
+                    d=p.d,
+                ),
             )
         v = check_tensor(x, wrt, answer)
         return Feedback(v.correct, v.expected, v.feedback, v.diagnosis, "numeric")
@@ -150,40 +160,60 @@ def check(x: Explanation, wrt: str, answer: str, kind: str = "closed_form") -> F
     expected = str(p.expected)
     verdict = equivalent(mine, p.expected, p.domain)
     if verdict.equal:
-        how = (
-            "the difference simplifies to 0"
-            if verdict.method == "symbolic"
-            else f"they agree at the given values and {len(p.domain.points) - 1} random points"
-        )
-        return Feedback(
-            True, expected, f"Correct: your answer equals {p.d} ({how}).", "correct", verdict.method
-        )
+        return Feedback(True, expected, _equal(p, verdict.method), "correct", verdict.method)
     for m in p.mistakes():  # a classic mistake says more than "not a constant"
         if p.same(mine, m.expr):
-            return Feedback(False, expected, f"Not quite: {m.message}.", m.code, "numeric")
+            return Feedback(False, expected, not_quite(m.message), m.code, "numeric")
     if not mine.free_symbols and p.expected.free_symbols:
-        names = ", ".join(sorted(str(s) for s in p.expected.free_symbols))
-        if compare(p.domain.at(mine, 0), p.value, VALUE_TOLERANCE)[0]:
-            said = f"that is the value of {p.d} at the given values"
-        else:
-            said = f"{p.d} is not a constant"
         return Feedback(
-            False,
-            expected,
-            f"Not quite: {said}; the question asks for the closed form, a formula in {names}.",
-            "value_not_closed_form",
-            "tolerance",
+            False, expected, _not_a_formula(p, mine), "value_not_closed_form", "tolerance"
         )
     symbols = mine.free_symbols | p.expected.free_symbols
     point = _point(verdict.point, symbols)
-    return Feedback(
-        False,
-        expected,
-        f"Not equivalent: at {_said(point)} your answer is {numbers.value(plain(verdict.mine))} "
-        f"but {p.d} is {numbers.value(plain(verdict.theirs))}.",
-        "not_equivalent",
-        "numeric",
-        point,
+    said = i18n.gettext(
+        "Not equivalent: at {point} your answer is {mine} but {d} is {theirs}.",
+        point=_said(point),
+        mine=numbers.value(plain(verdict.mine)),
+        d=p.d,
+        theirs=numbers.value(plain(verdict.theirs)),
+    )
+    return Feedback(False, expected, said, "not_equivalent", "numeric", point)
+
+
+def not_quite(what: str) -> str:
+    """A wrong answer's feedback: ``what`` is the mistake, a clause of its own."""
+    return i18n.gettext("Not quite: {what}.", what=what)
+
+
+def _equal(p: _Problem, method: str) -> str:
+    """The feedback on a right closed form, with how it was found equal."""
+    if method == "symbolic":
+        return i18n.gettext(
+            "Correct: your answer equals {d} (the difference simplifies to 0).", d=p.d
+        )
+    return i18n.ngettext(
+        "Correct: your answer equals {d} (they agree at the given values and {n} random point).",
+        "Correct: your answer equals {d} (they agree at the given values and {n} random points).",
+        len(p.domain.points) - 1,
+        d=p.d,
+    )
+
+
+def _not_a_formula(p: _Problem, mine: sympy.Expr) -> str:
+    """The feedback on a number where the question asks for a formula."""
+    names = ", ".join(sorted(str(s) for s in p.expected.free_symbols))
+    if compare(p.domain.at(mine, 0), p.value, VALUE_TOLERANCE)[0]:
+        return i18n.gettext(
+            "Not quite: that is the value of {d} at the given values; the question asks for "
+            "the closed form, a formula in {names}.",
+            d=p.d,
+            names=names,
+        )
+    return i18n.gettext(
+        "Not quite: {d} is not a constant; the question asks for the closed form, a formula "
+        "in {names}.",
+        d=p.d,
+        names=names,
     )
 
 
@@ -193,43 +223,46 @@ def _check_value(p: _Problem, answer: str) -> Feedback:
     shape = numbers.shape(p.value.shape)
     uniform = mine.ndim == 0 and isinstance(plain(p.value), float)  # one number for equal elements
     if mine.shape != p.value.shape and not uniform:
+        if p.value.shape:
+            said = N_("Not quite: {d} has shape {shape}; write a nested list of {shape} numbers.")
+        else:
+            said = N_("Not quite: {d} has shape {shape}; write one number.")
         return Feedback(
             False,
             expected,
-            f"Not quite: {p.d} has shape {shape}; write "
-            + ("one number." if not p.value.shape else f"a nested list of {shape} numbers."),
+            i18n.gettext(said, d=p.d, shape=shape),
             "wrong_shape",
             "tolerance",
         )
+    tolerance = VALUE_TOLERANCE.describe()
     if compare(mine, p.value, VALUE_TOLERANCE)[0]:
-        return Feedback(
-            True,
-            expected,
-            f"Correct: {p.d} = {expected} ({VALUE_TOLERANCE.describe()}).",
-            "correct",
-            "tolerance",
+        said = i18n.gettext(
+            "Correct: {d} = {value} ({tolerance}).", d=p.d, value=expected, tolerance=tolerance
         )
+        return Feedback(True, expected, said, "correct", "tolerance")
     for code, message, value in _value_mistakes(p):
         if compare(mine, value, VALUE_TOLERANCE)[0]:
-            return Feedback(False, expected, f"Not quite: {message}.", code, "tolerance")
-    return Feedback(
-        False,
-        expected,
-        f"Not equal to {p.d} at the given values ({VALUE_TOLERANCE.describe()}); "
-        "work through the chain rule one local derivative at a time.",
-        "wrong_value",
-        "tolerance",
+            return Feedback(False, expected, not_quite(message), code, "tolerance")
+    said = i18n.gettext(
+        "Not equal to {d} at the given values ({tolerance}); work through the chain rule one "
+        "local derivative at a time.",
+        d=p.d,
+        tolerance=tolerance,
     )
+    return Feedback(False, expected, said, "wrong_value", "tolerance")
 
 
 def _value_mistakes(p: _Problem) -> list[tuple[str, str, np.ndarray]]:
     """(code, message, value) of the classic wrong values, most telling first."""
     if p.expected is not None:  # the closed-form mistakes, evaluated
         return [(m.code, m.message, p.domain.at(m.expr, 0)) for m in p.mistakes()]
-    out = [("sign_error", f"the answer is the negative of {p.d}: check the signs", -p.value)]
+    negative = i18n.gettext("the answer is the negative of {d}: check the signs", d=p.d)
+    out = [("sign_error", negative, -p.value)]
     for g in p.x.gradients:
         if g.leaf != p.g.leaf and tuple(g.shape) == p.value.shape and g.value is not None:
-            said = f"that is ∂{p.root}/∂{g.leaf}, another leaf's gradient"
+            said = i18n.gettext(
+                "that is ∂{root}/∂{leaf}, another leaf's gradient", root=p.root, leaf=g.leaf
+            )
             out.append(("other_leaf", said, np.asarray(g.value)))
     calls = p.x.graph.backward_calls
     before = np.zeros_like(p.value)
@@ -246,22 +279,18 @@ def check_number(expected: float, answer: str, what: str) -> Feedback:
     mine = read_number(answer)
     text = numbers.value(expected)
     if mine.ndim != 0:
-        return Feedback(
-            False, text, f"Not quite: {what} is one number.", "wrong_shape", "tolerance"
-        )
+        said = i18n.gettext("Not quite: {what} is one number.", what=what)
+        return Feedback(False, text, said, "wrong_shape", "tolerance")
     if compare(mine, expected, VALUE_TOLERANCE)[0]:
-        return Feedback(True, text, f"Correct: {what} = {text}.", "correct", "tolerance")
+        said = i18n.gettext("Correct: {what} = {value}.", what=what, value=text)
+        return Feedback(True, text, said, "correct", "tolerance")
     if expected != 0 and compare(mine, -expected, VALUE_TOLERANCE)[0]:
-        return Feedback(
-            False, text, f"Not quite: check the sign of {what}.", "sign_error", "tolerance"
-        )
-    return Feedback(
-        False,
-        text,
-        f"Not equal to {what} ({VALUE_TOLERANCE.describe()}).",
-        "wrong_value",
-        "tolerance",
+        said = i18n.gettext("Not quite: check the sign of {what}.", what=what)
+        return Feedback(False, text, said, "sign_error", "tolerance")
+    said = i18n.gettext(
+        "Not equal to {what} ({tolerance}).", what=what, tolerance=VALUE_TOLERANCE.describe()
     )
+    return Feedback(False, text, said, "wrong_value", "tolerance")
 
 
 def _lines(text: str) -> list[str]:
@@ -272,17 +301,15 @@ def check_output(expected: str, answer: str) -> Feedback:
     """What a program prints, line by line; spacing does not matter, the text does."""
     want, got = _lines(expected), _lines(answer if isinstance(answer, str) else "")
     if [w.replace(" ", "") for w in want] == [g.replace(" ", "") for g in got]:
-        return Feedback(
-            True, expected, "Correct: that is exactly what PyTorch prints.", "correct", "text"
-        )
+        said = i18n.gettext("Correct: that is exactly what PyTorch prints.")
+        return Feedback(True, expected, said, "correct", "text")
     if len(got) != len(want):
-        return Feedback(
-            False,
-            expected,
-            f"Not quite: the program prints {len(want)} line(s); your answer has {len(got)}.",
-            "wrong_output",
-            "text",
+        said = i18n.gettext(
+            "Not quite: the program prints {want} line(s); your answer has {got}.",
+            want=len(want),
+            got=len(got),
         )
+        return Feedback(False, expected, said, "wrong_output", "text")
     line = next(
         i
         for i, (w, g) in enumerate(zip(want, got, strict=True))
@@ -291,12 +318,11 @@ def check_output(expected: str, answer: str) -> Feedback:
     same_numbers = [float(n) for n in _PRINTED_NUMBER.findall(want[line])] == [
         float(n) for n in _PRINTED_NUMBER.findall(got[line])
     ]
-    hint = (
-        "the numbers are right, but PyTorch writes them differently (e.g. tensor(4.) "
-        "for a float tensor)"
-        if same_numbers
-        else "the values differ"
-    )
-    return Feedback(
-        False, expected, f"Not quite: line {line + 1} differs: {hint}.", "wrong_output", "text"
-    )
+    if same_numbers:
+        said = N_(
+            "Not quite: line {line} differs: the numbers are right, but PyTorch writes them "
+            "differently (e.g. tensor(4.) for a float tensor)."
+        )
+    else:
+        said = N_("Not quite: line {line} differs: the values differ.")
+    return Feedback(False, expected, i18n.gettext(said, line=line + 1), "wrong_output", "text")

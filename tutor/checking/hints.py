@@ -16,11 +16,15 @@ passed over, and when every edge would say it, the ladder stops after the first 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 import numpy as np
 import sympy
 
+from .. import i18n
 from ..explain import Explanation
 from ..graph import Edge
+from ..i18n import N_
 from ..render import numbers
 from ..steps import plain
 from ..symbolic.evaluate import Unevaluable, evaluate
@@ -30,21 +34,44 @@ from .equivalence import Domain, agree
 from .feedback import VALUE_TOLERANCE
 from .mistakes import PathSum
 
-COUNTS = {2: "two", 3: "three", 4: "four", 5: "five"}  # "along two paths" reads better than 2
+# "along two paths" reads better than 2 (translated where said)
+COUNTS = {2: N_("two"), 3: N_("three"), 4: N_("four"), 5: N_("five")}
+
+
+class _Said(Mapping[str, str]):
+    """Messages by key, each in the language current when it is looked up."""
+
+    def __init__(self, messages: dict[str, str]) -> None:
+        self.messages = messages
+
+    def __getitem__(self, key: str) -> str:
+        return i18n.translate(self.messages[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.messages)
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+
 # What a diagnosis says when the answer must stay hidden: the full messages name local
 # derivatives and values, which for a one-edge gradient are the answer itself. The hints say
 # the rest, each checked not to state it.
-WITHOUT_ANSWER = {
-    "sign_error": "Not quite: a sign is off somewhere.",
-    "other_leaf": "Not quite: that is the gradient of another leaf.",
-    "missing_path": "Not quite: a path from the leaf to the result is left out.",
-    "missing_mean": "Not quite: the 1/N of a mean is left out.",
-    "wrong_local": "Not quite: a local derivative is left out or wrong.",
-    "missing_accumulation": "Not quite: .grad adds up every backward call until it is zeroed.",
-    "not_equivalent": "Not quite: your answer is another function.",
-    "value_not_closed_form": "Not quite: the question asks for the closed form, a formula.",
-    "wrong_value": "Not quite: that is not the value.",
-}
+WITHOUT_ANSWER = _Said(
+    {
+        "sign_error": N_("Not quite: a sign is off somewhere."),
+        "other_leaf": N_("Not quite: that is the gradient of another leaf."),
+        "missing_path": N_("Not quite: a path from the leaf to the result is left out."),
+        "missing_mean": N_("Not quite: the 1/N of a mean is left out."),
+        "wrong_local": N_("Not quite: a local derivative is left out or wrong."),
+        "missing_accumulation": N_(
+            "Not quite: .grad adds up every backward call until it is zeroed."
+        ),
+        "not_equivalent": N_("Not quite: your answer is another function."),
+        "value_not_closed_form": N_("Not quite: the question asks for the closed form, a formula."),
+        "wrong_value": N_("Not quite: that is not the value."),
+    }
+)
 
 
 def _at(expr: sympy.Expr, sg: SymbolicGraph) -> np.ndarray | None:
@@ -60,7 +87,9 @@ def _path(ps: PathSum, path: tuple[Edge, ...]) -> str:
 
     def step(e: Edge) -> str:
         twice = sum(u.target == e.target for u in ps.sg.uses[e.source]) > 1
-        return f"{e.target} (as operand {e.position + 1})" if twice else e.target
+        if twice:
+            return i18n.gettext("{node} (as operand {k})", node=e.target, k=e.position + 1)
+        return e.target
 
     return " → ".join([ps.leaf, *(step(e) for e in path)])
 
@@ -111,7 +140,7 @@ class _Ladder:
         """``t1 = sin(x), t2 = x*t1``: the values on the way, each in the leaves' names."""
         inner = [n for n in dict.fromkeys(nodes) if n not in (self.ps.leaf, self.ps.root)]
         said = [f"{n} = {self.sg.expression(n)}" for n in inner if self.sg.spec(n) is not None]
-        return f", where {', '.join(said)}" if said else ""
+        return i18n.gettext(", where {definitions}", definitions=", ".join(said)) if said else ""
 
     def rule(self, diagnosis: str) -> str:
         """Rung 1: how the leaf reaches the root, and the rule that combines it."""
@@ -119,50 +148,74 @@ class _Ladder:
         d = f"∂{ps.root}/∂{ps.leaf}"
         on_the_way = self.where(e.target for p in paths for e in p)
         if len(paths) > 1:
-            count = COUNTS.get(len(paths), str(len(paths)))
-            text = (
-                f"{ps.leaf} reaches {ps.root} along {count} paths "
-                f"({'; '.join(_path(ps, p) for p in paths)}{on_the_way}): {d} adds one term "
-                "per path, each the product of the local derivatives along it."
+            count = COUNTS.get(len(paths))
+            text = i18n.gettext(
+                "{leaf} reaches {root} along {count} paths ({paths}{where}): {d} adds one term "
+                "per path, each the product of the local derivatives along it.",
+                leaf=ps.leaf,
+                root=ps.root,
+                count=str(len(paths)) if count is None else i18n.translate(count),
+                paths="; ".join(_path(ps, p) for p in paths),
+                where=on_the_way,
+                d=d,
             )
         else:
-            text = (
-                f"{ps.leaf} reaches {ps.root} along one path ({_path(ps, paths[0])}"
-                f"{on_the_way}): {d} is the product of the local derivatives along it "
-                "(the chain rule)."
+            text = i18n.gettext(
+                "{leaf} reaches {root} along one path ({path}{where}): {d} is the product of "
+                "the local derivatives along it (the chain rule).",
+                leaf=ps.leaf,
+                root=ps.root,
+                path=_path(ps, paths[0]),
+                where=on_the_way,
+                d=d,
             )
         means = [e for e in ps.edges() if self.sg.local(e).reduction == "mean"]
         if diagnosis == "missing_mean" and means:
-            e = means[0]
-            n = self.sg.local(e).count
-            text += f" {e.target} is a mean of N = {n} elements: its local derivative has 1/{n}."
+            n = self.sg.local(means[0]).count
+            text += " " + i18n.gettext(
+                "{mean} is a mean of N = {n} elements: its local derivative has 1/{n}.",
+                mean=means[0].target,
+                n=n,
+            )
         if diagnosis == "sign_error":
-            text += " Check the sign of each local derivative."
+            text += " " + i18n.gettext("Check the sign of each local derivative.")
         return text
 
     def local(self, e: Edge) -> str:
         """Rung 2: the local derivative along ``e``, in the leaves' names."""
         expr = self.ps.local(e).xreplace(self.ps.rule)
-        return (
-            f"Along {e.source} → {e.target}{self.where([e.source, e.target])}: "
-            f"∂{e.target}/∂{e.source} = {expr}, which is {_said(_at(expr, self.sg))} at the "
-            "given values."
+        return i18n.gettext(
+            "Along {source} → {target}{where}: ∂{target}/∂{source} = {local}, which is {value} "
+            "at the given values.",
+            source=e.source,
+            target=e.target,
+            where=self.where([e.source, e.target]),
+            local=expr,
+            value=_said(_at(expr, self.sg)),
         )
 
     def arriving(self, e: Edge) -> str:
         """Rung 3: the upstream value at the end of ``e``."""
         ps = self.ps
-        said = _said(_at(self.upstream(e.target), self.sg))
-        start = " (backward starts from it)" if e.target == ps.root else ""
-        return (
-            f"The gradient arriving at {e.target} from {ps.root}{start}: "
-            f"∂{ps.root}/∂{e.target} = {said} at the given values; the path's term multiplies "
-            f"it by ∂{e.target}/∂{e.source}."
-        )
+        if e.target == ps.root:
+            said = N_(
+                "The gradient arriving at {target} from {root} (backward starts from it): "
+                "∂{root}/∂{target} = {value} at the given values; the path's term multiplies it "
+                "by ∂{target}/∂{source}."
+            )
+        else:
+            said = N_(
+                "The gradient arriving at {target} from {root}: ∂{root}/∂{target} = {value} at "
+                "the given values; the path's term multiplies it by ∂{target}/∂{source}."
+            )
+        value = _said(_at(self.upstream(e.target), self.sg))
+        return i18n.gettext(said, target=e.target, root=ps.root, value=value, source=e.source)
 
 
 def _said(value: np.ndarray | None) -> str:
-    return "not defined" if value is None else numbers.value(plain(np.round(value, 4)))
+    return (
+        i18n.gettext("not defined") if value is None else numbers.value(plain(np.round(value, 4)))
+    )
 
 
 def ladder(x: Explanation, wrt: str, diagnosis: str) -> tuple[str, ...]:

@@ -17,43 +17,48 @@ from dataclasses import dataclass
 
 import sympy
 
+from .. import i18n
 from ..graph import Edge
+from ..i18n import N_
 from ..symbolic.nodes import SLOTS, SymbolicGraph, Unsupported
 
 MAX_PATHS = 64  # beyond this many paths, path-by-path diagnosis is not attempted
 
 _u, _v = SLOTS[0], SLOTS[1]
-# table key -> operand position -> ((a wrong local derivative in SLOTS, what is wrong), ...)
+# table key -> operand position -> ((a wrong local derivative in SLOTS, what is wrong), ...);
+# what is wrong is translated where it is said
 LOCAL_MISTAKES: dict[str, dict[int, tuple[tuple[sympy.Expr, str], ...]]] = {
     "mul": {
-        0: ((_u, "the factor itself, not the other factor"),),
-        1: ((_v, "the factor itself, not the other factor"),),
+        0: ((_u, N_("the factor itself, not the other factor")),),
+        1: ((_v, N_("the factor itself, not the other factor")),),
     },
     "div": {
-        0: ((_v, "multiplying by the denominator instead of dividing by it"),),
+        0: ((_v, N_("multiplying by the denominator instead of dividing by it")),),
         1: (
-            (_u / _v**2, "without the minus sign: d(u/v)/dv = -u/v**2"),
-            (1 / _v, "as if dividing were multiplying: d(u/v)/dv = -u/v**2"),
+            (_u / _v**2, N_("without the minus sign: d(u/v)/dv = -u/v**2")),
+            (1 / _v, N_("as if dividing were multiplying: d(u/v)/dv = -u/v**2")),
         ),
     },
     "pow": {
         0: (
-            (_v * _u**_v, "the exponent not lowered: d(u**n)/du = n*u**(n - 1)"),
-            (_u ** (_v - 1), "the factor n left out: d(u**n)/du = n*u**(n - 1)"),
+            (_v * _u**_v, N_("the exponent not lowered: d(u**n)/du = n*u**(n - 1)")),
+            (_u ** (_v - 1), N_("the factor n left out: d(u**n)/du = n*u**(n - 1)")),
         )
     },
-    "sin": {0: ((-sympy.cos(_u), "d sin(u)/du = cos(u), without a minus sign"),)},
-    "cos": {0: ((sympy.sin(_u), "d cos(u)/du = -sin(u), with a minus sign"),)},
+    "sin": {0: ((-sympy.cos(_u), N_("d sin(u)/du = cos(u), without a minus sign")),)},
+    "cos": {0: ((sympy.sin(_u), N_("d cos(u)/du = -sin(u), with a minus sign")),)},
     "tanh": {
         0: (
-            (1 - sympy.tanh(_u), "d tanh(u)/du = 1 - tanh(u)**2: the tanh is squared"),
-            (sympy.tanh(_u) ** 2, "d tanh(u)/du = 1 - tanh(u)**2, not tanh(u)**2"),
+            (1 - sympy.tanh(_u), N_("d tanh(u)/du = 1 - tanh(u)**2: the tanh is squared")),
+            (sympy.tanh(_u) ** 2, N_("d tanh(u)/du = 1 - tanh(u)**2, not tanh(u)**2")),
         )
     },
-    "sigmoid": {0: ((1 / (1 + sympy.exp(-_u)), "d sigmoid(u)/du = sigmoid(u)*(1 - sigmoid(u))"),)},
-    "log": {0: ((sympy.log(_u), "d log(u)/du = 1/u"),)},
-    "exp": {0: ((_u * sympy.exp(_u), "d exp(u)/du = exp(u), with no extra factor u"),)},
-    "sqrt": {0: ((1 / sympy.sqrt(_u), "d sqrt(u)/du = 1/(2*sqrt(u)): the 1/2 is missing"),)},
+    "sigmoid": {
+        0: ((1 / (1 + sympy.exp(-_u)), N_("d sigmoid(u)/du = sigmoid(u)*(1 - sigmoid(u))")),)
+    },
+    "log": {0: ((sympy.log(_u), N_("d log(u)/du = 1/u")),)},
+    "exp": {0: ((_u * sympy.exp(_u), N_("d exp(u)/du = exp(u), with no extra factor u")),)},
+    "sqrt": {0: ((1 / sympy.sqrt(_u), N_("d sqrt(u)/du = 1/(2*sqrt(u)): the 1/2 is missing")),)},
 }
 
 
@@ -68,9 +73,10 @@ class Mistake:
 
 def one_call(k: int) -> str:
     """What is wrong with the contribution of backward call ``k`` (0-based) alone."""
-    return (
-        f"that is what backward call {k + 1} alone contributes; .grad adds up the "
-        "contributions of every backward call until it is zeroed"
+    return i18n.gettext(
+        "that is what backward call {k} alone contributes; .grad adds up the contributions of "
+        "every backward call until it is zeroed",
+        k=k + 1,
     )
 
 
@@ -142,19 +148,26 @@ def likely_mistakes(
     """
     root = sg.graph.backward_calls[-1].root
     minus = {sg.nodes[n].op for n in sg.downstream(leaf)} & {"sub", "neg"}
-    out = [
-        Mistake(
-            "sign_error",
-            f"the answer is the negative of ∂{root}/∂{leaf}: check the sign of each local "
-            "derivative" + (" (for a - b, ∂/∂b = -1)" if minus else ""),
-            -expected,
+    if minus:
+        negative = N_(
+            "the answer is the negative of ∂{root}/∂{leaf}: check the sign of each local "
+            "derivative (for a - b, ∂/∂b = -1)"
         )
-    ]
+    else:
+        negative = N_(
+            "the answer is the negative of ∂{root}/∂{leaf}: check the sign of each local derivative"
+        )
+    out = [Mistake("sign_error", i18n.gettext(negative, root=root, leaf=leaf), -expected)]
     out += [
         Mistake(
             "other_leaf",
-            f"that is ∂{root}/∂{other}, the gradient of another leaf; the question asks for "
-            f"∂{root}/∂{leaf}",
+            i18n.gettext(
+                "that is ∂{root}/∂{other}, the gradient of another leaf; the question asks for "
+                "∂{root}/∂{leaf}",
+                root=root,
+                other=other,
+                leaf=leaf,
+            ),
             expr,
         )
         for other, expr in others.items()
@@ -183,9 +196,16 @@ def path_mistakes(ps: PathSum) -> list[Mistake]:
             out.append(
                 Mistake(
                     "missing_path",
-                    f"{e.source} is used {len(uses)} times ({others}) and the answer leaves "
-                    f"out the path through {ps.name(e.target)}: every path from {e.source} to "
-                    f"{ps.root} adds its own term (sum over paths)",
+                    i18n.gettext(
+                        "{node} is used {n} times ({uses}) and the answer leaves out the path "
+                        "through {through}: every path from {node} to {root} adds its own term "
+                        "(sum over paths)",
+                        node=e.source,
+                        n=len(uses),
+                        uses=others,
+                        through=ps.name(e.target),
+                        root=ps.root,
+                    ),
                     ps.total(ps.local, kept),
                 )
             )
@@ -195,8 +215,14 @@ def path_mistakes(ps: PathSum) -> list[Mistake]:
             out.append(
                 Mistake(
                     "missing_mean",
-                    f"the answer misses the 1/N of the mean: {ps.name(e.target)} averages "
-                    f"N = {local.count} elements, so ∂{e.target}/∂{e.source} = 1/{local.count}",
+                    i18n.gettext(
+                        "the answer misses the 1/N of the mean: {mean} averages N = {n} "
+                        "elements, so ∂{target}/∂{source} = 1/{n}",
+                        mean=ps.name(e.target),
+                        n=local.count,
+                        target=e.target,
+                        source=e.source,
+                    ),
                     ps.total(lambda x, e=e, n=local.count: ps.local(x) * (n if x == e else 1)),
                 )
             )
@@ -204,9 +230,15 @@ def path_mistakes(ps: PathSum) -> list[Mistake]:
             out.append(
                 Mistake(
                     "wrong_local",
-                    f"the answer leaves out the local derivative ∂{e.target}/∂{e.source} = "
-                    f"{local.expr} (where {ps.name(e.target)}): the chain rule multiplies "
-                    "every factor along the path",
+                    i18n.gettext(
+                        "the answer leaves out the local derivative ∂{target}/∂{source} = "
+                        "{local} (where {definition}): the chain rule multiplies every factor "
+                        "along the path",
+                        target=e.target,
+                        source=e.source,
+                        local=local.expr,
+                        definition=ps.name(e.target),
+                    ),
                     ps.total(lambda x, e=e: 1 if x == e else ps.local(x)),
                 )
             )
@@ -225,8 +257,16 @@ def _wrong_rules(ps: PathSum, e: Edge) -> list[Mistake]:
         out.append(
             Mistake(
                 "wrong_local",
-                f"the local derivative ∂{e.target}/∂{e.source} (where {ps.name(e.target)}) "
-                f"looks wrong: the answer uses {used} instead of {ps.local(e)}; {why}",
+                i18n.gettext(
+                    "the local derivative ∂{target}/∂{source} (where {definition}) looks wrong: "
+                    "the answer uses {used} instead of {right}; {why}",
+                    target=e.target,
+                    source=e.source,
+                    definition=ps.name(e.target),
+                    used=used,
+                    right=ps.local(e),
+                    why=i18n.translate(why),
+                ),
                 ps.total(lambda x, e=e, used=used: used if x == e else ps.local(x)),
             )
         )

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import i18n
 from ..errors import ProgramError
 from ..explain import Explanation
 from ..graph import CONSTANT, LEAF
+from ..i18n import N_
 from ..lang import parse_tensor_formula
 from ..render import matrices, numbers
 from ..run import numeric
@@ -99,39 +101,43 @@ def check_tensor(x: Explanation, wrt: str, answer: str) -> TensorVerdict:
         try:
             mine = _run(answer, names)
         except ProgramError as error:  # shapes that do not fit, in the engine's own words
-            return TensorVerdict(
-                False, problem.expected, f"Not quite: {error.message}", "wrong_shape"
-            )
+            said = i18n.gettext("Not quite: {error}", error=error.message)
+            return TensorVerdict(False, problem.expected, said, "wrong_shape")
         if mine.shape != truth.shape:
             shape, want = numbers.shape(mine.shape), numbers.shape(truth.shape)
-            transposed = mine.ndim == 2 and mine.T.shape == truth.shape
-            hint = " (transposed?)" if transposed else ""
-            return TensorVerdict(
-                False,
-                problem.expected,
-                f"Not quite: your answer has shape {shape}, {d} has shape {want}{hint}.",
-                "wrong_shape",
-            )
-        if not compare(mine, truth, SAME)[0]:
-            where = "at the given values" if k == 0 else "at other values of the tensors"
-            if compare(-mine, truth, SAME)[0]:
-                return TensorVerdict(
-                    False,
-                    problem.expected,
-                    f"Not quite: the answer is the negative of {d}: check the signs.",
-                    "sign_error",
+            if mine.ndim == 2 and mine.T.shape == truth.shape:
+                said = N_(
+                    "Not quite: your answer has shape {shape}, {d} has shape {want} (transposed?)."
                 )
-            return TensorVerdict(
-                False,
-                problem.expected,
-                f"Not equivalent: {where} your answer is {numbers.short(plain(mine))} but {d} "
-                f"is {numbers.short(plain(truth))}.",
-                "not_equivalent",
+            else:
+                said = N_("Not quite: your answer has shape {shape}, {d} has shape {want}.")
+            said = i18n.gettext(said, shape=shape, d=d, want=want)
+            return TensorVerdict(False, problem.expected, said, "wrong_shape")
+        if not compare(mine, truth, SAME)[0]:
+            if compare(-mine, truth, SAME)[0]:
+                said = i18n.gettext(
+                    "Not quite: the answer is the negative of {d}: check the signs.", d=d
+                )
+                return TensorVerdict(False, problem.expected, said, "sign_error")
+            if k == 0:
+                said = N_(
+                    "Not equivalent: at the given values your answer is {mine} but {d} is {theirs}."
+                )
+            else:
+                said = N_(
+                    "Not equivalent: at other values of the tensors your answer is {mine} but "
+                    "{d} is {theirs}."
+                )
+            said = i18n.gettext(
+                said, mine=numbers.short(plain(mine)), d=d, theirs=numbers.short(plain(truth))
             )
-    return TensorVerdict(
-        True,
-        problem.expected,
-        f"Correct: your answer equals {d} (checked by value at the given values and "
-        f"{len(problem.points) - 1} random points).",
-        "correct",
+            return TensorVerdict(False, problem.expected, said, "not_equivalent")
+    said = i18n.ngettext(
+        "Correct: your answer equals {d} (checked by value at the given values and {n} random "
+        "point).",
+        "Correct: your answer equals {d} (checked by value at the given values and {n} random "
+        "points).",
+        len(problem.points) - 1,
+        d=d,
     )
+    return TensorVerdict(True, problem.expected, said, "correct")
