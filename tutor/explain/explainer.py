@@ -20,6 +20,7 @@ import numpy as np
 from .. import lang
 from ..errors import LimitError
 from ..graph import LEAF, Graph
+from ..i18n import gettext, ngettext, number
 from ..lang.program import Program
 from ..limits import check_time
 from ..run import numeric
@@ -72,15 +73,11 @@ def _why(error: Exception) -> str:
     text = str(error).split("\n")[0][:160]
     if isinstance(error, (OverBudget, Unsupported, Unevaluable, ReplayError)):
         return text
-    return f"sympy cannot build it ({type(error).__name__}: {text})"
+    return gettext("sympy cannot build it ({error})", error=f"{type(error).__name__}: {text}")
 
 
 def _full(a) -> Value:
     return None if a is None else np.asarray(a, dtype=np.float64).tolist()
-
-
-def _calls(n: int) -> str:
-    return f"{n} backward call{'' if n == 1 else 's'}"
 
 
 def _first_use_order(graph: Graph) -> list[str]:
@@ -107,7 +104,7 @@ class _Explainer:
             self.numbers = replay(SymbolicGraph(graph), {i: v for i, (v, _) in arrays.items()})
         except ReplayError as error:
             self.numbers = None
-            self.notes.append(f"no numeric check: {error}")
+            self.notes.append(gettext("no numeric check: {why}", why=error))
         self.sg = SymbolicGraph(graph, self.numbers)
         self.eg = ElementGraph(self.sg)
         self.closer = Closer(self.sg, budget, self.clock)
@@ -118,7 +115,8 @@ class _Explainer:
         self.step_numbers = budget.step_numbers  # what the steps of the leaves may still show
 
     def attempt(self, what: str, work: Callable[[], T]) -> T | None:
-        """``work()``, or None and a note "no {what}: why" when it cannot be done.
+        """``work()``, or None and a note "no {what}: why" when it cannot be done (``what``:
+        what the work makes, in the current language).
 
         Past the request's deadline nothing more is attempted: the whole answer is refused.
         """
@@ -128,10 +126,11 @@ class _Explainer:
         except (NotElementwise, LimitError):
             raise  # not a failure of this part: element by element instead, or no answer
         except REFUSALS as error:
-            self.notes.append(f"no {what}: {_why(error)}")
+            self.notes.append(gettext("no {what}: {why}", what=what, why=_why(error)))
         except Exception as error:  # a bug of ours: the numbers still stand, the log tells why
             log.exception("explain: %s failed", what)
-            self.notes.append(f"no {what}: an internal error ({type(error).__name__}), logged")
+            why = gettext("an internal error ({kind}), logged", kind=type(error).__name__)
+            self.notes.append(gettext("no {what}: {why}", what=what, why=why))
         return None
 
     def _accumulate(self, algebra, what: str, clock: Clock | None) -> list[Adjoints] | None:
@@ -144,26 +143,39 @@ class _Explainer:
         calls = len(self.graph.backward_calls)
         if numbers * calls > self.budget.chain_numbers:
             self.notes.append(
-                f"no chain values: {_calls(calls)} over {numbers:,} numbers would hold "
-                f"{numbers * calls:,} numbers, over the budget of {self.budget.chain_numbers:,}"
+                ngettext(
+                    "no chain values: {n} backward call over {numbers} numbers would hold "
+                    "{total} numbers, over the budget of {budget}",
+                    "no chain values: {n} backward calls over {numbers} numbers would hold "
+                    "{total} numbers, over the budget of {budget}",
+                    calls,
+                    numbers=number(numbers),
+                    total=number(numbers * calls),
+                    budget=number(self.budget.chain_numbers),
+                )
             )
             return None
-        return self._accumulate(Numbers(self.sg, self.eg, self.budget), "chain values", None)
+        chain_values = gettext("chain values")
+        return self._accumulate(Numbers(self.sg, self.eg, self.budget), chain_values, None)
 
     def _symbolic(self) -> tuple[str, list[Adjoints] | None]:
         try:
-            accumulations = self._accumulate(Generic(self.sg), "closed forms", self.clock)
+            accumulations = self._accumulate(Generic(self.sg), gettext("closed forms"), self.clock)
             return (GENERIC, accumulations) if accumulations is not None else (NUMERIC, None)
         except NotElementwise:
             pass
         elements = sum(math.prod(n.shape) for n in self.graph.nodes)
         if elements > self.budget.elements:
             self.notes.append(
-                f"no element-by-element closed forms: work over {elements} elements is over "
-                f"the budget of {self.budget.elements}"
+                gettext(
+                    "no element-by-element closed forms: work over {elements} elements is over "
+                    "the budget of {budget}",
+                    elements=elements,
+                    budget=self.budget.elements,
+                )
             )
             return NUMERIC, None
-        accumulations = self._accumulate(Elements(self.eg), "closed forms", self.clock)
+        accumulations = self._accumulate(Elements(self.eg), gettext("closed forms"), self.clock)
         return (ELEMENTS, accumulations) if accumulations is not None else (NUMERIC, None)
 
     def _matrix_adjoints(self) -> list[Adjoints] | None:
@@ -186,7 +198,11 @@ class _Explainer:
         form = matrix_closed_form(self.matrices, total, value_names(self.sg))
         if not compare(form.value, engine, tolerance(self.sg.nodes[leaf].dtype))[0]:
             log.error("explain: the matrix form of %s disagrees with the engine", leaf)
-            self.notes.append(f"no matrix form for {leaf}: it disagrees with the engine (logged)")
+            self.notes.append(
+                gettext(
+                    "no matrix form for {leaf}: it disagrees with the engine (logged)", leaf=leaf
+                )
+            )
             return None
         return form
 
@@ -230,7 +246,9 @@ class _Explainer:
         node = self.sg.nodes[leaf]
         calls = self.calls_for(leaf)
         closed = self._closed(leaf, calls)
-        matrix = self.attempt(f"matrix form for {leaf}", lambda: self._matrix(leaf, calls))
+        matrix = self.attempt(
+            gettext("matrix form for {leaf}", leaf=leaf), lambda: self._matrix(leaf, calls)
+        )
         value = closed.value if closed is not None else None
         note = None
         if (closed is None or closed.expr is None) and matrix is not None:
@@ -238,19 +256,24 @@ class _Explainer:
         elif closed is None or closed.expr is None:
             value = _total([self.chains[k].adjoints[leaf] for k in calls]) if self.chains else None
             note = (
-                "no closed form (the notes say why); the value is the chain of local "
-                "derivatives, evaluated"
+                gettext(
+                    "no closed form (the notes say why); the value is the chain of local "
+                    "derivatives, evaluated"
+                )
                 if value is not None
-                else "neither a closed form nor the chain of local derivatives could be "
-                "worked out within the budget (the notes say why), so no verdict is taken"
+                else gettext(
+                    "neither a closed form nor the chain of local derivatives could be "
+                    "worked out within the budget (the notes say why), so no verdict is taken"
+                )
             )
         if node.grad is None and leaf in self.full_grads:
-            note = (
-                f"the engine's .grad has {math.prod(node.shape):,} numbers, too many to show; "
-                "the verdict compares every one of them"
+            note = gettext(
+                "the engine's .grad has {count} numbers, too many to show; "
+                "the verdict compares every one of them",
+                count=number(math.prod(node.shape)),
             )
         elif node.grad is None:
-            note = "the engine's .grad was too large to record, so no verdict is taken"
+            note = gettext("the engine's .grad was too large to record, so no verdict is taken")
         check = self._check(node, value, calls, note)
         return LeafGradient(
             leaf,
@@ -269,7 +292,7 @@ class _Explainer:
         if self.symbolic is None or not calls:
             return None
         total = _total([self.symbolic[k].adjoints[leaf] for k in calls])
-        shape, what = tuple(self.sg.nodes[leaf].shape), f"closed form for {leaf}"
+        shape, what = tuple(self.sg.nodes[leaf].shape), gettext("closed form for {leaf}", leaf=leaf)
         if self.mode == GENERIC:
             return self.attempt(what, lambda: self.closer.generic(total, shape))
         return self.attempt(what, lambda: self.closer.elements(self.eg, total))
@@ -283,11 +306,11 @@ class _Explainer:
             elementwise = math.prod(node.shape) <= self.budget.difference_elements
             roots = [self.graph.backward_calls[k] for k in calls]
             diff = self.attempt(
-                f"central differences for {node.id}",
+                gettext("central differences for {leaf}", leaf=node.id),
                 lambda: differences(self.sg, self.numbers, node.id, roots, elementwise),
             )
             if diff is not None and not np.all(np.isfinite(diff.slopes)):
-                why_numerical = "the program's value is not finite near these values"
+                why_numerical = gettext("the program's value is not finite near these values")
             elif diff is not None:
                 agrees_numerical, worst_numerical = compare(
                     diff.project(value), diff.slopes, DIFFERENCES
@@ -297,7 +320,8 @@ class _Explainer:
                     () if agrees_numerical else domains.kinks(self.sg, self.sg.downstream(node.id))
                 )
                 if kinks:  # two slopes meet there: the differences average them
-                    agrees_numerical, why_numerical = None, "they straddle a kink: " + kinks[0]
+                    why_numerical = gettext("they straddle a kink: {kink}", kink=kinks[0])
+                    agrees_numerical = None
         shown = node.grad is not None  # past the recording limit, numbers are compared, not sent
         return Check(
             engine=node.grad,
@@ -327,13 +351,21 @@ class _Explainer:
         derived = None
         if numbers > self.step_numbers:
             self.notes.append(
-                f"no chain-rule steps for {leaf}: {_calls(len(calls))} over its paths "
-                f"would show {numbers:,} numbers, over what is left of the budget "
-                f"({self.step_numbers:,} of {self.budget.step_numbers:,})"
+                ngettext(
+                    "no chain-rule steps for {leaf}: {n} backward call over its paths would "
+                    "show {numbers} numbers, over what is left of the budget ({left} of {budget})",
+                    "no chain-rule steps for {leaf}: {n} backward calls over its paths would "
+                    "show {numbers} numbers, over what is left of the budget ({left} of {budget})",
+                    len(calls),
+                    leaf=leaf,
+                    numbers=number(numbers),
+                    left=number(self.step_numbers),
+                    budget=number(self.budget.step_numbers),
+                )
             )
         else:
             self.step_numbers -= numbers
-            what = f"steps for {leaf}"
+            what = gettext("steps for {leaf}", leaf=leaf)
             derived = self.attempt(what, lambda: self._chain_steps(leaf, calls, check))
         closing = closed.steps if closed is not None else ()
         if matrix is not None:  # over whole tensors, not element by element
@@ -357,7 +389,9 @@ class _Explainer:
         out = {}
         for e in self.graph.edges:
             if self.sg.has_local_derivative(e):
-                what = f"local derivative on {e.source} → {e.target}"
+                what = gettext(
+                    "local derivative on {source} → {target}", source=e.source, target=e.target
+                )
                 step = self.attempt(what, lambda e=e: self._edge(e))
                 if step is not None:
                     out[(e.source, e.target, e.position)] = step
@@ -374,7 +408,9 @@ class _Explainer:
         """Each operation in its operands' names (those sympy can write down)."""
         out = {}
         for n in self.graph.nodes:
-            definition = self.attempt(f"definition of {n.id}", lambda n=n: self.sg.definition(n.id))
+            definition = self.attempt(
+                gettext("definition of {node}", node=n.id), lambda n=n: self.sg.definition(n.id)
+            )
             if definition is not None:
                 out[n.id] = definition
         return out
@@ -398,7 +434,7 @@ def explain_graph(
         edges=edges,
         definitions=x.definitions(),
         mode=x.mode,
-        warnings=x.attempt("value warnings", lambda: domains.warnings(x.sg, edges)) or (),
+        warnings=x.attempt(gettext("value warnings"), lambda: domains.warnings(x.sg, edges)) or (),
         notes=tuple(x.notes),
         budget=budget,
     )

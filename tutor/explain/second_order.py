@@ -15,6 +15,7 @@ import numpy as np
 import sympy
 
 from ..errors import LimitError, ParseError, TutorError
+from ..i18n import gettext
 from ..lang.program import Program
 from ..limits import check_time
 from ..run import hessian as engine_side
@@ -39,14 +40,20 @@ MAX_LEAVES = 6
 def check_order(inp: ExplainInput) -> None:
     """Refuse an ``order`` the tutor cannot explain, before anything is run."""
     if inp.order not in ORDERS:
-        raise ParseError("invalid_order", f'"order" must be 1 or 2, not {inp.order!r}')
+        raise ParseError(
+            "invalid_order",
+            gettext("{key} must be 1 or 2, not {order}", key='"order"', order=repr(inp.order)),
+        )
     if inp.order == 1:
         return
     if inp.program is not None:
         raise ParseError(
             "invalid_order",
-            '"order": 2 applies to formulas only; send "expression" and "values" '
-            "(a program explains first derivatives)",
+            gettext(
+                '{order} applies to formulas only; send "expression" and "values" '
+                "(a program explains first derivatives)",
+                order='"order": 2',
+            ),
         )
     values = inp.values
     leaves = (
@@ -57,16 +64,25 @@ def check_order(inp: ExplainInput) -> None:
     if len(leaves) > MAX_LEAVES:
         raise LimitError(
             "too_many_leaves",
-            f'"order": 2 differentiates at most {MAX_LEAVES} leaves twice '
-            f"({MAX_LEAVES * (MAX_LEAVES + 1) // 2} distinct second derivatives); this formula "
-            f"has {len(leaves)}; name at most {MAX_LEAVES} in requires_grad",
+            gettext(
+                "{order} differentiates at most {most} leaves twice ({entries} distinct second "
+                "derivatives); this formula has {count}; name at most {most} in requires_grad",
+                order='"order": 2',
+                most=MAX_LEAVES,
+                entries=MAX_LEAVES * (MAX_LEAVES + 1) // 2,
+                count=len(leaves),
+            ),
         )
     tensors = [n for n in leaves if isinstance(values.get(n), list)]
     if tensors:
         raise LimitError(
             "order_2_tensor",
-            f'"order": 2 takes single numbers; {tensors[0]} is a list; give each leaf '
-            "one number (a tensor's Hessian is not shown)",
+            gettext(
+                "{order} takes single numbers; {name} is a list; give each leaf "
+                "one number (a tensor's Hessian is not shown)",
+                order='"order": 2',
+                name=tensors[0],
+            ),
         )
 
 
@@ -86,20 +102,22 @@ class _SecondOrder:
         self.notes: list[str] = []
 
     def attempt(self, what: str, work):
-        """``work()``, or None and a note saying why not (as the first derivatives do)."""
+        """``work()``, or None and a note saying why not (as the first derivatives do;
+        ``what``: what the work makes, in the current language)."""
         check_time()
         try:
             return work()
         except LimitError:
             raise
         except TutorError as error:
-            self.notes.append(f"no {what}: {error.message}")
+            self.notes.append(gettext("no {what}: {why}", what=what, why=error.message))
         except Exception as error:  # sympy's refusals, our budget: the numbers still stand
             expected = (OverBudget, ValueError, TypeError, ArithmeticError, RecursionError)
             if not isinstance(error, expected):
                 log.exception("order 2: %s failed", what)
             text = str(error).split("\n")[0][:160]
-            self.notes.append(f"no {what}: {type(error).__name__}: {text}")
+            why = f"{type(error).__name__}: {text}"
+            self.notes.append(gettext("no {what}: {why}", what=what, why=why))
         return None
 
     def differences(self) -> np.ndarray:
@@ -124,21 +142,22 @@ class _SecondOrder:
         symbol = self.sg.symbols[leaf]
         values, budget, clock = self.sg.values, self.budget, self.clock
         return self.attempt(
-            f"closed form of ∂{self.root}/∂{leaf}",
+            gettext("closed form of {derivative}", derivative=f"∂{self.root}/∂{leaf}"),
             lambda: first_derivative(root, symbol, values, budget, clock),
         )
 
     def hessian(self) -> Hessian:
         """Every entry i <= j, the diagonal first, with the engine's and the differences'."""
         engine = self.attempt(
-            "second derivatives from the engine (create_graph=True)",
+            gettext("second derivatives from the engine (create_graph=True)"),
             lambda: engine_side.hessian(self.program, self.leaves),
         )
         numerical = self.attempt(
-            "central differences of the engine's first derivatives", self.differences
+            gettext("central differences of the engine's first derivatives"), self.differences
         )
         root = self.attempt(
-            f"formula of {self.root}", lambda: of_scalars(self.sg.expression(self.root))
+            gettext("formula of {node}", node=self.root),
+            lambda: of_scalars(self.sg.expression(self.root)),
         )
         firsts = {n: self.derivative(n, root) if root is not None else None for n in self.leaves}
         n = len(self.leaves)
@@ -150,7 +169,10 @@ class _SecondOrder:
             form = None
             if firsts[first] is not None:
                 form = self.attempt(
-                    f"closed form of ∂²{self.root}/∂{first}∂{second}",
+                    gettext(
+                        "closed form of {derivative}",
+                        derivative=f"∂²{self.root}/∂{first}∂{second}",
+                    ),
                     lambda f=first, s=second: second_form(
                         self.root,
                         f,
@@ -199,19 +221,20 @@ class _SecondOrder:
         verdict = judge(value, engine, dtype)
         reason = verdict.reason
         if form is not None and value is None:
-            reason = "the closed form has no number here (a DiracDelta on its kink)"
+            reason = gettext("the closed form has no number here (a DiracDelta on its kink)")
         elif form is None:
-            reason = "no closed form (the notes say why)"
+            reason = gettext("no closed form (the notes say why)")
         elif engine is None:
-            reason = "the engine computed no second derivatives (the notes say why)"
+            reason = gettext("the engine computed no second derivatives (the notes say why)")
         agrees_numerical = worst = why = None
         if differences is not None and not np.isfinite(differences):
-            why = "the first derivative is not finite near these values"
+            why = gettext("the first derivative is not finite near these values")
         elif differences is not None and value is not None:
             agrees_numerical, worst = compare(value, differences, DIFFERENCES)
             kinks = () if agrees_numerical else domains.kinks(self.sg, set(self.sg.nodes))
             if kinks:
-                agrees_numerical, why = None, "they straddle a kink: " + kinks[0]
+                agrees_numerical = None
+                why = gettext("they straddle a kink: {kink}", kink=kinks[0])
         return HessianCheck(
             engine=engine,
             value=value,

@@ -13,6 +13,7 @@ import numpy as np
 from engine.ops.common import unbroadcast
 
 from ..graph import BackwardCall, Edge
+from ..i18n import gettext
 from . import matrix as mx
 from .budget import Budget, OverBudget
 from .elements import ElementGraph
@@ -53,7 +54,9 @@ class Numbers:
         if by_rule is not None:  # Xᵀ @ G in numbers: no Jacobian needed
             return None, by_rule
         if math.prod(local.shape) * math.prod(source) > self.budget.jacobian:
-            raise OverBudget(f"the Jacobian of {edge.target} has too many entries")
+            raise OverBudget(
+                gettext("the Jacobian of {node} has too many entries", node=edge.target)
+            )
         entries = self.elements.jacobian(edge)
         env = self.elements.env
         jac = np.vectorize(lambda e: float(evaluate(e, env)), otypes=[np.float64])(entries)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from ..i18n import gettext
 from ..limits import ends_by
 
 
@@ -60,4 +61,4 @@ class Clock:
     def check(self) -> None:
         """Raise ``OverBudget`` once the time is up."""
         if self.expired():
-            raise OverBudget("the symbolic time budget ran out")
+            raise OverBudget(gettext("the symbolic time budget ran out"))

@@ -9,9 +9,12 @@ overflowed. ``kinks`` names the operations on a path whose operands sit exactly 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..graph import LITERAL, OP, Node
+from ..i18n import N_, gettext, translate
 from .nodes import SymbolicGraph
 from .witness import LARGEST
 
@@ -40,8 +43,19 @@ def _operands_finite(sg: SymbolicGraph, node: Node) -> bool:
 
 def _described(sg: SymbolicGraph, node: Node) -> str:
     """``L (the natural logarithm of x)``: the node, its operation and operands by name."""
-    operands = " and ".join(sg.nodes[i].label for i in node.inputs)
-    return f"{node.id} ({sg.spec(node.id).phrase} of {operands})"
+    labels = [sg.nodes[i].label for i in node.inputs]
+    both = lambda a, b: gettext("{a} and {b}", a=a, b=b)  # noqa: E731
+    return gettext(
+        "{node} ({operation} of {operands})",
+        node=node.id,
+        operation=_phrase(sg, node),
+        operands=functools.reduce(both, labels) if labels else "",
+    )
+
+
+def _phrase(sg: SymbolicGraph, node: Node) -> str:
+    """How the reader's language names the operation of ``node``."""
+    return translate(sg.spec(node.id).phrase)
 
 
 def warnings(sg: SymbolicGraph, edges: dict) -> tuple[str, ...]:
@@ -59,21 +73,44 @@ def warnings(sg: SymbolicGraph, edges: dict) -> tuple[str, ...]:
             continue
         index = tuple(int(k) for k in np.argwhere(bad)[0]) if value.ndim else ()
         what = "nan" if np.isnan(value[index]) else "inf" if value[index] > 0 else "-inf"
-        at = _where(sg, node, index)
-        head = f"{_described(sg, node)} is {what}" + (f" at {at}" if at else "")
+        head = _head(sg, node, what, _where(sg, node, index))
         if value.size > 1:
-            head += f" ({int(bad.sum())} of its {value.size} elements are not finite)"
+            head = gettext(
+                "{head} ({count} of its {size} elements are not finite)",
+                head=head,
+                count=int(bad.sum()),
+                size=value.size,
+            )
         exact = np.broadcast_to(np.asarray(sg.number(node.id), np.float64), value.shape)[index]
         if what != "nan" and np.isfinite(exact):  # finite in float64: too large for the dtype
             largest = LARGEST.get(node.dtype, LARGEST["float32"])
             found.append(
-                f"{head}: the result, {_number(exact)}, overflows {node.dtype}, whose largest "
-                f"number is {_number(largest)}"
+                gettext(
+                    "{head}: the result, {exact}, overflows {dtype}, whose largest number is "
+                    "{largest}",
+                    head=head,
+                    exact=_number(exact),
+                    dtype=node.dtype,
+                    largest=_number(largest),
+                )
             )
         elif spec.domain is not None:
-            found.append(f"{head}: {spec.phrase} needs {spec.domain}")
+            found.append(
+                gettext(
+                    "{head}: {operation} needs {domain}",
+                    head=head,
+                    operation=_phrase(sg, node),
+                    domain=translate(spec.domain),
+                )
+            )
         else:
-            found.append(f"{head}: {spec.phrase} is not defined there")
+            found.append(
+                gettext(
+                    "{head}: {operation} is not defined there",
+                    head=head,
+                    operation=_phrase(sg, node),
+                )
+            )
     for step in edges.values():
         value = step.derivative.value
         target = sg.nodes[step.target]
@@ -81,14 +118,47 @@ def warnings(sg: SymbolicGraph, edges: dict) -> tuple[str, ...]:
             continue
         if not np.all(np.isfinite(np.asarray(target.value, np.float64))):
             continue  # the value itself is not finite: said above
-        what = "nan" if np.any(np.isnan(value)) else "infinite"
         at = _where(sg, target, ()) if not target.shape else ""
-        found.append(
-            f"the local derivative ∂{step.target}/∂{step.source} on {_described(sg, target)} is "
-            f"{what}" + (f" at {at}" if at else "") + ": the gradient is not defined there, "
-            "though the value is"
-        )
+        found.append(_undefined_slope(sg, step, target, bool(np.any(np.isnan(value))), at))
     return tuple(found)
+
+
+def _head(sg: SymbolicGraph, node: Node, what: str, at: str) -> str:
+    """``L (the natural logarithm of x) is nan at x = -1``: where a warning starts."""
+    described = _described(sg, node)
+    if at:
+        return gettext("{node} is {value} at {values}", node=described, value=what, values=at)
+    return gettext("{node} is {value}", node=described, value=what)
+
+
+def _undefined_slope(sg: SymbolicGraph, step, target: Node, nan: bool, at: str) -> str:
+    """A local derivative that is nan or infinite where the value it belongs to is finite."""
+    names = {
+        "derivative": f"∂{step.target}/∂{step.source}",
+        "node": _described(sg, target),
+        "values": at,
+    }
+    if nan and at:
+        message = N_(
+            "the local derivative {derivative} on {node} is nan at {values}: the gradient "
+            "is not defined there, though the value is"
+        )
+    elif nan:
+        message = N_(
+            "the local derivative {derivative} on {node} is nan: the gradient is not "
+            "defined there, though the value is"
+        )
+    elif at:
+        message = N_(
+            "the local derivative {derivative} on {node} is infinite at {values}: the "
+            "gradient is not defined there, though the value is"
+        )
+    else:
+        message = N_(
+            "the local derivative {derivative} on {node} is infinite: the gradient is not "
+            "defined there, though the value is"
+        )
+    return gettext(message, **names)
 
 
 def kinks(sg: SymbolicGraph, nodes: set[str]) -> tuple[str, ...]:
@@ -102,5 +172,11 @@ def kinks(sg: SymbolicGraph, nodes: set[str]) -> tuple[str, ...]:
         if any(v is None for v in values):
             continue
         if spec.at_kink(*values, **sg.params(node.id)):
-            found.append(f"{_described(sg, node)} sits on its kink: {spec.kink}")
+            found.append(
+                gettext(
+                    "{node} sits on its kink: {convention}",
+                    node=_described(sg, node),
+                    convention=translate(spec.kink),
+                )
+            )
     return tuple(found)

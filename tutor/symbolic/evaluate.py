@@ -17,6 +17,7 @@ import numpy as np
 import sympy
 
 from ..functions import FUNCTIONS
+from ..i18n import gettext
 
 # sympy function -> numpy function, as the table gives them (sign included, which the kink
 # forms use too)
@@ -48,7 +49,7 @@ def _apply(expr: sympy.Basic, args: list) -> np.ndarray:
         return np.minimum.reduce(np.broadcast_arrays(*args))
     fn = _FUNCTIONS.get(type(expr)) or _NAMED.get(getattr(expr.func, "__name__", ""))
     if fn is None:
-        raise Unevaluable(f"cannot evaluate {expr.func}")
+        raise Unevaluable(gettext("cannot evaluate {function}", function=expr.func))
     return fn(*args)
 
 
@@ -58,7 +59,7 @@ def _leaf(expr: sympy.Basic, env: Mapping) -> np.ndarray | None:
     if expr.is_Atom and expr.is_number:  # a number, E, pi, ±oo; NaN, zoo and I are not real
         return np.float64(float(expr) if expr.is_extended_real else np.nan)
     if expr.is_Symbol or isinstance(expr, sympy.Indexed):
-        raise Unevaluable(f"no value for {expr}")
+        raise Unevaluable(gettext("no value for {name}", name=expr))
     return None
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
+from ..i18n import gettext
 from ..steps import Differentiation, Evaluation, Quantity, Simplification, plain
 from .budget import Budget, Clock, OverBudget
 from .canonical import atoms, ops
@@ -46,7 +47,14 @@ def of_scalars(expr: sympy.Expr) -> sympy.Expr:
 def _bounded(expr: sympy.Expr, budget: Budget, clock: Clock, what: str) -> sympy.Expr:
     clock.check()
     if ops(expr) > budget.closed_form_ops:
-        raise OverBudget(f"{what} has {ops(expr)} operations, over {budget.closed_form_ops}")
+        raise OverBudget(
+            gettext(
+                "{what} has {count} operations, over {budget}",
+                what=what,
+                count=ops(expr),
+                budget=budget.closed_form_ops,
+            )
+        )
     return expr
 
 
@@ -54,8 +62,10 @@ def first_derivative(
     root: sympy.Expr, leaf: sympy.Symbol, values: Mapping, budget: Budget, clock: Clock
 ) -> sympy.Expr:
     """∂root/∂leaf in its shortest form (when the first-order closed form is not at hand)."""
-    _bounded(root, budget, clock, "the formula")
-    raw = _bounded(sympy.diff(root, leaf), budget, clock, f"the derivative by {leaf}")
+    _bounded(root, budget, clock, gettext("the formula"))
+    raw = _bounded(
+        sympy.diff(root, leaf), budget, clock, gettext("the derivative by {leaf}", leaf=leaf)
+    )
     return shortest(raw, values, budget, clock)
 
 

@@ -20,6 +20,7 @@ import sympy
 
 from engine.ops.common import unbroadcast
 
+from ..i18n import gettext
 from .evaluate import Unevaluable
 from .nodes import TOTALS, Unsupported, broadcast_shape
 
@@ -233,7 +234,9 @@ def matmul(left: Form, right: Form) -> Form:
     elif len(a) == 1 and len(b) == 2 and b[0] == 1:
         shape = (a[0], b[1])
     else:
-        raise Unsupported(f"a matrix product of shapes {a} and {b} in matrix form")
+        raise Unsupported(
+            gettext("a matrix product of shapes {a} and {b} in matrix form", a=a, b=b)
+        )
     (ca, ra), (cb, rb) = _split(left), _split(right)
     if ca * cb == 0:
         return _scaled(sympy.Integer(0), None, shape)
@@ -259,7 +262,7 @@ def _transposed(shape: Shape) -> Shape:
         return (1, shape[0])
     if len(shape) == 2:
         return shape[::-1]
-    raise Unsupported(f"a transpose of a {len(shape)}-d tensor in matrix form")
+    raise Unsupported(gettext("a transpose of a {n}-d tensor in matrix form", n=len(shape)))
 
 
 def power(base: Form, exponent) -> Form:
@@ -348,7 +351,7 @@ def evaluate(form: Form, values: Mapping[str, np.ndarray]) -> np.ndarray:
 def _evaluate(f: Form, walk, values: Mapping[str, np.ndarray]) -> np.ndarray:
     if isinstance(f, Name):
         if f.name not in values:
-            raise Unevaluable(f"no value was recorded for {f.name}")
+            raise Unevaluable(gettext("no value was recorded for {name}", name=f.name))
         return np.asarray(values[f.name], dtype=np.float64).reshape(f.shape)
     if isinstance(f, Number):
         return np.float64(f.value)
@@ -427,7 +430,7 @@ def from_sympy(expr: sympy.Basic, names: Mapping[sympy.Basic, Form]) -> Form:
             return product(
                 Number(sympy.Rational(1, max(int(np.prod(arg.shape)), 1))), sum_to(arg, ())
             )
-        raise Unsupported(f"no whole-tensor form for {type(e).__name__}")
+        raise Unsupported(gettext("no whole-tensor form for {kind}", kind=type(e).__name__))
 
     return go(expr)
 

@@ -19,6 +19,7 @@ import sympy
 
 from ..functions import ELEMENTWISE, MATRIX
 from ..graph import LITERAL, OP, BackwardCall, Edge
+from ..i18n import gettext
 from ..steps import Substitution
 from . import matrix as mx
 from .matrix import Form
@@ -86,7 +87,9 @@ class Matrices:
         sg = self.sg
         spec = sg.spec(edge.target)
         if spec is None:
-            raise Unsupported(f"no matrix rule for {sg.nodes[edge.target].op!r}")
+            raise Unsupported(
+                gettext("no matrix rule for {operation}", operation=repr(sg.nodes[edge.target].op))
+            )
         source = tuple(sg.nodes[edge.source].shape)
         operands = [self.name(i) for i in sg.operands(edge.target)]
         if spec.kind == MATRIX:
@@ -108,18 +111,23 @@ class Matrices:
             return mx.from_sympy(spec.textbook(_RESULT), {_RESULT: self.name(edge.target)})
         expr = self.sg.local(edge).expr
         if expr is None:
-            raise Unsupported(f"no matrix rule for {spec.key!r}")
+            raise Unsupported(gettext("no matrix rule for {operation}", operation=repr(spec.key)))
         return mx.from_sympy(expr, self.names)
 
     def _cross_entropy(self, edge: Edge, operands: list[Form], upstream: Form) -> Form:
         if edge.position != 0:
-            raise Unsupported("a gradient for cross-entropy's target")
+            raise Unsupported(gettext("a gradient for cross-entropy's target"))
         logits, target = operands
         if len(logits.shape) != 2:
-            raise Unsupported("cross-entropy of logits that are not a batch of rows")
+            raise Unsupported(gettext("cross-entropy of logits that are not a batch of rows"))
         reduction = self.sg.params(edge.target)["reduction"]
         if reduction not in ("mean", "sum"):
-            raise Unsupported(f"cross-entropy with reduction={reduction!r} in matrix form")
+            raise Unsupported(
+                gettext(
+                    "cross-entropy with {reduction} in matrix form",
+                    reduction=f"reduction={reduction!r}",
+                )
+            )
         classes = "int" in self.sg.nodes[self.sg.operands(edge.target)[1]].dtype
         onehot = mx.apply("onehot", target, logits.shape) if classes else target
         scale = sympy.Rational(1, logits.shape[0]) if reduction == "mean" else 1
@@ -154,7 +162,7 @@ class Matrices:
 
 def _power(base: Form, exponent: Form) -> Form:
     if not isinstance(exponent, mx.Number):
-        raise Unsupported("a power by a tensor in matrix form")
+        raise Unsupported(gettext("a power by a tensor in matrix form"))
     return mx.power(base, exponent.value)
 
 
@@ -164,7 +172,7 @@ def _matmul_rule(operands: list[Form], g: Form, position: int) -> Form:
     if g.shape == ():
         return mx.product(g, b if position == 0 else a)
     if len(a.shape) == 1:
-        raise Unsupported("a vector times a matrix in matrix form")
+        raise Unsupported(gettext("a vector times a matrix in matrix form"))
     return g @ b.T if position == 0 else a.T @ g
 
 

@@ -42,6 +42,7 @@ from ..graph import (
     gradient_name,
     index_key,
 )
+from ..i18n import N_, gettext
 from .budget import Budget
 from .canonical import atoms, ops
 from .walk import TOTALS, Generic, NotElementwise, accumulate, broadcast_shape
@@ -50,7 +51,7 @@ ELEMENTWISE_FORM = "none"  # reduction of an op whose result stays elementwise
 
 
 # a gradient's form with a kink (relu, clamp, abs): its step differentiated again
-STEP_KINK = "the derivative of a step (a Dirac delta) is taken as 0 there, as PyTorch does"
+STEP_KINK = N_("the derivative of a step (a Dirac delta) is taken as 0 there, as PyTorch does")
 OUTPUT = "output"  # attrs key: which result of a several-result operation a node is
 
 
@@ -154,8 +155,10 @@ class SymbolicGraph:
             kind=ELEMENTWISE,
             operands=len(operands),
             engine=None,  # replayed by autograd itself (tutor.symbolic.witness)
-            phrase=f"gradient {gradient_name(node.inputs, node.attrs)}, recorded by "
-            "create_graph=True",
+            phrase=gettext(
+                "gradient {name}, recorded by create_graph=True",
+                name=gradient_name(node.inputs, node.attrs),
+            ),
             sympy=None if flat is None else form,
         )
 
@@ -164,11 +167,15 @@ class SymbolicGraph:
         given = node.attrs.get("grad_outputs")
         values = np.asarray(1.0 if given is None else given)
         if values.size and not np.all(values == values.flat[0]):
-            raise Unsupported(f"no form for {node.label}: its grad_outputs vary by element")
+            raise Unsupported(
+                gettext("no form for {node}: its grad_outputs vary by element", node=node.label)
+            )
         try:
             adjoints = accumulate(self, BackwardCall(output, given, 0), Generic(self)).adjoints
         except NotElementwise as error:
-            raise Unsupported(f"no form for the gradient {node.label}: {error}") from None
+            raise Unsupported(
+                gettext("no form for the gradient {node}: {why}", node=node.label, why=error)
+            ) from None
         adjoint = adjoints.get(wrt, sympy.Integer(0))
         inner = {
             s: self.expression(self.node_of[s])
@@ -179,8 +186,13 @@ class SymbolicGraph:
         size, bound = ops(flat), Budget.closed_form_ops
         if size > bound:  # differentiating it again would take longer than a request may
             raise Unsupported(
-                f"the form of the gradient {node.label} has {size} operations, over the "
-                f"{bound} a closed form may have"
+                gettext(
+                    "the form of the gradient {node} has {size} operations, over the "
+                    "{bound} a closed form may have",
+                    node=node.label,
+                    size=size,
+                    bound=bound,
+                )
             )
         reached = {e.source for e in self.inputs[node.id] if not e.cut}
         beyond = sorted(
@@ -193,7 +205,13 @@ class SymbolicGraph:
             and _without_deltas(sympy.diff(flat, s)) != 0  # not only through a kink's step
         )
         if beyond:  # the engine's graph of the gradient does not reach them: say so, never guess
-            raise Unsupported(f"{node.label} depends on {', '.join(beyond)} beyond its graph")
+            raise Unsupported(
+                gettext(
+                    "{node} depends on {leaves} beyond its graph",
+                    node=node.label,
+                    leaves=", ".join(beyond),
+                )
+            )
         return flat
 
     def has_local_derivative(self, edge: Edge) -> bool:
@@ -375,7 +393,9 @@ class SymbolicGraph:
         spec, params, reduction = self.spec(target), self.params(target), self.reduction(target)
         shape = tuple(self.nodes[target].shape)
         if spec is None or (spec.sympy is None and spec.elements is None):
-            why = self.why_not.get(target, f"no symbolic form for {self.nodes[target].op!r}")
+            why = self.why_not.get(target) or gettext(
+                "no symbolic form for {operation}", operation=repr(self.nodes[target].op)
+            )
             raise Unsupported(why)
         if spec.key == GRADIENT:
             return self._gradient_local(edge)
@@ -411,7 +431,11 @@ class SymbolicGraph:
         per_element: list[bool] = []  # a total over the source's own elements: per element
         expr = self._total_derivative(self.gradient_forms[target.id], source, own, per_element)
         if any(per_element) and target.shape:
-            raise Unsupported(f"{target.label} mixes every element of {edge.source}")
+            raise Unsupported(
+                gettext(
+                    "{node} mixes every element of {source}", node=target.label, source=edge.source
+                )
+            )
         shape = own if any(per_element) else tuple(target.shape)
         kept = _without_deltas(expr)
         return Local(edge, kept, ELEMENTWISE_FORM, 1, shape, STEP_KINK if kept != expr else None)
@@ -434,7 +458,9 @@ class SymbolicGraph:
                 per_element.append(count > 1)
                 part = inner / count if total.func is TOTALS["mean"] else inner
             else:
-                raise Unsupported(f"a broadcast of {u} the gradient's form cannot follow")
+                raise Unsupported(
+                    gettext("a broadcast of {name} the gradient's form cannot follow", name=u)
+                )
             result += sympy.diff(flat, stand_in) * part
         return result.xreplace({d: t for t, d in totals.items()})
 

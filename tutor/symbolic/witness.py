@@ -18,6 +18,7 @@ import numpy as np
 import engine
 
 from ..graph import GRADIENT, LEAF, LITERAL, BackwardCall
+from ..i18n import gettext
 from .nodes import SymbolicGraph
 
 
@@ -30,7 +31,11 @@ class Tolerance:
 
     def describe(self) -> str:
         """The rule in words."""
-        return f"|difference| <= {self.atol:g} + {self.rtol:g}·|reference value|"
+        return gettext(
+            "|difference| <= {atol} + {rtol}·|reference value|",
+            atol=f"{self.atol:g}",
+            rtol=f"{self.rtol:g}",
+        )
 
 
 TOLERANCE = {
@@ -106,15 +111,15 @@ def judge(value, reference, dtype: str) -> Verdict:
     ('differs', True)
     """
     if value is None or reference is None:
-        return Verdict(None, NOT_CHECKED, None, "a value it needs was not recorded (too large)")
+        why = gettext("a value it needs was not recorded (too large)")
+        return Verdict(None, NOT_CHECKED, None, why)
     ok, worst = compare(value, reference, tolerance(dtype))
     if ok:
         return Verdict(True, AGREES, worst)
     c, e = np.broadcast_arrays(np.asarray(value, np.float64), np.asarray(reference, np.float64))
     if np.any(np.isnan(c) & ~np.isnan(e)):
-        return Verdict(
-            None, NOT_CHECKED, None, "the closed form is undefined (NaN) at these values"
-        )
+        why = gettext("the closed form is undefined (NaN) at these values")
+        return Verdict(None, NOT_CHECKED, None, why)
     largest = LARGEST.get(dtype, LARGEST["float32"])
     with np.errstate(invalid="ignore"):
         overflow = np.isinf(e) & np.isfinite(c) & (np.abs(c) > largest) & (np.sign(c) == np.sign(e))
@@ -174,8 +179,13 @@ def _gradient(sg: SymbolicGraph, node, tensors: dict) -> engine.Tensor:
             given = engine.from_numpy(np.array(given))
         (result,) = engine.autograd.grad(output, wrt, given, create_graph=True, allow_unused=True)
     except Exception as error:  # whatever numpy or the engine raises, the replay just stops
-        raise ReplayError(f"{node.label} could not be replayed: {error}") from error
+        raise ReplayError(_unreplayable(node.label, error)) from error
     return engine.zeros_like(wrt) if result is None else result
+
+
+def _unreplayable(label: str, error: Exception) -> str:
+    """Why ``label`` could not be replayed: the engine's (or numpy's) words."""
+    return gettext("{node} could not be replayed: {error}", node=label, error=error)
 
 
 def _source(sg: SymbolicGraph, n) -> np.ndarray:
@@ -183,7 +193,7 @@ def _source(sg: SymbolicGraph, n) -> np.ndarray:
     if n.value is None and n.id in sg.numbers:
         return sg.numbers[n.id]
     if n.value is None:
-        raise ReplayError(f"the value of {n.label} was not recorded (too large)")
+        raise ReplayError(gettext("the value of {node} was not recorded (too large)", node=n.label))
     raw = np.asarray(n.value)
     return raw.astype(np.float64) if raw.dtype.kind in "fb" else raw
 
@@ -194,7 +204,7 @@ def _run(sg: SymbolicGraph, node_id: str, tensors: dict) -> engine.Tensor:
     try:
         out = sg.spec(node_id).engine(*args, **sg.params(node_id))
     except Exception as error:  # whatever the engine raises, the replay just stops
-        raise ReplayError(f"{sg.nodes[node_id].label} could not be replayed: {error}") from error
+        raise ReplayError(_unreplayable(sg.nodes[node_id].label, error)) from error
     return out[sg.output(node_id)] if isinstance(out, tuple) else out
 
 
