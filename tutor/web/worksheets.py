@@ -8,6 +8,11 @@ to the link itself, with hints and — when the sheet's ``reveal`` setting allow
 expected answer). The key, printable, in LaTeX or in JSON, is served only with the teacher's
 signature; an unsigned or changed link gets 403. A worksheet is a pure function of its
 parameters, so each worker keeps recent ones in a bounded cache.
+
+``lang`` (en or zh; without it the request's language) is a parameter of the sheet, so a zh
+sheet is cached, served and checked in Chinese, but it is not signed: the problems are the
+same in each language, so a reader switches a signed page's language (by the switch's form,
+``tutor.web.language``) and its signature still holds, as do the student's try counters.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from flask import (
     url_for,
 )
 
+from .. import i18n
 from ..checking import KINDS, VALUE_TOLERANCE, Feedback, check
 from ..errors import TutorError
 from ..explain import ExplainInput, explain
@@ -47,28 +53,33 @@ from .cache import LRUCache
 from .errors import RequestError
 from .handout import check_answer
 from .inputs import from_body, json_body, read_object
+from .language import carried
 from .signing import STUDENT, TEACHER, require, sheet_salt, sign
 
 bp = Blueprint("worksheets", __name__)
 
 NUMBERS = ("seed", "problems", "level", "version")
-PARAMETERS = (*NUMBERS, "reveal")
+PARAMETERS = (*NUMBERS, "reveal", "lang")
 STYLESHEETS = ("style.css", "worksheet.css")
 DEFAULTS = {"problems": "10", "level": "1", "reveal": "never"}
 _WHOLE = re.compile(r"[0-9]{1,10}\Z")  # ASCII digits only: \d would take ١٢ too
 
 
 def _parameters(args) -> dict:
-    """The worksheet's parameters from a query string (version 1 and reveal never by default)."""
+    """The worksheet's parameters from a query string (version 1, reveal never and the
+    request's language by default)."""
     out: dict = {}
     for name in NUMBERS:
         text = args.get(name, "1" if name == "version" else None)
         if text is None:
-            raise WorksheetError("invalid_parameter", f"{name} is missing")
+            raise WorksheetError("invalid_parameter", i18n.gettext("{name} is missing", name=name))
         if not _WHOLE.match(text):
-            raise WorksheetError("invalid_parameter", f"{name} must be a whole number")
+            raise WorksheetError(
+                "invalid_parameter", i18n.gettext("{name} must be a whole number", name=name)
+            )
         out[name] = int(text)
     out["reveal"] = args.get("reveal", DEFAULTS["reveal"])
+    out["lang"] = args.get("lang", i18n.current())  # make_worksheet refuses another language
     return out
 
 
@@ -95,8 +106,15 @@ def _teacher_link(params: dict) -> str:
     return url_for("worksheets.teacher", **params, sig=sign(params, TEACHER))
 
 
-def _urls(sheet: Worksheet) -> dict:
+def _linked(sheet: Worksheet) -> dict:
+    """The sheet's parameters as its links carry them: with the page's language whenever the
+    page's links carry one, the downloads' links too (``url_for`` carries it to pages only)."""
     params = sheet.parameters()
+    return {**params, "lang": carried()} if carried() else params
+
+
+def _urls(sheet: Worksheet) -> dict:
+    params = _linked(sheet)
     teacher = {**params, "sig": sign(params, TEACHER)}
     return {
         "teacher": _teacher_link(params),
@@ -134,7 +152,12 @@ def page():
     form = {n: request.args.get(n, DEFAULTS[n]) for n in ("problems", "level", "reveal")}
     if "problems" not in request.args:
         return _form(form)
-    params = {**form, "seed": str(secrets.randbelow(MAX_SEED + 1)), "version": "1"}
+    params = {
+        **form,
+        "seed": str(secrets.randbelow(MAX_SEED + 1)),
+        "version": "1",
+        "lang": i18n.current(),
+    }
     try:
         sheet = _worksheet(_parameters(params))
     except TutorError as exc:  # bad parameters, or a sheet over the request's time budget
@@ -170,12 +193,18 @@ def _checked(sheet: Worksheet, form) -> dict[str, dict]:
                 out[b.id] = {"typed": "", "token": token}
                 continue
             try:
-                out[b.id] = {"typed": text, **check_answer(sheet, b.id, text, token)}
+                out[b.id] = {"typed": text, **_check_answer(sheet, b.id, text, token)}
             except TutorError as exc:
                 if exc.status == 403:  # a forged try counter is no feedback: refuse the page
                     raise
                 out[b.id] = {"typed": text, "token": token, "unreadable": exc.message}
     return out
+
+
+def _check_answer(sheet: Worksheet, box: str, text: str, token: object) -> dict:
+    """``check_answer`` in the sheet's language: its feedback, hints and refusals."""
+    with i18n.using(sheet.lang):
+        return check_answer(sheet, box, text, token)
 
 
 @bp.route("/worksheet/student", methods=["GET", "POST"])
@@ -201,9 +230,15 @@ def _key_wanted() -> bool:
 
 
 def printable_html(sheet: Worksheet, answers: bool, standalone: bool = False) -> str:
-    """The printable sheet (or key); ``standalone`` puts the stylesheets inside, for a file."""
+    """The printable sheet (or key) in its language; ``standalone`` puts the stylesheets
+    inside, for a file."""
     static = Path(current_app.static_folder)
     styles = "\n".join((static / f).read_text() for f in STYLESHEETS) if standalone else None
+    with i18n.using(sheet.lang):
+        return _printable(sheet, answers, styles)
+
+
+def _printable(sheet: Worksheet, answers: bool, styles: str | None) -> str:
     return render_template(
         "worksheet_print.html",
         sheet=sheet,
@@ -229,6 +264,8 @@ def tex() -> Response:
     answers = _key_wanted()
     sheet = _worksheet(_parameters(request.args))
     name = f"worksheet-{sheet.seed}-{sheet.level.number}-{sheet.version}{'-key' if answers else ''}"
+    if sheet.lang != i18n.DEFAULT:
+        name += f"-{sheet.lang}"
     return Response(
         latex.document(sheet, answers),
         mimetype="application/x-tex",
@@ -280,7 +317,7 @@ def _handout_check(body: dict) -> dict:
         raise RequestError("empty_answer", "the answer is empty: type an answer to check")
     params = _parameters(link)
     require(params, STUDENT, link.get("sig"))
-    return check_answer(_worksheet(params), box, text, body.get("tries"))
+    return _check_answer(_worksheet(params), box, text, body.get("tries"))
 
 
 @bp.post("/api/v1/check")
@@ -291,5 +328,6 @@ def api_check() -> Response:
     if "worksheet" in body:
         return jsonify(_handout_check(body))
     inp, wrt, text, kind = _check_request(body)
-    result: Feedback = check(explain(inp), wrt, text, kind)
-    return jsonify(result.to_json())
+    with i18n.using(inp.lang):  # the feedback speaks the input's language
+        result: Feedback = check(explain(inp), wrt, text, kind)
+        return jsonify(result.to_json())

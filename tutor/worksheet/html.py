@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from markupsafe import Markup
 
-from .. import render
+from .. import i18n, render
 from ..render import svg
 from . import latex
 from .drawing import drawing
@@ -28,8 +28,14 @@ def _steps(p: Problem) -> list[dict]:
 
 
 def problem_view(p: Problem, checked: Mapping[str, dict]) -> dict:
-    """What ``_problem.html`` and ``_key.html`` show of one problem; ``checked`` holds, per
-    answer box, what the student typed and the check's answer (``tutor.web.handout``)."""
+    """What ``_problem.html`` and ``_key.html`` show of one problem, in its language;
+    ``checked`` holds, per answer box, what the student typed and the check's answer
+    (``tutor.web.handout``)."""
+    with i18n.using(p.lang):
+        return _view(p, checked)
+
+
+def _view(p: Problem, checked: Mapping[str, dict]) -> dict:
     graph = p.report.data["graph"]
     gradient = p.gradient
     fill_in = p.kind == "graph"

@@ -1,11 +1,13 @@
-"""A worksheet, or its answer key, as LaTeX source that pdflatex compiles.
+"""A worksheet, or its answer key, as LaTeX source: English for pdflatex, Chinese for xelatex.
 
 Only packages of a basic TeX installation are used (``texlive-latex-base`` and
-``-recommended``: geometry, amsmath, fancyvrb). Graphs are drawn with LaTeX's own
+``-recommended``: geometry, amsmath, fancyvrb), and for Chinese ``ctex``
+(``texlive-lang-chinese``, compiled by ``texlive-xetex``). Graphs are drawn with LaTeX's own
 ``picture`` environment from the layout the SVG uses (``tutor.render.svg.layout``): boxes and
 straight edges, no drawing package needed. Every problem is kept on one page; the unicode
-the tutor's sentences use is declared, and any other non-ASCII character is replaced, so the
-source always compiles.
+the tutor's sentences use is declared, Chinese characters and punctuation pass to xelatex,
+and any other non-ASCII character is replaced, so the source always compiles. The texts are
+in the sheet's language.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 
 import sympy
 
-from .. import render
+from .. import i18n, render
 from ..checking.feedback import VALUE_TOLERANCE
 from ..render import numbers, svg, typeset
 from .drawing import drawing
@@ -42,6 +44,8 @@ _MATH = re.compile(r"(\\\(.*?\\\))", re.DOTALL)
 _WORDS = render.LatexPrinter()
 _SPACE = "\\framebox[\\linewidth]{{\\rule{{0pt}}{{{height}}}}}\\par"  # room to write
 
+ENGINES = {"en": "pdflatex", "zh": "xelatex"}  # what compiles a sheet in each language
+_CJK = re.compile("[\u2018-\u201d\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # xelatex's
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[margin=2cm]{geometry}
 \usepackage{amsmath,amssymb}
@@ -51,11 +55,25 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \setlength{\parskip}{4pt}
 \pagestyle{plain}
 """
+CHINESE = "% !TEX program = xelatex\n" + PREAMBLE.replace(
+    "\\usepackage[margin", "\\usepackage{ctex}\n\\usepackage[margin", 1
+)
+
+
+def preamble(lang: str) -> str:
+    """The document's class and packages: Chinese adds ``ctex`` (and says: xelatex)."""
+    return PREAMBLE if lang == i18n.DEFAULT else CHINESE
+
+
+def _kept(c: str) -> bool:
+    """Whether ``c`` goes to LaTeX as it is: ASCII, and in Chinese the Chinese characters."""
+    return c.isascii() or (i18n.current() != i18n.DEFAULT and _CJK.match(c) is not None)
 
 
 def _ascii(text: str) -> str:
-    """Declared unicode as LaTeX; any other non-ASCII character as ``?``."""
-    return "".join(UNICODE.get(c, c if c.isascii() else "?") for c in text)
+    """Declared unicode as LaTeX; in Chinese the Chinese characters as they are; any other
+    non-ASCII character as ``?``."""
+    return "".join(UNICODE.get(c, c if _kept(c) else "?") for c in text)
 
 
 def _text(latex: str) -> str:
@@ -74,6 +92,20 @@ def words(text: str) -> str:
     \\ensuremath{\\partial}L/\\ensuremath{\\partial}x\\_1 \\ensuremath{<}= 50\\% of \\{a\\}
     """
     return _ascii(_text(_WORDS.words(text)))
+
+
+def _say(message: str, **latex: str) -> str:
+    """``message`` in the current language as LaTeX text, its placeholders filled with LaTeX
+    (not escaped).
+
+    >>> print(_say("{share} of {values}", share="50%", values="$x_1$"))
+    50% of $x_1$
+    """
+    holes = {name: f"\x00{name}\x00" for name in latex}
+    text = words(i18n.gettext(message, **holes))
+    for name, fragment in latex.items():
+        text = text.replace(holes[name], fragment)
+    return text
 
 
 def _verbatim(text: str) -> str:
@@ -136,26 +168,37 @@ def picture(graph: dict) -> str:
 
 def _edge_label(edge: dict) -> str:
     if edge.get("cut"):
-        return "cut"
+        return i18n.gettext("cut")  # an edge detach() or no_grad() cuts
     local = edge.get("local") or {}
     value = local.get("value")
     return "" if value is None else numbers.value(value)
 
 
 def problem(p: Problem) -> str:
-    """One problem as the LaTeX worksheet sets it (its graph a TikZ picture)."""
+    """One problem as the LaTeX worksheet sets it (its graph a picture), in its language."""
+    with i18n.using(p.lang):
+        return _problem(p)
+
+
+def _heading(p: Problem) -> str:
+    return f"\\subsection*{{{_say('Problem {number}', number=str(p.number))}}}"
+
+
+def _problem(p: Problem) -> str:
     graph = p.report.data["graph"]
-    parts = [f"\\subsection*{{Problem {p.number}}}", f"\\textbf{{{words(p.prompt)}}}\\par"]
+    parts = [_heading(p), f"\\textbf{{{words(p.prompt)}}}\\par"]
     if p.draft.input.kind == "program":
         parts.append(_verbatim(p.draft.shown))
     else:
-        given = f" \\quad at \\texttt{{{words(p.draft.given)}}}" if p.draft.given else ""
+        at = _say("at {values}", values=f"\\texttt{{{words(p.draft.given)}}}")
+        given = f" \\quad {at}" if p.draft.given else ""
         parts.append(f"\\texttt{{{words(p.draft.shown)}}}{given}\\par")
     parts.append(picture(drawing(graph, p.kind == "graph")))
     for b in p.boxes:
         if b.kind == "output":
             parts.append(
-                "What the program prints:\\par\\framebox[\\linewidth]{\\rule{0pt}{7em}}\\par"
+                _say("What the program prints:")
+                + "\\par\\framebox[\\linewidth]{\\rule{0pt}{7em}}\\par"
             )
         elif b.kind == "number":
             parts.append(f"\\texttt{{{words(b.label)}}} = \\underline{{\\hspace{{4cm}}}}\\quad")
@@ -166,13 +209,13 @@ def problem(p: Problem) -> str:
 
 def _answer(p: Problem, b) -> str:
     if b.kind == "output":
-        return "Printed output:\n" + _verbatim(b.answer)
+        return _say("Printed output:") + "\n" + _verbatim(b.answer)
     if b.kind == "closed_form":
         return f"\\(\\displaystyle {_partial(p)} = {typeset.latex(p.gradient.symbolic)}\\)\\par"
     if b.kind == "matrix_form":
         form = typeset.latex(p.gradient.matrix.expr)
-        typed = f"\\texttt{{{words(b.answer)}}}"
-        return f"\\(\\displaystyle {_partial(p)} = {form}\\)\\par typed: {typed}\\par"
+        typed = _say("typed: {answer}", answer=f"\\texttt{{{words(b.answer)}}}")
+        return f"\\(\\displaystyle {_partial(p)} = {form}\\)\\par {typed}\\par"
     return f"\\texttt{{{words(b.label)}}} = \\texttt{{{words(b.answer)}}}\\par"
 
 
@@ -182,8 +225,13 @@ def _partial(p: Problem) -> str:
 
 
 def key(p: Problem) -> str:
-    """One problem's key entry as the LaTeX key sets it."""
-    parts = [f"\\subsection*{{Problem {p.number}}}", f"{words(p.prompt)}\\par"]
+    """One problem's key entry as the LaTeX key sets it, in its language."""
+    with i18n.using(p.lang):
+        return _key(p)
+
+
+def _key(p: Problem) -> str:
+    parts = [_heading(p), f"{words(p.prompt)}\\par"]
     parts += [_answer(p, b) for b in p.boxes]
     steps = p.key_steps()
     if steps:
@@ -192,33 +240,46 @@ def key(p: Problem) -> str:
         parts.append("\\end{enumerate}")
     if p.kind == "graph":
         parts.append(picture(drawing(p.report.data["graph"], True, False)))
-    verdict = p.verdict()
-    ok = verdict["agrees"] and verdict["agrees_numerical"]
-    parts.append(
-        words(
-            f"{'✓ The key agrees' if ok else 'The key DIFFERS'} with the engine's .grad and with "
-            "central differences."
-        )
-    )
+    parts.append(_verdict(p.verdict()))
     return "\n".join(parts) + "\n"
 
 
+def _verdict(verdict: dict) -> str:
+    if verdict["agrees"] and verdict["agrees_numerical"]:
+        said = "✓ " + i18n.gettext(
+            "The key agrees with the engine's {grad} and with central differences.", grad=".grad"
+        )
+    else:
+        said = i18n.gettext(
+            "The key DIFFERS with the engine's {grad} and with central differences.", grad=".grad"
+        )
+    return words(said)
+
+
 def document(sheet: Worksheet, answers: bool = False) -> str:
-    """The LaTeX source of the worksheet, or with ``answers`` of its key."""
-    title = words(sheet.title + (" — answer key" if answers else ""))
-    head = [PREAMBLE, "\\begin{document}", f"\\section*{{{title}}}"]
+    """The LaTeX source of the worksheet, or with ``answers`` of its key, in its language
+    (``ENGINES`` says what compiles it)."""
+    with i18n.using(sheet.lang):
+        return _document(sheet, answers)
+
+
+def _document(sheet: Worksheet, answers: bool) -> str:
+    title = sheet.title
+    if answers:
+        title = i18n.gettext("{title} — answer key", title=title)
+    head = [preamble(sheet.lang), "\\begin{document}", f"\\section*{{{words(title)}}}"]
     if not answers:
-        head.append(
-            "\\noindent Name: \\underline{\\hspace{9cm}} \\hfill Date: \\underline{\\hspace{3cm}}"
-            "\\par\\medskip"
-        )
+        name = _say("Name: {line}", line="\\underline{\\hspace{9cm}}")
+        date = _say("Date: {line}", line="\\underline{\\hspace{3cm}}")
+        head.append(f"\\noindent {name} \\hfill {date}\\par\\medskip")
     params = sheet.parameters()
-    head.append(
-        words(
-            f"{sheet.level.description} Seed {params['seed']}, version {params['version']}. "
-            f"Values are right when {VALUE_TOLERANCE.describe()}."
-        )
-        + "\\par\\bigskip"
+    about = (
+        sheet.level.description,
+        i18n.gettext(
+            "Seed {seed}, version {version}.", seed=params["seed"], version=params["version"]
+        ),
+        i18n.gettext("Values are right when {tolerance}.", tolerance=VALUE_TOLERANCE.describe()),
     )
-    body = [(key if answers else problem)(p) for p in sheet.problems]
+    head.append(words(" ".join(about)) + "\\par\\bigskip")
+    body = [(_key if answers else _problem)(p) for p in sheet.problems]
     return "\n".join(head + body + ["\\end{document}\n"])

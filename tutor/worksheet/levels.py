@@ -11,6 +11,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import i18n
+from ..i18n import N_
 from . import tensor_levels
 from .drafts import Draft, Tree, combine, formula_draft, operations, program_draft, text
 
@@ -94,13 +96,29 @@ def chains(rng: random.Random) -> Draft:
 
 @dataclass(frozen=True)
 class Level:
-    """What a level practises, how often it asks each question kind, how it drafts."""
+    """What a level practises, how often it asks each question kind, how it drafts.
+
+    ``name`` and ``summary`` are the English messages; ``title`` and ``description`` say them
+    in the current language.
+    """
 
     number: int
-    title: str
-    description: str
+    name: str
+    summary: str  # may name {functions} and {last}: the chain functions of level 3
     kinds: tuple[tuple[str, int], ...]  # (question kind, weight)
     draft: Callable[[random.Random], Draft]
+
+    @property
+    def title(self) -> str:
+        """What the level practises, in a few words."""
+        return i18n.translate(self.name)
+
+    @property
+    def description(self) -> str:
+        """What the level practises, in a sentence."""
+        return i18n.gettext(
+            self.summary, functions=", ".join(CHAIN_FUNCTIONS[:-1]), last=CHAIN_FUNCTIONS[-1]
+        )
 
 
 LEVELS: dict[int, Level] = {
@@ -108,42 +126,51 @@ LEVELS: dict[int, Level] = {
     for level in (
         Level(
             1,
-            "Single paths",
-            "Scalar formulas where every leaf is used once — one path from each leaf to L "
-            "through +, − and × and constants (the Y − x1·w1·w2 kind).",
+            N_("Single paths"),
+            N_(
+                "Scalar formulas where every leaf is used once — one path from each leaf to L "
+                "through +, − and × and constants (the Y − x1·w1·w2 kind)."
+            ),
             (("closed_form", 4), ("value", 3), ("graph", 3)),
             single_path,
         ),
         Level(
             2,
-            "Forks and reuse",
-            "A value used twice (y*y) or a shared intermediate (a diamond): the gradient is "
-            "the sum over paths; with division and powers.",
+            N_("Forks and reuse"),
+            N_(
+                "A value used twice (y*y) or a shared intermediate (a diamond): the gradient is "
+                "the sum over paths; with division and powers."
+            ),
             (("closed_form", 4), ("value", 3), ("graph", 3)),
             forks,
         ),
         Level(
             3,
-            "Function chains",
-            f"{', '.join(CHAIN_FUNCTIONS[:-1])} and {CHAIN_FUNCTIONS[-1]} in chains of 3–6 "
-            "operations: one local derivative per link.",
+            N_("Function chains"),
+            N_(
+                "{functions} and {last} in chains of 3–6 operations: one local derivative per link."
+            ),
             (("closed_form", 4), ("value", 3), ("graph", 3)),
             chains,
         ),
         Level(
             4,
-            "Tensors",
-            "Elementwise graphs on vectors and matrices with mean and sum, broadcasting, and "
-            "backward with a gradient argument — the tutorial's graphs.",
+            N_("Tensors"),
+            N_(
+                "Elementwise graphs on vectors and matrices with mean and sum, broadcasting, and "
+                "backward with a gradient argument — the tutorial's graphs."
+            ),
             (("closed_form", 2), ("value", 4), ("output", 4)),
             tensor_levels.tensors,
         ),
         Level(
             5,
-            "Layers and PyTorch semantics",
-            "Matrix-product layers and their gradients in matrix form (Xᵀ G), detach() and "
-            "no_grad() cuts, gradients accumulating over two backward calls, and .grad of "
-            "leaves versus non-leaves.",
+            N_("Layers and PyTorch semantics"),
+            N_(
+                "Matrix-product layers and their gradients in matrix form (Xᵀ G), detach() and "
+                "no_grad() cuts, gradients accumulating over two backward calls, and .grad of "
+                "leaves versus non-leaves."
+            ),
             (("value", 3), ("output", 5), ("matrix_form", 2)),
             tensor_levels.semantics,
         ),

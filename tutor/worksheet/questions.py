@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import checking
+from .. import checking, i18n
 from ..checking import answers
 from ..errors import TutorError
 from ..explain.explainer import Explanation
@@ -128,8 +128,12 @@ def _graph_boxes(x: Explanation, draft: Draft, wrt: str, number: int) -> tuple[B
     for (source, target, position), e in x.edges.items():
         if e.derivative.value is None:
             return ()
-        twice = f" (operand {position + 1})" if pairs.count((source, target)) > 1 else ""
-        asked.append((f"∂{target}/∂{source}{twice}", float(e.derivative.value)))
+        label = f"∂{target}/∂{source}"
+        if pairs.count((source, target)) > 1:  # x*x: one edge per operand
+            label = i18n.gettext(
+                "{derivative} (operand {position})", derivative=label, position=position + 1
+            )
+        asked.append((label, float(e.derivative.value)))
     if len(asked) > len(LETTERS):
         return ()
     return tuple(
@@ -142,7 +146,7 @@ def _output_box(x: Explanation, draft: Draft, wrt: str, number: int) -> tuple[Bo
     lines = x.output.splitlines()
     if not lines or len(lines) > 10 or len(x.output) > 500:
         return ()
-    return (Box(str(number), "printed output", "output", x.output),)
+    return (Box(str(number), i18n.gettext("printed output"), "output", x.output),)
 
 
 BOXES = {  # question kind -> (explanation, draft, leaf, number) -> its boxes

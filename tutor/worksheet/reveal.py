@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import i18n
+
 NEVER, ALWAYS = "never", "always"
 MAX_TRIES = 9  # past nine wrong tries, "after N" is "never" in practice
 CHOICES = (NEVER, "after-1", "after-2", "after-3", "after-5", ALWAYS)  # the form's options
@@ -38,7 +40,15 @@ class Reveal:
             return cls(0)
         match = _AFTER.match(text) if isinstance(text, str) else None
         if match is None:
-            raise ValueError(f"reveal is {NEVER}, {ALWAYS} or after-N with N from 1 to {MAX_TRIES}")
+            raise ValueError(
+                i18n.gettext(
+                    "reveal is {never}, {always} or {after} with N from 1 to {most}",
+                    never=NEVER,
+                    always=ALWAYS,
+                    after="after-N",
+                    most=MAX_TRIES,
+                )
+            )
         return cls(int(match.group(1)))
 
     def __str__(self) -> str:
@@ -53,7 +63,7 @@ class Reveal:
     def describe(self) -> str:
         """The setting in words, for the teacher's page and the student's."""
         if self.after is None:
-            return "never shown"
+            return i18n.gettext("never shown")
         if self.after == 0:
-            return "shown with every check"
-        return f"shown after {self.after} wrong tr{'y' if self.after == 1 else 'ies'}"
+            return i18n.gettext("shown with every check")
+        return i18n.ngettext("shown after {n} wrong try", "shown after {n} wrong tries", self.after)

@@ -21,7 +21,7 @@ from functools import cached_property
 import numpy as np
 import sympy
 
-from .. import checking, render, steps
+from .. import checking, i18n, render, steps
 from ..errors import TutorError
 from ..explain import Explanation, LeafGradient, explain
 from ..jsonio import dumps_strict
@@ -67,11 +67,13 @@ class Problem:
     wrt: str | None
     explanation: Explanation  # the live tutor's explanation of the problem's input
     boxes: tuple[Box, ...]
+    lang: str = i18n.DEFAULT  # the sheet's language, which every text of the problem speaks
 
     @cached_property
     def report(self) -> Report:
         """The explanation's JSON report (graph, steps), made once for every page that shows it."""
-        return Report(self.explanation)
+        with i18n.using(self.lang):
+            return Report(self.explanation)
 
     @property
     def root(self) -> str:
@@ -85,30 +87,43 @@ class Problem:
 
     @property
     def prompt(self) -> str:
-        """The question in words."""
+        """The question in words, in the current language."""
         d = f"∂{self.root}/∂{self.wrt}"
         if self.kind == "closed_form":
-            names = sorted(str(s) for s in self.gradient.symbolic.free_symbols)
-            return f"Give the closed form of {d}" + (
-                f" in terms of {', '.join(names)}." if names else "."
-            )
+            names = ", ".join(sorted(str(s) for s in self.gradient.symbolic.free_symbols))
+            if names:
+                return i18n.gettext(
+                    "Give the closed form of {derivative} in terms of {names}.",
+                    derivative=d,
+                    names=names,
+                )
+            return i18n.gettext("Give the closed form of {derivative}.", derivative=d)
         if self.kind == "matrix_form":
-            named = [n for n, _ in self.gradient.matrix.definitions]
-            return (
-                f"Give {d} in matrix form, over the program's tensors as PyTorch writes them "
-                "(@ for matrix products, .T, .sum(0), * element by element)"
-                + (f"; you may use {', '.join(named)}." if named else ".")
+            named = ", ".join(n for n, _ in self.gradient.matrix.definitions)
+            if named:
+                return i18n.gettext(
+                    "Give {derivative} in matrix form, over the program's tensors as PyTorch "
+                    "writes them (@ for matrix products, .T, .sum(0), * element by element); "
+                    "you may use {names}.",
+                    derivative=d,
+                    names=named,
+                )
+            return i18n.gettext(
+                "Give {derivative} in matrix form, over the program's tensors as PyTorch writes "
+                "them (@ for matrix products, .T, .sum(0), * element by element).",
+                derivative=d,
             )
         if self.kind == "value":
             if self.draft.input.kind == "program":
-                return f"What does {self.wrt}.grad hold when the program ends?"
-            return f"Give the value of {d} at the given values."
+                grad = f"{self.wrt}.grad"
+                return i18n.gettext("What does {grad} hold when the program ends?", grad=grad)
+            return i18n.gettext("Give the value of {derivative} at the given values.", derivative=d)
         if self.kind == "graph":
-            return (
+            return i18n.gettext(
                 "Fill in the forward value of every operation and the local derivative on "
                 "every edge."
             )
-        return "Predict exactly what the program prints."
+        return i18n.gettext("Predict exactly what the program prints.")
 
     def key_steps(self) -> list:
         """The key's steps: the intermediate names it uses, the chain rule at the leaf
@@ -147,7 +162,11 @@ class Problem:
         }
 
     def to_json(self, answers: bool = True) -> dict:
-        """The problem, and with ``answers`` its key, as plain JSON data."""
+        """The problem, and with ``answers`` its key, as plain JSON data in its language."""
+        with i18n.using(self.lang):
+            return self._json(answers)
+
+    def _json(self, answers: bool) -> dict:
         inp = self.draft.input
         request = (
             {"program": inp.program}
@@ -192,24 +211,36 @@ class Worksheet:
     version: int
     problems: tuple[Problem, ...]
     reveal: Reveal = Reveal(None)  # when a student checking answers sees the expected one
+    lang: str = i18n.DEFAULT  # the language of its texts: the problems are the same in each
 
     @property
     def title(self) -> str:
-        """The sheet's heading."""
-        return f"Backpropagation worksheet · level {self.level.number}: {self.level.title}"
+        """The sheet's heading, in the current language."""
+        return i18n.gettext(
+            "Backpropagation worksheet · level {number}: {title}",
+            number=self.level.number,
+            title=self.level.title,
+        )
 
     def parameters(self) -> dict:
-        """What regenerates this sheet."""
-        return {
+        """What regenerates this sheet; ``lang`` only when it is not English, so English
+        sheets keep the links and bytes they always had."""
+        params = {
             "seed": self.seed,
             "problems": len(self.problems),
             "level": self.level.number,
             "version": self.version,
             "reveal": str(self.reveal),
         }
+        return params if self.lang == i18n.DEFAULT else {**params, "lang": self.lang}
 
     def to_json(self, answers: bool = True) -> dict:
-        """The sheet with (``answers``) its key, as ``GET /api/v1/worksheet`` sends it."""
+        """The sheet with (``answers``) its key, as ``GET /api/v1/worksheet`` sends it, in the
+        sheet's language."""
+        with i18n.using(self.lang):
+            return self._json(answers)
+
+    def _json(self, answers: bool) -> dict:
         return {
             "format": FORMAT,
             "parameters": self.parameters(),
@@ -268,21 +299,47 @@ def _intermediates(
 def _integer(name: str, value, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise WorksheetError(
-            "invalid_parameter", f"{name} must be a whole number from {low} to {high}"
+            "invalid_parameter",
+            i18n.gettext(
+                "{name} must be a whole number from {low} to {high}", name=name, low=low, high=high
+            ),
         )
     return value
 
 
+def _language(lang: object) -> str:
+    if lang not in i18n.LOCALES:
+        choices = ", ".join(i18n.LOCALES)
+        raise WorksheetError(
+            "invalid_parameter", i18n.gettext("lang must be one of: {choices}", choices=choices)
+        )
+    return lang
+
+
 def make_worksheet(
-    seed: int, problems: int, level: int, version: int = 1, reveal: str = NEVER, salt: str = ""
+    seed: int,
+    problems: int,
+    level: int,
+    version: int = 1,
+    reveal: str = NEVER,
+    salt: str = "",
+    lang: str = i18n.DEFAULT,
 ) -> Worksheet:
     """A worksheet of ``problems`` problems at ``level`` (1-5), reproducible from its parameters.
 
     ``reveal`` (never, after-N, always) does not change the problems, only what a student who
-    checks an answer is shown. ``salt``, a secret of the service, makes the numbers depend on
-    more than the parameters: a student who reads a handed-out sheet's seed cannot make its
-    key with the command line.
+    checks an answer is shown; nor does ``lang`` (en, zh), only the language of every text.
+    ``salt``, a secret of the service, makes the numbers depend on more than the parameters:
+    a student who reads a handed-out sheet's seed cannot make its key with the command line.
     """
+    lang = _language(lang)
+    with i18n.using(lang):
+        return _make(seed, problems, level, version, reveal, salt, lang)
+
+
+def _make(
+    seed: int, problems: int, level: int, version: int, reveal: str, salt: str, lang: str
+) -> Worksheet:
     try:
         setting = Reveal.parse(reveal)
     except ValueError as exc:
@@ -299,11 +356,13 @@ def make_worksheet(
     seen: set[tuple] = set()
     while len(made) < problems:
         kind = rng.choices(kinds, weights)[0]  # drawn once per problem: the mix follows weights
-        made.append(_draw(rng, spec, kind, len(made) + 1, seen))
-    return Worksheet(seed, spec, version, tuple(made), setting)
+        made.append(_draw(rng, spec, kind, len(made) + 1, seen, lang))
+    return Worksheet(seed, spec, version, tuple(made), setting, lang)
 
 
-def _draw(rng: random.Random, spec: Level, kind: str, number: int, seen: set[tuple]) -> Problem:
+def _draw(
+    rng: random.Random, spec: Level, kind: str, number: int, seen: set[tuple], lang: str
+) -> Problem:
     """Draft until a draft makes a clean question of ``kind`` unlike the ones ``seen``."""
     for stale in range(1, MAX_DRAWS + 1):
         check_time("ask for fewer problems")  # a sheet is one request's work: it ends in time
@@ -312,7 +371,7 @@ def _draw(rng: random.Random, spec: Level, kind: str, number: int, seen: set[tup
         asked = wrt if kind in ASKS_A_LEAF else None
         if _identities(draft, kind, asked, stale) & seen:
             continue
-        problem = _pose(number, kind, draft, wrt, spec.number)
+        problem = _pose(number, kind, draft, wrt, spec.number, lang)
         if problem is not None:
             seen |= _identities(draft, kind, asked, 0)
             return problem
@@ -326,7 +385,7 @@ def _identities(draft: Draft, kind: str, wrt: str | None, stale: int) -> set[tup
     return exact if stale >= STALE else exact | {("structure", draft.structure, kind, wrt)}
 
 
-def _pose(number: int, kind: str, draft: Draft, wrt: str, level: int) -> Problem | None:
+def _pose(number: int, kind: str, draft: Draft, wrt: str, level: int, lang: str) -> Problem | None:
     """The draft as a clean question of ``kind`` (None: it does not make one)."""
     try:
         with np.errstate(all="ignore"):  # a draft may overflow; it is then not clean
@@ -339,19 +398,28 @@ def _pose(number: int, kind: str, draft: Draft, wrt: str, level: int) -> Problem
     boxes = BOXES[kind](x, draft, wrt, number) if clean(x, level) else ()
     if not boxes:
         return None
-    return Problem(number, kind, draft, wrt if kind in ASKS_A_LEAF else None, x, boxes)
+    return Problem(number, kind, draft, wrt if kind in ASKS_A_LEAF else None, x, boxes, lang)
 
 
 def _box(problem: Problem, box_id: str) -> Box:
     box = next((b for b in problem.boxes if b.id == box_id), None)
     if box is None:
-        raise WorksheetError("invalid_parameter", f"problem {problem.number} has no box {box_id!r}")
+        raise WorksheetError(
+            "invalid_parameter",
+            i18n.gettext(
+                "problem {number} has no box {box}", number=problem.number, box=repr(box_id)
+            ),
+        )
     return box
 
 
 def check_box(problem: Problem, box_id: str, text: str) -> checking.Feedback:
-    """Check one answer box of a worksheet problem."""
-    box = _box(problem, box_id)
+    """Check one answer box of a worksheet problem; the feedback speaks the sheet's language."""
+    with i18n.using(problem.lang):
+        return _check(problem, _box(problem, box_id), text)
+
+
+def _check(problem: Problem, box: Box, text: str) -> checking.Feedback:
     if box.kind == "number":
         return checking.check_number(box.value, text, box.label)
     if box.kind == "output":
@@ -364,4 +432,5 @@ def hint_ladder(problem: Problem, box_id: str, diagnosis: str) -> tuple[str, ...
     a forward value or a local derivative is one rung already)."""
     if _box(problem, box_id).kind not in ("closed_form", "value"):
         return ()
-    return checking.ladder(problem.explanation, problem.wrt, diagnosis)
+    with i18n.using(problem.lang):
+        return checking.ladder(problem.explanation, problem.wrt, diagnosis)
