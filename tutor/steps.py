@@ -24,6 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
+from . import i18n
+from .i18n import N_
+
 Value = float | list | None  # a number, or nested lists of numbers (a tensor's elements)
 
 
@@ -76,7 +79,22 @@ class EdgeDerivative:
     textbook: sympy.Expr | None = None  # the derivative in the result's name: y*(1 - y) for σ
     # the operation as the program wrote it: (operator or function name, operands in order)
     written: tuple[str, tuple[sympy.Expr, ...]] | None = None
-    rule: str | None = None  # the rule the local derivative comes from: "product rule", …
+    rule: str | None = None  # the rule the local derivative comes from: one of RULES
+
+
+# the rules a local derivative comes from (``EdgeDerivative.rule``), translated where shown
+RULES = (
+    N_("sum rule"),
+    N_("product rule"),
+    N_("quotient rule"),
+    N_("power rule"),
+    N_("exponential rule"),
+    N_("constant factor rule"),
+    N_("identity rule"),
+    N_("chain rule"),
+    N_("mean rule"),
+    N_("matmul rule"),
+)
 
 
 @dataclass(frozen=True)
@@ -239,6 +257,37 @@ def kind(step: object) -> str:
     'cut'
     """
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(step).__name__).lower()
+
+
+# each kind of step as a page labels it (``omitted``: the note that ends the steps shown)
+KIND_LABELS = {
+    "start": N_("start"),
+    "edge_derivative": N_("edge derivative"),
+    "use": N_("use"),
+    "node_gradient": N_("node gradient"),
+    "pass_through": N_("pass through"),
+    "cut": N_("cut"),
+    "derivation": N_("derivation"),
+    "accumulation": N_("accumulation"),
+    "definitions": N_("definitions"),
+    "substitution": N_("substitution"),
+    "simplification": N_("simplification"),
+    "evaluation": N_("evaluation"),
+    "check": N_("check"),
+    "differentiation": N_("differentiation"),
+    "hessian_check": N_("hessian check"),
+    "no_gradient": N_("no gradient"),
+    "omitted": N_("omitted"),
+}
+
+
+def kind_label(kind: str) -> str:
+    """A step's kind as a page labels it, in the current language.
+
+    >>> kind_label("node_gradient")
+    'node gradient'
+    """
+    return i18n.translate(KIND_LABELS[kind]) if kind in KIND_LABELS else kind.replace("_", " ")
 
 
 def is_step(obj: object) -> bool:

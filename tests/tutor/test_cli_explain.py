@@ -44,11 +44,14 @@ def test_explain_needs_a_file_or_an_expression(capsys):
     assert "give a FILE" in capsys.readouterr().err
 
 
-def test_explain_takes_a_language_and_keeps_the_steps_english_for_now(capsys):
+def test_explain_takes_a_language_for_the_steps_and_keeps_the_programs_output(capsys):
     assert main(["explain", str(SEED_DIR / "b.py")]) == 0
     english = capsys.readouterr().out
     assert main(["explain", "--lang", "zh", str(SEED_DIR / "b.py")]) == 0
-    assert capsys.readouterr().out == english
+    chinese = capsys.readouterr().out
+    printed = english.split("\n\nleaf ")[0]  # what the program printed, as PyTorch prints it
+    assert chinese.startswith(printed + "\n\n叶子节点 ")
+    assert "x 的步骤：" in chinese and "steps for x:" in english
 
 
 def test_explain_refuses_another_language(capsys):

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from .. import i18n
 from ..errors import LimitError
 from ..limits import time_left
 
@@ -50,16 +51,18 @@ def layout(source: str) -> dict:
     """``dot -Tjson`` of a graph in the dot language: its objects, edges and bounding box."""
     data = source.encode("utf-8")
     if len(data) > MAX_SOURCE:
-        raise LimitError("too_large", "the graph is too large to draw; use fewer operations")
+        said = i18n.gettext("the graph is too large to draw; use fewer operations")
+        raise LimitError("too_large", said)
     seconds = min(SECONDS, max(time_left() / 2, 0.5))  # the rest of the page needs time too
     try:
         done = subprocess.run(
             [require(), "-Tjson"], input=data, capture_output=True, timeout=seconds, check=False
         )
     except subprocess.TimeoutExpired:
-        raise LimitError(
-            "too_expensive", f"laying out the graph took more than {seconds:.3g} seconds"
-        ) from None
+        said = i18n.gettext(
+            "laying out the graph took more than {seconds} seconds", seconds=f"{seconds:.3g}"
+        )
+        raise LimitError("too_expensive", said) from None
     if done.returncode != 0:
         raise RuntimeError(f"dot failed: {done.stderr.decode('utf-8', 'replace')[:500]}")
     return json.loads(done.stdout)

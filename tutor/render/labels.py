@@ -118,14 +118,22 @@ def math(text: str) -> str:
     return _spell(_tokens(text))
 
 
+def cells(text: str) -> int:
+    """How many cells of a monospace font ``text`` takes: a wide glyph (Chinese) takes two.
+
+    >>> cells("∂L/∂x"), cells("梯度 x")
+    (5, 6)
+    """
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def width_of(text: str, px: float = TEXT_PX) -> float:
     """How wide ``text`` draws in the stylesheet's monospace font (wide glyphs count twice).
 
     >>> width_of("abcd") == 4 * 0.62 * 12
     True
     """
-    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return cells * EM * px
+    return cells(text) * EM * px
 
 
 def wrap(text: str, width: int) -> list[str]:

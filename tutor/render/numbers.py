@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import i18n
+
 
 def number(x: Any, digits: int = 6) -> str:
     """One number, short and exact enough to read (``digits`` significant digits).
@@ -82,7 +84,7 @@ def short(v: Any, shape: list | tuple | None = None, limit: int = 22) -> str:
     flat = _flat(v)
     dims = "×".join(str(d) for d in shape) if shape else str(len(flat))
     if all(x == flat[0] for x in flat):
-        return clip(f"{number(flat[0])} (all {dims})", limit)
+        return clip(i18n.gettext("{value} (all {shape})", value=number(flat[0]), shape=dims), limit)
     tail = f", … ({dims})]"
     head = "[" + number(flat[0], 3)  # the first element always shows
     for x in flat[1:]:
@@ -101,7 +103,7 @@ def shape(dims: list | tuple | None) -> str:
     """
     if dims is None:
         return ""
-    return "×".join(str(d) for d in dims) if dims else "scalar"
+    return "×".join(str(d) for d in dims) if dims else i18n.gettext("scalar")
 
 
 def clip(text: str, limit: int) -> str:

@@ -15,10 +15,14 @@ import time
 
 import sympy
 
+from .. import i18n
 from .. import steps as st
+from ..functions import FUNCTIONS
 from ..graph import GRADIENT, gradient_name
+from ..i18n import N_
 from ..limits import ends_by
 from . import matrices, numbers, typeset
+from .labels import cells
 
 # characters (in sympy's spelling) up to which a gradient is written in symbols at every step
 SPELLED_OUT = 40
@@ -27,8 +31,12 @@ SPELLED_OUT = 40
 CLOSED_COLUMN = 60
 LINE = 100
 # where a long step line is broken: after a clause, else after a list's comma, else before an
-# equals sign, else before a sum's term
-STEP_BREAKS = (r"(?<=; )|(?<=: )", r"(?<=, )", r"(?= = )", r"(?= [-+] )")
+# equals sign, else before a sum's term (Chinese clauses end in full-width marks, no space)
+STEP_BREAKS = (r"(?<=; )|(?<=: )|(?<=；)|(?<=：)", r"(?<=, )|(?<=，)", r"(?= = )", r"(?= [-+] )")
+# the last places a line breaks: at a space, else after a Chinese character (which needs none)
+_LAST_BREAKS = (r"(?<= )", r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+_FULL_WIDTH = tuple("，。；：、（）")  # Chinese punctuation, which takes no space beside it
+_HOLE = re.compile(r"\{(\w+)\}")  # a message's named placeholder
 _LATEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\~{}", "^": r"\^{}", "\\": r"\\"}
 
 
@@ -87,28 +95,45 @@ def wrap(text: str, width: int, *breaks: str) -> list[str]:
     ['so: a = 1 + 2', '= 3']
     >>> wrap("one two three", 5)
     ['one', 'two', 'three']
+
+    Widths are counted in a terminal's cells: a Chinese character takes two, and a line of
+    them breaks between any two.
+
+    >>> wrap("链式法则的局部导数", 8)
+    ['链式法则', '的局部导', '数']
     """
-    return _wrap(text.strip(), width, (*breaks, r"(?<= )"))
+    return _wrap(text.strip(), width, (*breaks, *_LAST_BREAKS))
 
 
 def _wrap(text: str, width: int, levels: tuple[str, ...]) -> list[str]:
-    if len(text) <= width:
+    if cells(text) <= width:
         return [text]
     if not levels:
-        return [text[k : k + width] for k in range(0, len(text), width)]
+        return _cut(text, width)
     lines, line = [], ""
     for piece in re.split(levels[0], text):
-        if len(line.strip()) >= width // 4 and len((line + piece).rstrip()) > width:
+        if cells(line.strip()) >= width // 4 and cells((line + piece).rstrip()) > width:
             lines.append(line)
             line = piece
         else:
             line += piece
-        if len(line.strip()) > width:  # broken further; its last part takes what follows
+        if cells(line.strip()) > width:  # broken further; its last part takes what follows
             *done, last = _wrap(line.strip(), width, levels[1:])
             lines += done
             line = last + line[len(line.rstrip()) :]
     lines.append(line)
     return [one.strip() for one in lines if one.strip()]
+
+
+def _cut(text: str, width: int) -> list[str]:
+    """``text`` in pieces of at most ``width`` cells (a word longer than a line)."""
+    pieces, piece = [], ""
+    for c in text:
+        if piece and cells(piece + c) > width:
+            pieces.append(piece)
+            piece = ""
+        piece += c
+    return [*pieces, piece]
 
 
 def _carried(uses: tuple[st.Use, ...]) -> bool:
@@ -117,19 +142,37 @@ def _carried(uses: tuple[st.Use, ...]) -> bool:
     return all(u.copies == 1 and u.edge.derivative.expr is not None for u in uses)
 
 
-def _plural(phrase: str, count: int) -> str:
-    """An operation's phrase for ``count`` of them, without its article.
+class Words(str):
+    """A placeholder's value that is words (a phrase, a count, a reason), written as the
+    message's own words are; any other value is already written in the printer's format."""
 
-    >>> _plural("addition", 7), _plural("a conversion to float32", 2), _plural("a copy", 1)
-    ('additions', 'conversions to float32', 'copy')
+
+class Code(str):
+    """A placeholder's value that is code (``L.backward()``), written as code."""
+
+
+# what a folded run of steps counts, by the phrase its steps name their operation with
+_COUNTED = {spec.phrase: spec.counted for spec in FUNCTIONS.values() if spec.counted}
+
+
+def counted(phrase: str, n: int) -> str:
+    """``n`` of an operation, as a folded run counts them: ``3 additions``.
+
+    >>> counted("a conversion to float32", 2), counted("addition", 1)
+    ('2 conversions to float32', '1 addition')
     """
-    words = phrase.split(" ")
-    if words[0] in ("a", "an", "the"):
-        words = words[1:]
-    if count != 1:
-        first = words[0]
-        words[0] = first[:-1] + "ies" if first.endswith("y") else first + "s"
-    return " ".join(words)
+    if phrase not in _COUNTED:  # an operation that seldom hands a gradient on unchanged
+        return i18n.gettext("{n} × {operation}", n=i18n.number(n), operation=i18n.translate(phrase))
+    return i18n.gettext("{n} {operations}", n=i18n.number(n), operations=_COUNTED[phrase](n))
+
+
+def _spaced(run: str, words) -> str:
+    """``run`` written by ``words``, its leading and trailing spaces kept outside."""
+    core = run.strip(" ")
+    if not core:
+        return run
+    start = run.index(core)
+    return run[:start] + words(core) + run[start + len(core) :]
 
 
 class RenderLimit:
@@ -158,15 +201,23 @@ class RenderLimit:
 
     def omitted(self) -> str:
         """The note that ends the steps shown."""
-        why = {
-            "size": "they would make this answer too long to read",
-            "steps": "there are too many of them",
-            "time": "rendering them would take longer than the time budget",
-        }[self.spent or "time"]
-        return (
-            f"The remaining steps are not shown: {why}. The closed forms, values and "
-            "verdicts above cover every step."
-        )
+        return i18n.translate(_OMITTED[self.spent or "time"])
+
+
+_OMITTED = {  # why the steps past a RenderLimit are not shown
+    "size": N_(
+        "The remaining steps are not shown: they would make this answer too long to read. "
+        "The closed forms, values and verdicts above cover every step."
+    ),
+    "steps": N_(
+        "The remaining steps are not shown: there are too many of them. The closed forms, "
+        "values and verdicts above cover every step."
+    ),
+    "time": N_(
+        "The remaining steps are not shown: rendering them would take longer than the time "
+        "budget. The closed forms, values and verdicts above cover every step."
+    ),
+}
 
 
 class Printer:
@@ -186,6 +237,10 @@ class Printer:
 
     def math_words(self, s: str) -> str:
         """Words inside a formula."""
+        return self.words(s)
+
+    def code(self, s: str) -> str:
+        """Code inside a sentence."""
         return self.words(s)
 
     def partial(self, top: str, bottom: str) -> str:
@@ -215,10 +270,47 @@ class Printer:
         return getattr(self, f"_print_{type(obj).__name__}")(obj)
 
     def line(self, *parts: str) -> str:
-        return " ".join(p for p in parts if p)
+        """Parts of a sentence one after another, a space between them (none next to a
+        full-width mark: Chinese punctuation carries its own space)."""
+        said = ""
+        for part in filter(None, parts):
+            apart = said and not (said.endswith(_FULL_WIDTH) or part.startswith(_FULL_WIDTH))
+            said += " " + part if apart else part
+        return said
 
     def name(self, node_id: str) -> str:
         return self.expr(sympy.Symbol(node_id))
+
+    def named(self, node_id: str) -> str:
+        """A node's name inside a sentence: math, as in the formulas around it."""
+        return self.math(self.name(node_id))
+
+    def gettext(self, message: str, **parts: str) -> str:
+        """``message`` in the current language and in this format, as ``i18n.gettext`` fills
+        it: its own words and ``Words`` parts written as words, other parts (math, nested
+        sentences) as they are."""
+        return self.fill(i18n.translate(message), self.words, parts)
+
+    def fill(self, template: str, words, parts: dict[str, str]) -> str:
+        """``template``'s placeholders filled with ``parts``; each run of text between the
+        written parts goes through ``words`` whole (``\\text{…}`` holds a phrase, not a word),
+        the spaces around it left outside."""
+        out, run = [], ""
+        for k, piece in enumerate(_HOLE.split(template)):
+            part = parts[piece] if k % 2 else piece
+            if not k % 2 or isinstance(part, Words):
+                run += part
+                continue
+            out += [_spaced(run, words), self.code(part) if isinstance(part, Code) else part]
+            run = ""
+        return "".join([*out, _spaced(run, words)])
+
+    def clauses(self, said: list[str]) -> str:
+        """Clauses one after another, as the current language separates them: ``a; b``."""
+        joined = said[0]
+        for clause in said[1:]:
+            joined = self.gettext("{clauses}; {clause}", clauses=joined, clause=clause)
+        return joined
 
     def d(self, top: str, bottom: str) -> str:
         return self.partial(self.name(top), self.name(bottom))
@@ -261,12 +353,13 @@ class Printer:
             return self.path_product(use.factors)
         d_target = self.d(use.root, use.edge.target) if use.edge.target != use.root else ""
         local = self.d(use.edge.target, node)
-        copies = use.copies
         product = self.times.join(p for p in (d_target, local) if p)
-        return (
-            self.line(self.math_words(f"Σ over {copies} copies of"), product)
-            if copies > 1
-            else product
+        if use.copies <= 1:
+            return product
+        return self.fill(
+            i18n.translate(N_("Σ over {n} copies of {product}")),
+            self.math_words,
+            {"n": Words(i18n.number(use.copies)), "product": product},
         )
 
     def in_symbols(self, uses: tuple[st.Use, ...], *sides: str) -> list[str] | None:
@@ -309,11 +402,16 @@ class Printer:
 
     # steps ------------------------------------------------------------------------------
     def _print_Start(self, s: st.Start) -> str:
-        upstream = self.eq(self.d(s.root, s.root), *self.quantity(s.upstream))
+        upstream = self.math(self.eq(self.d(s.root, s.root), *self.quantity(s.upstream)))
         if s.given:
-            say = f"{s.root}.backward(gradient): a vector-Jacobian product; the given gradient is"
-            return self.line(self.words(say), self.words("the upstream,"), self.math(upstream))
-        return self.line(self.words(f"{s.root}.backward() starts from"), self.math(upstream))
+            return self.gettext(
+                "{call}: a vector-Jacobian product; the given gradient is the upstream, {upstream}",
+                call=Code(f"{s.root}.backward(gradient)"),
+                upstream=upstream,
+            )
+        return self.gettext(
+            "{call} starts from {upstream}", call=Code(f"{s.root}.backward()"), upstream=upstream
+        )
 
     def spelled(self, e: st.EdgeDerivative) -> str:
         """The target's operation as the program wrote it, else in sympy's form."""
@@ -328,54 +426,91 @@ class Printer:
         return self.call(op, parts[0])
 
     def _print_EdgeDerivative(self, e: st.EdgeDerivative) -> str:
-        definition = self.eq(self.name(e.target), self.spelled(e))
-        rule = f"; by the {e.rule}:" if e.rule else ":"
-        head = self.line(self.math(definition), self.words(f"({e.phrase}){rule}"))
+        head = self.edge_head(e)
         if e.matrix is not None:
             matrices = sorted(e.matrix.atoms(sympy.MatrixSymbol), key=str)
             shapes = ", ".join(f"{m.name}: {m.rows}×{m.cols}" for m in matrices)
-            body = self.line(
-                self.words(f"in matrix form, the gradient of {e.source} is"),
-                self.math(self.expr(e.matrix)),
-                self.words(
-                    f"where G is the gradient of {e.target} ({shapes}; the result is "
-                    f"{e.matrix.rows}×{e.matrix.cols}, checked element by element)"
-                ),
+            body = self.gettext(
+                "in matrix form, the gradient of {source} is {form} where G is the gradient of "
+                "{target} ({shapes}; the result is {shape}, checked element by element)",
+                source=self.named(e.source),
+                form=self.math(self.expr(e.matrix)),
+                target=self.named(e.target),
+                shapes=Words(shapes),
+                shape=Words(f"{e.matrix.rows}×{e.matrix.cols}"),
             )
         elif e.derivative.expr is None:
-            body = self.words("its Jacobian is worked element by element")
+            body = self.gettext("its Jacobian is worked element by element")
         else:
             body = self.math(self.eq(self.d(e.target, e.source), *self.quantity(local_form(e))))
             if e.reduction == "mean":
-                body = self.line(body, self.words(f"for each of the {e.count} elements (1/N)"))
+                body = self.gettext(
+                    "{derivative} for each of the {n} elements (1/N)",
+                    derivative=body,
+                    n=Words(i18n.number(e.count)),
+                )
             elif e.reduction == "sum":
-                body = self.line(body, self.words(f"for each of the {e.count} summed elements"))
-        kink = self.words(f"(at the kink: {e.kink})") if e.kink else ""
+                body = self.gettext(
+                    "{derivative} for each of the {n} summed elements",
+                    derivative=body,
+                    n=Words(i18n.number(e.count)),
+                )
+        kink = ""
+        if e.kink:
+            kink = self.gettext(
+                "(at the kink: {convention})", convention=Words(i18n.translate(e.kink))
+            )
         return self.line(head, body, kink)
+
+    def edge_head(self, e: st.EdgeDerivative) -> str:
+        """``y = x2·w2 (multiplication); by the product rule:``, what the local derivative
+        after it comes from."""
+        definition = self.math(self.eq(self.name(e.target), self.spelled(e)))
+        operation = Words(i18n.translate(e.phrase))
+        if not e.rule:
+            return self.gettext(
+                "{definition} ({operation}):", definition=definition, operation=operation
+            )
+        return self.gettext(
+            "{definition} ({operation}); by the {rule}:",
+            definition=definition,
+            operation=operation,
+            rule=Words(i18n.translate(e.rule)),
+        )
 
     def _print_Use(self, u: st.Use) -> str:
         node = u.path[-1]
         op, written = u.edge.written or ("", ())
         positions = [k for k, a in enumerate(written) if str(a) == node]
-        copies = ""
-        if u.copies > 1:
-            copies = self.words(f"(broadcast sum: {node}'s {u.copies} copies' gradients add up)")
+        operand = Words(i18n.number(u.edge.position + 1))
         if len(positions) < 2:
-            said = self.line(self.words("through"), self.doprint(u.edge), copies)
+            said = self.gettext("through {edge}", edge=self.doprint(u.edge))
         elif u.edge.position == positions[0] or op not in _SYMMETRIC:
-            where = self.words(f"through operand {u.edge.position + 1} of")
-            said = self.line(where, self.doprint(u.edge), copies)
+            said = self.gettext(
+                "through operand {k} of {edge}", k=operand, edge=self.doprint(u.edge)
+            )
         else:  # y·y: the second use is the first again, with the operands' roles swapped
-            definition = self.math(self.eq(self.name(u.edge.target), self.spelled(u.edge)))
-            where = self.words(f"through operand {u.edge.position + 1} of")
-            same = self.words(f": the same as through operand {positions[0] + 1}")
-            said = self.line(where, definition) + same
+            said = self.gettext(
+                "through operand {k} of {definition}: the same as through operand {first}",
+                k=operand,
+                definition=self.math(self.eq(self.name(u.edge.target), self.spelled(u.edge))),
+                first=Words(i18n.number(positions[0] + 1)),
+            )
+        if u.copies > 1:
+            copies = self.gettext(
+                "(broadcast sum: {node}'s {n} copies' gradients add up)",
+                node=self.named(node),
+                n=Words(i18n.number(u.copies)),
+            )
+            said = self.line(said, copies)
         if u.terms == 1:  # the node's own line says what it contributes
             return said
         product = self.in_symbols((u,)) if not self.by_value(u.result) else None
         if product is None:
             product = self.named_use(u, node, symbolic=False)
-        return said + self.line(self.words("; contributes"), self.math(self.eq(*product)))
+        return self.gettext(
+            "{use}; contributes {product}", use=said, product=self.math(self.eq(*product))
+        )
 
     def _print_NodeGradient(self, n: st.NodeGradient) -> str:
         gradient = self.d(n.root, n.node)
@@ -396,96 +531,176 @@ class Printer:
         result = self.math(self.eq(*sides))
         if len(n.uses) == 1:
             return result
-        say = f"{n.node} is used {len(n.uses)} times; their contributions add up:"
-        return self.line(self.words(say), result)
+        return self.gettext(
+            "{node} is used {n} times; their contributions add up: {gradient}",
+            node=self.named(n.node),
+            n=Words(i18n.number(len(n.uses))),
+            gradient=result,
+        )
 
     def _print_PassThrough(self, p: st.PassThrough) -> str:
         phrases: dict[str, int] = {}
         for node in p.steps:
             phrase = node.uses[0].edge.phrase
             phrases[phrase] = phrases.get(phrase, 0) + 1
-        count = len(p.steps)
-        if len(phrases) == 1:
-            what = f"{count} more {_plural(next(iter(phrases)), count)} pass"
-        else:
-            kinds = ", ".join(f"{k} {_plural(phrase, k)}" for phrase, k in phrases.items())
-            what = f"{count} more steps pass"
-        names = [node.node for node in p.steps]
-        shown = [self.d(p.root, name) for name in names]
+        shown = [self.d(p.root, node.node) for node in p.steps]
         if len(shown) > 3:
             shown = [shown[0], shown[1], self.math_words("…"), shown[-1]]
-        equal = self.eq(*shown, *self.quantity(p.result))
-        say = f"… {what} the gradient through unchanged"
-        say += f" ({kinds}):" if len(phrases) > 1 else ":"
-        return self.line(self.words(say), self.math(equal))
+        gradients = self.math(self.eq(*shown, *self.quantity(p.result)))
+        n = Words(i18n.number(len(p.steps)))
+        (phrase, *others) = phrases
+        if not others and phrase in _COUNTED:
+            return self.gettext(
+                "… {n} more {operations} pass the gradient through unchanged: {gradients}",
+                n=n,
+                operations=Words(_COUNTED[phrase](len(p.steps))),
+                gradients=gradients,
+            )
+        kinds = [counted(phrase, k) for phrase, k in phrases.items()]
+        return self.gettext(
+            "… {n} more steps pass the gradient through unchanged ({operations}): {gradients}",
+            n=n,
+            operations=Words(listed(kinds)),
+            gradients=gradients,
+        )
 
     def _print_Cut(self, c: st.Cut) -> str:
+        source, target = self.named(c.source), self.named(c.target)
         if c.reason == GRADIENT:
-            return self.words(
-                f"{c.source} → {c.target}: {c.target} is a gradient (torch.autograd.grad), not "
-                f"a function of {c.source} along this edge, so no gradient flows back to "
-                f"{c.source} through it; {c.target} depends on what its own graph reaches"
+            return self.gettext(
+                "{source} → {target}: {target} is a gradient (torch.autograd.grad), not a "
+                "function of {source} along this edge, so no gradient flows back to {source} "
+                "through it; {target} depends on what its own graph reaches",
+                source=source,
+                target=target,
             )
-        how = "detach()" if c.reason == "detach" else "no_grad()"
-        return self.words(
-            f"{c.source} → {c.target} is cut by {how}: {c.target} is a constant, "
-            f"so no gradient flows back to {c.source} through it"
+        return self.gettext(
+            "{source} → {target} is cut by {how}: {target} is a constant, so no gradient flows "
+            "back to {source} through it",
+            source=source,
+            target=target,
+            how=Code("detach()" if c.reason == "detach" else "no_grad()"),
         )
 
     def _print_Derivation(self, d: st.Derivation) -> str:
-        where = f" (line {d.line})" if d.line else ""
-        return self.words(f"backward call {d.call}{where}, from {d.start.root}")
+        call, root = Words(str(d.call)), self.named(d.start.root)
+        if d.line:
+            return self.gettext(
+                "backward call {call} (line {line}), from {root}",
+                call=call,
+                line=Words(str(d.line)),
+                root=root,
+            )
+        return self.gettext("backward call {call}, from {root}", call=call, root=root)
 
     def _print_Accumulation(self, a: st.Accumulation) -> str:
         parts = [self.paren(self.eq(*self.quantity(c))) for c in a.contributions]
-        total = self.eq(self.plus.join(parts), self.num(a.total.value))
-        say = f"{a.leaf}.grad accumulates over {len(parts)} backward calls:"
-        return self.line(self.words(say), self.math(total))
+        return self.gettext(
+            "{grad} accumulates over {n} backward calls: {total}",
+            grad=Code(f"{a.leaf}.grad"),
+            n=Words(i18n.number(len(parts))),
+            total=self.math(self.eq(self.plus.join(parts), self.num(a.total.value))),
+        )
 
     def definitions(self, pairs: tuple) -> str:
         """``t1 = x1*w1, t2 = t1*w2``: names and what they stand for."""
         return ", ".join(self.math(self.eq(self.expr(k), self.expr(v))) for k, v in pairs)
 
     def _print_Definitions(self, d: st.Definitions) -> str:
-        return self.line(self.words("where"), self.definitions(d.definitions))
+        return self.gettext("where {definitions}", definitions=self.definitions(d.definitions))
 
     def _print_Substitution(self, s: st.Substitution) -> str:
-        result = self.eq(self.expr(s.before), self.expr(s.after))
-        defs = self.definitions(s.definitions)
-        return self.line(self.words("substitute"), defs, self.words(":"), self.math(result))
+        return self.gettext(
+            "substitute {definitions} : {result}",
+            definitions=self.definitions(s.definitions),
+            result=self.math(self.eq(self.expr(s.before), self.expr(s.after))),
+        )
 
     def _print_Simplification(self, s: st.Simplification) -> str:
-        return self.line(
-            self.words("simplified:"), self.math(self.eq(self.expr(s.before), self.expr(s.after)))
+        return self.gettext(
+            "simplified: {result}",
+            result=self.math(self.eq(self.expr(s.before), self.expr(s.after))),
         )
 
     def _print_Evaluation(self, e: st.Evaluation) -> str:
         value = self.math(self.eq(self.expr(e.expr), self.num(e.value)))
         if not e.at:
-            return self.line(self.words("a constant:"), value)
+            return self.gettext("a constant: {value}", value=value)
         at = ", ".join(self.math(self.eq(self.expr(k), self.num(v))) for k, v in e.at)
-        return self.line(self.words("at"), at, self.words(":"), value)
+        return self.gettext("at {values} : {value}", values=at, value=value)
+
+    def verdict(self, c: st.Check, engine: str) -> str:
+        """What the engine's number and the closed form's say together: the verdict, or why
+        there is none (``engine`` names the engine's number)."""
+        values = {
+            "engine": Words(engine),
+            "value": Words(numbers.value(st.plain(c.engine))),
+            "closed": Words(numbers.value(st.plain(c.value))),
+        }
+        if c.agrees is None:
+            reason = Words(c.reason or "")
+            if c.value is None or c.engine is None:
+                return self.gettext("no verdict: {reason}", reason=reason)
+            return self.gettext(
+                "{engine} = {value}, closed form = {closed}: no verdict: {reason}",
+                reason=reason,
+                **values,
+            )
+        return self.gettext(
+            N_(
+                "{engine} = {value}, closed form = {closed}: agrees (largest difference "
+                "{difference}, allowed {tolerance})"
+            )
+            if c.agrees
+            else N_(
+                "{engine} = {value}, closed form = {closed}: differs (largest difference "
+                "{difference}, allowed {tolerance})"
+            ),
+            difference=Words(numbers.value(c.max_difference)),
+            tolerance=Words(c.tolerance),
+            **values,
+        )
+
+    def witness(self, c: st.Check, of: str) -> str:
+        """What central differences (of ``of``, when it is said) witness, or why they are no
+        witness here; "" when they say nothing."""
+        numerical = Words(numbers.value(st.plain(c.numerical)))
+        if c.agrees_numerical is not None:
+            agree = c.agrees_numerical
+            if of:
+                return self.gettext(
+                    N_("central differences of {of} (float64) agree: {numerical}")
+                    if agree
+                    else N_("central differences of {of} (float64) differ: {numerical}"),
+                    of=Words(of),
+                    numerical=numerical,
+                )
+            if c.numerical is None:
+                return self.gettext(
+                    N_("central differences (float64) agree")
+                    if agree
+                    else N_("central differences (float64) differ")
+                )
+            return self.gettext(
+                N_("central differences (float64) agree: {numerical}")
+                if agree
+                else N_("central differences (float64) differ: {numerical}"),
+                numerical=numerical,
+            )
+        if c.numerical_reason:
+            return self.gettext(
+                "central differences are no witness here: {reason}",
+                reason=Words(c.numerical_reason),
+            )
+        return ""
+
+    def checked(self, c: st.Check, engine: str, of: str = "") -> str:
+        """The verdict and, after it, what central differences witness."""
+        witness = self.witness(c, of)
+        return self.clauses([self.verdict(c, engine), *([witness] if witness else [])])
 
     def _print_Check(self, c: st.Check) -> str:
-        engine, closed = numbers.value(st.plain(c.engine)), numbers.value(st.plain(c.value))
-        if c.agrees is None:
-            say = f"no verdict: {c.reason}"
-            if c.value is not None and c.engine is not None:
-                say = f"engine .grad = {engine}, closed form = {closed}: " + say
-        else:
-            say = (
-                f"engine .grad = {engine}, closed form = {closed}: "
-                f"{'agrees' if c.agrees else 'differs'} "
-                f"(largest difference {numbers.value(c.max_difference)}, allowed {c.tolerance})"
-            )
-        if c.agrees_numerical is not None:
-            witness = "agree" if c.agrees_numerical else "differ"
-            say += f"; central differences (float64) {witness}"
-            if c.numerical is not None:
-                say += f": {numbers.value(st.plain(c.numerical))}"
-        elif c.numerical_reason:
-            say += f"; central differences are no witness here: {c.numerical_reason}"
-        return self.words(say)
+        return self.checked(c, i18n.gettext("engine .grad"))
 
     def d2(self, root: str, first: str, second: str) -> str:
         """∂²root/∂first∂second in the program's names (a square on the diagonal)."""
@@ -494,38 +709,28 @@ class Printer:
         )
 
     def _print_Differentiation(self, d: st.Differentiation) -> str:
-        first = self.eq(self.d(d.root, d.first), *self.quantity(d.derivative))
-        result = self.eq(self.d2(d.root, d.first, d.second), self.expr(d.result))
-        say = f"differentiate with respect to {d.second}:"
-        return self.line(self.math(first) + self.words(";"), self.words(say), self.math(result))
+        return self.gettext(
+            "{first}; differentiate with respect to {second}: {result}",
+            first=self.math(self.eq(self.d(d.root, d.first), *self.quantity(d.derivative))),
+            second=self.named(d.second),
+            result=self.math(self.eq(self.d2(d.root, d.first, d.second), self.expr(d.result))),
+        )
 
     def _print_HessianCheck(self, c: st.HessianCheck) -> str:
-        engine, closed = numbers.value(c.engine), numbers.value(c.value)
-        if c.agrees is None:
-            say = f"no verdict: {c.reason}"
-            if c.value is not None and c.engine is not None:
-                say = f"engine (create_graph=True) = {engine}, closed form = {closed}: " + say
-        else:
-            say = (
-                f"engine (create_graph=True) = {engine}, closed form = {closed}: "
-                f"{'agrees' if c.agrees else 'differs'} "
-                f"(largest difference {numbers.value(c.max_difference)}, allowed {c.tolerance})"
-            )
-        if c.agrees_numerical is not None:
-            witness = "agree" if c.agrees_numerical else "differ"
-            say += (
-                f"; central differences of the engine's first derivative (float64) {witness}: "
-                f"{numbers.value(c.numerical)}"
-            )
-        elif c.numerical_reason:
-            say += f"; central differences are no witness here: {c.numerical_reason}"
-        return self.words(say)
+        return self.checked(
+            c,
+            i18n.gettext("engine (create_graph=True)"),
+            i18n.gettext("the engine's first derivative"),
+        )
 
     def _print_NoGradient(self, n: st.NoGradient) -> str:
+        none = Code(f"{n.leaf}.grad is None")  # PyTorch's words for it, as a program tests it
         if not n.cuts:
-            return self.words(f"{n.leaf}.grad is None: no backward call reached {n.leaf}")
-        cuts = "; ".join(self.doprint(c) for c in n.cuts)
-        return self.line(self.words(f"{n.leaf}.grad is None:"), cuts)
+            return self.gettext(
+                "{none}: no backward call reached {node}", none=none, node=self.named(n.leaf)
+            )
+        cuts = self.clauses([self.doprint(c) for c in n.cuts])
+        return self.gettext("{none}: {cuts}", none=none, cuts=cuts)
 
     def _print_LeafGradient(self, g) -> str:
         if g.symbolic is None:
@@ -533,12 +738,49 @@ class Printer:
         return self.math(self.expr(g.symbolic))
 
 
-VERDICT_WORDS = {
-    "agrees": "agrees",
-    "differs": "DIFFERS",
-    "overflow": "overflow",
+VERDICT_WORDS = {  # a verdict as the CLI's table says it
+    "agrees": N_("agrees"),
+    "differs": N_("DIFFERS"),
+    "overflow": N_("overflow"),
     "not_checked": "—",
 }
+
+
+# a node's kind as the run table says it, when no operation made it
+NODE_KINDS = {
+    "leaf": N_("leaf"),
+    "constant": N_("constant"),
+    "literal": N_("literal"),
+    "op": N_("op"),
+}
+
+
+def _headings(*names: str) -> tuple[str, ...]:
+    """A table's column headings in the current language."""
+    return tuple(i18n.translate(n) for n in names)
+
+
+def _pad(cell: str, width: int) -> str:
+    """``cell`` filled with spaces to ``width`` terminal cells (a Chinese character takes two)."""
+    return cell + " " * (width - cells(cell))
+
+
+def _table(rows: list[tuple[str, ...]], trimmed: bool = False) -> str:
+    """A text table: columns as wide as their widest cell, a rule under the headings (with
+    ``trimmed``, no spaces after a row's last cell)."""
+    widths = [max(cells(r[k]) for r in rows) for k in range(len(rows[0]))]
+    lines = [" | ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines = [line.rstrip() for line in lines] if trimmed else lines
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def listed(items: list[str]) -> str:
+    """Items in a list, as the current language separates them: ``a, b, c``."""
+    said = items[0]
+    for item in items[1:]:
+        said = i18n.gettext("{items}, {item}", items=said, item=item)
+    return said
 
 
 class TextPrinter(Printer):
@@ -582,32 +824,30 @@ class TextPrinter(Printer):
         node whose step an earlier leaf already showed (the same backward call) is named, not
         shown again.
         """
-        rows = [("leaf", "engine .grad", "closed form", "value", "verdict")]
+        rows = [
+            _headings(N_("leaf"), N_("engine .grad"), N_("closed form"), N_("value"), N_("verdict"))
+        ]
         for g in x.gradients:
             closed = "—" if g.symbolic is None else str(g.symbolic)
             if g.matrix is not None:  # over whole tensors: Xᵀ @ G, not an array of elements
                 closed = matrices.text(g.matrix.expr)
             if len(closed) > CLOSED_COLUMN:
-                closed = f"in the steps for {g.leaf}"
-            verdict = VERDICT_WORDS[g.check.verdict]
+                closed = i18n.gettext("in the steps for {leaf}", leaf=g.leaf)
             rows.append(
                 (
                     g.leaf,
                     numbers.value(st.plain(g.numeric)),
                     closed,
                     numbers.value(st.plain(g.value)),
-                    verdict,
+                    i18n.translate(VERDICT_WORDS[g.check.verdict]),
                 )
             )
-        widths = [max(len(r[k]) for r in rows) for k in range(5)]
-        table = [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
-        table.insert(1, "-+-".join("-" * w for w in widths))
-        parts = [x.output.rstrip("\n"), "\n".join(table)] if x.output else ["\n".join(table)]
+        parts = [x.output.rstrip("\n"), _table(rows)] if x.output else [_table(rows)]
         limit = RenderLimit.of(x.budget)
         shown: dict[tuple[int, str], str] = {}  # (call, node) -> the leaf whose steps show it
         defined: dict[tuple[str, str], str] = {}  # a compact form's definition -> its leaf
         for g in x.gradients:
-            lines = [f"steps for {g.leaf}:"]
+            lines = [i18n.gettext("steps for {leaf}:", leaf=g.leaf)]
             for step in g.steps:
                 if isinstance(step, st.Derivation):
                     lines += self.derivation_lines(step, limit, shown, g.leaf)
@@ -617,12 +857,14 @@ class TextPrinter(Printer):
                     lines.append("  " + limit.omitted())
                     break
             lines += self.closed_lines(g, defined)
-            parts.append("\n".join(lines + ([f"  note: {g.note}"] if g.note else [])))
+            if g.note:
+                lines.append("  " + i18n.gettext("note: {note}", note=g.note))
+            parts.append("\n".join(lines))
         if x.hessian is not None:
             parts += self.hessian_parts(x.hessian, limit)
         parts += [self.doprint(n) for n in x.no_gradient]
-        parts += [f"warning: {w}" for w in x.warnings]
-        parts += [f"note: {n}" for n in x.notes]
+        parts += [i18n.gettext("warning: {warning}", warning=w) for w in x.warnings]
+        parts += [i18n.gettext("note: {note}", note=n) for n in x.notes]
         return "\n\n".join(parts)
 
     def hessian_parts(self, h, limit: RenderLimit) -> list[str]:
@@ -633,28 +875,35 @@ class TextPrinter(Printer):
             cells.append([a, *(numbers.value(h.entry(a, b).numeric) for b in h.leaves)])
         widths = [max(len(r[k]) for r in cells) for k in range(len(cells[0]))]
         matrix = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
-        head = f"second derivatives of {h.root} (Hessian), engine by create_graph=True:"
-        rows = [("entry", "engine", "closed form", "value", "differences", "verdict")]
+        head = i18n.gettext(
+            "second derivatives of {root} (Hessian), engine by create_graph=True:", root=h.root
+        )
+        rows = [
+            _headings(
+                N_("entry"),
+                N_("engine"),
+                N_("closed form"),
+                N_("value"),
+                N_("differences"),
+                N_("verdict"),
+            )
+        ]
         for e in h.entries:
             closed = "—" if e.closed is None else str(e.closed)
             rows.append(
                 (
                     self.d2(h.root, e.first, e.second),
                     numbers.value(e.numeric),
-                    closed if len(closed) <= CLOSED_COLUMN else "in its steps",
+                    closed if len(closed) <= CLOSED_COLUMN else i18n.gettext("in its steps"),
                     numbers.value(e.value),
                     numbers.value(e.check.numerical),
-                    VERDICT_WORDS[e.check.verdict],
+                    i18n.translate(VERDICT_WORDS[e.check.verdict]),
                 )
             )
-        widths = [max(len(r[k]) for r in rows) for k in range(6)]
-        table = [
-            " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
-        ]
-        table.insert(1, "-+-".join("-" * w for w in widths))
-        parts = ["\n".join([head, *matrix]), "\n".join(table)]
+        parts = ["\n".join([head, *matrix]), _table(rows, trimmed=True)]
         for e in h.entries:
-            lines = [f"steps for {self.d2(h.root, e.first, e.second)}:"]
+            entry = self.d2(h.root, e.first, e.second)
+            lines = [i18n.gettext("steps for {leaf}:", leaf=entry)]
             for step in e.steps:
                 lines += self.indented(step, 1, limit)
                 if limit.spent:
@@ -663,7 +912,7 @@ class TextPrinter(Printer):
             parts.append("\n".join(lines))
             if limit.spent:
                 break
-        return parts + [f"note: {n}" for n in h.notes]
+        return parts + [i18n.gettext("note: {note}", note=n) for n in h.notes]
 
     def derivation_lines(
         self, d: st.Derivation, limit: RenderLimit, shown: dict, leaf: str
@@ -695,10 +944,17 @@ class TextPrinter(Printer):
         if len(names) > 3:
             names = [names[0], "…", names[-1]]
         leaves = sorted({leaf for _, leaf in seen}, key=[leaf for _, leaf in seen].index)
-        count = f"{len(nodes)} steps " if len(nodes) > 1 else ""
-        line = f"    {', '.join(names)}: {count}as in the steps for {', '.join(leaves)} above"
+        said = {"names": ", ".join(names), "leaves": listed(leaves)}
+        if len(nodes) > 1:
+            line = i18n.gettext(
+                "{names}: {n} steps as in the steps for {leaves} above",
+                n=i18n.number(len(nodes)),
+                **said,
+            )
+        else:
+            line = i18n.gettext("{names}: as in the steps for {leaves} above", **said)
         seen.clear()
-        return [line]
+        return ["    " + line]
 
     def closed_lines(self, g, defined: dict) -> list[str]:
         """A closed form too wide for the table, wrapped (unless a step evaluates it), and the
@@ -709,7 +965,7 @@ class TextPrinter(Printer):
         closed = None if g.symbolic is None else str(g.symbolic)
         evaluated = any(isinstance(s, st.Evaluation) and s.expr == g.symbolic for s in g.steps)
         if closed is not None and len(closed) > CLOSED_COLUMN and not evaluated:
-            lines.append(f"  closed form of the gradient of {g.leaf}:")
+            lines.append("  " + i18n.gettext("closed form of the gradient of {leaf}:", leaf=g.leaf))
             lines += ["    " + part for part in wrap(closed, LINE - 4, r"(?= [-+] )")]
         if g.closed is not None and g.closed.compact:
             pairs = [(str(k), f"{k} = {v}") for k, v in g.closed.definitions]
@@ -717,14 +973,16 @@ class TextPrinter(Printer):
             if all(earlier):
                 names = [k for k, _ in pairs]
                 names = names if len(names) <= 3 else [names[0], "…", names[-1]]
-                leaves = ", ".join(dict.fromkeys(earlier))
-                lines.append(
-                    f"  compact form: it keeps intermediate names ({', '.join(names)}), "
-                    f"defined for {leaves} above"
+                said = i18n.gettext(
+                    "compact form: it keeps intermediate names ({names}), defined for {leaves} "
+                    "above",
+                    names=", ".join(names),
+                    leaves=listed(list(dict.fromkeys(earlier))),
                 )
+                lines.append("  " + said)
             else:
                 defs = ", ".join(text for _, text in pairs)
-                lines.append("  compact form: it keeps intermediate names:")
+                lines.append("  " + i18n.gettext("compact form: it keeps intermediate names:"))
                 lines += ["    " + part for part in wrap(defs, LINE - 4, r"(?<=, )")]
                 defined.update({pair: g.leaf for pair in pairs})
         return lines
@@ -733,29 +991,35 @@ class TextPrinter(Printer):
         """A matrix form too wide for the table, wrapped, with its shape, and the program's
         named values it keeps (each defined once, under the first leaf that uses it)."""
         form = matrices.text(g.matrix.expr)
-        shape = "×".join(map(str, g.matrix.expr.shape)) or "a number"
+        shape = "×".join(map(str, g.matrix.expr.shape)) or i18n.gettext("a number")
         lines = []
         if len(form) > CLOSED_COLUMN:
-            lines.append(f"  closed form of the gradient of {g.leaf} ({shape}):")
+            said = i18n.gettext(
+                "closed form of the gradient of {leaf} ({shape}):", leaf=g.leaf, shape=shape
+            )
+            lines.append("  " + said)
             lines += ["    " + part for part in wrap(form, LINE - 4, r"(?= [−+@⊙] )")]
         new = [(n, f) for n, f in g.matrix.definitions if (n, "matrix") not in defined]
         if new:
             where = ", ".join(f"{n} = {matrices.text(f)}" for n, f in new)
-            lines.append("  where:")
+            lines.append("  " + i18n.gettext("where:"))
             lines += ["    " + part for part in wrap(where, LINE - 4, r"(?<=, )")]
             defined.update({(n, "matrix"): g.leaf for n, _ in new})
         return lines
 
     def _print_Graph(self, graph) -> str:
         """``gradtutor run``'s table of the graph: node, op, shape, value, grad."""
-        rows = [("node", "op", "shape", "value", "grad")]
+        rows = [_headings(N_("node"), N_("op"), N_("shape"), N_("value"), N_("grad"))]
         for node in graph.nodes:
             name = node.id if node.label == node.id else f"{node.id} ({node.label})"
-            op = node.op or ("detach" if node.cut else node.kind)
+            op = node.op or ("detach" if node.cut else i18n.translate(NODE_KINDS[node.kind]))
             if node.op == GRADIENT:  # ∂L/∂x, reading the leaves its graph reaches
                 op = gradient_name(node.inputs, node.attrs)
                 reads = [e.source for e in graph.edges if e.target == node.id and not e.cut]
-                op += f" (reads {', '.join(reads)})" if reads else ""
+                if reads:
+                    op = i18n.gettext(
+                        "{gradient} (reads {leaves})", gradient=op, leaves=", ".join(reads)
+                    )
             elif node.inputs:
                 op += f"({', '.join(node.inputs)})"
             rows.append(
@@ -767,9 +1031,9 @@ class TextPrinter(Printer):
                     "" if node.grad is None else numbers.short(node.grad, node.shape, 28),
                 )
             )
-        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        widths = [max(cells(row[i]) for row in rows) for i in range(len(rows[0]))]
         return "\n".join(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            "  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip()
             for row in rows
         )
 
@@ -806,6 +1070,9 @@ class LatexPrinter(Printer):
 
     def math_words(self, s: str) -> str:
         return rf"\text{{{self.words(s)}}}"
+
+    def code(self, s: str) -> str:
+        return rf"\texttt{{{self.words(s)}}}"
 
     def partial(self, top: str, bottom: str) -> str:
         return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
@@ -848,6 +1115,9 @@ class MathMLPrinter(Printer):
 
     def math_words(self, s: str) -> str:
         return f"<mtext>&#xA0;{html.escape(s)}&#xA0;</mtext>"  # MathML drops plain spaces
+
+    def code(self, s: str) -> str:
+        return f"<code>{html.escape(s)}</code>"
 
     def partial(self, top: str, bottom: str) -> str:
         return f"<mfrac><mrow><mo>∂</mo>{top}</mrow><mrow><mo>∂</mo>{bottom}</mrow></mfrac>"

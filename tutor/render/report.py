@@ -17,6 +17,7 @@ from typing import Any
 
 import sympy
 
+from .. import i18n
 from .. import steps as st
 from ..explain import Explanation, LeafGradient
 from ..graph import Graph
@@ -241,8 +242,10 @@ def report(x: Explanation) -> dict:
     if not fits or used > x.budget.answer_chars:
         answer["graph"] = _graph(x, formulas=False, tensors=fits)
         answer["notes"].append(
-            "the formulas on the graph's nodes and edges are left out: this graph is too "
-            "large to send them all; its values, gradients and local derivatives' values stay"
+            i18n.gettext(
+                "the formulas on the graph's nodes and edges are left out: this graph is too "
+                "large to send them all; its values, gradients and local derivatives' values stay"
+            )
         )
         used = len(dumps_strict(answer))
     if not fits or used > x.budget.answer_chars:
@@ -250,8 +253,11 @@ def report(x: Explanation) -> dict:
             answer["graph"] = _graph(x, formulas=False, tensors=False)
             used = len(dumps_strict(answer))
         answer["notes"].append(
-            "the graph's tensor values, gradients and local derivatives are left out (null): "
-            "there are too many numbers to send; the leaves' gradients above stay whole"
+            i18n.gettext(
+                "the graph's tensor values, gradients and local derivatives are left out "
+                "(null): there are too many numbers to send; the leaves' gradients above stay "
+                "whole"
+            )
         )
     budget = x.budget
     left = min(budget.render_chars, max(budget.answer_chars - used, 0))

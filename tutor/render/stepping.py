@@ -15,6 +15,7 @@ import itertools
 import math
 from collections.abc import Iterator
 
+from .. import i18n
 from . import numbers
 
 
@@ -53,8 +54,18 @@ def _use(use: dict) -> dict:
 
 def _share(use: dict) -> str:
     if "matrix" in use:
-        return f"upstream G = {use['upstream']}; {use['matrix']} = {use['contribution']}"
-    return f"upstream {use['upstream']} × local {use['local']} = {use['contribution']}"
+        return i18n.gettext(
+            "upstream G = {upstream}; {form} = {contribution}",
+            upstream=use["upstream"],
+            form=use["matrix"],
+            contribution=use["contribution"],
+        )
+    return i18n.gettext(
+        "upstream {upstream} × local {local} = {contribution}",
+        upstream=use["upstream"],
+        local=use["local"],
+        contribution=use["contribution"],
+    )
 
 
 def arithmetic(name: str, root: str, uses: list[dict], result: str) -> str:
@@ -69,13 +80,15 @@ def arithmetic(name: str, root: str, uses: list[dict], result: str) -> str:
     ...                       {"upstream": "1", "local": "3", "contribution": "3"}], "5")
     '∂L/∂x: upstream 1 × local 2 = 2; + upstream 1 × local 3 = 3; sum = 5'
     """
-    parts = [_share(u) for u in uses]
     head = f"∂{root}/∂{name}: "
-    if len(parts) == 1:
-        return head + parts[0]
-    if not parts:
+    if not uses:
         return head + result
-    return head + "; + ".join(parts) + f"; sum = {result}"
+    said = _share(uses[0])
+    for use in uses[1:]:
+        said = i18n.gettext("{shares}; + {share}", shares=said, share=_share(use))
+    if len(uses) == 1:
+        return head + said
+    return head + i18n.gettext("{shares}; sum = {total}", shares=said, total=result)
 
 
 def order(graph: dict, root: str) -> list[str]:

@@ -21,7 +21,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
+from .. import i18n
 from ..graph import GRADIENT, gradient_name
+from ..i18n import N_
 from . import dot, numbers
 from .labels import EM, TEXT_PX, math, width_of, wrap
 
@@ -43,11 +45,13 @@ NODE_SEP, RANK_SEP = 0.2, 0.12  # inches between boxes in a rank and between ran
 STEP = 20  # user units between the waypoints a printed drawing joins with arcs
 
 ROLES = {  # the operand's part, by position, where the op is not symmetric
-    "sub": ("minuend", "subtrahend"),
-    "div": ("numerator", "denominator"),
-    "matmul": ("left of @", "right of @"),
-    "pow": ("base", "exponent"),
+    "sub": (N_("minuend"), N_("subtrahend")),
+    "div": (N_("numerator"), N_("denominator")),
+    "matmul": (N_("left of @"), N_("right of @")),
+    "pow": (N_("base"), N_("exponent")),
 }
+# what a box says a value is, when no operation made it
+KINDS = {"leaf": N_("leaf, requires grad"), "literal": N_("literal"), "constant": N_("constant")}
 
 
 @dataclass
@@ -106,11 +110,12 @@ def _op_text(node: dict) -> str:
     kind = node.get("kind", "")
     if node.get("op") == GRADIENT:  # ∂y/∂x · MulBackward0, or a constant without a graph
         what = gradient_name(node["inputs"], node["attrs"])
-        return f"{what} · {node['grad_fn']}" if node.get("grad_fn") else f"{what} (no grad_fn)"
+        fn = node.get("grad_fn")
+        return f"{what} · {fn}" if fn else i18n.gettext("{op} (no grad_fn)", op=what)
     if kind == "op":
         op, fn = node.get("op") or "", node.get("grad_fn")
-        return f"{op} · {fn}" if fn else f"{op} (no grad_fn)"
-    return {"leaf": "leaf, requires grad", "literal": "literal"}.get(kind, kind)
+        return f"{op} · {fn}" if fn else i18n.gettext("{op} (no grad_fn)", op=op)
+    return i18n.translate(KINDS[kind]) if kind in KINDS else kind
 
 
 def _operand(name: str) -> str:
@@ -129,7 +134,7 @@ def _role(edge: dict, nodes: dict[str, dict]) -> str:
     position = edge.get("position")
     if roles is None or len(target.get("inputs") or ()) != 2 or position not in (0, 1):
         return ""
-    return roles[position]
+    return i18n.translate(roles[position])
 
 
 def _edge_text(edge: dict, names: dict[str, str], role: str = "") -> tuple[list[str], str]:
@@ -137,10 +142,13 @@ def _edge_text(edge: dict, names: dict[str, str], role: str = "") -> tuple[list[
     src, dst = names.get(edge["source"], edge["source"]), names.get(edge["target"], edge["target"])
     said_role = f" ({role})" if role else ""
     if edge.get("cut") == GRADIENT:
-        return ["∂ autograd.grad"], f"{dst} is a gradient of {src}: no gradient flows back"
+        said = i18n.gettext(
+            "{target} is a gradient of {source}: no gradient flows back", target=dst, source=src
+        )
+        return ["∂ autograd.grad"], said
     if edge.get("cut"):
         why = "detach()" if edge["cut"] == "detach" else "no_grad()"
-        return [f"✂ {why}"], f"cut by {why}: no gradient flows back"
+        return [f"✂ {why}"], i18n.gettext("cut by {how}: no gradient flows back", how=why)
     local = edge.get("local") or {}
     symbolic = math(str(local.get("symbolic") or ""))
     number = "" if local.get("value") is None else _minus(numbers.value(local["value"]))
@@ -165,7 +173,7 @@ def edge_rows(graph: dict) -> list[dict]:
             "source_name": names.get(e["source"], e["source"]),
             "target_name": names.get(e["target"], e["target"]),
             "text": _edge_text(e, names, _role(e, nodes))[1]
-            or "— (no gradient is taken for this operand)",
+            or i18n.gettext("— (no gradient is taken for this operand)"),
         }
         for e in graph.get("edges", [])
     ]
@@ -195,8 +203,8 @@ def _node_lines(node: dict, legend: _Legend) -> list[tuple[str, str]]:
     short, shape = _short(node), node.get("shape")
     dims = f" ({numbers.shape(shape)})" if shape else ""
     for cls, prefix, key, what in (
-        ("val", "= ", "value", "value"),
-        ("grad", "∇ ", "grad", "gradient"),
+        ("val", "= ", "value", N_("{name} value{shape} = {value}")),
+        ("grad", "∇ ", "grad", N_("{name} gradient{shape} = {value}")),
     ):
         if key == "grad" and node.get("grad") is None:
             continue
@@ -206,7 +214,8 @@ def _node_lines(node: dict, legend: _Legend) -> list[tuple[str, str]]:
             lines.append((cls, _minus(text)))
             continue
         full = _minus(numbers.value(v))
-        tagged = legend.fit(wrap(prefix + full, WRAP), f"{short} {what}{dims} = {full}", WRAP, "")
+        said = i18n.translate(what).format(name=short, shape=dims, value=full)
+        tagged = legend.fit(wrap(prefix + full, WRAP), said, WRAP, "")
         if len(tagged) == 1 and tagged[0].startswith("["):  # moved: say where, and the shape
             tagged = [f"{prefix}{tagged[0]}{dims}"]
         lines += [(cls, line) for line in tagged]
@@ -216,15 +225,18 @@ def _node_lines(node: dict, legend: _Legend) -> list[tuple[str, str]]:
 def _node_title(node: dict) -> str:
     parts = [f"{_name(node)}: {_op_text(node)}"]
     if node.get("shape") is not None:
-        parts.append(f"shape {numbers.shape(node.get('shape'))}")
-    parts.append(f"value {numbers.value(node.get('value'))}")
+        parts.append(i18n.gettext("shape {shape}", shape=numbers.shape(node.get("shape"))))
+    parts.append(i18n.gettext("value {value}", value=numbers.value(node.get("value"))))
     if node.get("grad") is not None:
-        parts.append(f"gradient {numbers.value(node.get('grad'))}")
+        parts.append(i18n.gettext("gradient {value}", value=numbers.value(node.get("grad"))))
     if node.get("no_grad"):
-        parts.append("made under no_grad(): a constant for backward")
+        parts.append(i18n.gettext("made under no_grad(): a constant for backward"))
     if node.get("cut") == "detach":
-        parts.append("made by detach(): a constant for backward")
-    return "; ".join(parts)
+        parts.append(i18n.gettext("made by detach(): a constant for backward"))
+    said = parts[0]
+    for part in parts[1:]:
+        said = i18n.gettext("{clauses}; {clause}", clauses=said, clause=part)
+    return said
 
 
 def _classes(node: dict, roots: set[str], given: set[str]) -> str:
@@ -243,14 +255,29 @@ def _desc(graph: dict) -> str:
     by_kind: dict[str, list[str]] = defaultdict(list)
     for n in nodes:
         by_kind[n.get("kind", "op")].append(_name(n))
-    parts = [f"{len(nodes)} values and {len(graph.get('edges', []))} edges."]
-    for kind, title in (("leaf", "Leaves"), ("constant", "Constants"), ("op", "Operations")):
+    edges = len(graph.get("edges", []))
+    parts = [
+        i18n.gettext(
+            "{values} values and {edges} edges.",
+            values=i18n.number(len(nodes)),
+            edges=i18n.number(edges),
+        )
+    ]
+    for kind, title in (
+        ("leaf", N_("Leaves: {names}.")),
+        ("constant", N_("Constants: {names}.")),
+        ("op", N_("Operations: {names}.")),
+    ):
         if by_kind[kind]:
-            parts.append(f"{title}: {', '.join(by_kind[kind])}.")
+            parts.append(i18n.translate(title).format(names=", ".join(by_kind[kind])))
     cuts = sum(1 for e in graph.get("edges", []) if e.get("cut"))
     if cuts:
-        parts.append(f"{cuts} edge(s) cut by detach(), no_grad() or autograd.grad.")
-    parts.append("The table after the drawing lists every value and edge.")
+        parts.append(
+            i18n.gettext(
+                "{n} edge(s) cut by detach(), no_grad() or autograd.grad.", n=i18n.number(cuts)
+            )
+        )
+    parts.append(i18n.gettext("The table after the drawing lists every value and edge."))
     return " ".join(parts)
 
 
@@ -281,7 +308,7 @@ def given_gradients(graph: dict) -> dict[str, str]:
 
 
 def _given_lines(root: str, node: dict) -> list[str]:
-    return ["gradient given to", f"{root}.backward({_short(node)})"]
+    return [i18n.gettext("gradient given to"), f"{root}.backward({_short(node)})"]
 
 
 @dataclass
@@ -412,7 +439,7 @@ def render(graph: dict, prefix: str = "graph") -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="graph{fit}" role="img" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
         f'height="{height:.0f}" aria-labelledby="{prefix}-title {prefix}-desc">',
-        f'<title id="{prefix}-title">Computation graph</title>',
+        f'<title id="{prefix}-title">{escape(i18n.gettext("Computation graph"))}</title>',
         f'<desc id="{prefix}-desc">{escape(_desc(graph))}</desc>',
         f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
@@ -440,7 +467,11 @@ def render(graph: dict, prefix: str = "graph") -> str:
             continue
         d, at = plan.given[node_id]
         said = _given_lines(root, nodes[node_id])
-        title = f"{names[node_id]} is the gradient given to {root}.backward(): ∂{root}/∂{root}"
+        title = i18n.gettext(
+            "{name} is the gradient given to {root}.backward(): ∂{root}/∂{root}",
+            name=names[node_id],
+            root=root,
+        )
         out.append(
             f'<g class="given" data-source="{escape(node_id)}" data-target="{escape(root)}">'
             f'<title>{escape(title)}</title><path d="{d}" fill="none" stroke="#8a94a6" '
@@ -467,7 +498,8 @@ def render(graph: dict, prefix: str = "graph") -> str:
         out.append("</g>")
     out.extend(labels)  # last, so labels sit above the curves they name
     if legend:
-        out.append('<g class="graph-legend"><title>Values too long for the drawing</title>')
+        heading = escape(i18n.gettext("Values too long for the drawing"))
+        out.append(f'<g class="graph-legend"><title>{heading}</title>')
         for i, line in enumerate(legend):
             y = plan.height + 12 + i * LABEL_H
             out.append(f'<text class="legend-line" x="{MARGIN}" y="{y:.1f}">{escape(line)}</text>')
