@@ -182,6 +182,13 @@ MEANINGS = (
         N_("the new shape must have as many elements as the tensor has"),
     ),
     (
+        "Dimension out of range",
+        N_(
+            "the dimension given is not one of the tensor's: a tensor with n dimensions has "
+            "dimensions 0 to n-1 (or -n to -1)"
+        ),
+    ),
+    (
         "out of bounds",
         N_("an index is outside the tensor's dimension: indexes start at 0"),
     ),
