@@ -18,6 +18,7 @@ import sympy
 
 from .. import i18n, render
 from ..checking.feedback import VALUE_TOLERANCE
+from ..i18n import N_
 from ..render import numbers, svg, typeset
 from .drawing import drawing
 from .sheet import Problem, Worksheet
@@ -95,8 +96,8 @@ def words(text: str) -> str:
 
 
 def _say(message: str, **latex: str) -> str:
-    """``message`` in the current language as LaTeX text, its placeholders filled with LaTeX
-    (not escaped).
+    """``message`` (marked with ``N_`` where it is written) in the current language as LaTeX
+    text, its placeholders filled with LaTeX (not escaped).
 
     >>> print(_say("{share} of {values}", share="50%", values="$x_1$"))
     50% of $x_1$
@@ -181,7 +182,8 @@ def problem(p: Problem) -> str:
 
 
 def _heading(p: Problem) -> str:
-    return f"\\subsection*{{{_say('Problem {number}', number=str(p.number))}}}"
+    heading = _say(N_("Problem {number}"), number=str(p.number))
+    return f"\\subsection*{{{heading}}}"
 
 
 def _problem(p: Problem) -> str:
@@ -190,14 +192,14 @@ def _problem(p: Problem) -> str:
     if p.draft.input.kind == "program":
         parts.append(_verbatim(p.draft.shown))
     else:
-        at = _say("at {values}", values=f"\\texttt{{{words(p.draft.given)}}}")
+        at = _say(N_("at {values}"), values=f"\\texttt{{{words(p.draft.given)}}}")
         given = f" \\quad {at}" if p.draft.given else ""
         parts.append(f"\\texttt{{{words(p.draft.shown)}}}{given}\\par")
     parts.append(picture(drawing(graph, p.kind == "graph")))
     for b in p.boxes:
         if b.kind == "output":
             parts.append(
-                _say("What the program prints:")
+                _say(N_("What the program prints:"))
                 + "\\par\\framebox[\\linewidth]{\\rule{0pt}{7em}}\\par"
             )
         elif b.kind == "number":
@@ -209,12 +211,12 @@ def _problem(p: Problem) -> str:
 
 def _answer(p: Problem, b) -> str:
     if b.kind == "output":
-        return _say("Printed output:") + "\n" + _verbatim(b.answer)
+        return _say(N_("Printed output:")) + "\n" + _verbatim(b.answer)
     if b.kind == "closed_form":
         return f"\\(\\displaystyle {_partial(p)} = {typeset.latex(p.gradient.symbolic)}\\)\\par"
     if b.kind == "matrix_form":
         form = typeset.latex(p.gradient.matrix.expr)
-        typed = _say("typed: {answer}", answer=f"\\texttt{{{words(b.answer)}}}")
+        typed = _say(N_("typed: {answer}"), answer=f"\\texttt{{{words(b.answer)}}}")
         return f"\\(\\displaystyle {_partial(p)} = {form}\\)\\par {typed}\\par"
     return f"\\texttt{{{words(b.label)}}} = \\texttt{{{words(b.answer)}}}\\par"
 
@@ -269,8 +271,8 @@ def _document(sheet: Worksheet, answers: bool) -> str:
         title = i18n.gettext("{title} — answer key", title=title)
     head = [preamble(sheet.lang), "\\begin{document}", f"\\section*{{{words(title)}}}"]
     if not answers:
-        name = _say("Name: {line}", line="\\underline{\\hspace{9cm}}")
-        date = _say("Date: {line}", line="\\underline{\\hspace{3cm}}")
+        name = _say(N_("Name: {line}"), line="\\underline{\\hspace{9cm}}")
+        date = _say(N_("Date: {line}"), line="\\underline{\\hspace{3cm}}")
         head.append(f"\\noindent {name} \\hfill {date}\\par\\medskip")
     params = sheet.parameters()
     about = (
