@@ -129,8 +129,14 @@ def judge(value, reference, dtype: str) -> Verdict:
             None,
             OVERFLOW,
             None,
-            f"{dtype} overflows here: the closed form is {big:.3g}, beyond {dtype}'s largest "
-            f"number {largest:.3g}, so the engine's .grad holds {'inf' if big > 0 else '-inf'}",
+            gettext(
+                "{dtype} overflows here: the closed form is {value}, beyond {dtype}'s largest "
+                "number {largest}, so the engine's .grad holds {infinity}",
+                dtype=dtype,
+                value=f"{big:.3g}",
+                largest=f"{largest:.3g}",
+                infinity="inf" if big > 0 else "-inf",
+            ),
         )
     return Verdict(False, DIFFERS, worst)
 
