@@ -161,3 +161,53 @@ def test_the_plain_repr_stays_short():
     assert repr(answer) == "<gradtutor explanation: x1: agrees, w1: agrees, w2: agrees, Y: agrees>"
     refused = explain(expression="x +", values="x=1")
     assert repr(refused).startswith("<gradtutor refusal: ") and len(repr(refused)) < 110
+
+
+def _chinese_words(markup: str) -> list[str]:
+    """The English words of a Chinese output, outside code and math (as on a zh page)."""
+    from tests.web.htmlq import parse
+    from tests.web.test_language import _english
+
+    return _english(parse(f"<div>{markup}</div>"))
+
+
+def test_explain_in_chinese_writes_the_html_markdown_and_repr_in_chinese():
+    answer = explain(program=seed_source("c"), lang="zh")
+    html = answer._repr_html_()
+    assert "<h4>梯度：引擎结果与闭式并列</h4>" in html and "✓ 一致" in html
+    assert 'data-count="第 {pos} 步，共 {n} 步"' in html and "◀ 上一步" in html
+    assert _chinese_words(html) == []
+    markdown = answer._repr_markdown_()
+    assert markdown.startswith("| 叶子节点 | 引擎 `.grad` | 闭式 | 值 | 判定 |")
+    assert "`x1` 的梯度是怎样得到的：" in markdown
+    assert repr(answer) == "<gradtutor 讲解：x1: 一致, w1: 一致, w2: 一致>"
+    english = explain(program=seed_source("c"))  # the language is the output's, not global
+    assert "<h4>Gradients: engine beside closed form</h4>" in english._repr_html_()
+
+
+def test_a_refusal_in_chinese_says_where():
+    refused = explain(program="import torch\nx = torch.ones(2)\ny = x.foo()", lang="zh")
+    html = refused._repr_html_()
+    assert "位于第 3 行，第 5 列。" in html and "错误代码 <code>" in html
+    assert repr(refused).startswith("<gradtutor 拒绝：")
+
+
+def test_the_magics_take_a_language(monkeypatch):
+    pytest.importorskip("IPython")
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from tutor.notebook import magics
+
+    shown = []
+    monkeypatch.setattr(magics, "display", shown.append)
+    explainer = magics.ExplainMagics(shell=InteractiveShell.instance())
+    explainer.explain_line("'x*y' x=2 y=3 --lang zh")
+    explainer.explain_cell("--lang zh", PROGRAM)
+    explainer.explain_cell("", PROGRAM)
+    assert [a.lang for a in shown] == ["zh", "zh", "en"]
+    assert "判定" in shown[0]._repr_html_() and "Verdict" in shown[2]._repr_html_()
+
+
+def test_an_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="lang is one of en, zh"):
+        explain(program=PROGRAM, lang="fr")

@@ -1,7 +1,8 @@
 """gradtutor in a notebook: ``%load_ext tutor``, then ``%%explain`` or ``%explain``.
 
 ``%%explain`` takes a cell of PyTorch code, ``%explain 'formula' x=1 y=2`` a formula; from
-Python, ``tutor.notebook.explain(...)``.
+Python, ``tutor.notebook.explain(...)``. Each takes a language (``--lang zh``, ``lang="zh"``):
+the explanation and the output's own words are in it.
 
 The answer is the tutoring page's, inline: what PyTorch would print, the graph, the engine's
 gradients beside their closed forms with the verdicts, and the steps. Errors show as the page
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .. import i18n
 from ..errors import TutorError
 from ..explain import explain as explain_input
 from ..explain import make_input
@@ -36,12 +38,16 @@ def explain(
     constants: str | list[str] | None = None,
     order: int = 1,
     static: bool = False,
+    lang: str = i18n.DEFAULT,
 ) -> Explained | Refused:
     """Explain a program (PyTorch code) or a formula with its ``values`` (``"x1=2, w1=5"`` or
-    a dict); the result displays itself in a notebook (``static``: HTML without a script)."""
+    a dict); the result displays itself in a notebook (``static``: HTML without a script), in
+    ``lang`` (``"en"`` or ``"zh"``)."""
     source = program if program is not None else expression or ""
+    if lang not in i18n.LOCALES:
+        raise ValueError(f"lang is one of {', '.join(i18n.LOCALES)}, not {lang!r}")
     try:
-        with deadline(SECONDS):
+        with i18n.using(lang), deadline(SECONDS):
             inp = make_input(
                 program=program,
                 expression=expression,
@@ -49,10 +55,11 @@ def explain(
                 requires_grad=_names(requires_grad),
                 constants=_names(constants),
                 order=order,
+                lang=lang,
             )
-            return Explained(explain_input(inp), static)
+            return Explained(explain_input(inp), static, lang)
     except TutorError as error:
-        return Refused(error, source)
+        return Refused(error, source, lang)
 
 
 __all__ = ["Explained", "Refused", "explain"]

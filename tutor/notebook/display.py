@@ -1,17 +1,18 @@
 """What a notebook shows for one explanation or one refusal, in every front end.
 
 Rich HTML, Markdown and LaTeX (the standard mimebundle keys every front end knows), and a
-one-line ``repr``.
+one-line ``repr``, each in the language the explanation was made in.
 """
 
 from __future__ import annotations
 
+from .. import i18n
 from ..errors import TutorError
 from ..explain import Explanation
 from ..render import Report
 from ..render.numbers import clip
 from ..render.numbers import value as number
-from .html import error_html, explanation_html, pointed
+from .html import error_html, explanation_html, pointed, verdict
 
 _TT = r"\mathtt{{{}.grad}}"  # a leaf's .grad, as LaTeX
 
@@ -22,7 +23,7 @@ def _inline(latex_text: str | None) -> str:
 
 
 def _leaves(data: dict) -> str:
-    return ", ".join(f"{g['leaf']}: {g['verdict'].replace('_', ' ')}" for g in data["gradients"])
+    return ", ".join(f"{g['leaf']}: {verdict(g['verdict'])}" for g in data["gradients"])
 
 
 def _escaped(text: str) -> str:
@@ -39,32 +40,46 @@ def _markdown_steps(steps: list, depth: int = 0) -> list[str]:
 
 
 class Explained:
-    """One explanation: the tutoring page's parts, inline."""
+    """One explanation: the tutoring page's parts, inline, in the language ``lang`` it was
+    made in (its report is made at once, in the language current then)."""
 
-    def __init__(self, explanation: Explanation, static: bool = False) -> None:
-        self.explanation, self.static = explanation, static
-        self.data = Report(explanation).data
+    def __init__(
+        self, explanation: Explanation, static: bool = False, lang: str = i18n.DEFAULT
+    ) -> None:
+        self.explanation, self.static, self.lang = explanation, static, lang
+        with i18n.using(lang):
+            self.data = Report(explanation).data
 
     def __repr__(self) -> str:
-        return f"<gradtutor explanation: {_leaves(self.data) or 'no leaf received a gradient'}>"
+        with i18n.using(self.lang):
+            leaves = _leaves(self.data) or i18n.gettext("no leaf received a gradient")
+            return i18n.gettext("<gradtutor explanation: {leaves}>", leaves=leaves)
 
     def _repr_html_(self) -> str:
-        return explanation_html(self.explanation, self.data, self.static)
+        with i18n.using(self.lang):
+            return explanation_html(self.explanation, self.data, self.static)
 
     def _repr_markdown_(self) -> str:
+        with i18n.using(self.lang):
+            return self._markdown()
+
+    def _markdown(self) -> str:
+        head = i18n.gettext("| leaf | engine `.grad` | closed form | value | verdict |")
         rows = [
-            "| leaf | engine `.grad` | closed form | value | verdict |",
+            head,
             "|---|---|---|---|---|",
             *(
                 f"| `{g['leaf']}` | `{number(g['numeric'])}` | {_inline(g['latex'])} | "
-                f"`{number(g['value'])}` | {g['verdict'].replace('_', ' ')} |"
+                f"`{number(g['value'])}` | {verdict(g['verdict'])} |"
                 for g in self.data["gradients"]
             ),
         ]
         if self.data["output"]:
-            rows += ["", "Printed output:", "", "```", self.data["output"].rstrip("\n"), "```"]
+            output = self.data["output"].rstrip("\n")
+            rows += ["", i18n.gettext("Printed output:"), "", "```", output, "```"]
         for g in self.data["gradients"]:
-            rows += ["", f"How `{g['leaf']}`'s gradient comes about:", ""]
+            leaf = "`" + g["leaf"] + "`"
+            rows += ["", i18n.gettext("How {leaf}'s gradient comes about:", leaf=leaf), ""]
             rows += _markdown_steps(g.get("steps") or [])
         return "\n".join(rows)
 
@@ -78,16 +93,20 @@ class Explained:
 
 
 class Refused:
-    """An input the tutor refused: the message, and where, as the page shows it."""
+    """An input the tutor refused: the message, and where, as the page shows it, in the
+    language ``lang`` (the message itself was written in it when the input was refused)."""
 
-    def __init__(self, error: TutorError, source: str) -> None:
-        self.error, self.source = error, source
+    def __init__(self, error: TutorError, source: str, lang: str = i18n.DEFAULT) -> None:
+        self.error, self.source, self.lang = error, source, lang
 
     def __repr__(self) -> str:
-        return f"<gradtutor refusal: {clip(self.error.message, 80)}>"
+        with i18n.using(self.lang):
+            message = clip(self.error.message, 80)
+            return i18n.gettext("<gradtutor refusal: {said}>", said=message)
 
     def _repr_html_(self) -> str:
-        return error_html(self.error, self.source)
+        with i18n.using(self.lang):
+            return error_html(self.error, self.source)
 
     def _repr_markdown_(self) -> str:
         listing = pointed(self.error, self.source)

@@ -16,23 +16,33 @@ import json
 from html import escape
 from importlib import resources
 
+from .. import i18n
 from ..errors import TutorError
 from ..explain import Explanation
+from ..i18n import N_
 from ..render import mathml, svg, typeset
 from ..render.numbers import block
 from ..render.numbers import value as number
 from ..render.stepping import backward_steps
+from ..steps import kind_label
 
 MATHML = "http://www.w3.org/1998/Math/MathML"
 STYLE = (resources.files(__package__) / "notebook.css").read_text(encoding="utf-8")
 STEPPER = (resources.files(__package__) / "stepper.js").read_text(encoding="utf-8")
 _DRAWINGS = itertools.count(1)  # ids of one kernel's drawings stay apart in one document
+# a verdict in words (translated where shown), and the mark before it
 VERDICTS = {
-    "agrees": "✓ agrees",
-    "differs": "✗ differs",
-    "overflow": "overflow",
-    "not_checked": "not checked",
+    "agrees": N_("agrees"),
+    "differs": N_("differs"),
+    "overflow": N_("overflow"),
+    "not_checked": N_("not checked"),
 }
+MARKS = {"agrees": "✓ ", "differs": "✗ "}
+
+
+def verdict(code: str) -> str:
+    """A verdict as the reader reads it, in the current language (an unknown code as it is)."""
+    return i18n.translate(VERDICTS[code]) if code in VERDICTS else code
 
 
 def _math(expr) -> str:
@@ -48,10 +58,11 @@ def _fragment(*parts: str) -> str:
 
 def _gradients(explanation: Explanation, data: dict) -> str:
     if not explanation.gradients:
-        return (
-            '<p class="empty">No leaf received a gradient: no <code>.backward()</code> call '
-            "reached a tensor with <code>requires_grad=True</code>.</p>"
+        said = i18n.gettext(
+            "No leaf received a gradient: no <code>.backward()</code> call reached a tensor "
+            "with <code>requires_grad=True</code>."
         )
+        return f'<p class="empty">{said}</p>'
     rows = []
     for leaf, g in zip(explanation.gradients, data["gradients"], strict=True):
         why = f' title="{escape(g["reason"])}"' if g.get("reason") else ""
@@ -60,15 +71,31 @@ def _gradients(explanation: Explanation, data: dict) -> str:
             f"<td><pre>{escape(block(g['numeric']))}</pre></td>"
             f"<td>{mathml(leaf)}</td>"
             f"<td><pre>{escape(block(g['value']))}</pre></td>"
-            f'<td class="verdict {escape(g["verdict"])}"{why}>'
-            f"{VERDICTS.get(g['verdict'], escape(g['verdict']))}</td></tr>"
+            f'<td class="verdict {escape(g["verdict"])}"{why}>{_verdict(g["verdict"])}</td></tr>'
         )
-    return (
-        "<h4>Gradients: engine beside closed form</h4><table>"
-        "<thead><tr><th>Leaf</th><th>Engine <code>.grad</code></th><th>Closed form</th>"
-        "<th>Value</th><th>Verdict</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+    return _table(
+        i18n.gettext("Gradients: engine beside closed form"),
+        (
+            i18n.gettext("Leaf"),
+            i18n.gettext("Engine <code>.grad</code>"),
+            i18n.gettext("Closed form"),
+            i18n.gettext("Value"),
+            i18n.gettext("Verdict"),
+        ),
+        rows,
     )
+
+
+def _verdict(code: str) -> str:
+    """A verdict cell's content: its mark and its word."""
+    return MARKS.get(code, "") + escape(verdict(code))
+
+
+def _table(title: str, heads: tuple[str, ...], rows: list[str]) -> str:
+    """A titled table: its column titles (HTML) and its rows."""
+    head = "".join(f"<th>{h}</th>" for h in heads)
+    body = "".join(rows)
+    return f"<h4>{title}</h4><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _hessian(explanation: Explanation, data: dict) -> str:
@@ -77,20 +104,24 @@ def _hessian(explanation: Explanation, data: dict) -> str:
     rows = [
         f"<tr><th>∂²/∂{escape(e.first)}∂{escape(e.second)}</th><td>{_math(e.closed)}</td>"
         f"<td><code>{escape(number(d['numeric']))}</code></td>"
-        f'<td class="verdict {escape(d["verdict"])}">'
-        f"{VERDICTS.get(d['verdict'], escape(d['verdict']))}</td></tr>"
+        f'<td class="verdict {escape(d["verdict"])}">{_verdict(d["verdict"])}</td></tr>'
         for e, d in zip(explanation.hessian.entries, data["hessian"]["entries"], strict=True)
     ]
-    return (
-        "<h4>Second derivatives (the Hessian)</h4><table><thead><tr><th>Entry</th>"
-        "<th>Closed form</th><th>Engine</th><th>Verdict</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+    return _table(
+        i18n.gettext("Second derivatives (the Hessian)"),
+        (
+            i18n.gettext("Entry"),
+            i18n.gettext("Closed form"),
+            i18n.gettext("Engine"),
+            i18n.gettext("Verdict"),
+        ),
+        rows,
     )
 
 
 def _steps(steps: list) -> str:
     items = "".join(
-        f'<li><span class="kind">{escape(s["kind"].replace("_", " "))}</span> {s["mathml"]}'
+        f'<li><span class="kind">{escape(kind_label(s["kind"]))}</span> {s["mathml"]}'
         f"{_steps(s['children']) if s.get('children') else ''}</li>"
         for s in steps
     )
@@ -103,10 +134,16 @@ def _stepper(steps: list[dict]) -> tuple[str, str]:
     if not steps:
         return "", ""
     island = json.dumps(steps).replace("</", "<\\/")
+    words = {  # what the script writes, in the current language ({pos}, {n} filled by it)
+        "data-count": i18n.gettext("step {pos} of {n}", pos="{pos}", n="{n}"),
+        "data-start": i18n.gettext("Next runs the backward pass one node at a time."),
+    }
+    said = " ".join(f'{k}="{escape(v)}"' for k, v in words.items())
+    back, forward = escape(i18n.gettext("◀ Back")), escape(i18n.gettext("Next ▶"))
     controls = (
-        '<div class="stepper" hidden><button type="button" class="step-back">◀ Back</button>'
-        '<button type="button" class="step-next">Next ▶</button><span class="step-count"></span>'
-        '<p class="step-now" aria-live="polite"></p></div>'
+        f'<div class="stepper" hidden {said}><button type="button" class="step-back">{back}'
+        f'</button><button type="button" class="step-next">{forward}</button>'
+        '<span class="step-count"></span><p class="step-now" aria-live="polite"></p></div>'
     )
     script = (
         f'<script type="application/json" class="gradtutor-steps">{island}</script>'
@@ -121,21 +158,28 @@ def explanation_html(explanation: Explanation, data: dict, static: bool = False)
     parts = [_gradients(explanation, data), _hessian(explanation, data)]
     script = ""
     if explanation.output:
-        parts.append(f'<h4>Printed output</h4><pre class="console">{escape(data["output"])}</pre>')
+        title = i18n.gettext("Printed output")
+        parts.append(f'<h4>{title}</h4><pre class="console">{escape(data["output"])}</pre>')
     if data["graph"] is not None:
         drawing = svg.render(data["graph"], prefix=f"gradtutor{next(_DRAWINGS)}")
         controls, script = _stepper([] if static else backward_steps(data))
-        parts.append(f'<h4>Graph</h4>{controls}<div class="graph">{drawing}</div>')
+        title = i18n.gettext("Graph")
+        parts.append(f'<h4>{title}</h4>{controls}<div class="graph">{drawing}</div>')
     parts += [
-        f"<details><summary>How {escape(g['leaf'])}'s gradient comes about</summary>"
-        f"{_steps(g['steps'])}</details>"
+        f"<details><summary>{escape(how(g['leaf']))}</summary>{_steps(g['steps'])}</details>"
         for g in data["gradients"]
         if g.get("steps")
     ]
     if data["notes"]:
         notes = "".join(f"<li>{escape(n)}</li>" for n in data["notes"])
-        parts.append(f'<details class="notes"><summary>Notes</summary><ul>{notes}</ul></details>')
+        title = i18n.gettext("Notes")
+        parts.append(f'<details class="notes"><summary>{title}</summary><ul>{notes}</ul></details>')
     return _fragment(*parts, script)
+
+
+def how(leaf: str) -> str:
+    """The title of a leaf's steps."""
+    return i18n.gettext("How {leaf}'s gradient comes about", leaf=leaf)
 
 
 def pointed(error: TutorError, source: str) -> str | None:
@@ -151,9 +195,9 @@ def error_html(error: TutorError, source: str) -> str:
     parts = [f'<p class="error"><strong>{escape(error.message)}</strong></p>']
     listing = pointed(error, source)
     if listing is not None:
-        parts.append(
-            f'<pre class="listing">{escape(listing)}</pre>'
-            f"<p>At line {error.line}, column {error.col or 1}.</p>"
-        )
-    parts.append(f"<p>Error code <code>{escape(error.code)}</code>.</p>")
+        at = i18n.gettext("At line {line}, column {col}.", line=error.line, col=error.col or 1)
+        parts.append(f'<pre class="listing">{escape(listing)}</pre><p>{at}</p>')
+    code = f"<code>{escape(error.code)}</code>"
+    said = i18n.gettext("Error code {code}.", code=code)
+    parts.append(f"<p>{said}</p>")
     return _fragment(*parts)

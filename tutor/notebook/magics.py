@@ -1,6 +1,7 @@
 """``%%explain`` and ``%explain``: IPython magics over ``tutor.notebook.explain``.
 
-Options mirror the API: ``--requires-grad``, ``--constants`` and ``--order`` for a formula.
+Options mirror the API: ``--requires-grad``, ``--constants`` and ``--order`` for a formula,
+``--lang`` (en or zh) for both.
 ``%%explain --continue`` goes on from the last cell, as a tutorial's cells do. A cell is
 never executed by the kernel: it is read and run by the tutor's own interpreter.
 """
@@ -11,7 +12,10 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.display import display
 
+from .. import i18n
 from . import Explained, explain
+
+LANG = argument("--lang", choices=tuple(i18n.LOCALES), default=i18n.DEFAULT, help="en or zh")
 
 
 def _unquoted(word: str) -> str:
@@ -31,6 +35,7 @@ class ExplainMagics(Magics):
     @argument("--constants", default=None, help="names that are constants: Y")
     @argument("--order", type=int, choices=(1, 2), default=1, help="2: the Hessian too")
     @argument("--static", action="store_true", help="no script: no Back/Next on the graph")
+    @LANG
     @line_magic("explain")
     def explain_line(self, line: str):
         """Explain a formula: ``%explain 'Y - x1*w1*w2' x1=2 w1=5 w2=6 Y=10 --constants Y``."""
@@ -43,6 +48,7 @@ class ExplainMagics(Magics):
                 constants=args.constants,
                 order=args.order,
                 static=args.static,
+                lang=args.lang,
             )
         )
 
@@ -57,12 +63,13 @@ class ExplainMagics(Magics):
     )
     @argument("--order", type=int, choices=(1, 2), default=1, help="2 takes a formula")
     @argument("--static", action="store_true", help="no script: no Back/Next on the graph")
+    @LANG
     @cell_magic("explain")
     def explain_cell(self, line: str, cell: str):
         """Explain the cell, a PyTorch snippet: what it prints, the graph, gradients, steps."""
         args = parse_argstring(self.explain_cell, line)
         program = f"{self.program.rstrip()}\n{cell}" if args.extend and self.program else cell
-        answer = explain(program=program, order=args.order, static=args.static)
+        answer = explain(program=program, order=args.order, static=args.static, lang=args.lang)
         if isinstance(answer, Explained):
             self.program = program
         display(answer)

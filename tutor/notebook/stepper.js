@@ -9,6 +9,7 @@
   var steps = JSON.parse(island.textContent), pos = 0;
   var back = root.querySelector("button.step-back"), next = root.querySelector("button.step-next");
   var count = root.querySelector(".step-count"), now = root.querySelector(".step-now");
+  var words = root.querySelector(".stepper").dataset; // in the output's language
   function all(selector, fn) { Array.prototype.forEach.call(svg.querySelectorAll(selector), fn); }
   function quoted(value) { return String(value).replace(/["\\]/g, "\\$&"); }
   function mark(cls, nodes, uses) {
@@ -28,8 +29,8 @@
     mark("current", current ? [current.node] : [], current ? current.uses : []);
     back.disabled = pos === 0;
     next.disabled = pos === steps.length;
-    count.textContent = "step " + pos + " of " + steps.length;
-    now.textContent = current ? current.text : "Next runs the backward pass one node at a time.";
+    count.textContent = words.count.replace("{pos}", pos).replace("{n}", steps.length);
+    now.textContent = current ? current.text : words.start;
   }
   back.addEventListener("click", function () { pos = Math.max(0, pos - 1); render(); });
   next.addEventListener("click", function () { pos = Math.min(steps.length, pos + 1); render(); });
