@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from . import openapi
 from .answers import json_answer
 from .inputs import from_json, json_body
+from .openapi.reference import reference
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -30,5 +31,6 @@ def openapi_document() -> Response:
 
 @bp.get("")
 def docs() -> str:
-    """The human documentation page, with curl examples."""
-    return render_template("api.html", spec=openapi.document(), base=request.host_url.rstrip("/"))
+    """The human documentation page, with curl examples and the document's reference."""
+    base = request.host_url.rstrip("/")
+    return render_template("api.html", spec=openapi.document(), reference=reference(), base=base)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from ...i18n import N_
 from . import explain_schema, worksheet_schema
 from .parts import ERRORS
 
@@ -21,7 +22,7 @@ def document() -> dict:
         "info": {
             "title": "gradtutor API",
             "version": "1.0.0",
-            "description": (
+            "description": N_(
                 "Explain small computation graphs: the output PyTorch would print, the "
                 "engine's gradients beside sympy's closed forms, the chain-rule steps and "
                 "the graph. JSON has no NaN: non-finite numbers are the strings "
@@ -34,10 +35,10 @@ def document() -> dict:
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "openapi",
-                    "summary": "This document",
+                    "summary": N_("This document"),
                     "responses": {
                         "200": {
-                            "description": "The OpenAPI 3.1 document.",
+                            "description": N_("The OpenAPI 3.1 document."),
                             "content": {"application/json": {"schema": {"type": "object"}}},
                         },
                         "405": ERRORS["405"],

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ... import i18n
 from ...examples import seed
+from ...i18n import N_
 from .parts import ERRORS, NAME_PATTERN, SHAPE, ref
 
 LANG = {
     "enum": list(i18n.LOCALES),
     "default": i18n.DEFAULT,
-    "description": (
+    "description": N_(
         "The reader's language: en (English) or zh (Simplified Chinese). Without it, the "
         "request's Accept-Language header decides, and English is the default. The answer is "
         "the same in both for now: step texts, notes and messages are still English."
@@ -18,15 +19,15 @@ LANG = {
 
 SCHEMAS: dict[str, dict] = {
     "Number": {
-        "description": 'A number; non-finite numbers are the strings "nan", "inf", "-inf".',
+        "description": N_('A number; non-finite numbers are the strings "nan", "inf", "-inf".'),
         "oneOf": [{"type": "number"}, {"type": "string", "enum": ["nan", "inf", "-inf"]}],
     },
     "Tensor": {
-        "description": "A 0-d value is a plain number (shape []); others are nested lists.",
+        "description": N_("A 0-d value is a plain number (shape []); others are nested lists."),
         "oneOf": [ref("Number"), {"type": "array", "items": ref("Tensor")}],
     },
     "InputTensor": {
-        "description": "A finite number, or a rectangular nested list of them.",
+        "description": N_("A finite number, or a rectangular nested list of them."),
         "oneOf": [{"type": "number"}, {"type": "array", "items": ref("InputTensor")}],
     },
     "ProgramRequest": {
@@ -36,11 +37,11 @@ SCHEMAS: dict[str, dict] = {
         "properties": {
             "program": {
                 "type": "string",
-                "description": "A graph program: PyTorch-flavoured Python (Contract 2).",
+                "description": N_("A graph program: PyTorch-flavoured Python (Contract 2)."),
             },
             "order": {
                 "enum": [1],
-                "description": "1 (the default): a program explains first derivatives.",
+                "description": N_("1 (the default): a program explains first derivatives."),
             },
             "lang": LANG,
         },
@@ -50,22 +51,22 @@ SCHEMAS: dict[str, dict] = {
         "required": ["expression", "values"],
         "additionalProperties": False,
         "properties": {
-            "expression": {"type": "string", "description": "A formula, e.g. Y - x1*w1*w2."},
+            "expression": {"type": "string", "description": N_("A formula, e.g. Y - x1*w1*w2.")},
             "values": {
                 "type": "object",
-                "description": "Leaf values by name.",
+                "description": N_("Leaf values by name."),
                 "propertyNames": {"pattern": NAME_PATTERN},
                 "additionalProperties": ref("InputTensor"),
             },
             "requires_grad": {
                 "type": "array",
-                "description": "Leaves that need gradients (default: every name in values).",
+                "description": N_("Leaves that need gradients (default: every name in values)."),
                 "items": {"type": "string"},
             },
             "order": {
                 "enum": [1, 2],
                 "default": 1,
-                "description": (
+                "description": N_(
                     "2: the second derivatives (the Hessian) too, in the answer's hessian. "
                     "Each leaf that requires grad must be a single number, at most 6 of them "
                     "(422 otherwise)."
@@ -77,7 +78,7 @@ SCHEMAS: dict[str, dict] = {
     "ExplainRequest": {"oneOf": [ref("ProgramRequest"), ref("ExpressionRequest")]},
     "Step": {
         "type": "object",
-        "description": (
+        "description": N_(
             "One step of the chain-rule derivation: its kind (start, node_gradient, use, cut, "
             "derivation, accumulation, substitution, simplification, evaluation, check, …), "
             "its data fields, its renderings and its nested steps."
@@ -87,7 +88,7 @@ SCHEMAS: dict[str, dict] = {
             "kind": {"type": "string"},
             "text": {"type": "string"},
             "latex": {"type": "string"},
-            "mathml": {"type": "string", "description": "HTML with presentation MathML."},
+            "mathml": {"type": "string", "description": N_("HTML with presentation MathML.")},
             "children": {"type": "array", "items": ref("Step")},
         },
     },
@@ -107,10 +108,10 @@ SCHEMAS: dict[str, dict] = {
         "properties": {
             "leaf": {"type": "string"},
             "shape": SHAPE,
-            "numeric": {"description": "The engine's .grad.", **ref("Tensor")},
+            "numeric": {"description": N_("The engine's .grad."), **ref("Tensor")},
             "symbolic": {
                 "type": ["string", "null"],
-                "description": (
+                "description": N_(
                     "The closed form in sympy's str form; null when no closed form was "
                     "derived within the budget (then note says why)."
                 ),
@@ -118,11 +119,11 @@ SCHEMAS: dict[str, dict] = {
             "latex": {"type": ["string", "null"]},
             "compact": {
                 "type": "boolean",
-                "description": "true when the closed form keeps intermediate names.",
+                "description": N_("true when the closed form keeps intermediate names."),
             },
             "definitions": {
                 "type": "array",
-                "description": "The intermediate names a compact closed form keeps.",
+                "description": N_("The intermediate names a compact closed form keeps."),
                 "items": {
                     "type": "object",
                     "required": ["name", "symbolic", "latex"],
@@ -134,37 +135,37 @@ SCHEMAS: dict[str, dict] = {
                 },
             },
             "value": {
-                "description": "The closed form evaluated at the leaves.",
+                "description": N_("The closed form evaluated at the leaves."),
                 "oneOf": [ref("Tensor"), {"type": "null"}],
             },
             "agrees": {
                 "type": ["boolean", "null"],
-                "description": (
+                "description": N_(
                     "Whether value agrees with numeric; null when no verdict could be taken "
                     "(reason says why: a value not recorded, a closed form undefined there, "
                     "an overflow of the engine's dtype)."
                 ),
             },
             "verdict": {"enum": ["agrees", "differs", "overflow", "not_checked"]},
-            "reason": {"type": ["string", "null"], "description": "Why there is no verdict."},
+            "reason": {"type": ["string", "null"], "description": N_("Why there is no verdict.")},
             "max_difference": {"oneOf": [ref("Number"), {"type": "null"}]},
             "numerical": {
-                "description": "Central differences in float64, the third witness.",
+                "description": N_("Central differences in float64, the third witness."),
                 "oneOf": [ref("Tensor"), {"type": "null"}],
             },
             "agrees_numerical": {
                 "type": ["boolean", "null"],
-                "description": "null when central differences are no witness here.",
+                "description": N_("null when central differences are no witness here."),
             },
             "max_difference_numerical": {"oneOf": [ref("Number"), {"type": "null"}]},
             "numerical_reason": {
                 "type": ["string", "null"],
-                "description": "Why central differences are no witness (a kink, a NaN).",
+                "description": N_("Why central differences are no witness (a kink, a NaN)."),
             },
             "steps": {"type": "array", "items": ref("Step")},
             "note": {"type": ["string", "null"]},
             "matrix": {
-                "description": (
+                "description": N_(
                     "The closed form over whole tensors (Xᵀ @ G, 1ᵀ @ G, ⊙ elementwise), "
                     "checked against the engine; null where no matrix rule applies."
                 ),
@@ -174,37 +175,39 @@ SCHEMAS: dict[str, dict] = {
     },
     "SecondDerivative": {
         "type": "object",
-        "description": (
+        "description": N_(
             "One entry ∂²L/∂first∂second of the Hessian: the first derivative ∂L/∂first "
             "differentiated again by second, three ways."
         ),
         "required": ["first", "second", "symbolic", "numeric", "value", "agrees", "verdict"],
         "properties": {
-            "first": {"type": "string", "description": "The leaf of the first derivative."},
-            "second": {"type": "string", "description": "The leaf it is differentiated by."},
+            "first": {"type": "string", "description": N_("The leaf of the first derivative.")},
+            "second": {"type": "string", "description": N_("The leaf it is differentiated by.")},
             "derivative": {
-                "description": "∂L/∂first, the closed form that is differentiated again.",
+                "description": N_("∂L/∂first, the closed form that is differentiated again."),
                 "oneOf": [{"type": "null"}, ref("Expression")],
             },
             "symbolic": {
                 "type": ["string", "null"],
-                "description": "The closed form (sympy's str form); null when not derived.",
+                "description": N_("The closed form (sympy's str form); null when not derived."),
             },
             "latex": {"type": ["string", "null"]},
             "numeric": {
-                "description": "The engine's, by torch.autograd.grad with create_graph=True.",
+                "description": N_("The engine's, by torch.autograd.grad with create_graph=True."),
                 "oneOf": [ref("Number"), {"type": "null"}],
             },
             "value": {
-                "description": "The closed form evaluated at the values.",
+                "description": N_("The closed form evaluated at the values."),
                 "oneOf": [ref("Number"), {"type": "null"}],
             },
-            "agrees": {"type": ["boolean", "null"], "description": "value against numeric."},
+            "agrees": {"type": ["boolean", "null"], "description": N_("value against numeric.")},
             "verdict": {"enum": ["agrees", "differs", "overflow", "not_checked"]},
             "reason": {"type": ["string", "null"]},
             "max_difference": {"oneOf": [ref("Number"), {"type": "null"}]},
             "numerical": {
-                "description": "Central differences of the engine's first derivative (float64).",
+                "description": N_(
+                    "Central differences of the engine's first derivative (float64)."
+                ),
                 "oneOf": [ref("Number"), {"type": "null"}],
             },
             "agrees_numerical": {"type": ["boolean", "null"]},
@@ -220,7 +223,7 @@ SCHEMAS: dict[str, dict] = {
     },
     "Hessian": {
         "type": "object",
-        "description": (
+        "description": N_(
             'With "order": 2 only: the second derivatives of the result over the leaves. '
             "The matrices are full and symmetric, rows and columns in leaves order."
         ),
@@ -230,26 +233,26 @@ SCHEMAS: dict[str, dict] = {
             "leaves": {"type": "array", "items": {"type": "string"}},
             "dtype": {"type": "string"},
             "numeric": {
-                "description": "The engine's Hessian; null when the engine refused (notes).",
+                "description": N_("The engine's Hessian; null when the engine refused (notes)."),
                 "oneOf": [{"type": "null"}, {"type": "array", "items": {"type": "array"}}],
             },
             "value": {
-                "description": "The closed forms' values (null where none was derived).",
+                "description": N_("The closed forms' values (null where none was derived)."),
                 "type": "array",
                 "items": {"type": "array"},
             },
             "numerical": {
-                "description": "Central differences of the engine's first derivatives.",
+                "description": N_("Central differences of the engine's first derivatives."),
                 "type": "array",
                 "items": {"type": "array"},
             },
             "symmetric": {
                 "type": ["boolean", "null"],
-                "description": "Whether the engine's matrix equals its transpose.",
+                "description": N_("Whether the engine's matrix equals its transpose."),
             },
             "entries": {
                 "type": "array",
-                "description": "One per pair of leaves i <= j, the diagonal first.",
+                "description": N_("One per pair of leaves i <= j, the diagonal first."),
                 "items": ref("SecondDerivative"),
             },
             "notes": {"type": "array", "items": {"type": "string"}},
@@ -259,12 +262,12 @@ SCHEMAS: dict[str, dict] = {
         "type": "object",
         "required": ["text", "latex", "shape", "definitions"],
         "properties": {
-            "text": {"type": "string", "description": "@ for matrix products, ⊙ elementwise."},
+            "text": {"type": "string", "description": N_("@ for matrix products, ⊙ elementwise.")},
             "latex": {"type": "string"},
             "shape": SHAPE,
             "definitions": {
                 "type": "array",
-                "description": "The program's named values the form keeps, in program order.",
+                "description": N_("The program's named values the form keeps, in program order."),
                 "items": {
                     "type": "object",
                     "required": ["name", "text", "latex", "shape"],
@@ -280,7 +283,7 @@ SCHEMAS: dict[str, dict] = {
     },
     "NoGradient": {
         "type": "object",
-        "description": "A leaf whose .grad stayed None, and why.",
+        "description": N_("A leaf whose .grad stayed None, and why."),
         "required": ["leaf", "reason"],
         "properties": {
             "leaf": {"type": "string"},
@@ -307,7 +310,7 @@ SCHEMAS: dict[str, dict] = {
             "cut": {"type": ["string", "null"]},
             "line": {"type": "integer"},
             "col": {"type": "integer"},
-            "symbolic": {"type": ["string", "null"], "description": "Its definition."},
+            "symbolic": {"type": ["string", "null"], "description": N_("Its definition.")},
             "latex": {"type": ["string", "null"]},
         },
     },
@@ -320,7 +323,7 @@ SCHEMAS: dict[str, dict] = {
             "position": {"type": "integer", "minimum": 0},
             "cut": {"enum": ["detach", "no_grad", "grad", None]},
             "local": {
-                "description": "The local derivative ∂target/∂source (null where none flows).",
+                "description": N_("The local derivative ∂target/∂source (null where none flows)."),
                 "oneOf": [
                     {"type": "null"},
                     {
@@ -362,21 +365,21 @@ SCHEMAS: dict[str, dict] = {
         "type": "object",
         "required": ["output", "gradients", "graph"],
         "properties": {
-            "output": {"type": "string", "description": "What the program printed."},
+            "output": {"type": "string", "description": N_("What the program printed.")},
             "gradients": {
                 "type": "array",
-                "description": "One per leaf that received a gradient, in first-use order.",
+                "description": N_("One per leaf that received a gradient, in first-use order."),
                 "items": ref("Gradient"),
             },
             "no_gradient": {"type": "array", "items": ref("NoGradient")},
             "hessian": ref("Hessian"),
             "graph": ref("Graph"),
-            "mode": {"type": "string", "description": "How the closed forms were derived."},
+            "mode": {"type": "string", "description": N_("How the closed forms were derived.")},
             "tolerance": {"type": "object", "additionalProperties": {"type": "string"}},
             "warnings": {
                 "type": "array",
                 "items": {"type": "string"},
-                "description": (
+                "description": N_(
                     "Where the program's own values went wrong: an operation outside its "
                     "domain (log of a negative number) or a result that overflowed its dtype."
                 ),
@@ -384,7 +387,7 @@ SCHEMAS: dict[str, dict] = {
             "notes": {
                 "type": "array",
                 "items": {"type": "string"},
-                "description": "What the tutor could not derive within its budget, and why.",
+                "description": N_("What the tutor could not derive within its budget, and why."),
             },
         },
     },
@@ -429,7 +432,7 @@ PATHS = {
     "/api/v1/explain": {
         "post": {
             "operationId": "explain",
-            "summary": "Explain a graph program or a formula",
+            "summary": N_("Explain a graph program or a formula"),
             "requestBody": {
                 "required": True,
                 "content": {
@@ -441,7 +444,7 @@ PATHS = {
             },
             "responses": {
                 "200": {
-                    "description": "The explanation.",
+                    "description": N_("The explanation."),
                     "content": {"application/json": {"schema": ref("Explanation")}},
                 },
                 **ERRORS,
