@@ -307,7 +307,15 @@ class Relu(Op, node="ReluBackward0"):
 
 
 def threshold_backward(grad, out):
-    return np.where(out <= 0, 0, grad).astype(grad.dtype, copy=False)
+    """``where(out <= 0, 0, grad)``: grad's exact bits (-0. and NaN too), +0. where out <= 0."""
+    if out.size <= _SMALL:
+        return np.where(out <= 0, 0, grad).astype(grad.dtype, copy=False)
+    # on large arrays np.where mispredicts its branches: an and with a mask of all-ones (keep)
+    # or all-zeros (drop) integers is ~2.5x faster and gives the same bits
+    keep = (out <= 0).astype(f"i{grad.itemsize}")
+    keep -= 1
+    np.bitwise_and(grad.view(keep.dtype), keep, out=keep)
+    return keep.view(grad.dtype)
 
 
 class ThresholdBackward(Op, node="ThresholdBackwardBackward0"):

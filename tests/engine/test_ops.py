@@ -78,3 +78,19 @@ def test_gradcheck_raises_a_clear_error_on_a_wrong_gradient():
 
 def test_gradcheck_treats_an_unused_input_as_zero_gradient():
     assert gradcheck(lambda a, b: a * 2, [np.ones(2), np.ones(2)])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [7, 10_000])  # below and above the size where the kernel changes
+def test_relu_backward_keeps_the_gradients_bits(dtype, n):
+    # threshold_backward: where(result <= 0, 0, grad), so -0., NaN and inf pass unchanged
+    # where the result is positive (or NaN) and +0. replaces whatever is masked
+    rng = np.random.default_rng(0)
+    a, g = rng.standard_normal((2, n)).astype(dtype)
+    a[:7] = [1, 1, 1, 1, -1, np.nan, 0.0]
+    g[:7] = [-0.0, np.nan, np.inf, -np.inf, np.nan, -2.0, -0.0]
+    x = engine.tensor(a, requires_grad=True)
+    engine.relu(x).backward(engine.tensor(g))
+    want = np.where(np.maximum(a, 0) <= 0, dtype(0), g)
+    assert x.grad.dtype == engine.tensor(a).dtype
+    assert x.grad.numpy().tobytes() == want.tobytes()
