@@ -7,6 +7,7 @@ from functools import cache
 
 import pytest
 
+from tests.conftest import seed_source
 from tutor import checking, lang
 from tutor.errors import LimitError, ParseError, TutorError
 from tutor.explain import Explanation, explain_program
@@ -281,3 +282,11 @@ def test_gradients_accumulate_over_backward_calls(answer, kind, diagnosis):
     assert result.diagnosis == diagnosis, result.feedback
     if diagnosis == "missing_accumulation":
         assert "alone contributes; .grad adds up" in result.feedback
+
+
+@pytest.mark.parametrize("answer", ["1", "[[1, 2], [3, 4]]"])
+def test_a_matrix_form_that_is_no_tensor_is_told_so(answer):
+    x = explain_program(lang.parse_program(seed_source("c")))
+    result = checking.check(x, "x1", answer, "matrix_form")
+    assert (result.correct, result.diagnosis) == (False, "not_equivalent")
+    assert result.feedback.startswith("Not quite: your answer is not a tensor;")

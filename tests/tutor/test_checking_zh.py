@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.conftest import seed_source
 from tests.web.english import words
 from tutor import checking, i18n, lang
 from tutor.errors import ParseError
@@ -100,3 +101,20 @@ def test_an_answer_that_cannot_be_read_says_where_in_chinese():
     assert (error.code, error.line, error.col) == ("not_allowed", 1, 7)
     assert "第 1 行" in error.message and "第 7 列" in error.message
     _chinese(error.message)
+
+
+@pytest.mark.parametrize(
+    ("answer", "diagnosis"),
+    [
+        ("-w1*w2", "correct"),
+        ("w1*w2", "sign_error"),
+        ("w1", "not_equivalent"),
+        ("1", "not_equivalent"),
+    ],
+)
+def test_a_matrix_form_is_checked_in_chinese(answer, diagnosis):
+    program = explain_program(lang.parse_program(seed_source("c")))
+    with i18n.using("zh"):
+        result = checking.check(program, "x1", answer, "matrix_form")
+    assert result.diagnosis == diagnosis
+    _chinese(result.feedback)

@@ -73,10 +73,12 @@ def _expected(x: Explanation, leaf: str, position: int, consumer: str | None) ->
     return "" if step is None or step.matrix is None else str(step.matrix)
 
 
-def _run(answer: str, names: dict) -> np.ndarray:
+def _run(answer: str, names: dict) -> np.ndarray | None:
+    """The answer's value at ``names``; None when it is not a tensor (a number, a list)."""
     program = parse_tensor_formula(answer, names)
     result = program.statements[-1].targets[0].id
-    return np.asarray(numeric.run(program).tensors[result].numpy(), np.float64)
+    tensor = numeric.run(program).tensors.get(result)
+    return None if tensor is None else np.asarray(tensor.numpy(), np.float64)
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,12 @@ def check_tensor(x: Explanation, wrt: str, answer: str) -> TensorVerdict:
         except ProgramError as error:  # shapes that do not fit, in the engine's own words
             said = i18n.gettext("Not quite: {error}", error=error.message)
             return TensorVerdict(False, problem.expected, said, "wrong_shape")
+        if mine is None:
+            said = i18n.gettext(
+                "Not quite: your answer is not a tensor; write it over the program's tensors, "
+                "as PyTorch writes them."
+            )
+            return TensorVerdict(False, problem.expected, said, "not_equivalent")
         if mine.shape != truth.shape:
             shape, want = numbers.shape(mine.shape), numbers.shape(truth.shape)
             if mine.ndim == 2 and mine.T.shape == truth.shape:
