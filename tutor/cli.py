@@ -100,7 +100,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _worksheet_text(args: argparse.Namespace) -> str:
-    sheet = make_worksheet(args.seed, args.problems, args.level, args.version)
+    sheet = make_worksheet(args.seed, args.problems, args.level, args.version, lang=args.lang)
     if args.format == "json":
         return (sheet.json_text if args.answers else sheet.student_json_text) + "\n"
     if args.format == "tex":

@@ -3,6 +3,7 @@ chosen language; argparse's own words ("usage:", "options:") stay as argparse wr
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -85,3 +86,10 @@ def test_a_command_runs_in_its_language(command, monkeypatch):
         argv += ["--level", "1", "--format", "json"]
     assert main([command, "--lang", "zh", *argv]) == 0
     assert spoken == ["zh"] and i18n.current() == "en"
+
+
+def test_a_worksheet_is_written_in_its_language(capsys):
+    args = ["worksheet", "--seed", "5", "--problems", "2", "--level", "1", "--format", "json"]
+    assert main([*args, "--lang", "zh"]) == 0
+    sheet = json.loads(capsys.readouterr().out)
+    assert sheet["parameters"]["lang"] == "zh" and sheet["title"].startswith("反向传播练习卷")
