@@ -174,6 +174,7 @@ def _chinese_words(markup: str) -> list[str]:
 def test_explain_in_chinese_writes_the_html_markdown_and_repr_in_chinese():
     answer = explain(program=seed_source("c"), lang="zh")
     html = answer._repr_html_()
+    assert html.startswith('<div class="gradtutor" lang="zh-Hans">')
     assert "<h4>梯度：引擎结果与闭式并列</h4>" in html and "✓ 一致" in html
     assert 'data-count="第 {pos} 步，共 {n} 步"' in html and "◀ 上一步" in html
     assert _chinese_words(html) == []

@@ -53,7 +53,9 @@ def _math(expr) -> str:
 
 
 def _fragment(*parts: str) -> str:
-    return f'<div class="gradtutor"><style>{STYLE}</style>{"".join(parts)}</div>'
+    """The output's block, which says its language (the notebook's page may speak another)."""
+    tag = i18n.HTML_TAGS[i18n.current()]
+    return f'<div class="gradtutor" lang="{tag}"><style>{STYLE}</style>{"".join(parts)}</div>'
 
 
 def _gradients(explanation: Explanation, data: dict) -> str:
