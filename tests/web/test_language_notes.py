@@ -163,6 +163,11 @@ def test_errors_before_the_body_is_read_follow_accept_language(client):
         "code": "invalid_request",
         "message": "请以 JSON 发送请求体（Content-Type: application/json）",
     }
+    _, error = _api(client, data="[1] x", content_type="application/json", headers=ZH)
+    assert error == {
+        "code": "invalid_json",
+        "message": "请求体不是合法的 JSON：有多余的数据：第 1 行，第 5 列（字符偏移 4）",
+    }
     for path, method, code in [
         ("/api/v1/nothing", "get", "not_found"),
         ("/api/v1/explain", "get", "method_not_allowed"),

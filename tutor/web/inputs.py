@@ -8,6 +8,7 @@ the language the answer would have been in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import i18n
 from ..explain import ExplainInput, make_input
-from ..i18n import N_, gettext
+from ..i18n import N_, gettext, translate
 from ..jsonio import NonFiniteLiteral, loads_strict
 from ..lang.values import parse_names, parse_values
 from .errors import RequestError
@@ -56,7 +57,7 @@ def read_object(raw: bytes, example: str) -> dict:
         raise RequestError("invalid_json", str(exc)) from None
     except (ValueError, RecursionError) as exc:
         raise RequestError(
-            "invalid_json", gettext("the body is not valid JSON: {error}", error=exc)
+            "invalid_json", gettext("the body is not valid JSON: {error}", error=_unreadable(exc))
         ) from None
     if not isinstance(body, dict):
         raise RequestError(
@@ -64,6 +65,33 @@ def read_object(raw: bytes, example: str) -> dict:
             gettext("the body must be a JSON object, e.g. {example}", example=example),
         )
     return body
+
+
+# what Python's JSON decoder says is wrong (JSONDecodeError.msg), marked for translation
+JSON_PROBLEMS = (
+    N_("Expecting value"),
+    N_("Expecting property name enclosed in double quotes"),
+    N_("Expecting ',' delimiter"),
+    N_("Expecting ':' delimiter"),
+    N_("Extra data"),
+    N_("Unterminated string starting at"),
+    N_("Invalid control character at"),
+    N_("Invalid \\escape"),
+    N_("Invalid \\uXXXX escape"),
+)
+
+
+def _unreadable(error: Exception) -> str:
+    """Why a body is not JSON: the decoder's words and place, in the current language."""
+    if not isinstance(error, json.JSONDecodeError):
+        return str(error)
+    return gettext(
+        "{problem}: line {line} column {col} (char {char})",
+        problem=translate(error.msg),
+        line=error.lineno,
+        col=error.colno,
+        char=error.pos,
+    )
 
 
 def _expect(body: dict, key: str, kind: type, must: str) -> Any:
