@@ -9,14 +9,15 @@ from tutor.web.signing import STUDENT, TEACHER, sheet_salt, sign
 __all__ = ["STUDENT", "TEACHER", "parameters", "query", "sheet", "student", "teacher"]
 from tutor.worksheet import Worksheet, make_worksheet
 
-ORDER = ("seed", "problems", "level", "version", "reveal")  # as Worksheet.parameters() has them
+# as Worksheet.parameters() has them; lang (not signed) only when given
+ORDER = ("seed", "problems", "level", "version", "reveal", "lang")
 DEFAULTS = {"version": 1, "reveal": "never"}
 
 
 def parameters(**params) -> dict:
     """A sheet's full parameters, in their order: version 1 and reveal never unless given."""
     full = {**DEFAULTS, **params}
-    return {name: full[name] for name in ORDER}
+    return {name: full[name] for name in ORDER if name in full}
 
 
 def query(app, role: str = TEACHER, **params) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ... import i18n
 from ...checking import KINDS
 from ...worksheet.reveal import MAX_TRIES
 from ...worksheet.sheet import FORMAT, MAX_PROBLEMS, MAX_SEED, MAX_VERSION
@@ -49,6 +50,16 @@ _REVEAL = {
         "tries, or always (the teacher's choice, signed into the links)."
     ),
 }
+_LANG = {
+    "enum": list(i18n.LOCALES),
+    "description": (
+        "The sheet's language, en (English) or zh (Simplified Chinese): titles, questions, "
+        "labels, the key's steps and every check's feedback. Without it, the request's "
+        "Accept-Language header decides, and English is the default. The problems and "
+        "their answers are the same in each language, and lang is not signed: a signed "
+        "link stays valid with either."
+    ),
+}
 _FORBIDDEN = {
     "description": "The sig is not this service's signature of these parameters (or a try "
     "counter was not issued for this box of this sheet).",
@@ -65,7 +76,8 @@ SCHEMAS = {
                 "type": "object",
                 "description": (
                     "The student link's query, every value a string: seed, problems, level, "
-                    "version, reveal and sig."
+                    "version, reveal and sig, and lang when the link has it (the language "
+                    "of the feedback and hints)."
                 ),
                 "additionalProperties": {"type": "string"},
             },
@@ -197,7 +209,20 @@ SCHEMAS = {
         "required": ["format", "parameters", "title", "level", "tolerance", "problems"],
         "properties": {
             "format": {"const": FORMAT},
-            "parameters": {"type": "object"},
+            "parameters": {
+                "type": "object",
+                "description": "What regenerates the sheet; lang only when it is not en.",
+                "required": ["seed", "problems", "level", "version", "reveal"],
+                "properties": {
+                    "seed": {"type": "integer"},
+                    "problems": {"type": "integer"},
+                    "level": {"type": "integer"},
+                    "version": {"type": "integer"},
+                    "reveal": _REVEAL,
+                    "lang": _LANG,
+                },
+                "additionalProperties": False,
+            },
             "title": {"type": "string"},
             "level": {"type": "object"},
             "tolerance": {"type": "string"},
@@ -263,6 +288,7 @@ PATHS = {
                 _query("level", 1, 5),
                 _query("version", 1, MAX_VERSION, required=False, default=1),
                 {"name": "reveal", "in": "query", "required": False, "schema": _REVEAL},
+                {"name": "lang", "in": "query", "required": False, "schema": _LANG},
                 {
                     "name": "sig",
                     "in": "query",
