@@ -21,11 +21,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import i18n
+from .i18n import N_
+
 LEAF, CONSTANT, LITERAL, OP = "leaf", "constant", "literal", "op"
+# each kind of node as a reader names it
+KIND_LABELS = {LEAF: N_("leaf"), CONSTANT: N_("constant"), LITERAL: N_("literal"), OP: N_("op")}
 DETACH, NO_GRAD = "detach", "no_grad"
 # ``torch.autograd.grad``'s results: op of their nodes, and the reason on the edges from the
 # output and the input they differentiate (no gradient flows back along those)
 GRADIENT = "grad"
+
+
+def kind_label(kind: str) -> str:
+    """A node's kind as a reader names it, in the current language.
+
+    >>> kind_label("leaf")
+    'leaf'
+    """
+    return i18n.translate(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 def gradient_name(inputs, attrs: dict) -> str:

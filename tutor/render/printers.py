@@ -18,7 +18,7 @@ import sympy
 from .. import i18n
 from .. import steps as st
 from ..functions import FUNCTIONS
-from ..graph import GRADIENT, gradient_name
+from ..graph import GRADIENT, gradient_name, kind_label
 from ..i18n import N_
 from ..limits import ends_by
 from . import matrices, numbers, typeset
@@ -634,8 +634,8 @@ class Printer:
         there is none (``engine`` names the engine's number)."""
         values = {
             "engine": Words(engine),
-            "value": Words(numbers.value(st.plain(c.engine))),
-            "closed": Words(numbers.value(st.plain(c.value))),
+            "value": self.math(self.num(st.plain(c.engine))),
+            "closed": self.math(self.num(st.plain(c.value))),
         }
         if c.agrees is None:
             reason = Words(c.reason or "")
@@ -656,7 +656,7 @@ class Printer:
                 "{engine} = {value}, closed form = {closed}: differs (largest difference "
                 "{difference}, allowed {tolerance})"
             ),
-            difference=Words(numbers.value(c.max_difference)),
+            difference=self.math(self.num(c.max_difference)),
             tolerance=Words(c.tolerance),
             **values,
         )
@@ -664,7 +664,7 @@ class Printer:
     def witness(self, c: st.Check, of: str) -> str:
         """What central differences (of ``of``, when it is said) witness, or why they are no
         witness here; "" when they say nothing."""
-        numerical = Words(numbers.value(st.plain(c.numerical)))
+        numerical = self.math(self.num(st.plain(c.numerical)))
         if c.agrees_numerical is not None:
             agree = c.agrees_numerical
             if of:
@@ -746,15 +746,6 @@ VERDICT_WORDS = {  # a verdict as the CLI's table says it
 }
 
 
-# a node's kind as the run table says it, when no operation made it
-NODE_KINDS = {
-    "leaf": N_("leaf"),
-    "constant": N_("constant"),
-    "literal": N_("literal"),
-    "op": N_("op"),
-}
-
-
 def _headings(*names: str) -> tuple[str, ...]:
     """A table's column headings in the current language."""
     return tuple(i18n.translate(n) for n in names)
@@ -777,8 +768,8 @@ def _table(rows: list[tuple[str, ...]], trimmed: bool = False) -> str:
 
 def listed(items: list[str]) -> str:
     """Items in a list, as the current language separates them: ``a, b, c``."""
-    said = items[0]
-    for item in items[1:]:
+    said, *rest = items or [""]
+    for item in rest:
         said = i18n.gettext("{items}, {item}", items=said, item=item)
     return said
 
@@ -1012,7 +1003,7 @@ class TextPrinter(Printer):
         rows = [_headings(N_("node"), N_("op"), N_("shape"), N_("value"), N_("grad"))]
         for node in graph.nodes:
             name = node.id if node.label == node.id else f"{node.id} ({node.label})"
-            op = node.op or ("detach" if node.cut else i18n.translate(NODE_KINDS[node.kind]))
+            op = node.op or ("detach" if node.cut else kind_label(node.kind))
             if node.op == GRADIENT:  # ∂L/∂x, reading the leaves its graph reaches
                 op = gradient_name(node.inputs, node.attrs)
                 reads = [e.source for e in graph.edges if e.target == node.id and not e.cut]

@@ -21,6 +21,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
+from markupsafe import Markup
+from markupsafe import escape as markup
+
 from .. import i18n
 from ..graph import GRADIENT, gradient_name
 from ..i18n import N_
@@ -50,6 +53,8 @@ ROLES = {  # the operand's part, by position, where the op is not symmetric
     "matmul": (N_("left of @"), N_("right of @")),
     "pow": (N_("base"), N_("exponent")),
 }
+# an edge into a gradient torch.autograd.grad returned: it passes no gradient back
+GRADIENT_CUT = N_("{target} is a gradient of {source}: no gradient flows back")
 # what a box says a value is, when no operation made it
 KINDS = {"leaf": N_("leaf, requires grad"), "literal": N_("literal"), "constant": N_("constant")}
 
@@ -142,10 +147,7 @@ def _edge_text(edge: dict, names: dict[str, str], role: str = "") -> tuple[list[
     src, dst = names.get(edge["source"], edge["source"]), names.get(edge["target"], edge["target"])
     said_role = f" ({role})" if role else ""
     if edge.get("cut") == GRADIENT:
-        said = i18n.gettext(
-            "{target} is a gradient of {source}: no gradient flows back", target=dst, source=src
-        )
-        return ["∂ autograd.grad"], said
+        return ["∂ autograd.grad"], i18n.translate(GRADIENT_CUT).format(target=dst, source=src)
     if edge.get("cut"):
         why = "detach()" if edge["cut"] == "detach" else "no_grad()"
         return [f"✂ {why}"], i18n.gettext("cut by {how}: no gradient flows back", how=why)
@@ -165,18 +167,31 @@ def _edge_text(edge: dict, names: dict[str, str], role: str = "") -> tuple[list[
 
 
 def edge_rows(graph: dict) -> list[dict]:
-    """One row per edge for the graph's table alternative: names and local derivative."""
+    """One row per edge for the graph's table alternative: names and local derivative (HTML
+    where a sentence names nodes: the names are code)."""
     nodes = {n["id"]: n for n in graph.get("nodes", [])}
     names = {i: _short(n) for i, n in nodes.items()}
     return [
         {
             "source_name": names.get(e["source"], e["source"]),
             "target_name": names.get(e["target"], e["target"]),
-            "text": _edge_text(e, names, _role(e, nodes))[1]
-            or i18n.gettext("— (no gradient is taken for this operand)"),
+            "text": _row_text(e, names, nodes),
         }
         for e in graph.get("edges", [])
     ]
+
+
+def _row_text(edge: dict, names: dict[str, str], nodes: dict[str, dict]) -> str:
+    """What the graph's table says about ``edge``."""
+    if edge.get("cut") == GRADIENT:
+        src, dst = (names.get(edge[end], edge[end]) for end in ("source", "target"))
+        return markup(i18n.translate(GRADIENT_CUT)).format(target=_code(dst), source=_code(src))
+    said = _edge_text(edge, names, _role(edge, nodes))[1]
+    return said or i18n.gettext("— (no gradient is taken for this operand)")
+
+
+def _code(name: str) -> Markup:
+    return Markup("<code>{}</code>").format(name)
 
 
 class _Legend:
