@@ -77,3 +77,10 @@ def test_the_openapi_document_stays_english_whatever_the_language(client):
             document()["components"]["schemas"]["Gradient"]["properties"]["numeric"]["description"]
             == "The engine's .grad."
         )
+
+
+def test_the_document_describes_a_chinese_engine_error(client, assert_matches_openapi):
+    program = "import torch\nx = torch.ones(2)\nx.backward()\n"
+    response = client.post("/api/v1/explain", json={"program": program, "lang": "zh"})
+    error = assert_matches_openapi(response, "/api/v1/explain")["error"]
+    assert error["message"].startswith("RuntimeError: ") and "梯度" in error["explanation"]

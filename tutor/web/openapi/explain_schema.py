@@ -12,8 +12,9 @@ LANG = {
     "default": i18n.DEFAULT,
     "description": N_(
         "The reader's language: en (English) or zh (Simplified Chinese). Without it, the "
-        "request's Accept-Language header decides, and English is the default. The answer is "
-        "the same in both for now: step texts, notes and messages are still English."
+        "request's Accept-Language header decides, and English is the default. Step texts, "
+        "notes and messages are in that language; an error the engine raised keeps PyTorch's "
+        "own words, with what they mean in explanation."
     ),
 }
 
@@ -405,6 +406,14 @@ SCHEMAS: dict[str, dict] = {
                     "message": {"type": "string"},
                     "line": {"type": "integer", "minimum": 1},
                     "col": {"type": "integer", "minimum": 1},
+                    "explanation": {
+                        "type": "string",
+                        "description": N_(
+                            "What an error the engine raised means, in the reader's language "
+                            "(not in English, where message says it): message keeps PyTorch's "
+                            "own words."
+                        ),
+                    },
                 },
             }
         },
