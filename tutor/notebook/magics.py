@@ -1,7 +1,8 @@
 """``%%explain`` and ``%explain``: IPython magics over ``tutor.notebook.explain``.
 
 Options mirror the API: ``--requires-grad``, ``--constants`` and ``--order`` for a formula,
-``--lang`` (en or zh) for both.
+``--lang`` (en or zh) for both. The options' own help (``%explain?``) is English: IPython
+builds it once, when the extension loads, before any language is chosen.
 ``%%explain --continue`` goes on from the last cell, as a tutorial's cells do. A cell is
 never executed by the kernel: it is read and run by the tutor's own interpreter.
 """
