@@ -49,3 +49,13 @@ def test_bad_parameters_are_a_message_and_status_2(capsys):
     )
     err = capsys.readouterr().err
     assert err.startswith("gradtutor worksheet: problems must be") and "Traceback" not in err
+
+
+def test_lang_zh_writes_the_chinese_sheet(capsys):
+    assert main([*ARGS, "--format", "json", "--answers", "--lang", "zh"]) == 0
+    assert capsys.readouterr().out == make_worksheet(5, 3, 2, lang="zh").json_text + "\n"
+    assert main([*ARGS, "--format", "tex", "--lang", "zh"]) == 0
+    assert "\\usepackage{ctex}" in capsys.readouterr().out
+    assert main([*ARGS, "--format", "html", "--answers", "--lang", "zh"]) == 0
+    page = capsys.readouterr().out
+    assert '<html lang="zh-Hans"' in page and "反向传播练习卷" in page and "答案" in page
