@@ -1,13 +1,15 @@
 """Worksheets: seeded backpropagation problem sets whose answer keys come from the live tutor.
 
-``make_worksheet(seed, problems, level, version)`` is a pure function of its parameters:
-one ``random.Random`` seeded by them drafts problems (``tutor.worksheet.levels``), each draft
-is explained by ``tutor.explain.explain`` — the path the tutor page and the API take — and
-kept only when it is clean (every gradient agrees with the engine and with central
-differences, values are finite and simple, no kink is hit, the closed form is short and a
-student could type it) and unlike the problems before it. Question kinds: the closed form
-of ∂L/∂leaf, its value, the forward values and local derivatives of a drawn graph, and what
-a program prints.
+``make_worksheet(seed, problems, level, version, reveal, salt, lang)`` is a pure function of
+its parameters: one ``random.Random`` seeded by the numbers (and the salt) drafts problems
+(``tutor.worksheet.levels``), each draft is explained by ``tutor.explain.explain`` — the
+path the tutor page and the API take — and kept only when it is clean (every gradient
+agrees with the engine and with central differences, values are finite and simple, no kink
+is hit, the closed form is short and a student could type it) and unlike the problems
+before it. Question kinds: the closed form of ∂L/∂leaf, its value, the forward values and
+local derivatives of a drawn graph, and what a program prints. ``lang`` chooses the
+language of every text (questions, labels, the key's steps, checks) and nothing else: a
+sheet has the same problems in each language.
 """
 
 from __future__ import annotations
