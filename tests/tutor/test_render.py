@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import io
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -12,9 +13,10 @@ import pytest
 import sympy
 
 from tests.tutor.builder import seed_b, seed_c
-from tests.tutor.golden.make_steps_golden import HERE, text
+from tests.tutor.golden.make_steps_golden import HERE, SEEDS, ZH, seed_text_zh, text
 from tests.tutor.teaching import CASES
-from tutor import lang, render, steps
+from tests.web.english import words
+from tutor import examples, i18n, lang, render, steps
 from tutor.cli import main
 from tutor.explain import explain_graph, explain_program
 from tutor.render import printers
@@ -182,6 +184,38 @@ def test_a_closed_form_renders_as_mathml():
 def test_golden_step_texts(name):
     golden = Path(HERE / f"{name}.txt").read_text()
     assert text(name) == golden, "regenerate with python -m tests.tutor.golden.make_steps_golden"
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_golden_step_texts_in_chinese(name):
+    golden = Path(ZH / f"{name}.txt").read_text()
+    assert seed_text_zh(name) == golden, "regenerate with tests/tutor/golden/make_steps_golden.py"
+
+
+def _zh_steps(program: str, printer) -> list[str]:
+    with i18n.using("zh"):
+        return [printer(s) for s in all_steps(explain_program(lang.parse_program(program)))]
+
+
+def test_the_chinese_latex_of_the_steps_has_no_english_outside_math_and_code():
+    latex = _zh_steps(examples.seed("c"), render.latex)
+    prose = [re.sub(r"\\\(.*?\\\)|\\texttt\{[^}]*\}", " ", line) for line in latex]
+    assert [w for line in prose for w in words(line)] == []
+    assert any("由乘积法则：" in line for line in latex)
+    assert all(line.count(r"\(") == line.count(r"\)") for line in latex)
+
+
+def test_a_chinese_sentence_keeps_its_math_and_names_as_math():
+    (line,) = [m for m in _zh_steps(CASES["product_reuse"], render.mathml) if "被使用了" in m]
+    assert line.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML"><mrow><mi>x</mi>')
+    assert "被使用了 3 次；各次贡献相加：<math" in line
+
+
+def test_a_chinese_line_breaks_after_its_clauses_and_fits_a_terminal():
+    with i18n.using("zh"):
+        out = render.text(explain_program(lang.parse_program(CASES["long_chain"])))
+    assert max(printers.cells(line) for line in out.splitlines()) <= 200
+    assert "一致（最大差异" in out
 
 
 def test_words_inside_a_formula_stay_words():

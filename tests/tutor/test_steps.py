@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -9,7 +10,8 @@ import pytest
 import sympy
 
 from tests.tutor.builder import Builder, seed_b, seed_c
-from tutor import lang, render, steps
+from tests.tutor.teaching import CASES
+from tutor import i18n, lang, render, steps
 from tutor.explain import explain_graph, explain_program
 from tutor.render.report import report, step_data
 from tutor.steps import Derivation, NodeGradient
@@ -171,3 +173,59 @@ def test_two_pass_through_steps_in_a_row_stay_as_they_are():
         if isinstance(s, Derivation)
     )
     assert not any(isinstance(s, steps.PassThrough) for s in derivation.chain)
+
+
+def test_a_folded_run_counts_its_operations_in_chinese():
+    explanation = explain_program(lang.parse_program(PASSES))
+    derivation = next(s for s in explanation.gradients[0].steps if isinstance(s, Derivation))
+    with i18n.using("zh"):
+        line = render.text(derivation.chain[2])
+    assert line == (
+        "… 另有 3 步把梯度原样传下去（1 次到 float64 的转换、1 次减法、1 次加法）："
+        "∂L/∂c = ∂L/∂b = ∂L/∂a = 3"
+    )
+    source = PASSES.replace("d = c.double()", "d = c + 1").replace("c = b - 3", "c = b + 3")
+    same = explain_program(lang.parse_program(source)).gradients[0].steps
+    run = next(s for s in next(d for d in same if isinstance(d, Derivation)).chain[2:3])
+    assert render.text(run).startswith("… 3 more additions pass the gradient through unchanged:")
+    with i18n.using("zh"):
+        assert render.text(run).startswith("… 另有 3 次加法把梯度原样传下去：")
+
+
+def _steps_of(explanation):
+    def walk(step):
+        yield step
+        for child in steps.children(step):
+            yield from walk(child)
+
+    for g in explanation.gradients:
+        for step in g.steps:
+            yield from walk(step)
+
+
+def test_every_rule_the_steps_name_is_marked_for_translation():
+    named = {
+        s.edge.rule
+        for case in CASES.values()
+        for s in _steps_of(explain_program(lang.parse_program(case)))
+        if isinstance(s, steps.Use) and s.edge.rule
+    }
+    assert named and named <= set(steps.RULES)
+    with i18n.using("zh"):
+        assert steps.kind_label("node_gradient") == "节点梯度"
+        assert {i18n.translate(rule) for rule in named} >= {"链式法则", "乘积法则"}
+
+
+def test_every_kind_of_step_has_a_label():
+    kinds = {steps.kind(cls.__new__(cls)) for cls in vars(steps).values() if _is_step_class(cls)}
+    assert len(kinds) > 10 and kinds <= set(steps.KIND_LABELS)
+    assert all(steps.kind_label(k) == k.replace("_", " ") for k in steps.KIND_LABELS)
+
+
+def _is_step_class(cls) -> bool:
+    return (
+        dataclasses.is_dataclass(cls)
+        and isinstance(cls, type)
+        and cls.__module__ == steps.__name__
+        and cls is not steps.Quantity
+    )
