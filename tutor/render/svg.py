@@ -145,7 +145,7 @@ def _role(edge: dict, nodes: dict[str, dict]) -> str:
 def _edge_text(edge: dict, names: dict[str, str], role: str = "") -> tuple[list[str], str]:
     """(lines of the label drawn on the edge, full description); both empty when unknown."""
     src, dst = names.get(edge["source"], edge["source"]), names.get(edge["target"], edge["target"])
-    said_role = f" ({role})" if role else ""
+    said_role = " " + i18n.gettext("({role})", role=role) if role else ""
     if edge.get("cut") == GRADIENT:
         return ["∂ autograd.grad"], i18n.translate(GRADIENT_CUT).format(target=dst, source=src)
     if edge.get("cut"):
