@@ -182,3 +182,27 @@ def test_the_tutors_own_run_time_refusal_is_chinese_after_pythons_name():
     assert error.message == (
         "AttributeError: 计算图程序中 int 类型的值 不支持 设置 `.grad`；它只适用于张量"
     )
+
+
+@pytest.mark.parametrize(
+    "asked, code, said",
+    [
+        ({"program": "import torch\n"}, "invalid_order", '"order": 2 只适用于公式'),
+        (
+            {"expression": "a*b*c*d*e*f*g", "values": dict.fromkeys("abcdefg", 1)},
+            "too_many_leaves",
+            "最多对 6 个叶子节点求两次导（共 21 个不同的二阶导数）",
+        ),
+        ({"expression": "x*y", "values": {"x": [1, 2], "y": 1}}, "order_2_tensor", "x 是一个列表"),
+    ],
+    ids=["a-program", "too-many-leaves", "a-tensor"],
+)
+def test_second_order_refusals_are_chinese(asked, code, said):
+    error = _refusal(order=2, **asked)
+    assert error.code == code and said in error.message
+
+
+def test_the_tolerance_a_verdict_allows_is_written_in_chinese():
+    x = _zh(expression="exp(x)*sin(y)", values={"x": 1, "y": 2}, order=2)
+    allowed = "|差值| <= 1e-05 + 0.0001·|参考值|"
+    assert x.gradients[0].check.tolerance == x.hessian.entries[0].check.tolerance == allowed
