@@ -115,3 +115,20 @@ def test_a_chinese_worksheet_page_has_no_english_outside_code_and_math(app, clie
     doc = _page(client, getattr(links, role)(app, **SHEET) + "&lang=zh")
     assert doc.find("html").attrs["lang"] == "zh-Hans"
     assert set(_english(doc)) <= NAMES
+
+
+def test_a_checks_refusals_speak_the_body_or_the_sheets_language(app, client):
+    link = _query(links.student(app, **SHEET, lang="zh"))
+    refusals = [
+        {"worksheet": link, "box": "1", "answer": "  "},
+        {"expression": "x*y", "values": {"x": 1, "y": 2}, "answer": "y", "lang": "zh"},
+        {"expression": "x*y", "values": {"x": 1, "y": 2}, "wrt": "x", "answer": "y", "kind": 0},
+    ]
+    said = []
+    for body in refusals:
+        response = client.post(CHECK, data=json.dumps(body), content_type="application/json")
+        assert response.status_code == 400
+        said.append(response.get_json()["error"]["message"])
+    assert said[0] == "答案为空：请先输入答案再检查"
+    assert said[1] == '"wrt"（叶子节点的名称）和 "answer" 必须是字符串'
+    assert said[2].startswith('"kind" is one of closed_form')  # no lang: the request's English

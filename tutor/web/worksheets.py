@@ -290,12 +290,31 @@ def _check_request(body: dict) -> tuple[ExplainInput, str, str, str]:
     wrt, text = body.pop("wrt", None), body.pop("answer", None)
     kind = body.pop("kind", KINDS[0])
     if not isinstance(wrt, str) or not isinstance(text, str):
-        raise RequestError("invalid_request", '"wrt" (a leaf\'s name) and "answer" are strings')
+        raise RequestError(
+            "invalid_request",
+            i18n.gettext(
+                "{wrt} (a leaf's name) and {answer} are strings", wrt='"wrt"', answer='"answer"'
+            ),
+        )
     if kind not in KINDS:
-        raise RequestError("invalid_request", f'"kind" is one of {", ".join(KINDS)}')
+        raise RequestError(
+            "invalid_request",
+            i18n.gettext("{key} is one of {choices}", key='"kind"', choices=", ".join(KINDS)),
+        )
     if "order" in body:  # an answer is checked against one first derivative
-        raise RequestError("invalid_request", "unexpected keys: order (it is for /api/v1/explain)")
+        raise RequestError(
+            "invalid_request",
+            i18n.gettext(
+                "unexpected keys: {extra} (it is for {path})", extra="order", path="/api/v1/explain"
+            ),
+        )
     return from_body(body), wrt, text, kind
+
+
+def _language(query: dict) -> str:
+    """The language a request body or a link's query names, else the request's."""
+    lang = query.get("lang")
+    return lang if isinstance(lang, str) and lang in i18n.LOCALES else i18n.current()
 
 
 _HANDOUT_KEYS = {"worksheet", "box", "answer", "tries"}
@@ -305,19 +324,37 @@ def _handout_check(body: dict) -> dict:
     """A check on a handed-out sheet: ``worksheet`` is the student link's parameters and sig."""
     if set(body) - _HANDOUT_KEYS:
         unexpected = ", ".join(sorted(set(body) - _HANDOUT_KEYS))
-        raise RequestError("invalid_request", f"unexpected keys: {unexpected}")
-    link, box, text = body.get("worksheet"), body.get("box"), body.get("answer")
+        raise RequestError(
+            "invalid_request", i18n.gettext("unexpected keys: {extra}", extra=unexpected)
+        )
+    link = body.get("worksheet")
     if not isinstance(link, dict) or not all(isinstance(v, str) for v in link.values()):
         raise RequestError(
-            "invalid_request", '"worksheet" is the student link\'s query as strings, sig included'
+            "invalid_request",
+            i18n.gettext(
+                "{key} is the student link's query as strings, sig included", key='"worksheet"'
+            ),
         )
+    with i18n.using(_language(link)):  # the sheet's language, from here on
+        return _handout_answer(link, body.get("box"), body.get("answer"), body.get("tries"))
+
+
+def _handout_answer(link: dict, box: object, text: object, tries: object) -> dict:
+    """The check of ``box`` on the sheet the student link ``link`` names."""
     if not isinstance(box, str) or not isinstance(text, str):
-        raise RequestError("invalid_request", '"box" (a box\'s id) and "answer" are strings')
+        raise RequestError(
+            "invalid_request",
+            i18n.gettext(
+                "{box} (a box's id) and {answer} are strings", box='"box"', answer='"answer"'
+            ),
+        )
     if not text.strip():
-        raise RequestError("empty_answer", "the answer is empty: type an answer to check")
+        raise RequestError(
+            "empty_answer", i18n.gettext("the answer is empty: type an answer to check")
+        )
     params = _parameters(link)
     require(params, STUDENT, link.get("sig"))
-    return _check_answer(_worksheet(params), box, text, body.get("tries"))
+    return _check_answer(_worksheet(params), box, text, tries)
 
 
 @bp.post("/api/v1/check")
@@ -327,7 +364,7 @@ def api_check() -> Response:
     body = read_object(json_body(), '{"expression": …, "wrt": …, "answer": …}')
     if "worksheet" in body:
         return jsonify(_handout_check(body))
-    inp, wrt, text, kind = _check_request(body)
-    with i18n.using(inp.lang):  # the feedback speaks the input's language
+    with i18n.using(_language(body)):  # refusals and feedback in the body's language
+        inp, wrt, text, kind = _check_request(body)
         result: Feedback = check(explain(inp), wrt, text, kind)
         return jsonify(result.to_json())
