@@ -28,7 +28,9 @@ def _descriptions(value) -> set[str]:
 def _said(shown) -> list:
     return [
         shown["description"],
-        *(s for e in shown["endpoints"] for s in (e.summary, *(d for _, d in e.responses))),
+        *(s for e in shown["endpoints"] for s in (e.summary, e.description)),
+        *(f.description for e in shown["endpoints"] for f in e.parameters),
+        *(d for e in shown["endpoints"] for _, d in e.responses),
         *(s for x in shown["schemas"] for s in (x.description, *(f.description for f in x.fields))),
     ]
 

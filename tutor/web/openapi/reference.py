@@ -9,6 +9,7 @@ the document's identifiers between backticks (`null`, `numeric`): the page shows
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from ... import i18n
@@ -57,11 +58,15 @@ class Schema:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One method of one path: what it does, and what each status of its answer means."""
+    """One method of one path: what it does, what it takes (a body's schema, query
+    parameters) and what each status of its answer means."""
 
     method: str
     path: str
     summary: Said | None
+    description: Said | None
+    body: str | None
+    parameters: tuple[Field, ...]
     responses: tuple[tuple[str, Said | None], ...]
 
 
@@ -84,12 +89,10 @@ def type_of(schema: dict) -> str:
     """
     if "$ref" in schema:
         return schema["$ref"].removeprefix(REF)
-    if "enum" in schema:
-        return " | ".join(
-            "null" if v is None else repr(v).replace("'", '"') for v in schema["enum"]
-        )
-    if "oneOf" in schema:
-        return " | ".join(type_of(s) for s in schema["oneOf"])
+    if "enum" in schema or "const" in schema:
+        return " | ".join(json.dumps(v) for v in schema.get("enum", [schema.get("const")]))
+    if "oneOf" in schema or "anyOf" in schema:
+        return " | ".join(type_of(s) for s in schema.get("oneOf", schema.get("anyOf")))
     kind = schema.get("type", "any")
     if kind == "array" and "items" in schema:
         items = type_of(schema["items"])
@@ -107,17 +110,31 @@ def _schema(name: str, schema: dict) -> Schema:
     return Schema(name, kind, said(schema.get("description")), fields)
 
 
+def _parameter(parameter: dict) -> Field:
+    schema = parameter.get("schema", {})
+    description = parameter.get("description", schema.get("description"))
+    return Field(parameter["name"], type_of(schema), parameter["required"], said(description))
+
+
+def _endpoint(method: str, path: str, operation: dict) -> Endpoint:
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    return Endpoint(
+        method.upper(),
+        path,
+        said(operation.get("summary")),
+        said(operation.get("description")),
+        None if body is None else type_of(body["schema"]),
+        tuple(_parameter(p) for p in operation.get("parameters", ())),
+        tuple(
+            (status, said(answer.get("description")))
+            for status, answer in operation.get("responses", {}).items()
+        ),
+    )
+
+
 def _endpoints(paths: dict) -> list[Endpoint]:
     return [
-        Endpoint(
-            method.upper(),
-            path,
-            said(operation.get("summary")),
-            tuple(
-                (status, said(answer.get("description")))
-                for status, answer in operation.get("responses", {}).items()
-            ),
-        )
+        _endpoint(method, path, operation)
         for path, item in paths.items()
         for method, operation in item.items()
         if method in METHODS
