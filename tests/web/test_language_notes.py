@@ -23,6 +23,15 @@ d = (w * x).detach()
 z = x * x + d * x
 z.backward()
 """
+UNUSED = """import torch
+x = torch.tensor(2.0, requires_grad=True)
+w = torch.tensor(3.0, requires_grad=True)
+with torch.no_grad():
+    n = w * 4
+z = x * n
+z.backward()
+u = torch.tensor(1.0, requires_grad=True)
+"""
 MATRICES = """import torch
 x = torch.ones(20, 20, requires_grad=True)
 w = torch.ones(20, 20, requires_grad=True)
@@ -51,10 +60,12 @@ def _said(element: Element) -> list[str]:
         ({"program": MATRICES}, "notes"),
         ({"expression": "log(x) * y", "values": "x=-1,y=2"}, "warnings"),
         ({"program": CUT}, "no-gradient"),
+        ({"program": UNUSED}, "no-gradient"),
         ({"program": OVERFLOW}, "reason"),
     ],
 )
 def test_what_a_zh_result_says_besides_its_steps_is_chinese(client, query, kind):
+    """Notes, warnings, leaves cut off by detach(), no_grad() or never used, and a reason."""
     status, doc = _get(client, lang="zh", **query)
     assert status == 200
     said = [e for e in doc.find_all(cls=kind) if e.text().strip()]
