@@ -144,8 +144,12 @@ def test_an_api_refusal_is_in_the_requests_language_with_the_same_code(client, b
     assert english["message"].startswith("`import os` is not available in graph programs")
 
 
-def test_the_api_keeps_the_engines_message_and_adds_its_meaning_in_chinese(client):
-    status, error = _api(client, {"program": ENGINE, "lang": "zh"})
+def test_the_api_keeps_the_engines_message_and_adds_its_meaning_in_chinese(
+    client, assert_matches_openapi
+):
+    response = client.post("/api/v1/explain", json={"program": ENGINE, "lang": "zh"})
+    assert_matches_openapi(response, "/api/v1/explain")
+    status, error = response.status_code, response.get_json()["error"]
     assert status == 422 and error["message"] == PYTORCH and error["code"] == "runtime_error"
     assert "没有梯度可算" in error["explanation"]
     _, english = _api(client, {"program": ENGINE})
