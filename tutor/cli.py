@@ -143,8 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gradtutor",
         description=_(
-            "The ``gradtutor`` command line: serve the site, run or explain a program, make "
-            "worksheets."
+            "The gradtutor command line: serve the site, run or explain a program, make worksheets."
         ),
         add_help=False,
     )
