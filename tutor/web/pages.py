@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from markupsafe import Markup
 
 from .. import examples
-from ..errors import TutorError
+from ..errors import ProgramError, TutorError
 from ..explain import ExplainInput
 from ..i18n import N_, translate
 from ..lang.values import format_values
@@ -148,8 +148,8 @@ def _error(exc: TutorError, form: Editor) -> dict:
         "message": exc.message,
         "line": exc.line or None,
         "col": exc.col or None,
-        # most messages name their place already; the engine's own words do not
-        "say_where": bool(exc.line) and f"(line {exc.line}," not in exc.message,
+        # the tutor's messages name their place already; the engine's own words do not
+        "say_where": bool(exc.line) and isinstance(exc, ProgramError),
         "field": field,
         "field_name": translate(FIELD_NAMES[field]),
         "listing": listing.splitlines() if exc.line and field != "values" else None,
