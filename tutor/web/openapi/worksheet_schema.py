@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from ... import i18n
 from ...checking import KINDS
+from ...i18n import N_
 from ...worksheet.reveal import MAX_TRIES
 from ...worksheet.sheet import FORMAT, MAX_PROBLEMS, MAX_SEED, MAX_VERSION
 from . import explain_schema
 from .parts import ERRORS, NAME_PATTERN, ref
 
 _CHECK_FIELDS = {
-    "wrt": {"type": "string", "pattern": NAME_PATTERN, "description": "The leaf, e.g. x1."},
+    "wrt": {"type": "string", "pattern": NAME_PATTERN, "description": N_("The leaf, e.g. x1.")},
     "answer": {
         "type": "string",
-        "description": "The student's closed form (-w1*w2), or for kind value a number or list.",
+        "description": N_(
+            "The student's closed form (-w1*w2), or for kind value a number or list."
+        ),
     },
     "kind": {
         "enum": list(KINDS),
-        "description": (
+        "description": N_(
             "closed_form (default): a formula in the problem's names (for a gradient that "
             "differs element by element, a matrix form over its tensors such as X.T @ G, "
             "checked by value); matrix_form: a formula over whole tensors as PyTorch writes "
@@ -45,14 +48,14 @@ _REVEAL = {
     "type": "string",
     "pattern": f"^(never|always|after-[1-{MAX_TRIES}])$",
     "default": "never",
-    "description": (
+    "description": N_(
         "When a student checking an answer is shown the expected one: never, after-N wrong "
         "tries, or always (the teacher's choice, signed into the links)."
     ),
 }
 _LANG = {
     "enum": list(i18n.LOCALES),
-    "description": (
+    "description": N_(
         "The sheet's language, en (English) or zh (Simplified Chinese): titles, questions, "
         "labels, the key's steps and every check's feedback. Without it, the request's "
         "Accept-Language header decides, and English is the default. The problems and "
@@ -61,8 +64,10 @@ _LANG = {
     ),
 }
 _FORBIDDEN = {
-    "description": "The sig is not this service's signature of these parameters (or a try "
-    "counter was not issued for this box of this sheet).",
+    "description": N_(
+        "The sig is not this service's signature of these parameters (or a try "
+        "counter was not issued for this box of this sheet)."
+    ),
     "content": {"application/json": {"schema": ref("Error")}},
 }
 
@@ -74,18 +79,18 @@ SCHEMAS = {
         "properties": {
             "worksheet": {
                 "type": "object",
-                "description": (
+                "description": N_(
                     "The student link's query, every value a string: seed, problems, level, "
                     "version, reveal and sig, and lang when the link has it (the language "
                     "of the feedback and hints)."
                 ),
                 "additionalProperties": {"type": "string"},
             },
-            "box": {"type": "string", "description": "The answer box's id, e.g. 3 or 2a."},
+            "box": {"type": "string", "description": N_("The answer box's id, e.g. 3 or 2a.")},
             "answer": {"type": "string", "minLength": 1},
             "tries": {
                 "type": "string",
-                "description": "The token the previous check of this box answered with.",
+                "description": N_("The token the previous check of this box answered with."),
             },
         },
     },
@@ -100,17 +105,20 @@ SCHEMAS = {
             "hints": {
                 "type": "array",
                 "items": {"type": "string"},
-                "description": (
+                "description": N_(
                     "One more rung per wrong try, up to three: the rule or the paths, the local "
                     "derivative of one edge, the upstream value at its end."
                 ),
             },
             "hints_left": {"type": "integer", "minimum": 0},
-            "tries": {"type": "integer", "minimum": 0, "description": "Wrong tries so far."},
-            "token": {"type": "string", "description": "Send it with the next check of the box."},
+            "tries": {"type": "integer", "minimum": 0, "description": N_("Wrong tries so far.")},
+            "token": {
+                "type": "string",
+                "description": N_("Send it with the next check of the box."),
+            },
             "expected": {
                 "type": "string",
-                "description": "Only when the sheet's reveal setting allows it.",
+                "description": N_("Only when the sheet's reveal setting allows it."),
             },
         },
     },
@@ -138,18 +146,24 @@ SCHEMAS = {
         "required": ["correct", "expected", "feedback"],
         "properties": {
             "correct": {"type": "boolean"},
-            "expected": {"type": "string", "description": "The key: closed form or value."},
-            "feedback": {"type": "string", "description": "What is right, or the likely mistake."},
+            "expected": {"type": "string", "description": N_("The key: closed form or value.")},
+            "feedback": {
+                "type": "string",
+                "description": N_("What is right, or the likely mistake."),
+            },
             "diagnosis": {
                 "type": "string",
-                "description": (
+                "description": N_(
                     "correct, sign_error, other_leaf, missing_path, missing_mean, wrong_local, "
                     "missing_accumulation, not_equivalent, value_not_closed_form, wrong_value, …"
                 ),
             },
-            "method": {"type": ["string", "null"], "description": "symbolic, numeric, tolerance."},
+            "method": {
+                "type": ["string", "null"],
+                "description": N_("symbolic, numeric, tolerance."),
+            },
             "counterexample": {
-                "description": "Values where the answer and the key differ.",
+                "description": N_("Values where the answer and the key differ."),
                 "oneOf": [{"type": "object"}, {"type": "null"}],
             },
         },
@@ -161,10 +175,15 @@ SCHEMAS = {
             "number": {"type": "integer", "minimum": 1},
             "kind": {"enum": ["closed_form", "matrix_form", "value", "graph", "output"]},
             "prompt": {"type": "string"},
-            "shown": {"type": "string", "description": "The formula or program the student reads."},
-            "given": {"type": "string", "description": "A formula's values, as shown."},
+            "shown": {
+                "type": "string",
+                "description": N_("The formula or program the student reads."),
+            },
+            "given": {"type": "string", "description": N_("A formula's values, as shown.")},
             "input": {
-                "description": "The explain request behind the problem (POST it to /api/v1/check).",
+                "description": N_(
+                    "The explain request behind the problem (POST it to /api/v1/check)."
+                ),
                 "oneOf": [ref("ProgramRequest"), ref("ExpressionRequest")],
             },
             "wrt": {"type": ["string", "null"]},
@@ -182,7 +201,7 @@ SCHEMAS = {
             },
             "key": {
                 "type": "object",
-                "description": "Only with the teacher link's signature.",
+                "description": N_("Only with the teacher link's signature."),
                 "required": ["answers", "verdict", "steps"],
                 "properties": {
                     "answers": {"type": "array", "items": {"type": "object"}},
@@ -197,7 +216,9 @@ SCHEMAS = {
                     },
                     "steps": {
                         "type": "array",
-                        "description": "The chain rule at the leaf, unsimplified, then simplified.",
+                        "description": N_(
+                            "The chain rule at the leaf, unsimplified, then simplified."
+                        ),
                         "items": {"type": "object", "required": ["kind", "text", "latex"]},
                     },
                 },
@@ -211,7 +232,7 @@ SCHEMAS = {
             "format": {"const": FORMAT},
             "parameters": {
                 "type": "object",
-                "description": "What regenerates the sheet; lang only when it is not en.",
+                "description": N_("What regenerates the sheet; lang only when it is not en."),
                 "required": ["seed", "problems", "level", "version", "reveal"],
                 "properties": {
                     "seed": {"type": "integer"},
@@ -235,8 +256,10 @@ PATHS = {
     "/api/v1/check": {
         "post": {
             "operationId": "check",
-            "summary": "Check a student's answer: free practice, or a handed-out worksheet's box",
-            "description": (
+            "summary": N_(
+                "Check a student's answer: free practice, or a handed-out worksheet's box"
+            ),
+            "description": N_(
                 "With a program or formula, wrt and answer (free practice) the answer includes "
                 "the expected one. With worksheet (the student link's parameters and sig), box "
                 "and answer, it has hints instead, one more per wrong try, and the expected "
@@ -260,7 +283,7 @@ PATHS = {
             },
             "responses": {
                 "200": {
-                    "description": "The verdict and feedback.",
+                    "description": N_("The verdict and feedback."),
                     "content": {
                         "application/json": {
                             "schema": {"anyOf": [ref("CheckResult"), ref("HandoutCheckResult")]}
@@ -275,8 +298,10 @@ PATHS = {
     "/api/v1/worksheet": {
         "get": {
             "operationId": "worksheet",
-            "summary": "A worksheet, with its answer key when signed (same parameters, same bytes)",
-            "description": (
+            "summary": N_(
+                "A worksheet, with its answer key when signed (same parameters, same bytes)"
+            ),
+            "description": N_(
                 "Without sig, the sheet alone (no key in any problem). With sig, the teacher "
                 "link's signature of the parameters, the sheet with its key; any other sig is "
                 "403. The parameters are those of a link the worksheet page made: a sheet's "
@@ -294,12 +319,12 @@ PATHS = {
                     "in": "query",
                     "required": False,
                     "schema": {"type": "string"},
-                    "description": "The teacher link's signature: the key comes with it.",
+                    "description": N_("The teacher link's signature: the key comes with it."),
                 },
             ],
             "responses": {
                 "200": {
-                    "description": "The worksheet, and its key when signed.",
+                    "description": N_("The worksheet, and its key when signed."),
                     "content": {"application/json": {"schema": ref("Worksheet")}},
                 },
                 "400": ERRORS["400"],
