@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.english import words
 from tests.web.test_language import ZH, _english, _page
 from tutor import i18n
-from tutor.web.openapi import document, explain_schema, parts
+from tutor.web.openapi import document
 from tutor.web.openapi.reference import reference
 
 # the names of a standard and of a language, the same in every language (like english.NAMES)
@@ -61,14 +60,13 @@ def test_the_chinese_page_has_no_english_outside_code(client, address, headers):
     assert set(_english(doc)) <= PROPER
 
 
-def test_only_the_worksheet_schemas_descriptions_are_left_english():
-    """What the page still shows in English (marked lang="en"): the descriptions of the
-    checking and worksheet paths, not yet marked for translation where they are written."""
+def test_every_description_of_the_document_is_translated():
+    """None is left English (the page would show it marked lang="en"): every description and
+    summary is marked for translation where it is written, and the catalog translates it."""
     with i18n.using("zh"):
-        english = {s.text for s in _said(reference()) if s is not None and s.lang == "en"}
-    ours = _descriptions([explain_schema.SCHEMAS, explain_schema.PATHS, parts.ERRORS])
-    assert english.isdisjoint(ours)
-    assert all(words(text) for text in english)  # real English, not a formula
+        shown = [s for s in _said(reference()) if s is not None]
+    assert shown and [s.text for s in shown if s.lang is not None] == []
+    assert {s.text for s in shown}.isdisjoint(_descriptions(document()))
 
 
 def test_the_openapi_document_stays_english_whatever_the_language(client):
