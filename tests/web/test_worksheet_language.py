@@ -110,9 +110,17 @@ def test_a_chinese_handout_check_is_checked_in_chinese(app, client, monkeypatch)
     assert spoken == ["zh", "en"]
 
 
-@pytest.mark.parametrize("role", ["student", "teacher"])
-def test_a_chinese_worksheet_page_has_no_english_outside_code_and_math(app, client, role):
-    doc = _page(client, getattr(links, role)(app, **SHEET) + "&lang=zh")
+def _address(app, page: str, **sheet) -> str:
+    if page in ("student", "teacher"):
+        return getattr(links, page)(app, **sheet)
+    key = "answers=1&" if page == "printable key" else ""
+    return f"/worksheet/print?{key}" + links.query(app, **sheet)
+
+
+@pytest.mark.parametrize("page", ["student", "teacher", "printable", "printable key"])
+@pytest.mark.parametrize("level", [2, 5])
+def test_a_chinese_worksheet_page_has_no_english_outside_code_and_math(app, client, page, level):
+    doc = _page(client, _address(app, page, **{**SHEET, "level": level, "lang": "zh"}))
     assert doc.find("html").attrs["lang"] == "zh-Hans"
     assert set(_english(doc)) <= NAMES
 
