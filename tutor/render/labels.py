@@ -127,6 +127,16 @@ def cells(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def _fitting(text: str, width: int) -> int:
+    """How many of ``text``'s characters fit in ``width`` cells (at least one)."""
+    used = 0
+    for k, c in enumerate(text):
+        used += cells(c)
+        if used > width:
+            return max(k, 1)
+    return len(text)
+
+
 def width_of(text: str, px: float = TEXT_PX) -> float:
     """How wide ``text`` draws in the stylesheet's monospace font (wide glyphs count twice).
 
@@ -145,16 +155,22 @@ def wrap(text: str, width: int) -> list[str]:
     ['abc', 'def', 'gh']
     >>> wrap("= [[1, 2], [0.5, -1], [3, 0]]", 22)  # a matrix breaks between its rows
     ['= [[1, 2], [0.5, -1],', '[3, 0]]']
+
+    ``width`` counts cells: a Chinese character takes two, and Chinese breaks anywhere.
+
+    >>> wrap("叶子节点，要求梯度", 10)
+    ['叶子节点，', '要求梯度']
     """
     lines: list[str] = []
     rest = text
-    while len(rest) > width:
-        cut = max(rest.rfind(", ", 0, width) + 1, rest.rfind(" ", 0, width + 1))
-        row = rest.rfind("], ", 0, width - 1) + 2
-        if row > width // 2:
+    while cells(rest) > width:
+        fit = _fitting(rest, width)
+        cut = max(rest.rfind(", ", 0, fit) + 1, rest.rfind(" ", 0, fit + 1))
+        row = rest.rfind("], ", 0, fit - 1) + 2
+        if row > fit // 2:
             cut = row
         if cut <= 0:
-            cut = width
+            cut = fit
         lines.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     return [*lines, rest] if rest or not lines else lines
