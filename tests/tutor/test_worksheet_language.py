@@ -13,7 +13,7 @@ from tutor.worksheet.sheet import WorksheetError, check_box, make_worksheet
 pytestmark = pytest.mark.filterwarnings("ignore:The .grad attribute of a Tensor:UserWarning")
 
 CHINESE = re.compile("[\u4e00-\u9fff]")
-SAME = ("number", "kind", "shown", "given", "input", "wrt")  # what no language changes
+SAME = ("number", "kind", "shown", "given", "wrt")  # what no language changes
 
 
 @pytest.fixture(scope="module", params=range(1, 6), ids=lambda level: f"level{level}")
@@ -26,6 +26,7 @@ def _unchanged(problem: dict) -> dict:
     """A problem's JSON without its words: what it asks about, its boxes, its answers."""
     return {
         **{k: problem[k] for k in SAME},
+        "input": {k: v for k, v in problem["input"].items() if k != "lang"},
         "boxes": [(b["id"], b["kind"]) for b in problem["boxes"]],
         "answers": problem["key"]["answers"],
         "verdict": problem["key"]["verdict"],
@@ -38,6 +39,8 @@ def test_a_chinese_sheet_has_the_english_problems_in_chinese_words(sheets):
     en, zh = english.to_json(), chinese.to_json()
     assert [_unchanged(p) for p in zh["problems"]] == [_unchanged(p) for p in en["problems"]]
     assert all(CHINESE.search(p["prompt"]) for p in zh["problems"])
+    assert {p["input"].get("lang") for p in zh["problems"]} == {"zh"}  # checked in Chinese
+    assert all("lang" not in p["input"] for p in en["problems"])
     assert zh["title"].startswith("反向传播练习卷 · 第 ") and CHINESE.search(zh["level"]["title"])
     assert CHINESE.search(zh["level"]["description"])
     assert en["title"].startswith("Backpropagation worksheet · level ")

@@ -179,6 +179,8 @@ class Problem:
                 "requires_grad": list(inp.requires_grad or ()),
             }
         )
+        if self.lang != i18n.DEFAULT:  # a check of the problem answers in its language
+            request["lang"] = self.lang
         problem = {
             "number": self.number,
             "kind": self.kind,
