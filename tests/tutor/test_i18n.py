@@ -81,7 +81,8 @@ def _prose(text: str) -> str:
 @pytest.mark.parametrize("row", GLOSSARY, ids=lambda r: r["english"])
 def test_the_catalog_uses_the_glossarys_terms(row):
     words = "|".join(re.escape(w) for w in row["english"].split("|"))
-    term = re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
+    # "leaves out" is the verb, not the glossary's noun
+    term = re.compile(rf"\b(?:{words})\b(?! out\b)", re.IGNORECASE)
     for entry in CATALOG:
         if entry.id and any(term.search(_prose(m)) for m in _forms(entry.id)):
             for translated in _forms(entry.string):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # names the same in every language: software, formats, the functions of the formulas
-NAMES = {"gradtutor", "LaTeX", "PyTorch", "torch", "numpy", "sympy", "MathML", "tanh"}
+NAMES = set("gradtutor LaTeX PyTorch Python torch numpy sympy MathML OpenAPI tanh".split())
 HOLE = "\x00"  # where a template's Jinja construct was: neither a word nor markup
 
 
