@@ -10,8 +10,6 @@ from tutor import i18n
 from tutor.web.openapi import document
 from tutor.web.openapi.reference import reference
 
-# the names of a standard and of a language, the same in every language (like english.NAMES)
-
 
 def _descriptions(value) -> set[str]:
     """Every description and summary in a part of the OpenAPI document."""
