@@ -102,3 +102,22 @@ def test_a_worksheet_in_chinese_has_the_english_structure(browser, base_url, app
     assert bool(english["fields"]) != teacher  # answer boxes for the student, a key for you
     assert english["keys"] == (SHEET["problems"] if teacher else 0)
     assert (english["steps"] > 0) == teacher
+
+
+def test_a_chinese_student_checks_in_chinese_and_switches_to_english(browser, base_url, app):
+    box = links.sheet(app, **SHEET).problems[0].boxes[0]
+    with Page(browser, phone=True) as p:
+        _open(p, base_url + links.student(app, **SHEET) + "&lang=zh")
+        p.page.locator(f"#a{box.id}").fill("1234")
+        p.page.locator(f"#check-{box.id}").click()
+        p.page.wait_for_load_state()
+        feedback = p.page.locator(f"#a{box.id}-feedback").inner_text()
+        assert feedback.startswith("✗") and "答错次数：1" in feedback
+        assert p.page.locator("html").get_attribute("lang") == "zh-Hans"
+        p.shot("zh_worksheet_checked_390")
+        p.page.locator("form.languages").get_by_role("button", name="English").click()
+        p.page.wait_for_load_state()
+        assert p.page.locator("html").get_attribute("lang") == "en"
+        assert p.page.locator("h1").inner_text().startswith("Backpropagation worksheet")
+        assert p.page.locator("article.problem").count() == SHEET["problems"]
+        assert p.errors == []
