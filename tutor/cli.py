@@ -43,9 +43,10 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _complain(command: str, message: object) -> None:
+def _complain(command: str, message: object, meaning: str | None = None) -> None:
     """``gradtutor COMMAND: message`` on standard error (a missing file in the current
-    language, other errors as they say themselves)."""
+    language, other errors as they say themselves), then what an engine message means."""
+    meaning = meaning or getattr(message, "explanation", None)  # a ProgramError's, in zh
     if isinstance(message, FileNotFoundError) and message.filename is not None:
         message = _(
             "[Errno {errno}] No such file or directory: {path}",
@@ -53,6 +54,8 @@ def _complain(command: str, message: object) -> None:
             path=repr(message.filename),
         )
     print(f"gradtutor {command}: {message}", file=sys.stderr)
+    if meaning:
+        print(f"gradtutor {command}: {meaning}", file=sys.stderr)
 
 
 def _source(path: str) -> str:
@@ -88,7 +91,7 @@ def _run(args: argparse.Namespace) -> int:
         result = numeric.run(parse_program(_source(args.file)))
     except TutorError as error:
         one_line = str(error).replace("\n", " ")  # some engine messages span lines
-        _complain("run", f"{error.code}: {one_line}")
+        _complain("run", f"{error.code}: {one_line}", getattr(error, "explanation", None))
         return 2
     except OSError as error:
         _complain("run", error)

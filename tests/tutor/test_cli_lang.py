@@ -93,3 +93,17 @@ def test_a_worksheet_is_written_in_its_language(capsys):
     assert main([*args, "--lang", "zh"]) == 0
     sheet = json.loads(capsys.readouterr().out)
     assert sheet["parameters"]["lang"] == "zh" and sheet["title"].startswith("反向传播练习卷")
+
+
+@pytest.mark.parametrize("command", ["run", "explain"])
+def test_an_engine_error_keeps_pytorchs_words_and_says_what_they_mean(command, tmp_path, capsys):
+    program = tmp_path / "scalar.py"
+    program.write_text(
+        "import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\n(x * 2).backward()\n"
+    )
+    assert main([command, str(program), "--lang", "zh"]) != 0
+    said, meaning = capsys.readouterr().err.splitlines()
+    assert "grad can be implicitly created only for scalar outputs" in said
+    assert "backward()" in meaning and words(meaning.partition(": ")[2]) == []
+    assert main([command, str(program)]) != 0
+    assert len(capsys.readouterr().err.splitlines()) == 1  # English needs no gloss
