@@ -193,6 +193,16 @@ def test_a_refusal_in_chinese_says_where():
     assert repr(refused).startswith("<gradtutor 拒绝：")
 
 
+def test_an_engine_error_in_chinese_keeps_pytorchs_words_beside_their_meaning():
+    program = "import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\n(x * 2).backward()\n"
+    pytorch = "grad can be implicitly created only for scalar outputs"
+    refused = explain(program=program, lang="zh")
+    html, markdown = refused._repr_html_(), refused._repr_markdown_()
+    assert pytorch in html and '<p class="meaning">不带参数的 backward()' in html
+    assert pytorch in markdown and "\n\n不带参数的 backward()" in markdown
+    assert 'class="meaning"' not in explain(program=program)._repr_html_()  # no gloss in en
+
+
 def test_the_magics_take_a_language(monkeypatch):
     pytest.importorskip("IPython")
     from IPython.core.interactiveshell import InteractiveShell

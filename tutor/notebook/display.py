@@ -109,6 +109,9 @@ class Refused:
             return error_html(self.error, self.source)
 
     def _repr_markdown_(self) -> str:
+        with i18n.using(self.lang):
+            meaning = getattr(self.error, "explanation", None)  # an engine message's, in zh
         listing = pointed(self.error, self.source)
+        glossed = ["", _escaped(meaning)] if meaning else []
         where = [] if listing is None else ["", "```", listing, "```"]
-        return "\n".join([f"**{_escaped(self.error.message)}**", *where])
+        return "\n".join([f"**{_escaped(self.error.message)}**", *glossed, *where])

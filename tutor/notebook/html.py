@@ -195,6 +195,9 @@ def pointed(error: TutorError, source: str) -> str | None:
 def error_html(error: TutorError, source: str) -> str:
     """A refusal as the page shows it: the message, and the line it points at with a caret."""
     parts = [f'<p class="error"><strong>{escape(error.message)}</strong></p>']
+    meaning = getattr(error, "explanation", None)  # what an engine message means, in zh
+    if meaning:
+        parts.append(f'<p class="meaning">{escape(meaning)}</p>')
     listing = pointed(error, source)
     if listing is not None:
         at = i18n.gettext("At line {line}, column {col}.", line=error.line, col=error.col or 1)
