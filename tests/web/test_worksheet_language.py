@@ -140,3 +140,8 @@ def test_a_checks_refusals_speak_the_body_or_the_sheets_language(app, client):
     assert said[0] == "答案为空：请先输入答案再检查"
     assert said[1] == '"wrt"（叶子节点的名称）和 "answer" 必须是字符串'
     assert said[2].startswith('"kind" is one of closed_form')  # no lang: the request's English
+
+
+def test_a_page_with_an_unknown_lang_falls_back_as_every_page_does(app, client):
+    doc = _page(client, links.student(app, **SHEET) + "&lang=fr", **ZH)
+    assert doc.find("h1").text().startswith("反向传播练习卷")

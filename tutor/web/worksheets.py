@@ -83,6 +83,12 @@ def _parameters(args) -> dict:
     return out
 
 
+def _page_parameters() -> dict:
+    """The parameters of the sheet a page or download shows: in the page's language, which
+    an unknown ``lang`` does not change (``tutor.web.language`` falls back, as on every page)."""
+    return {**_parameters(request.args), "lang": i18n.current()}
+
+
 @bp.record_once
 def _install_cache(state) -> None:
     size = state.app.config.get("WORKSHEET_CACHE_SIZE", 8)
@@ -97,7 +103,7 @@ def _worksheet(params: dict) -> Worksheet:
 
 def _signed(role: str) -> Worksheet:
     """The sheet a ``role`` link names: its parameters must carry that role's signature."""
-    params = _parameters(request.args)
+    params = _page_parameters()
     require(params, role, request.args.get("sig"))
     return _worksheet(params)
 
@@ -255,14 +261,14 @@ def printable() -> str:
     """The printable sheet (name and date line, space to write), or with ``answers=1`` and
     the teacher's signature its key."""
     answers = _key_wanted()
-    return printable_html(_worksheet(_parameters(request.args)), answers)
+    return printable_html(_worksheet(_page_parameters()), answers)
 
 
 @bp.get("/worksheet.tex")
 def tex() -> Response:
     """The LaTeX source of the sheet (or, signed, with ``answers=1``, of its key)."""
     answers = _key_wanted()
-    sheet = _worksheet(_parameters(request.args))
+    sheet = _worksheet(_page_parameters())
     name = f"worksheet-{sheet.seed}-{sheet.level.number}-{sheet.version}{'-key' if answers else ''}"
     if sheet.lang != i18n.DEFAULT:
         name += f"-{sheet.lang}"
