@@ -1,9 +1,9 @@
 """The backward pass (``backward``, ``grad``) and the custom ``Function`` API.
 
-Backward is an iterative topological walk: count each node's consumers, then process a
-node once all of them have sent their gradient, the most recently created ready node first
-(PyTorch's order, so gradients are summed as PyTorch sums them). Gradients live in a local
-dict and are written only into leaves' ``.grad`` (and non-leaves that asked with
+Backward is an iterative topological walk: find the reachable nodes, then run them newest
+first, which is PyTorch's order (the ready node created last first), so gradients are summed
+as PyTorch sums them; a leaf accumulates once its last consumer has run. Gradients live in
+a local dict and are written only into leaves' ``.grad`` (and non-leaves that asked with
 ``retain_grad``), so deep graphs cannot hit the recursion limit and a second backward never
 sees stale interior gradients. With ``create_graph=True`` each node runs its
 ``recorded_backward`` on tensors instead, so the gradients carry a graph of their own.
@@ -11,8 +11,8 @@ sees stale interior gradients. With ``create_graph=True`` each node runs its
 
 from __future__ import annotations
 
-import heapq
 import warnings
+from operator import attrgetter
 
 import numpy as np
 
@@ -156,20 +156,31 @@ def accumulate(t: Tensor, g, owned: bool = False) -> None:
         t._grad = t._grad + g
 
 
-def _count_consumers(root: Node) -> dict:
-    """How many edges lead into each node reachable from ``root`` (which none leads into)."""
-    consumers = {}
+def _graph(root: Node) -> tuple:
+    """The nodes reachable from ``root`` but leaves', in the order backward runs them, and
+    how many edges lead into each leaf's AccumulateGrad.
+
+    PyTorch runs the ready node created last first; a node is created after the nodes its
+    inputs come from, so the unprocessed node created last always is ready, and that order
+    is the nodes sorted by creation, newest first (floating-point sums depend on it).
+    """
+    nodes, seen, leaf_consumers = [], {root}, {}
     stack = [root]
     while stack:
         for fn, _ in stack.pop().next_functions:
             if fn is None:
                 continue
-            if fn in consumers:
-                consumers[fn] += 1
-            else:
-                consumers[fn] = 1
+            if type(fn) is AccumulateGrad:
+                leaf_consumers[fn] = leaf_consumers.get(fn, 0) + 1
+            elif fn not in seen:
+                seen.add(fn)
+                nodes.append(fn)
                 stack.append(fn)
-    return consumers
+    nodes.sort(key=_creation, reverse=True)
+    return nodes, leaf_consumers
+
+
+_creation = attrgetter("_seq")
 
 
 def _run(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, capture=None):
@@ -187,13 +198,11 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
     # root gradients, so the roots are fed (and summed) like any other node's inputs
     node, outs = Node(), grads
     node.next_functions = roots
-    consumers = _count_consumers(node)
+    nodes, leaf_consumers = _graph(node)
     buffers = {}
     owned = {}  # AccumulateGrad -> its gradient when freshly made (a sum or a fresh_grads op)
-    ready = []  # (-creation order, node): a heap, the node created last on top
-    heappop, heappush = heapq.heappop, heapq.heappush
     inline = capture is None and not create_graph
-    while True:
+    for following in (*nodes, None):
         fresh = node.fresh_grads
         for i, (fn, nr) in enumerate(node.next_functions):
             if fn is None:
@@ -205,16 +214,14 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
                 stored = slot[nr] = g if slot[nr] is None else slot[nr] + g
                 if (fresh or stored is not g) and type(fn) is AccumulateGrad:
                     owned[fn] = stored
-            left = consumers[fn] - 1
-            consumers[fn] = left
-            if left == 0:
-                if type(fn) is not AccumulateGrad:
-                    heappush(ready, (-fn._seq, fn))
-                elif fn in buffers:  # at once: PyTorch runs a ready AccumulateGrad first
+            if type(fn) is AccumulateGrad:
+                left = leaf_consumers[fn] - 1
+                leaf_consumers[fn] = left
+                if left == 0 and fn in buffers:  # at once, as PyTorch runs a ready leaf first
                     _leaf(fn, buffers.pop(fn), capture, owned)
-        if not ready:
+        if following is None:
             return
-        node = heappop(ready)[1]
+        node = following
         grads = buffers.pop(node, None)
         if grads is None:
             outs = None
