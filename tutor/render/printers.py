@@ -5,6 +5,11 @@ three formats share every ``_print_`` method — the sentences a teacher says �
 only in their primitives: how words, expressions, ∂-fractions, products and equalities are
 written. MathML comes from sympy's presentation printer and is meant for HTML: words are
 escaped text and math sits in ``<math>`` elements (no scripts, no CDN).
+
+Every sentence is one gettext message with named placeholders, translated when it is
+printed (``Printer.gettext``): the message's words are written as words, its placeholders
+hold math, code and nested sentences already written in the format, so a node's name in a
+sentence is math and a translation may put the parts in any order.
 """
 
 from __future__ import annotations
