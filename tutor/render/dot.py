@@ -59,9 +59,8 @@ def layout(source: str) -> dict:
             [require(), "-Tjson"], input=data, capture_output=True, timeout=seconds, check=False
         )
     except subprocess.TimeoutExpired:
-        said = i18n.gettext(
-            "laying out the graph took more than {seconds} seconds", seconds=f"{seconds:.3g}"
-        )
+        shown = f"{seconds:.3g}"
+        said = i18n.gettext("laying out the graph took more than {seconds} seconds", seconds=shown)
         raise LimitError("too_expensive", said) from None
     if done.returncode != 0:
         raise RuntimeError(f"dot failed: {done.stderr.decode('utf-8', 'replace')[:500]}")
