@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 # names the same in every language: software, formats, the functions of the formulas
-NAMES = set("gradtutor LaTeX PyTorch Python torch numpy sympy MathML OpenAPI tanh".split())
+NAMES = set(
+    "gradtutor LaTeX PyTorch Python torch numpy sympy MathML OpenAPI "
+    "exp log sin cos tanh sigmoid relu".split()
+)
 HOLE = "\x00"  # where a template's Jinja construct was: neither a word nor markup
 
 

@@ -10,6 +10,7 @@ check sends back; the service keeps no state.
 
 from __future__ import annotations
 
+from .. import i18n
 from ..checking.hints import WITHOUT_ANSWER
 from ..worksheet import Problem, Worksheet, WorksheetError, check_box, hint_ladder
 from .signing import read_tries, tries_token
@@ -22,7 +23,8 @@ def problem_of(sheet: Worksheet, box: str) -> Problem:
     for p in sheet.problems:
         if any(b.id == box for b in p.boxes):
             return p
-    raise WorksheetError("invalid_parameter", f"this worksheet has no answer box {box!r}")
+    missing = i18n.gettext("this worksheet has no answer box {box}", box=repr(box))
+    raise WorksheetError("invalid_parameter", missing)
 
 
 def check_answer(sheet: Worksheet, box: str, answer: str, token: object) -> dict:

@@ -14,7 +14,8 @@ from flask import Flask, g, request, url_for
 from .. import i18n
 from ..i18n import N_
 
-# the HTML pages whose links carry the language (the LaTeX and JSON downloads are English)
+# the HTML pages whose links carry the language (a worksheet's downloads carry it as a parameter
+# of the sheet, in tutor/web/worksheets.py)
 PAGES = frozenset(
     {
         "web.index",

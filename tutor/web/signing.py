@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from flask import current_app
 from itsdangerous import BadSignature, Signer, URLSafeSerializer
 
+from .. import i18n
 from ..errors import TutorError
+from ..i18n import N_
 
 TEACHER, STUDENT = "teacher", "student"
 MAX_TOKEN = 512  # characters of a try counter: the few fields it holds take ~150
@@ -35,11 +37,16 @@ class Forbidden(TutorError):
     status = 403
 
 
-def _message(role: str) -> str:
-    return (
-        f"this {role} link is not signed by this site, or was changed after it was: "
-        "ask the teacher for the link again"
-    )
+UNSIGNED = {
+    TEACHER: N_(
+        "this teacher link is not signed by this site, or was changed after it was: ask the "
+        "teacher for the link again"
+    ),
+    STUDENT: N_(
+        "this student link is not signed by this site, or was changed after it was: ask the "
+        "teacher for the link again"
+    ),
+}
 
 
 def sheet_salt() -> str:
@@ -67,7 +74,7 @@ def require(params: dict, role: str, sig: object) -> None:
     """Refuse (403) unless ``sig`` is the ``role`` signature of ``params``."""
     good = isinstance(sig, str) and sig.isascii() and len(sig) < MAX_TOKEN
     if not (good and _signer(role).verify_signature(_canonical(params), sig.encode())):
-        raise Forbidden("bad_signature", _message(role))
+        raise Forbidden("bad_signature", i18n.translate(UNSIGNED[role]))
 
 
 @dataclass(frozen=True)
@@ -112,5 +119,6 @@ def read_tries(params: dict, box: str, token: object) -> Tries:
         data = None
     mine = isinstance(data, dict) and data.get("w") == _canonical(params).decode()
     if not (mine and data.get("b") == box and isinstance(data.get("n"), int)):
-        raise Forbidden("bad_token", "this try counter belongs to another box or was changed")
+        changed = i18n.gettext("this try counter belongs to another box or was changed")
+        raise Forbidden("bad_token", changed)
     return Tries(data["n"], str(data.get("a", "")))
