@@ -145,9 +145,7 @@ def nll_backward(grad, rows, shape: tuple, reduction: str):
     n = rows.shape[0]
     out = np.zeros((n, shape[-1]), dtype=grad.dtype)
     scale = grad / n if reduction == "mean" else grad
-    out[np.arange(n), rows] = (
-        -np.broadcast_to(scale, (n,)) if np.ndim(scale) == 0 else -scale.reshape(n)
-    )
+    out[np.arange(n), rows] = -scale  # a 0-d scale (mean, sum) broadcasts over the rows
     return out.reshape(shape)
 
 
