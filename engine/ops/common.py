@@ -58,7 +58,7 @@ def _broadcast_error(a: tuple, b: tuple) -> RuntimeError:
 
 def check_broadcast(a: tuple, b: tuple) -> None:
     """Raise PyTorch's error when two shapes cannot broadcast together."""
-    if a != b:
+    if a != b and a[len(a) - len(b) :] != b:  # b as a's trailing dims (a bias) broadcasts
         try:
             np.broadcast_shapes(a, b)
         except ValueError:
