@@ -34,6 +34,7 @@ UNICODE = {  # what the tutor's sentences use, as LaTeX
     "−": r"\ensuremath{-}",
     "≤": r"\ensuremath{\leq}",
     "∇": r"\ensuremath{\nabla}",
+    "ᵀ": r"\ensuremath{^{\mathsf{T}}}",
     "—": "---",
     "–": "--",
     "…": r"\ldots{}",
