@@ -14,9 +14,6 @@ from tutor import examples
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
 CODE = {"code", "pre", "samp", "kbd", "math", "svg", "script", "style", "textarea"}
-# what the explanation says, not the page: step texts, notes, reasons, the graph table's
-# kinds and local derivatives — English until the step texts are translated
-EXPLANATION = {"steps", "notes", "warnings", "no-gradient", "reason", "graph-table"}
 SHOWN = ("title", "aria-label", "placeholder", "data-label")
 
 
@@ -31,10 +28,10 @@ def _lang(url: str) -> str | None:
 
 
 def _english(element: Element) -> list[str]:
-    """English words of the page's chrome: outside code, math, what the explanation says and
-    what is marked as another language (the switch's "English")."""
+    """English words of the page: outside code, math and what is marked as another language
+    (the switch's "English")."""
     other = element.attrs.get("lang", "zh").split("-")[0] != "zh"
-    if element.tag in CODE or EXPLANATION & set(element.classes) or other:
+    if element.tag in CODE or other:
         return []
     found = [w for name in SHOWN for w in words(element.attrs.get(name, ""))]
     for child in element.children:
@@ -74,9 +71,8 @@ def test_an_unknown_lang_falls_back_to_accept_language(client):
 
 
 @pytest.mark.parametrize("example", ["a", "b", "c"])
-def test_a_zh_result_page_has_no_english_chrome(client, example):
-    """Code, identifiers, math and the explanation's own texts (steps, notes, reasons) may
-    stay English: the step texts are translated in a later step of issue 17."""
+def test_a_zh_result_page_has_no_english(client, example):
+    """Code, identifiers and math stay as written; every sentence, label and note is Chinese."""
     doc = _page(client, "/?" + urlencode({"lang": "zh", "program": examples.seed(example)}))
     assert doc.find("section", cls="results") is not None
     assert _english(doc) == []

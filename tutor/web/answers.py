@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from functools import cached_property
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .. import i18n
 from ..errors import LimitError
@@ -49,7 +49,10 @@ class Answer(Report):
             ],
             "output": data["output"],
             "gradients": gradients,
-            "no_gradient": data["no_gradient"],
+            "no_gradient": [
+                dict(n, mathml=Markup(mathml(leaf)))
+                for n, leaf in zip(data["no_gradient"], self.explanation.no_gradient, strict=True)
+            ],
             "warnings": data["warnings"],
             "notes": data["notes"],
             "graph": data["graph"],
@@ -106,10 +109,11 @@ def _drawing(graph: dict) -> Markup:
     try:
         return Markup(svg.render(graph))
     except LimitError as error:
-        return Markup(
-            f'<p class="graph-not-drawn" role="note">{escape(error.message)}: the table '
-            "below lists every value and every local derivative.</p>"
+        said = i18n.gettext(
+            "{reason}: the table below lists every value and every local derivative.",
+            reason=error.message,
         )
+        return Markup('<p class="graph-not-drawn" role="note">{}</p>').format(said)
 
 
 def _math(content: str) -> str:

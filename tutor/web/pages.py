@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from .. import examples
+from .. import examples, graph, steps
 from ..errors import ProgramError, TutorError
 from ..explain import ExplainInput
 from ..i18n import N_, translate
@@ -54,6 +54,10 @@ def _block_filter(v) -> str:
 @bp.app_template_filter("shape")
 def _shape_filter(dims) -> str:
     return numbers.shape(dims)
+
+
+bp.add_app_template_filter(steps.kind_label, "step_kind")  # in the page's language
+bp.add_app_template_filter(graph.kind_label, "node_kind")
 
 
 @bp.app_context_processor
