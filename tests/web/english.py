@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-# names the same in every language: software, formats, the functions of the formulas
+# names the same in every language: software, formats, the functions of the formulas, and the
+# numbers nan and inf as a tensor prints them
 NAMES = set(
     "gradtutor LaTeX PyTorch Python torch numpy sympy MathML OpenAPI "
-    "exp log sin cos tanh sigmoid relu".split()
+    "exp log sin cos tanh sigmoid relu nan inf".split()
 )
 HOLE = "\x00"  # where a template's Jinja construct was: neither a word nor markup
 
