@@ -192,7 +192,8 @@ class Op(Node):
             if type(a) is Tensor:
                 arrays.append(a._data)
                 if enabled and a._requires_grad:
-                    e = edge(a)
+                    fn = a.grad_fn  # edge(a), its common case inline
+                    e = (fn, a._output_nr) if fn is not None else edge(a)
                     if e is _NO_EDGE:
                         ctx._plain = False  # maybe dead: backward takes the full path
                     needs.append(True)

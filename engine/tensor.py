@@ -164,7 +164,8 @@ class Tensor:
         already has the right dtype and layout, as PyTorch's AccumulateGrad steals it."""
         if self._grad is None:
             if owned and type(g) is _ndarray and g.dtype == self._data.dtype:
-                if g.flags.c_contiguous and g.flags.writeable:
+                flags = g.flags
+                if flags.c_contiguous and flags.writeable:
                     self._grad = Tensor._make(g)
                     return
             self._grad = Tensor._make(np.array(g, dtype=self._data.dtype, order="C"))

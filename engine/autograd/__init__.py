@@ -207,14 +207,15 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
         for i, (fn, nr) in enumerate(node.next_functions):
             if fn is None:
                 continue
+            leaf = type(fn) is AccumulateGrad
             if outs and (g := outs[i]) is not None:
                 slot = buffers.get(fn)
                 if slot is None:
                     slot = buffers[fn] = [None] * fn._n_outputs
                 stored = slot[nr] = g if slot[nr] is None else slot[nr] + g
-                if (fresh or stored is not g) and type(fn) is AccumulateGrad:
+                if leaf and (fresh or stored is not g):
                     owned[fn] = stored
-            if type(fn) is AccumulateGrad:
+            if leaf:
                 left = leaf_consumers[fn] - 1
                 leaf_consumers[fn] = left
                 if left == 0 and fn in buffers:  # at once, as PyTorch runs a ready leaf first
