@@ -110,17 +110,18 @@ def where(condition, a, b):
 
 def matmul(a, b):
     """Matrix product, decomposed into the nodes PyTorch records for each rank combination."""
-    if a.ndim == 0 or b.ndim == 0:
+    dims = a.ndim, b.ndim
+    if 0 in dims:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
         )
-    if a.ndim == 1 and b.ndim == 1:
+    if dims == (1, 1):
         return ops.Dot.apply(a, b)
-    if a.ndim == 2 and b.ndim == 1:
+    if dims == (2, 1):
         return ops.Mv.apply(a, b)
-    if a.ndim == 1 and b.ndim == 2:
+    if dims == (1, 2):
         return ops.SqueezeRow.apply(ops.Mm.apply(ops.Unsqueeze.apply(a, 0), b), 0)
-    if a.ndim == 2 and b.ndim == 2:
+    if dims == (2, 2):
         return ops.Mm.apply(a, b)
     if _should_fold(a, b):
         return _folded_matmul(a, b)
