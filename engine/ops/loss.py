@@ -133,8 +133,8 @@ def nll(logp, target, reduction: str):
             f"({rows.shape[0]})."
         )
     classes = batch.shape[1]
-    outside = (rows < 0) | (rows >= classes)
-    if outside.any():
+    outside = rows.astype(np.uint64) >= classes  # a negative target wraps past any count
+    if np.count_nonzero(outside):
         raise IndexError(f"Target {rows[outside.argmax()]} is out of bounds.")
     out = _reduce(-batch[np.arange(rows.shape[0]), rows], reduction)
     return out if logp.ndim == 2 or reduction != "none" else out.reshape(())
