@@ -123,6 +123,11 @@ class Mul(Op, node="MulBackward0"):
     @staticmethod
     def backward(ctx, grad):
         b, a = ctx.saved
+        if a is b and ctx.next_functions[0] == ctx.next_functions[1]:
+            # x * x: both gradients are grad * x and are summed into one buffer, so one
+            # product serves both (the sum is the same bits as of two equal products)
+            both = grad * a
+            return both, both
         return (
             None if b is None else unbroadcast(grad * b, ctx.shapes[0]),
             None if a is None else unbroadcast(grad * a, ctx.shapes[1]),
