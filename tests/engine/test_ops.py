@@ -94,3 +94,21 @@ def test_relu_backward_keeps_the_gradients_bits(dtype, n):
     want = np.where(np.maximum(a, 0) <= 0, dtype(0), g)
     assert x.grad.dtype == engine.tensor(a).dtype
     assert x.grad.numpy().tobytes() == want.tobytes()
+
+
+def test_square_by_mul_sums_two_equal_products():
+    # torch's mul backward makes grad * other and grad * self, then sums them in one buffer
+    rng = np.random.default_rng(1)
+    a, g = rng.standard_normal((2, 5)).astype(np.float32)
+    x = engine.tensor(a, requires_grad=True)
+    (x * x).backward(engine.tensor(g))
+    assert x.grad.numpy().tobytes() == (g * a + g * a).tobytes()
+
+
+def test_mul_of_two_leaves_sharing_storage_gives_each_its_own_gradient():
+    x = engine.tensor([1.0, 2.0], requires_grad=True)
+    y = x.detach().requires_grad_()  # the same array, another leaf
+    (x * y).sum().backward()
+    assert x.grad.tolist() == y.grad.tolist() == [1.0, 2.0]
+    x.grad.add_(1.0)
+    assert y.grad.tolist() == [1.0, 2.0]
