@@ -38,7 +38,9 @@ def test_the_hessian_is_shown_beside_the_engine(page, browser, base_url, phone):
         assert all(verdicts.nth(k).inner_text().startswith("✓") for k in range(3))
         assert p.page.locator("table.gradients:not(.hessian-entries) td.verdict.ok").count() == 2
         steps = p.page.locator("details.hessian-steps").first
-        assert "differentiate with respect to x" in steps.inner_text()
+        differentiation = steps.locator("li.step-differentiation")
+        assert "differentiate with respect to" in differentiation.inner_text()
+        assert differentiation.locator("math").count() == 3  # ∂L/∂x = …, x, ∂²L/∂x² = …
         share = p.page.get_by_role("link", name="Shareable link to this result")
         assert parse_qs(urlsplit(share.get_attribute("href")).query)["order"] == ["2"]
         assert p.page.get_by_label("Derivatives", exact=True).input_value() == "2"
