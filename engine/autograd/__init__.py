@@ -208,11 +208,13 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
             if fn is None:
                 continue
             leaf = type(fn) is AccumulateGrad
-            if outs and (g := outs[i]) is not None:
+            if outs is not None and (g := outs[i]) is not None:
                 slot = buffers.get(fn)
                 if slot is None:
-                    slot = buffers[fn] = [None] * fn._n_outputs
-                stored = slot[nr] = g if slot[nr] is None else slot[nr] + g
+                    buffers[fn] = slot = [None] * fn._n_outputs
+                    slot[nr] = stored = g
+                else:
+                    stored = slot[nr] = g if slot[nr] is None else slot[nr] + g
                 if leaf and (fresh or stored is not g):
                     owned[fn] = stored
             if leaf:
@@ -246,8 +248,10 @@ def _leaf(node: AccumulateGrad, grads: list, capture, owned: dict) -> None:
         grads[0] = _call_hooks(hooks, grads[0])
     if capture is not None:
         _capture(node, grads, capture)
+    elif type(g := grads[0]) is Tensor:  # recorded (create_graph)
+        accumulate(node.variable, g)
     else:  # hooks saw the gradient and may have kept it: copy it then
-        accumulate(node.variable, grads[0], not hooks and owned.get(node) is grads[0])
+        node.variable._accumulate_grad(g, not hooks and owned.get(node) is g)
 
 
 def _capture(node, grads: list, capture) -> None:
