@@ -20,6 +20,7 @@ from tutor import examples, i18n, lang, render, steps
 from tutor.cli import main
 from tutor.explain import explain_graph, explain_program
 from tutor.render import printers
+from tutor.render.labels import cells
 from tutor.render.report import report
 
 STEP_CLASSES = [
@@ -214,7 +215,7 @@ def test_a_chinese_sentence_keeps_its_math_and_names_as_math():
 def test_a_chinese_line_breaks_after_its_clauses_and_fits_a_terminal():
     with i18n.using("zh"):
         out = render.text(explain_program(lang.parse_program(CASES["long_chain"])))
-    assert max(printers.cells(line) for line in out.splitlines()) <= 200
+    assert max(cells(line) for line in out.splitlines()) <= 200
     assert "一致（最大差异" in out
 
 
