@@ -20,8 +20,8 @@ from functools import cache
 from importlib.resources import files
 
 from babel.messages.mofile import write_mo
-from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 DEFAULT = "en"
