@@ -11,6 +11,7 @@ import sympy
 
 from tests.tutor.builder import Builder, seed_b, seed_c
 from tests.tutor.teaching import CASES
+from tests.tutor.test_render import all_steps
 from tutor import i18n, lang, render, steps
 from tutor.explain import explain_graph, explain_program
 from tutor.render.report import report, step_data
@@ -192,22 +193,11 @@ def test_a_folded_run_counts_its_operations_in_chinese():
         assert render.text(run).startswith("… 另有 3 次加法把梯度原样传下去：")
 
 
-def _steps_of(explanation):
-    def walk(step):
-        yield step
-        for child in steps.children(step):
-            yield from walk(child)
-
-    for g in explanation.gradients:
-        for step in g.steps:
-            yield from walk(step)
-
-
 def test_every_rule_the_steps_name_is_marked_for_translation():
     named = {
         s.edge.rule
         for case in CASES.values()
-        for s in _steps_of(explain_program(lang.parse_program(case)))
+        for s in all_steps(explain_program(lang.parse_program(case)))
         if isinstance(s, steps.Use) and s.edge.rule
     }
     assert named and named <= set(steps.RULES)

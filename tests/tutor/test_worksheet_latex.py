@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 
 import pytest
 
+from tests.tutor.typesetting import compile_latex
 from tutor.worksheet.latex import document, words
 from tutor.worksheet.sheet import make_worksheet
 
@@ -22,27 +22,12 @@ if PDFLATEX is None:
     )
 
 
-def _compile(source: str, folder) -> bytes:
-    (folder / "sheet.tex").write_text(source, encoding="utf-8")
-    done = subprocess.run(
-        [PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "sheet.tex"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stdout[-3000:]
-    pdf = folder / "sheet.pdf"
-    assert pdf.exists()
-    return pdf.read_bytes()
-
-
 @pytest.mark.parametrize("level", range(1, 6))
 @pytest.mark.parametrize("answers", [False, True], ids=["sheet", "key"])
 def test_sheet_and_key_compile(level, answers, tmp_path):
     source = document(make_worksheet(21, 6, level), answers)
     assert source.isascii()  # every unicode character the tutor writes is declared or replaced
-    pdf = _compile(source, tmp_path)
+    pdf, _log = compile_latex(PDFLATEX, source, tmp_path)
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
 
 

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from tests.tutor.typesetting import compile_latex
 from tutor.worksheet.latex import ENGINES, document
 from tutor.worksheet.sheet import make_worksheet
 
@@ -33,26 +34,11 @@ def sheet(request):
     return make_worksheet(21, 4, request.param, lang="zh")
 
 
-def _compile(source: str, folder) -> tuple[bytes, str]:
-    """The PDF and the log of ``source``, compiled by xelatex."""
-    (folder / "sheet.tex").write_text(source, encoding="utf-8")
-    done = subprocess.run(
-        [XELATEX, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "sheet.tex"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    log = (folder / "sheet.log").read_text(encoding="utf-8", errors="replace")
-    assert done.returncode == 0, done.stdout[-3000:]
-    return (folder / "sheet.pdf").read_bytes(), log
-
-
 @pytest.mark.parametrize("answers", [False, True], ids=["sheet", "key"])
 def test_the_chinese_sheet_and_key_compile_with_every_character(sheet, answers, tmp_path):
     source = document(sheet, answers)
     assert source.startswith("% !TEX program = xelatex\n") and "\\usepackage{ctex}" in source
-    pdf, log = _compile(source, tmp_path)
+    pdf, log = compile_latex(XELATEX, source, tmp_path)
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
     assert "Missing character" not in log  # a glyph the fonts lack would be left out silently
     assert "Script={CJK}" in log  # ctex set up its Chinese fonts for the Chinese text
