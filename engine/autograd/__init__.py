@@ -12,6 +12,7 @@ sees stale interior gradients. With ``create_graph=True`` each node runs its
 from __future__ import annotations
 
 import warnings
+from itertools import repeat
 from operator import attrgetter
 
 import numpy as np
@@ -181,6 +182,7 @@ def _graph(root: Node) -> tuple:
 
 
 _creation = attrgetter("_seq")
+_NO_GRADS = repeat(None)  # the gradients of a node that received none
 
 
 def _run(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, capture=None):
@@ -203,25 +205,30 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
     owned = {}  # AccumulateGrad -> its gradient when freshly made (a sum or a fresh_grads op)
     inline = capture is None and not create_graph
     for following in (*nodes, None):
-        fresh = node.fresh_grads
-        for i, (fn, nr) in enumerate(node.next_functions):
+        for (fn, nr), g in zip(node.next_functions, outs or _NO_GRADS, strict=False):
             if fn is None:
                 continue
-            leaf = type(fn) is AccumulateGrad
-            if outs is not None and (g := outs[i]) is not None:
+            if type(fn) is not AccumulateGrad:
+                if g is not None:
+                    slot = buffers.get(fn)
+                    if slot is None:
+                        buffers[fn] = slot = [None] * fn._n_outputs
+                        slot[nr] = g
+                    else:
+                        slot[nr] = g if slot[nr] is None else slot[nr] + g
+                continue
+            if g is not None:
                 slot = buffers.get(fn)
                 if slot is None:
-                    buffers[fn] = slot = [None] * fn._n_outputs
-                    slot[nr] = stored = g
-                else:
-                    stored = slot[nr] = g if slot[nr] is None else slot[nr] + g
-                if leaf and (fresh or stored is not g):
-                    owned[fn] = stored
-            if leaf:
-                left = leaf_consumers[fn] - 1
-                leaf_consumers[fn] = left
-                if left == 0 and fn in buffers:  # at once, as PyTorch runs a ready leaf first
-                    _leaf(fn, buffers.pop(fn), capture, owned)
+                    buffers[fn] = [g]
+                    if node.fresh_grads:
+                        owned[fn] = g
+                else:  # a sum is fresh
+                    owned[fn] = slot[0] = slot[0] + g
+            left = leaf_consumers[fn] - 1
+            leaf_consumers[fn] = left
+            if left == 0 and fn in buffers:  # at once, as PyTorch runs a ready leaf first
+                _leaf(fn, buffers.pop(fn), capture, owned)
         if following is None:
             return
         node = following

@@ -89,8 +89,12 @@ def promote(a, b, floating: bool = False):
                 check_broadcast(a.shape, b.shape)
             if a.dtype == b.dtype and (not floating or a.dtype.kind in _FLOAT_KINDS):
                 return a, b
-        elif (type(b) is float or type(b) is int) and _keeps_dtype(a, b, floating):
-            return a, scalar_array(b, a.dtype)
+        elif type(b) is float or type(b) is int:
+            cached = _SCALARS.get((a.dtype, b))  # scalar_array's cache: float arrays only
+            if cached is not None:
+                return a, cached
+            if _keeps_dtype(a, b, floating):
+                return a, scalar_array(b, a.dtype)
     elif (type(a) is float or type(a) is int) and type(b) is np.ndarray:
         if _keeps_dtype(b, a, floating):
             return scalar_array(a, b.dtype), b
