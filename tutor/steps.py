@@ -223,6 +223,7 @@ class Check:
     agrees_numerical: bool | None  # None when central differences are no witness here
     max_difference_numerical: float | None
     numerical_reason: str | None = None  # why they are no witness (a kink, a NaN)
+    against_engine: bool = False  # no closed form: central differences check the engine's .grad
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,12 @@ import pytest
 import sympy
 
 from tests.tutor.programs import generate
+from tutor import lang, render
 from tutor.errors import ProgramError
-from tutor.explain import explain, make_input
+from tutor.explain import explain, explain_graph, make_input
 from tutor.graph import GRADIENT
 from tutor.render import Report, svg
+from tutor.run import numeric
 
 x, y, w = sympy.symbols("x y w", real=True)
 X = sympy.symbols("x0:3", real=True)
@@ -211,6 +213,23 @@ def test_a_gradient_without_an_elementwise_form_keeps_the_numbers_and_says_why()
     assert g.closed is None and g.check.verdict == "not_checked"
     assert any("no form for the gradient g" in note for note in explanation.notes)
     assert np.shape(g.check.engine) == (2, 2)
+
+
+def test_without_a_closed_form_central_differences_still_check_the_engine():
+    (g,) = _explain(MATMUL).gradients
+    assert g.closed is None and g.check.against_engine and g.check.agrees_numerical
+    assert render.text(g.check).endswith(
+        "central differences (float64) agree with the engine's .grad"
+    )
+
+
+def test_a_wrong_engine_gradient_without_a_closed_form_is_caught_by_central_differences():
+    run = numeric.run(lang.parse_program(MATMUL))
+    (w,) = [n for n in run.graph.nodes if n.id == "W"]
+    w.grad = (np.asarray(w.grad) * 1.01).tolist()  # 1% off: as a wrong backward formula would be
+    (g,) = explain_graph(run.graph, run.output).gradients
+    assert g.check.against_engine and g.check.agrees_numerical is False
+    assert "differ from the engine's .grad" in render.text(g.check)
 
 
 @pytest.mark.parametrize(

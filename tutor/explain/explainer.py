@@ -233,6 +233,12 @@ class _Explainer:
             kept.append(k)
         return kept
 
+    def _only_call(self, leaf: str) -> list[int]:
+        """The one backward call the engine's record shows reaching ``leaf``, when nothing was
+        derived to tell the calls apart (with several, which ones sum up is not known)."""
+        hits = [k for k, c in enumerate(self.graph.backward_calls) if leaf in c.grads_after]
+        return hits if len(hits) == 1 else []
+
     def reached(self, leaf: str) -> bool:
         """Whether a backward call's gradient reached the leaf (recorded or not)."""
         if self.sg.nodes[leaf].has_grad:
@@ -302,9 +308,13 @@ class _Explainer:
         if verdict.kind == NOT_CHECKED and missing:
             verdict = replace(verdict, reason=missing)
         numerical = agrees_numerical = worst_numerical = why_numerical = None
-        if self.numbers is not None and value is not None:
+        # without a closed form, central differences still check the engine, in its dtype
+        against_engine = value is None
+        reference = self._engine_grad(node.id) if against_engine else value
+        witness = tolerance(node.dtype) if against_engine else DIFFERENCES
+        roots = [self.graph.backward_calls[k] for k in calls or self._only_call(node.id)]
+        if self.numbers is not None and reference is not None and roots:
             elementwise = math.prod(node.shape) <= self.budget.difference_elements
-            roots = [self.graph.backward_calls[k] for k in calls]
             diff = self.attempt(
                 gettext("central differences for {leaf}", leaf=node.id),
                 lambda: differences(self.sg, self.numbers, node.id, roots, elementwise),
@@ -313,7 +323,7 @@ class _Explainer:
                 why_numerical = gettext("the program's value is not finite near these values")
             elif diff is not None:
                 agrees_numerical, worst_numerical = compare(
-                    diff.project(value), diff.slopes, DIFFERENCES
+                    diff.project(reference), diff.slopes, witness
                 )
                 numerical = _full(diff.gradient()) if node.grad is not None else None
                 kinks = (
@@ -335,6 +345,7 @@ class _Explainer:
             agrees_numerical=agrees_numerical,
             max_difference_numerical=worst_numerical,
             numerical_reason=why_numerical,
+            against_engine=against_engine and agrees_numerical is not None,
         )
 
     def _steps(

@@ -156,7 +156,11 @@ SCHEMAS: dict[str, dict] = {
             },
             "agrees_numerical": {
                 "type": ["boolean", "null"],
-                "description": N_("null when central differences are no witness here."),
+                "description": N_(
+                    "Whether central differences agree with value; without a closed form "
+                    "(value null), with numeric, the engine's .grad, within its dtype's "
+                    "tolerance. null when central differences are no witness here."
+                ),
             },
             "max_difference_numerical": {"oneOf": [ref("Number"), {"type": "null"}]},
             "numerical_reason": {
