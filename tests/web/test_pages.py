@@ -10,6 +10,7 @@ import pytest
 from jinja2 import DictLoader
 
 from tests.conftest import SEED_NAMES, seed_output, seed_source
+from tests.tutor.test_gradient_programs import MATMUL
 from tests.tutor.test_steps import PASSES
 from tests.web import worksheet_links
 from tests.web.htmlq import parse
@@ -336,3 +337,12 @@ def test_steps_name_their_graph_node_and_their_latex(client):
     forms = doc.find_all("td", cls="closed-form")
     api = client.post("/api/v1/explain", json={"program": seed_source("c")}).get_json()
     assert [f.attrs["data-latex"] for f in forms] == [g["latex"] for g in api["gradients"]]
+
+
+def test_a_leaf_without_a_closed_form_shows_what_central_differences_say_of_the_engine(client):
+    cell = _page(client, program=MATMUL).find("td", cls="verdict")
+    assert "no verdict" in cell.text()
+    assert cell.find("span", cls="witnessed").text() == (
+        "Central differences agree with the engine's .grad."
+    )
+    assert _page(client, program=seed_source("c")).find("span", cls="witnessed") is None
