@@ -192,8 +192,13 @@ class Op(Node):
             if type(a) is Tensor:
                 arrays.append(a._data)
                 if enabled and a._requires_grad:
-                    fn = a.grad_fn  # edge(a), its common case inline
-                    e = (fn, a._output_nr) if fn is not None else edge(a)
+                    fn = a.grad_fn  # edge(a), its common cases inline
+                    if fn is not None:
+                        e = (fn, a._output_nr)
+                    elif type(acc := a._accumulator) is AccumulateGrad:  # a leaf's, once made
+                        e = (acc, 0)
+                    else:
+                        e = edge(a)
                     if e is _NO_EDGE:
                         ctx._plain = False  # maybe dead: backward takes the full path
                     needs.append(True)
