@@ -12,7 +12,6 @@ sees stale interior gradients. With ``create_graph=True`` each node runs its
 from __future__ import annotations
 
 import warnings
-from itertools import repeat
 from operator import attrgetter
 
 import numpy as np
@@ -182,7 +181,6 @@ def _graph(root: Node) -> tuple:
 
 
 _creation = attrgetter("_seq")
-_NO_GRADS = repeat(None)  # the gradients of a node that received none
 
 
 def _run(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, capture=None):
@@ -205,9 +203,10 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
     owned = {}  # AccumulateGrad -> its gradient when freshly made (a sum or a fresh_grads op)
     inline = capture is None and not create_graph
     for following in (*nodes, None):
-        for (fn, nr), g in zip(node.next_functions, outs or _NO_GRADS, strict=False):
+        for i, (fn, nr) in enumerate(node.next_functions):  # faster than zip for 1-2 edges
             if fn is None:
                 continue
+            g = None if outs is None else outs[i]
             if type(fn) is not AccumulateGrad:
                 if g is not None:
                     slot = buffers.get(fn)
