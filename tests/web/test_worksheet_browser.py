@@ -146,7 +146,7 @@ def test_the_teacher_link_shows_the_key_and_changed_links_are_403(browser, base_
         ):
             response = p.goto(base_url + changed)
             assert response.status == 403, changed
-            assert "not signed by this site" in p.locator("h1").inner_text()
+            assert "not signed by this site" in p.locator("p.message").inner_text()
         assert [e for e in view.errors if "status of 403" not in e] == []  # the refusals
 
 

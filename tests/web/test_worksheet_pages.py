@@ -103,7 +103,8 @@ def test_the_students_page_has_answer_boxes_and_no_key(app, client):
 )
 def test_unsigned_pages_are_a_clear_403(client, address):
     doc = _get(client, address, 403)
-    assert "not signed by this site" in doc.find("h1").text()
+    assert doc.find("h1").text() == "403 · Forbidden"
+    assert "not signed by this site" in doc.find("p", cls="message").text()
 
 
 def test_a_changed_teacher_or_student_link_is_403(app, client):

@@ -18,6 +18,7 @@ import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from .. import i18n
 from ..errors import TutorError, explanation
@@ -43,6 +44,7 @@ _HTTP = {  # status: (code, message) for the errors the HTTP layer finds itself
 }
 NAMES = {  # status: its name on the error page (werkzeug's English name for the others)
     400: N_("Bad Request"),
+    403: N_("Forbidden"),
     404: N_("Not Found"),
     405: N_("Method Not Allowed"),
     413: N_("Request Entity Too Large"),
@@ -57,22 +59,28 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
-def _page(status: int, name: str, meaning: str | None = None) -> tuple[Response | str, int]:
-    """The HTML error page (``meaning``: what the engine's words in ``name`` mean); plain
-    text if even that cannot be rendered (say, a missing template)."""
+def _page(
+    status: int, message: str | None = None, meaning: str | None = None
+) -> tuple[Response | str, int]:
+    """The HTML error page: the status and its name as the heading, then ``message`` (and
+    ``meaning``: what the engine's words in it mean); plain text if even that cannot be
+    rendered (say, a missing template)."""
+    name = i18n.translate(NAMES[status]) if status in NAMES else HTTP_STATUS_CODES.get(status, "")
     try:
-        page = render_template("error.html", status=status, name=name, meaning=meaning)
+        page = render_template(
+            "error.html", status=status, name=name, message=message, meaning=meaning
+        )
         return page, status
     except Exception:  # an error page must never fail in turn
         log.exception("the error page for %s could not be rendered", status)
-        text = f"{status}: {name}\n"
+        text = f"{status}: {message or name}\n"
         return Response(text, status=status, mimetype="text/plain"), status
 
 
 def _handle_http(exc: HTTPException):
     status = exc.code or 500
     if not _is_api():
-        return _page(status, i18n.translate(NAMES[status]) if status in NAMES else exc.name)
+        return _page(status)
     code, message = _HTTP.get(status, (exc.name.lower().replace(" ", "_"), exc.description))
     response = jsonify({"error": {"code": code, "message": i18n.translate(message)}})
     allow = dict(exc.get_headers()).get("Allow")
