@@ -56,11 +56,19 @@ class TutorError(Exception):
         return f"{placed}{sep}{instead}"
 
     def to_json(self) -> dict:
-        """``{"code", "message", "line"?, "col"?}`` as the API reports it."""
+        """``{"code", "message", "line"?, "col"?, "explanation"?}`` as the API reports it."""
         body: dict = {"code": self.code, "message": self.message}
         if self.line is not None:
             body.update(line=self.line, col=self.col)
+        if self.explanation is not None:
+            body["explanation"] = self.explanation
         return body
+
+    @property
+    def explanation(self) -> str | None:
+        """What the engine's or Python's own words in the message mean, in the current
+        language; None in English and for the tutor's own messages."""
+        return explanation(self.code, self.message)
 
 
 # what is wrong, the separator ("; " or a translation's "；"), what to do instead
@@ -118,18 +126,6 @@ class ProgramError(TutorError):
         name = type(error).__name__
         text = str(error)
         return cls(_code(name), f"{name}: {text}" if text else name)
-
-    @property
-    def explanation(self) -> str | None:
-        """What the engine's words mean, in the current language; None in English."""
-        return explanation(self.code, self.message)
-
-    def to_json(self) -> dict:
-        """``{"code", "message", "line"?, "col"?, "explanation"?}``: the message word for word."""
-        body = super().to_json()
-        if self.explanation is not None:
-            body["explanation"] = self.explanation
-        return body
 
 
 # What the engine's most frequent refusals mean: (a phrase of PyTorch's message, its meaning)
@@ -206,12 +202,37 @@ KINDS = {
 }
 
 
+# What Python's most frequent syntax messages mean, most specific first: (a phrase, its meaning)
+SYNTAX = (
+    (
+        "invalid character",
+        N_(
+            "a character Python does not read in code, often a full-width mark typed with a "
+            "Chinese input method: write ( ) , : = with the half-width keys"
+        ),
+    ),
+    ("forgot a comma", N_("two values stand side by side: a comma is missing between them")),
+    ("was never closed", N_("a bracket opened here is never closed")),
+    ("unmatched", N_("this closing bracket has no opening bracket before it")),
+    ("unterminated string", N_("a string is opened with a quote but not closed on its line")),
+    ("unexpected indent", N_("this line is indented, but no statement before it opens a block")),
+    ("does not match any outer", N_("this line's indentation matches no line above it")),
+    ("expected an indented block", N_("the lines after a statement ending in : are indented")),
+    ("expected ':'", N_("a statement that opens a block ends with a colon")),
+    ("cannot assign to", N_("the left side of = must be a name: compare with ==")),
+    ("invalid syntax", N_("Python cannot read this line: a sign, bracket or name is missing")),
+)
+
+
 def explanation(code: str, message: str) -> str | None:
-    """What the engine's ``message`` means, in the current language: None in English (the
-    message speaks for itself), and None for a message that is not the engine's (the
+    """What the engine's or Python's ``message`` means, in the current language: None in
+    English (the message speaks for itself), and None for a message that is neither (the
     tutor's own messages are translated themselves)."""
     if i18n.current() == i18n.DEFAULT:
         return None
+    if code == "syntax_error":
+        meant = next((m for phrase, m in SYNTAX if phrase in message), None)
+        return None if meant is None else i18n.translate(meant)
     name = message.partition(":")[0]
     if _code(name) != code:
         return None

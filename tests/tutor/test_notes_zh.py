@@ -206,3 +206,22 @@ def test_the_tolerance_a_verdict_allows_is_written_in_chinese():
     x = _zh(expression="exp(x)*sin(y)", values={"x": 1, "y": 2}, order=2)
     allowed = "|差值| <= 1e-05 + 0.0001·|参考值|"
     assert x.gradients[0].check.tolerance == x.hessian.entries[0].check.tolerance == allowed
+
+
+@pytest.mark.parametrize(
+    ("line", "python", "meaning"),
+    [
+        ("x = torch.tensor（1.0）", "invalid character '（' (U+FF08)", "全角符号"),
+        ("x = [1 2]", "Perhaps you forgot a comma?", "缺少一个逗号"),
+        ("x = (1 +", "'(' was never closed", "括号一直没有闭合"),
+        ("  x = 1", "unexpected indent", "有缩进"),
+        ("x = 1 +* 2", "invalid syntax", "Python 读不懂这一行"),
+    ],
+)
+def test_pythons_syntax_message_stays_with_its_meaning_in_chinese(line, python, meaning):
+    error = _refusal(program=_program(line))
+    assert error.code == "syntax_error" and python in error.message
+    with i18n.using("zh"):
+        assert meaning in error.explanation and _english(error.explanation) == []
+        assert error.to_json()["explanation"] == error.explanation
+    assert error.explanation is None  # English: Python's words say it

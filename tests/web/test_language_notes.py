@@ -196,3 +196,10 @@ def test_a_bodys_language_ends_with_its_request(client):
     _api(client, {"program": "import os\n", "lang": "zh"})
     _, error = _api(client, {"program": "import os\n"})
     assert error["message"].startswith("`import os` is not available")
+
+
+def test_a_full_width_bracket_is_refused_with_what_it_means(client):
+    status, doc = _get(client, lang="zh", program="import torch\nx = torch.tensor（1.0）\n")
+    box = doc.find("div", cls="error")
+    assert status == 400 and "invalid character '（' (U+FF08)" in box.text()
+    assert "全角符号" in box.find("p", cls="explanation").text()

@@ -105,4 +105,4 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(TutorError, _handle_domain)
     app.register_error_handler(Exception, _handle_unexpected)
-    app.add_template_global(explanation, "engine_explanation")
+    app.add_template_global(explanation, "error_explanation")

@@ -413,9 +413,9 @@ SCHEMAS: dict[str, dict] = {
                     "explanation": {
                         "type": "string",
                         "description": N_(
-                            "What an error the engine raised means, in the reader's language "
-                            "(not in English, where message says it): message keeps PyTorch's "
-                            "own words."
+                            "What an error the engine raised, or Python's syntax message, "
+                            "means, in the reader's language (not in English, where message "
+                            "says it): message keeps PyTorch's and Python's own words."
                         ),
                     },
                 },
