@@ -91,7 +91,7 @@ def _handle_http(exc: HTTPException):
 
 def _handle_domain(exc: TutorError):
     if not _is_api():
-        return _page(exc.status, exc.message, explanation(exc.code, exc.message))
+        return _page(exc.status, exc.message, exc.explanation)
     return jsonify({"error": exc.to_json()}), exc.status
 
 
