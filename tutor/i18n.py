@@ -125,6 +125,19 @@ def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
     return translate_plural(singular, plural, n).format(n=n, **params)
 
 
+def sentences(first: str, *more: str) -> str:
+    """Whole sentences one after another, as the current language sets them: a space between
+    them in English, none after Chinese full stops.
+
+    >>> sentences("One.", "Two.")
+    'One. Two.'
+    """
+    said = first
+    for sentence in more:
+        said = gettext("{sentences} {sentence}", sentences=said, sentence=sentence)
+    return said
+
+
 def number(n: float) -> str:
     """A count or amount as the current language writes it in prose (grouping, decimal sign).
 

@@ -121,7 +121,7 @@ def test_detach_and_no_grad_cuts_are_visible():
     assert "✂ detach()" in _texts(root) and "✂ no_grad()" in _texts(root)
     cut_nodes = [g for g in root.iter(f"{SVG}g") if "node-cut" in g.get("class", "")]
     assert len(cut_nodes) == 2
-    assert "2 edge(s)" not in markup and "3 edge(s) cut" in markup
+    assert "2 edges" not in markup and "3 edges cut" in markup
 
 
 def test_user_text_is_escaped():

@@ -172,13 +172,16 @@ class _Ladder:
         means = [e for e in ps.edges() if self.sg.local(e).reduction == "mean"]
         if diagnosis == "missing_mean" and means:
             n = self.sg.local(means[0]).count
-            text += " " + i18n.gettext(
-                "{mean} is a mean of N = {n} elements: its local derivative has 1/{n}.",
-                mean=means[0].target,
-                n=n,
+            text = i18n.sentences(
+                text,
+                i18n.gettext(
+                    "{mean} is a mean of N = {n} elements: its local derivative has 1/{n}.",
+                    mean=means[0].target,
+                    n=n,
+                ),
             )
         if diagnosis == "sign_error":
-            text += " " + i18n.gettext("Check the sign of each local derivative.")
+            text = i18n.sentences(text, i18n.gettext("Check the sign of each local derivative."))
         return text
 
     def local(self, e: Edge) -> str:

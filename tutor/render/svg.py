@@ -288,12 +288,14 @@ def _desc(graph: dict) -> str:
     cuts = sum(1 for e in graph.get("edges", []) if e.get("cut"))
     if cuts:
         parts.append(
-            i18n.gettext(
-                "{n} edge(s) cut by detach(), no_grad() or autograd.grad.", n=i18n.number(cuts)
+            i18n.ngettext(
+                "{n} edge cut by detach(), no_grad() or autograd.grad.",
+                "{n} edges cut by detach(), no_grad() or autograd.grad.",
+                cuts,
             )
         )
     parts.append(i18n.gettext("The table after the drawing lists every value and edge."))
-    return " ".join(parts)
+    return i18n.sentences(*parts)
 
 
 def given_gradients(graph: dict) -> dict[str, str]:
