@@ -211,7 +211,10 @@ def test_numbers_and_printed_output():
     assert checking.check_output(printed, "tensor([36., -24.])\n\nTrue  False").correct
     wrong = checking.check_output(printed, "tensor([36, -24])\nTrue False")
     assert not wrong.correct and "the numbers are right" in wrong.feedback
-    assert "prints 2 line(s)" in checking.check_output(printed, "tensor([36., -24.])").feedback
+    assert (
+        "prints 2 lines; your answer has 1."
+        in checking.check_output(printed, "tensor([36., -24.])").feedback
+    )
 
 
 HOSTILE = [

@@ -304,9 +304,10 @@ def check_output(expected: str, answer: str) -> Feedback:
         said = i18n.gettext("Correct: that is exactly what PyTorch prints.")
         return Feedback(True, expected, said, "correct", "text")
     if len(got) != len(want):
-        said = i18n.gettext(
-            "Not quite: the program prints {want} line(s); your answer has {got}.",
-            want=len(want),
+        said = i18n.ngettext(
+            "Not quite: the program prints {n} line; your answer has {got}.",
+            "Not quite: the program prints {n} lines; your answer has {got}.",
+            len(want),
             got=len(got),
         )
         return Feedback(False, expected, said, "wrong_output", "text")
