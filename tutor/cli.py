@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from . import i18n, render
@@ -46,6 +47,8 @@ def _serve(args: argparse.Namespace) -> int:
 def _complain(command: str, message: object, meaning: str | None = None) -> None:
     """``gradtutor COMMAND: message`` on standard error (a missing file in the current
     language, other errors as they say themselves), then what an engine message means."""
+    if isinstance(message, BrokenPipeError):
+        raise message  # not an error of the input: the reader stopped reading (``main``)
     meaning = meaning or getattr(message, "explanation", None)  # a ProgramError's, in zh
     if isinstance(message, FileNotFoundError) and message.filename is not None:
         message = _(
@@ -103,7 +106,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _worksheet_text(args: argparse.Namespace) -> str:
-    sheet = make_worksheet(args.seed, args.problems, args.level, args.version, lang=args.lang)
+    with warnings.catch_warnings():  # what the sheet's own programs warn (.grad of a non-leaf,
+        warnings.simplefilter("ignore")  # as PyTorch does) is not the teacher's to read
+        sheet = make_worksheet(args.seed, args.problems, args.level, args.version, lang=args.lang)
     if args.format == "json":
         return (sheet.json_text if args.answers else sheet.student_json_text) + "\n"
     if args.format == "tex":
@@ -234,7 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``gradtutor`` console script."""
     with i18n.using(_chosen(argv)):
         args = build_parser().parse_args(argv)
-        return args.handler(args)
+        try:
+            return args.handler(args)
+        except BrokenPipeError:  # the output's reader stopped reading (``| head``)
+            # what is still buffered for the closed pipe must not fail again at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
 
 
 if __name__ == "__main__":

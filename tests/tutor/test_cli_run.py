@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import pytest
 
@@ -59,3 +61,19 @@ def test_run_error_is_one_located_line(program, expected, capsys, monkeypatch, t
 def test_run_missing_file(capsys, tmp_path):
     assert cli.main(["run", str(tmp_path / "missing.py")]) == 2
     assert "No such file" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_reading_gets_no_error():
+    """``gradtutor worksheet … | head -c 1``: the closed pipe is no error of the input (the
+    page, ~100 kB, is larger than a pipe's buffer, so the writer meets the closed end), and
+    the sheet's own programs' warnings are not printed."""
+    asked = ["worksheet", "--seed", "3", "--problems", "12", "--level", "5", "--answers"]
+    with subprocess.Popen(
+        [sys.executable, "-m", "tutor.cli", *asked, "--format", "html"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        first = process.stdout.read(1)
+        process.stdout.close()  # as head does once it has what it wants
+        said = process.stderr.read()
+    assert first == b"<" and said == b""
