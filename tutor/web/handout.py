@@ -31,8 +31,14 @@ def check_answer(sheet: Worksheet, box: str, answer: str, token: object) -> dict
     """The answer to one check of box ``box``: verdict, diagnosis, hints, the next token, and
     ``expected`` only when the sheet's reveal setting allows it.
 
-    An answer that cannot be read raises its ``TutorError`` and counts no try.
+    Everything it says is in the sheet's language. An answer that cannot be read raises its
+    ``TutorError`` and counts no try.
     """
+    with i18n.using(sheet.lang):
+        return _checked(sheet, box, answer, token)
+
+
+def _checked(sheet: Worksheet, box: str, answer: str, token: object) -> dict:
     params = sheet.parameters()
     before = read_tries(params, box, token)
     problem = problem_of(sheet, box)

@@ -199,18 +199,12 @@ def _checked(sheet: Worksheet, form) -> dict[str, dict]:
                 out[b.id] = {"typed": "", "token": token}
                 continue
             try:
-                out[b.id] = {"typed": text, **_check_answer(sheet, b.id, text, token)}
+                out[b.id] = {"typed": text, **check_answer(sheet, b.id, text, token)}
             except TutorError as exc:
                 if exc.status == 403:  # a forged try counter is no feedback: refuse the page
                     raise
                 out[b.id] = {"typed": text, "token": token, "unreadable": exc.message}
     return out
-
-
-def _check_answer(sheet: Worksheet, box: str, text: str, token: object) -> dict:
-    """``check_answer`` in the sheet's language: its feedback, hints and refusals."""
-    with i18n.using(sheet.lang):
-        return check_answer(sheet, box, text, token)
 
 
 @bp.route("/worksheet/student", methods=["GET", "POST"])
@@ -360,7 +354,7 @@ def _handout_answer(link: dict, box: object, text: object, tries: object) -> dic
         )
     params = _parameters(link)
     require(params, STUDENT, link.get("sig"))
-    return _check_answer(_worksheet(params), box, text, tries)
+    return check_answer(_worksheet(params), box, text, tries)
 
 
 @bp.post("/api/v1/check")
