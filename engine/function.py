@@ -11,6 +11,7 @@ A tensor's ``grad_fn`` is a node: it knows its ``next_functions`` (one edge per 
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import re
 import warnings
@@ -179,10 +180,17 @@ class Op(Node):
         super().__init_subclass__(**kwargs)
         if node is not None:
             cls.node_class = type(node, (cls,), {"__module__": "builtins"})
+            arity = _arity(cls.forward)
+            if arity in _FAST_APPLY and cls.inputs in (None, arity):
+                cls.apply = _FAST_APPLY[arity]
 
     @classmethod
     def apply(cls, *args):
-        """Run the op on tensors and scalars; record a node when a gradient can flow."""
+        """Run the op on tensors and scalars; record a node when a gradient can flow.
+
+        One- and two-input ops get ``apply_unary``/``apply_binary`` instead, which record
+        the common case (operands that require grad, grad mode on) in one pass and hand
+        every other case to this general path."""
         n = cls.inputs
         graph_inputs = args if n is None else args[:n]
         ctx = cls.node_class()
@@ -233,6 +241,65 @@ class Op(Node):
                 ctx._out_counter = result._version_counter
         return result
 
+    @classmethod
+    def apply_unary(cls, a, *attrs):
+        """``apply`` for a one-input op: the recorded case inline, the rest (attributes
+        given, no gradient needed, an edge not made yet) in ``apply``."""
+        if attrs or type(a) is not Tensor or not a._requires_grad or not _state.enabled:
+            return Op.apply.__func__(cls, a, *attrs)
+        if (fn := a.grad_fn) is not None:
+            e = (fn, a._output_nr)
+        elif type(acc := a._accumulator) is AccumulateGrad:
+            e = (acc, 0)
+        else:
+            return Op.apply.__func__(cls, a)
+        ctx = cls.node_class()
+        ctx.needs_input_grad, ctx.next_functions, ctx._seq = _NEEDS_ONE, (e,), next(_SEQUENCE)
+        out = cls.forward(ctx, a._data)
+        result = _wrap_tuple(ctx, out, True) if type(out) is tuple else Tensor._make(out, True, ctx)
+        if ctx.saved is not None:
+            ctx._epoch = latest[0]
+            if cls.keeps_inputs:
+                ctx._inputs = (a,)
+            if cls.saves_output:
+                ctx._out_counter = result._version_counter
+        return result
+
+    @classmethod
+    def apply_binary(cls, a, b, *attrs):
+        """``apply`` for a two-input op: the recorded case inline, the rest as for
+        ``apply_unary``."""
+        if attrs or not _state.enabled:
+            return Op.apply.__func__(cls, a, b, *attrs)
+        if type(a) is Tensor:
+            ea = _live_edge(a)
+            if ea is None:
+                return Op.apply.__func__(cls, a, b)
+            a_data = a._data
+        else:
+            ea, a_data = _NO_EDGE, a
+        if type(b) is Tensor:
+            eb = _live_edge(b)
+            if eb is None:
+                return Op.apply.__func__(cls, a, b)
+            b_data = b._data
+        else:
+            eb, b_data = _NO_EDGE, b
+        needs = _NEEDS_TWO.get((ea is not _NO_EDGE, eb is not _NO_EDGE))
+        if needs is None:  # neither requires grad
+            return Op.apply.__func__(cls, a, b)
+        ctx = cls.node_class()
+        ctx.needs_input_grad, ctx.next_functions, ctx._seq = needs, (ea, eb), next(_SEQUENCE)
+        out = cls.forward(ctx, a_data, b_data)
+        result = _wrap_tuple(ctx, out, True) if type(out) is tuple else Tensor._make(out, True, ctx)
+        if ctx.saved is not None:
+            ctx._epoch = latest[0]
+            if cls.keeps_inputs:
+                ctx._inputs = (a, b)
+            if cls.saves_output:
+                ctx._out_counter = result._version_counter
+        return result
+
     @staticmethod
     def recorded_backward(ctx, grad):
         """``backward`` written with engine ops on tensors, so ``create_graph=True`` records
@@ -247,6 +314,34 @@ class Op(Node):
         """The saved output as a tensor whose ``grad_fn`` is this node (what PyTorch's
         SavedVariable unpacks to), so a recorded backward can differentiate through it."""
         return Tensor._make(self.saved[-1], True, self)
+
+
+_NEEDS_ONE = (True,)
+_NEEDS_TWO = {(True, True): (True, True), (True, False): (True, False), (False, True): (False, True)}
+
+
+def _live_edge(t: Tensor):
+    """A tensor operand's edge: ``_NO_EDGE`` when it needs no gradient, None when its
+    edge is not made yet or leads nowhere (the general ``apply`` handles those)."""
+    if not t._requires_grad:
+        return _NO_EDGE
+    if (fn := t.grad_fn) is not None:
+        return (fn, t._output_nr)
+    if type(acc := t._accumulator) is AccumulateGrad:
+        return (acc, 0)
+    return None
+
+
+def _arity(forward) -> int | None:
+    """How many arrays ``forward(ctx, ...)`` requires (attributes after them have defaults);
+    None for a variable number."""
+    params = list(inspect.signature(forward).parameters.values())[1:]
+    if any(p.kind is not p.POSITIONAL_OR_KEYWORD for p in params):
+        return None
+    return sum(p.default is p.empty for p in params)
+
+
+_FAST_APPLY = {1: Op.__dict__["apply_unary"], 2: Op.__dict__["apply_binary"]}
 
 
 class FunctionCtx:

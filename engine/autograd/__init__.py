@@ -199,6 +199,7 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
     node, outs = Node(), grads
     node.next_functions = roots
     nodes, leaf_consumers = _graph(node)
+    # node -> its incoming gradient (summed), or a list of them for a multi-output node
     buffers = {}
     owned = {}  # AccumulateGrad -> its gradient when freshly made (a sum or a fresh_grads op)
     inline = capture is None and not create_graph
@@ -208,22 +209,25 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
                 continue
             g = None if outs is None else outs[i]
             if type(fn) is not AccumulateGrad:
-                if g is not None:
-                    slot = buffers.get(fn)
-                    if slot is None:
-                        buffers[fn] = slot = [None] * fn._n_outputs
-                        slot[nr] = g
-                    else:
-                        slot[nr] = g if slot[nr] is None else slot[nr] + g
+                if g is None:
+                    continue
+                held = buffers.get(fn)
+                if fn._n_outputs == 1:
+                    buffers[fn] = g if held is None else held + g
+                elif held is None:
+                    buffers[fn] = held = [None] * fn._n_outputs
+                    held[nr] = g
+                else:
+                    held[nr] = g if held[nr] is None else held[nr] + g
                 continue
             if g is not None:
-                slot = buffers.get(fn)
-                if slot is None:
-                    buffers[fn] = [g]
+                held = buffers.get(fn)
+                if held is None:
+                    buffers[fn] = g
                     if node.fresh_grads:
                         owned[fn] = g
                 else:  # a sum is fresh
-                    owned[fn] = slot[0] = slot[0] + g
+                    owned[fn] = buffers[fn] = held + g
             left = leaf_consumers[fn] - 1
             leaf_consumers[fn] = left
             if left == 0 and fn in buffers:  # at once, as PyTorch runs a ready leaf first
@@ -239,22 +243,24 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
             saved = node.saved
             if saved is not None and (saved is FREED or node._epoch != latest[0]):
                 node._check_saved()
-            outs = node.backward(node, *grads)
+            outs = node.backward(node, *grads) if type(grads) is list else node.backward(node, grads)
             if saved is not None and not retain_graph:
                 node.saved, node._inputs = FREED, ()
         else:
+            if type(grads) is not list:
+                grads = [grads]
             outs = _process(node, grads, retain_graph, create_graph, capture)
 
 
-def _leaf(node: AccumulateGrad, grads: list, capture, owned: dict) -> None:
-    """Run an AccumulateGrad: the leaf's hooks, then capture (``autograd.grad``) or
-    accumulation into ``.grad``."""
+def _leaf(node: AccumulateGrad, g, capture, owned: dict) -> None:
+    """Run an AccumulateGrad on its summed gradient: the leaf's hooks, then capture
+    (``autograd.grad``) or accumulation into ``.grad``."""
     hooks = node.variable._hooks
     if hooks:  # a leaf's hooks apply for autograd.grad too
-        grads[0] = _call_hooks(hooks, grads[0])
+        g = _call_hooks(hooks, g)
     if capture is not None:
-        _capture(node, grads, capture)
-    elif type(g := grads[0]) is Tensor:  # recorded (create_graph)
+        _capture(node, [g], capture)
+    elif type(g) is Tensor:  # recorded (create_graph)
         accumulate(node.variable, g)
     else:  # hooks saw the gradient and may have kept it: copy it then
         node.variable._accumulate_grad(g, not hooks and owned.get(node) is g)
