@@ -229,16 +229,21 @@ class Op(Node):
                 view._accumulator = NO_GRAD_VIEW
                 return view
             return Tensor._make(out)
-        ctx.next_functions = tuple(edges)
-        ctx._seq = next(_SEQUENCE)
-        out = cls.forward(ctx, *arrays)
-        result = _wrap_tuple(ctx, out, True) if type(out) is tuple else Tensor._make(out, True, ctx)
-        if ctx.saved is not None:
-            ctx._epoch = latest[0]
-            if cls.keeps_inputs:
-                ctx._inputs = graph_inputs
-            if cls.saves_output:
-                ctx._out_counter = result._version_counter
+        ctx.next_functions, ctx._seq = tuple(edges), next(_SEQUENCE)
+        return ctx._record(graph_inputs, cls.forward(ctx, *arrays))
+
+    def _record(self, inputs: tuple, out):
+        """The result tensors of a recorded forward; a node that saved values notes the
+        in-place epoch and keeps what the saved-values check and ``saved_input`` need."""
+        result = (
+            _wrap_tuple(self, out, True) if type(out) is tuple else Tensor._make(out, True, self)
+        )
+        if self.saved is not None:
+            self._epoch = latest[0]
+            if self.keeps_inputs:
+                self._inputs = inputs
+            if self.saves_output:
+                self._out_counter = result._version_counter
         return result
 
     @classmethod
@@ -255,15 +260,7 @@ class Op(Node):
             return Op.apply.__func__(cls, a)
         ctx = cls.node_class()
         ctx.needs_input_grad, ctx.next_functions, ctx._seq = _NEEDS_ONE, (e,), next(_SEQUENCE)
-        out = cls.forward(ctx, a._data)
-        result = _wrap_tuple(ctx, out, True) if type(out) is tuple else Tensor._make(out, True, ctx)
-        if ctx.saved is not None:
-            ctx._epoch = latest[0]
-            if cls.keeps_inputs:
-                ctx._inputs = (a,)
-            if cls.saves_output:
-                ctx._out_counter = result._version_counter
-        return result
+        return ctx._record((a,), cls.forward(ctx, a._data))
 
     @classmethod
     def apply_binary(cls, a, b, *attrs):
@@ -290,15 +287,7 @@ class Op(Node):
             return Op.apply.__func__(cls, a, b)
         ctx = cls.node_class()
         ctx.needs_input_grad, ctx.next_functions, ctx._seq = needs, (ea, eb), next(_SEQUENCE)
-        out = cls.forward(ctx, a_data, b_data)
-        result = _wrap_tuple(ctx, out, True) if type(out) is tuple else Tensor._make(out, True, ctx)
-        if ctx.saved is not None:
-            ctx._epoch = latest[0]
-            if cls.keeps_inputs:
-                ctx._inputs = (a, b)
-            if cls.saves_output:
-                ctx._out_counter = result._version_counter
-        return result
+        return ctx._record((a, b), cls.forward(ctx, a_data, b_data))
 
     @staticmethod
     def recorded_backward(ctx, grad):
@@ -317,7 +306,11 @@ class Op(Node):
 
 
 _NEEDS_ONE = (True,)
-_NEEDS_TWO = {(True, True): (True, True), (True, False): (True, False), (False, True): (False, True)}
+_NEEDS_TWO = {
+    (True, True): (True, True),
+    (True, False): (True, False),
+    (False, True): (False, True),
+}
 
 
 def _live_edge(t: Tensor):

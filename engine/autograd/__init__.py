@@ -243,7 +243,9 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
             saved = node.saved
             if saved is not None and (saved is FREED or node._epoch != latest[0]):
                 node._check_saved()
-            outs = node.backward(node, *grads) if type(grads) is list else node.backward(node, grads)
+            outs = (
+                node.backward(node, *grads) if type(grads) is list else node.backward(node, grads)
+            )
             if saved is not None and not retain_graph:
                 node.saved, node._inputs = FREED, ()
         else:
