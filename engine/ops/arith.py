@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
-from .common import promote, shape_of, unbroadcast, zeros_like
+from .common import operand_shapes, promote, unbroadcast, zeros_like
 from .unary import Log, Where
 
 
@@ -29,8 +29,8 @@ class Add(Op, node="AddBackward0"):
 
     @staticmethod
     def forward(ctx, a, b, alpha=1, out=None):
+        ctx.shapes, ctx.alpha = operand_shapes(a, b), alpha
         a, b = promote(a, b)
-        ctx.shapes, ctx.alpha = (shape_of(a), shape_of(b)), alpha
         return np.add(a, b if alpha == 1 else _scaled(b, alpha), out)
 
     @staticmethod
@@ -73,8 +73,8 @@ class Sub(Op, node="SubBackward0"):
     def forward(ctx, a, b, alpha=1, out=None):
         if a.dtype.kind == "b" or _is_bool(b):
             _check_bool_subtraction(a, b)
+        ctx.shapes, ctx.alpha = operand_shapes(a, b), alpha
         a, b = promote(a, b)
-        ctx.shapes, ctx.alpha = (shape_of(a), shape_of(b)), alpha
         return np.subtract(a, b if alpha == 1 else _scaled(b, alpha), out)
 
     @staticmethod
@@ -114,9 +114,9 @@ class Mul(Op, node="MulBackward0"):
 
     @staticmethod
     def forward(ctx, a, b):
+        ctx.shapes = operand_shapes(a, b)
         a, b = promote(a, b)
         need_a, need_b = ctx.needs_input_grad
-        ctx.shapes = (a.shape, shape_of(b))
         ctx.saved = (b if need_a else None, a if need_b else None)
         return np.multiply(a, b)
 
@@ -148,8 +148,8 @@ class Div(Op, node="DivBackward0"):
 
     @staticmethod
     def forward(ctx, a, b):
+        ctx.shapes = operand_shapes(a, b)
         a, b = promote(a, b, floating=True)
-        ctx.shapes = (a.shape, shape_of(b))
         ctx.saved = (a if ctx.needs_input_grad[1] else None, b)
         return np.true_divide(a, b)
 
@@ -270,8 +270,8 @@ class PowTensor(Op, node="PowBackward1"):
 
     @staticmethod
     def forward(ctx, a, b):
+        ctx.shapes = operand_shapes(a, b)
         a, b = promote(a, b)
-        ctx.shapes = (a.shape, shape_of(b))
         out = np.power(a, b)
         ctx.saved = (a, b, out)
         return out

@@ -16,9 +16,10 @@ def unbroadcast(grad, shape: tuple):
     If ``y = broadcast(x)``, every element of ``x`` was copied to all positions of the
     axes broadcasting added (leading axes) or stretched (axes where ``x`` has size 1), so
     by the multivariable chain rule ``dL/dx`` is ``dL/dy`` summed over those axes. A
-    recorded gradient (a tensor, under ``create_graph``) is summed with engine ops.
+    recorded gradient (a tensor, under ``create_graph``) is summed with engine ops. A
+    ``shape`` of None (see ``operand_shapes``) means ``grad`` has the input's shape already.
     """
-    if grad.shape == shape:
+    if shape is None or grad.shape == shape:
         return grad
     lead = grad.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
@@ -30,6 +31,19 @@ def unbroadcast(grad, shape: tuple):
         summed = grad.sum(axes, keepdim=True) if axes else grad
         return summed.reshape(shape) if lead else summed
     return grad.sum(axis=axes, keepdims=True).reshape(shape) if axes else grad.reshape(shape)
+
+
+_NO_SUM = (None, None)
+
+
+def operand_shapes(a, b) -> tuple:
+    """What a two-operand elementwise op keeps for ``unbroadcast``: the operands' shapes, or
+    None for each when no gradient needs summing back (equal shapes, or a number operand:
+    the other's gradient has the result's shape, and a number gets none). Call it before
+    ``promote``, which turns numbers into arrays."""
+    if type(a) is np.ndarray and type(b) is np.ndarray and a.shape != b.shape:
+        return a.shape, b.shape
+    return _NO_SUM
 
 
 def zeros_like(grad):

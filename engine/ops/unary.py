@@ -11,6 +11,7 @@ from ..function import Op
 from ..tensor import Tensor
 from .common import (
     as_float,
+    operand_shapes,
     promote,
     result_dtype,
     scalar_array,
@@ -460,8 +461,8 @@ class _Extremum(Op):
 
     @classmethod
     def forward(cls, ctx, a, b):
+        ctx.shapes = operand_shapes(a, b)
         a, b = promote(a, b)
-        ctx.shapes = (shape_of(a), shape_of(b))
         out = cls.pick(a, b)
         ctx.saved = (a, b)
         return out
