@@ -156,28 +156,26 @@ def accumulate(t: Tensor, g, owned: bool = False) -> None:
         t._grad = t._grad + g
 
 
-def _graph(root: Node) -> tuple:
-    """The nodes reachable from ``root`` but leaves', in the order backward runs them, and
-    how many edges lead into each leaf's AccumulateGrad.
+def _graph(roots: tuple) -> tuple:
+    """The nodes reachable from the roots' edges but leaves', in the order backward runs
+    them, and how many edges lead into each leaf's AccumulateGrad.
 
     PyTorch runs the ready node created last first; a node is created after the nodes its
     inputs come from, so the unprocessed node created last always is ready, and that order
     is the nodes sorted by creation, newest first (floating-point sums depend on it).
     """
-    nodes, seen, leaf_consumers = [], {root}, {}
-    stack = [root]
+    seen, leaf_consumers = {}, {}  # seen: a dict as an ordered set
+    stack = [roots]
     while stack:
-        for fn, _ in stack.pop().next_functions:
+        for fn, _ in stack.pop():
             if fn is None:
                 continue
             if type(fn) is AccumulateGrad:
                 leaf_consumers[fn] = leaf_consumers.get(fn, 0) + 1
             elif fn not in seen:
-                seen.add(fn)
-                nodes.append(fn)
-                stack.append(fn)
-    nodes.sort(key=_creation, reverse=True)
-    return nodes, leaf_consumers
+                seen[fn] = None
+                stack.append(fn.next_functions)
+    return sorted(seen, key=_creation, reverse=True), leaf_consumers
 
 
 _creation = attrgetter("_seq")
@@ -193,18 +191,20 @@ def _run(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, capt
         _state.enabled = previous
 
 
+_GRAPH_ROOT = Node()  # no fresh gradients: the root gradients belong to the caller
+
+
 def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, capture) -> None:
-    # PyTorch's GraphRoot: a node whose edges lead to the roots and whose outputs are the
-    # root gradients, so the roots are fed (and summed) like any other node's inputs
-    node, outs = Node(), grads
-    node.next_functions = roots
-    nodes, leaf_consumers = _graph(node)
+    # PyTorch's GraphRoot: the roots' edges and gradients are fed (and summed) like any
+    # node's outputs
+    node, edges, outs = _GRAPH_ROOT, roots, grads
+    nodes, leaf_consumers = _graph(roots)
     # node -> its incoming gradient (summed), or a list of them for a multi-output node
     buffers = {}
     owned = {}  # AccumulateGrad -> its gradient when freshly made (a sum or a fresh_grads op)
     inline = capture is None and not create_graph
     for following in (*nodes, None):
-        for i, (fn, nr) in enumerate(node.next_functions):  # faster than zip for 1-2 edges
+        for i, (fn, nr) in enumerate(edges):  # faster than zip for 1-2 edges
             if fn is None:
                 continue
             g = None if outs is None else outs[i]
@@ -235,6 +235,7 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
         if following is None:
             return
         node = following
+        edges = node.next_functions
         grads = buffers.pop(node, None)
         if grads is None:
             outs = None
