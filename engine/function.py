@@ -282,8 +282,11 @@ class Op(Node):
             b_data = b._data
         else:
             eb, b_data = _NO_EDGE, b
-        needs = _NEEDS_TWO.get((ea is not _NO_EDGE, eb is not _NO_EDGE))
-        if needs is None:  # neither requires grad
+        if ea is not _NO_EDGE:
+            needs = _NEEDS_BOTH if eb is not _NO_EDGE else _NEEDS_FIRST
+        elif eb is not _NO_EDGE:
+            needs = _NEEDS_SECOND
+        else:  # neither requires grad
             return Op.apply.__func__(cls, a, b)
         ctx = cls.node_class()
         ctx.needs_input_grad, ctx.next_functions, ctx._seq = needs, (ea, eb), next(_SEQUENCE)
@@ -306,11 +309,7 @@ class Op(Node):
 
 
 _NEEDS_ONE = (True,)
-_NEEDS_TWO = {
-    (True, True): (True, True),
-    (True, False): (True, False),
-    (False, True): (False, True),
-}
+_NEEDS_BOTH, _NEEDS_FIRST, _NEEDS_SECOND = (True, True), (True, False), (False, True)
 
 
 def _live_edge(t: Tensor):
