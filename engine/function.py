@@ -268,15 +268,15 @@ class Op(Node):
         ``apply_unary``."""
         if attrs or not _state.enabled:
             return Op.apply.__func__(cls, a, b, *attrs)
-        if type(a) is Tensor:
-            ea = _live_edge(a)
+        if type(a) is Tensor:  # a non-leaf's edge inline, the rest in _live_edge
+            ea = (a.grad_fn, a._output_nr) if a.grad_fn is not None else _live_edge(a)
             if ea is None:
                 return Op.apply.__func__(cls, a, b)
             a_data = a._data
         else:
             ea, a_data = _NO_EDGE, a
-        if type(b) is Tensor:
-            eb = _live_edge(b)
+        if type(b) is Tensor:  # a non-leaf's edge inline, the rest in _live_edge
+            eb = (b.grad_fn, b._output_nr) if b.grad_fn is not None else _live_edge(b)
             if eb is None:
                 return Op.apply.__func__(cls, a, b)
             b_data = b._data
