@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
-from .common import operand_shapes, promote, unbroadcast, zeros_like
+from .common import operands, promote, unbroadcast, zeros_like
 from .unary import Log, Where
 
 
@@ -29,8 +29,8 @@ class Add(Op, node="AddBackward0"):
 
     @staticmethod
     def forward(ctx, a, b, alpha=1, out=None):
-        ctx.shapes, ctx.alpha = operand_shapes(a, b), alpha
-        a, b = promote(a, b)
+        a, b, ctx.shapes = operands(a, b)
+        ctx.alpha = alpha
         return np.add(a, b if alpha == 1 else _scaled(b, alpha), out)
 
     @staticmethod
@@ -73,8 +73,8 @@ class Sub(Op, node="SubBackward0"):
     def forward(ctx, a, b, alpha=1, out=None):
         if a.dtype.kind == "b" or _is_bool(b):
             _check_bool_subtraction(a, b)
-        ctx.shapes, ctx.alpha = operand_shapes(a, b), alpha
-        a, b = promote(a, b)
+        a, b, ctx.shapes = operands(a, b)
+        ctx.alpha = alpha
         return np.subtract(a, b if alpha == 1 else _scaled(b, alpha), out)
 
     @staticmethod
@@ -114,8 +114,7 @@ class Mul(Op, node="MulBackward0"):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = operand_shapes(a, b)
-        a, b = promote(a, b)
+        a, b, ctx.shapes = operands(a, b)
         need_a, need_b = ctx.needs_input_grad
         ctx.saved = (b if need_a else None, a if need_b else None)
         return np.multiply(a, b)
@@ -148,8 +147,7 @@ class Div(Op, node="DivBackward0"):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = operand_shapes(a, b)
-        a, b = promote(a, b, floating=True)
+        a, b, ctx.shapes = operands(a, b, floating=True)
         ctx.saved = (a if ctx.needs_input_grad[1] else None, b)
         return np.true_divide(a, b)
 
@@ -270,8 +268,7 @@ class PowTensor(Op, node="PowBackward1"):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = operand_shapes(a, b)
-        a, b = promote(a, b)
+        a, b, ctx.shapes = operands(a, b)
         out = np.power(a, b)
         ctx.saved = (a, b, out)
         return out

@@ -17,7 +17,7 @@ def unbroadcast(grad, shape: tuple):
     axes broadcasting added (leading axes) or stretched (axes where ``x`` has size 1), so
     by the multivariable chain rule ``dL/dx`` is ``dL/dy`` summed over those axes. A
     recorded gradient (a tensor, under ``create_graph``) is summed with engine ops. A
-    ``shape`` of None (see ``operand_shapes``) means ``grad`` has the input's shape already.
+    ``shape`` of None (see ``operands``) means ``grad`` has the input's shape already.
     """
     if shape is None or grad.shape == shape:
         return grad
@@ -31,19 +31,6 @@ def unbroadcast(grad, shape: tuple):
         summed = grad.sum(axes, keepdim=True) if axes else grad
         return summed.reshape(shape) if lead else summed
     return grad.sum(axis=axes, keepdims=True).reshape(shape) if axes else grad.reshape(shape)
-
-
-_NO_SUM = (None, None)
-
-
-def operand_shapes(a, b) -> tuple:
-    """What a two-operand elementwise op keeps for ``unbroadcast``: the operands' shapes, or
-    None for each when no gradient needs summing back (equal shapes, or a number operand:
-    the other's gradient has the result's shape, and a number gets none). Call it before
-    ``promote``, which turns numbers into arrays."""
-    if type(a) is np.ndarray and type(b) is np.ndarray and a.shape != b.shape:
-        return a.shape, b.shape
-    return _NO_SUM
 
 
 def zeros_like(grad):
@@ -94,28 +81,42 @@ def _as_python(x):
     return x.item() if isinstance(x, np.generic) else x
 
 
-def promote(a, b, floating: bool = False):
-    """Operands cast so that numpy computes ``a op b`` in PyTorch's result dtype
-    (with ``floating``, integer results become the default float dtype, as for ``/``)."""
+_NO_SUM = (None, None)
+
+
+def operands(a, b, floating: bool = False) -> tuple:
+    """The operands of a two-operand elementwise op, cast so that numpy computes ``a op b``
+    in PyTorch's result dtype (with ``floating``, integer results become the default float
+    dtype, as for ``/``), and what the op keeps for ``unbroadcast``: the operands' shapes,
+    or None for each when no gradient needs summing back (equal shapes, or a number operand:
+    the other's gradient has the result's shape, and a number gets none)."""
+    shapes = _NO_SUM
     if type(a) is np.ndarray:
         if type(b) is np.ndarray:
             if a.shape != b.shape:
                 check_broadcast(a.shape, b.shape)
+                shapes = (a.shape, b.shape)
             if a.dtype == b.dtype and (not floating or a.dtype.kind in _FLOAT_KINDS):
-                return a, b
+                return a, b, shapes
         elif type(b) is float or type(b) is int:
             cached = _SCALARS.get((a.dtype, b))  # scalar_array's cache: float arrays only
             if cached is not None:
-                return a, cached
+                return a, cached, shapes
             if _keeps_dtype(a, b, floating):
-                return a, scalar_array(b, a.dtype)
+                return a, scalar_array(b, a.dtype), shapes
     elif (type(a) is float or type(a) is int) and type(b) is np.ndarray:
         if _keeps_dtype(b, a, floating):
-            return scalar_array(a, b.dtype), b
+            return scalar_array(a, b.dtype), b, shapes
     target = result_dtype(a, b)
     if floating and not target.is_floating_point:
         target = dtypes.default_float()
-    return _cast(a, target.np), _cast(b, target.np)
+    return _cast(a, target.np), _cast(b, target.np), shapes
+
+
+def promote(a, b, floating: bool = False) -> tuple:
+    """``operands`` without the shapes: ``a`` and ``b`` in PyTorch's result dtype."""
+    a, b, _ = operands(a, b, floating)
+    return a, b
 
 
 _SCALARS = {}

@@ -11,7 +11,7 @@ from ..function import Op
 from ..tensor import Tensor
 from .common import (
     as_float,
-    operand_shapes,
+    operands,
     promote,
     result_dtype,
     scalar_array,
@@ -461,8 +461,7 @@ class _Extremum(Op):
 
     @classmethod
     def forward(cls, ctx, a, b):
-        ctx.shapes = operand_shapes(a, b)
-        a, b = promote(a, b)
+        a, b, ctx.shapes = operands(a, b)
         out = cls.pick(a, b)
         ctx.saved = (a, b)
         return out
