@@ -16,6 +16,8 @@ from tutor import i18n, lang, render, steps
 from tutor.explain import explain_graph, explain_program
 from tutor.render.report import report, step_data
 from tutor.steps import Derivation, NodeGradient
+from tutor.symbolic.evaluate import evaluate
+from tutor.symbolic.nodes import SymbolicGraph
 
 
 def real(names: str):
@@ -219,3 +221,54 @@ def _is_step_class(cls) -> bool:
         and cls.__module__ == steps.__name__
         and cls is not steps.Quantity
     )
+
+
+REUSED_THROUGH_FUNCTIONS = """\
+import torch
+x = torch.tensor(2.0, requires_grad=True)
+w = torch.tensor(0.5, requires_grad=True)
+h = torch.tanh(x * w)
+L = h * h + h.exp() * h
+L.backward()
+"""
+
+
+def _substitutions(source: str):
+    explanation = explain_program(lang.parse_program(source))
+    values = SymbolicGraph(explanation.graph).values
+    for g in explanation.gradients:
+        derivation = next(s for s in g.steps if isinstance(s, Derivation))
+        for s in g.steps:
+            if isinstance(s, steps.Substitution):
+                yield derivation, s, values
+
+
+def test_substitution_starts_from_the_gradient_as_the_steps_wrote_it():
+    # the adjoint spells ∂L/∂x as w*(1 - tanh(t1)**2)*(h*exp(h) + 2*h + t3), a form no
+    # step shows; the substitution starts from the last step's (h*t3 + 2*h + t3)·(1 - h**2)·w
+    found = list(_substitutions(REUSED_THROUGH_FUNCTIONS))
+    assert len(found) == 2  # x and w
+    for derivation, s, _ in found:
+        assert s.before == steps.path_sum(derivation.chain[-1].uses)
+        assert not any(isinstance(a, sympy.tanh) for a in s.before.atoms(sympy.Function))
+        assert {str(name) for name, _ in s.definitions} == {"h", "t3"}  # t1 is not used
+        assert "t1" not in {str(a) for a in s.before.free_symbols}
+
+
+def test_substituting_the_definitions_gives_what_the_step_says():
+    from tests.tutor.programs import generate
+
+    checked = 0
+    for seed in range(1000, 1030):
+        program = generate(seed, size=8, tensors=False)
+        for _, s, values in _substitutions(program.source):
+            replaced = s.before.xreplace(dict(s.definitions))
+            assert not replaced.free_symbols - set(s.after.free_symbols), program.source
+            np.testing.assert_allclose(
+                evaluate(replaced, values),
+                evaluate(s.after, values),
+                rtol=1e-9,
+                err_msg=program.source,
+            )
+            checked += 1
+    assert checked >= 30  # most leaves of the 30 programs have intermediates to substitute

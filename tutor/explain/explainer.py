@@ -24,7 +24,16 @@ from ..i18n import gettext, ngettext, number
 from ..lang.program import Program
 from ..limits import check_time
 from ..run import numeric
-from ..steps import Accumulation, Check, NoGradient, Quantity, Value
+from ..steps import (
+    Accumulation,
+    Check,
+    NodeGradient,
+    NoGradient,
+    Quantity,
+    Substitution,
+    Value,
+    path_sum,
+)
 from ..symbolic import domains
 from ..symbolic.accumulate import Elements, Numbers
 from ..symbolic.budget import Budget, Clock, OverBudget
@@ -381,7 +390,26 @@ class _Explainer:
         closing = closed.steps if closed is not None else ()
         if matrix is not None:  # over whole tensors, not element by element
             closing = matrix.steps
+        elif self.mode == GENERIC and derived and closing:
+            closing = (self._substituted_as_written(closing[0], derived), *closing[1:])
         return (*(derived or ()), *closing, check)
+
+    def _substituted_as_written(self, first, derived: list):
+        """A closed form's substitution, started from the leaf's gradient as its last step
+        wrote it (``(h*t3 + 2*h + t3)·(1 - h**2)·w``) rather than from the adjoint's own
+        spelling of it (``w*(1 - tanh(t1)**2)*(h*exp(h) + 2*h + t3)``), which no step shows;
+        with the definitions that form uses. ``first`` when it is not a substitution or
+        the steps do not end on the same gradient."""
+        last = derived[-1]
+        if not isinstance(first, Substitution) or len(derived) != 1 or not last.chain:
+            return first
+        step = last.chain[-1]
+        if not isinstance(step, NodeGradient) or step.result.expr != first.before:
+            return first
+        written = path_sum(step.uses)
+        if written is None:
+            return first
+        return replace(first, before=written, definitions=tuple(self.closer.rule(written).items()))
 
     def _chain_steps(self, leaf: str, calls: list[int], check: Check) -> list:
         steps: list = []

@@ -80,16 +80,22 @@ class Closer:
         evaluated = evaluation(simple) if evaluation is not None else None
         return simple, tuple(steps) + ((evaluated,) if evaluated is not None else ())
 
+    def rule(self, expr: sympy.Expr) -> dict:
+        """The intermediates ``expr`` names, each mapped to its definition in the leaves' and
+        constants' names (in node order)."""
+        used = {self.expansions[s] for s in atoms(expr, sympy.Symbol) if s in self.expansions}
+        return {self.sg.symbols[i]: self.sg.expression(i) for i in sorted(used)}
+
     def generic(self, total: sympy.Expr, shape: tuple[int, ...]) -> ClosedForm:
         """The closed form of a generic (per-element) adjoint for a leaf of ``shape``."""
         sg, budget = self.sg, self.budget
         if ops(total) > budget.compact_ops:
             return ClosedForm(None, True, (), self._value(total, shape), ())
-        used = {self.expansions[s] for s in atoms(total, sympy.Symbol) if s in self.expansions}
-        if used and ops(total, self.weights) > budget.closed_form_ops:
+        rule = self.rule(total)
+        if rule and ops(total, self.weights) > budget.closed_form_ops:
+            used = {self.expansions[s] for s in rule}
             defs = _definitions(sg, used, set(self.expansions.values()))
             return ClosedForm(total, True, defs, self._value(total, shape), ())
-        rule = {sg.symbols[i]: sg.expression(i) for i in sorted(used)}
         expr = total.xreplace(rule)
 
         def evaluation(simple: sympy.Expr) -> Evaluation | None:
