@@ -272,3 +272,25 @@ def test_substituting_the_definitions_gives_what_the_step_says():
             )
             checked += 1
     assert checked >= 30  # most leaves of the 30 programs have intermediates to substitute
+
+
+ROOT_EDGE_AMONG_NAMED_USES = """\
+import torch
+x = torch.tensor(0.7, requires_grad=True)
+w = torch.tensor(1.3, requires_grad=True)
+a = torch.tanh(x * w + 0.5)
+b = torch.sigmoid(a * w - x) * torch.exp(a)
+c = torch.log(b * b + a * a + 1.0)
+L = a * c
+L.backward()
+"""
+
+
+def test_the_roots_own_partial_is_written_as_the_local_derivative_in_a_named_sum():
+    # the gradient of a is too long to spell out, so its uses are summed by name; the use
+    # by L itself is written as its local derivative c, not as ∂L/∂a (a circular-looking
+    # ∂L/∂a = ∂L/∂a + …)
+    text = render.text(explain_program(lang.parse_program(ROOT_EDGE_AMONG_NAMED_USES)))
+    sum_line = next(line for line in text.splitlines() if line.strip().startswith("∂L/∂a = "))
+    assert sum_line.split(" = ")[1].startswith("c + ∂L/∂t9·∂t9/∂a"), sum_line
+    assert "∂L/∂a = ∂L/∂a" not in text

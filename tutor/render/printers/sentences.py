@@ -277,9 +277,12 @@ class Printer:
         ``named``)."""
         if use.factors is not None and not named:
             return self.path_product(use.factors)
-        d_target = self.d(use.root, use.edge.target) if use.edge.target != use.root else ""
-        local = self.d(use.edge.target, node)
-        product = self.times.join(p for p in (d_target, local) if p)
+        if use.edge.target == use.root and (local := local_form(use.edge).expr) is not None:
+            # the root's own partial: ∂L/∂node alone would read as the whole gradient
+            product = self.factor(local)
+        else:
+            d_target = self.d(use.root, use.edge.target) if use.edge.target != use.root else ""
+            product = self.times.join(p for p in (d_target, self.d(use.edge.target, node)) if p)
         if use.copies <= 1:
             return product
         return self.fill(
