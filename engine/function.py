@@ -182,15 +182,17 @@ class Op(Node):
             cls.node_class = type(node, (cls,), {"__module__": "builtins"})
             arity = _arity(cls.forward)
             if arity in _FAST_APPLY and cls.inputs in (None, arity):
-                cls.apply = _FAST_APPLY[arity]
+                cls.apply = staticmethod(_FAST_APPLY[arity](cls))
+            else:  # not a parent op's fast apply, which holds the parent's forward
+                cls.apply = Op.__dict__["apply"]
 
     @classmethod
     def apply(cls, *args):
         """Run the op on tensors and scalars; record a node when a gradient can flow.
 
-        One- and two-input ops get ``apply_unary``/``apply_binary`` instead, which record
-        the common case (operands that require grad, grad mode on) in one pass and hand
-        every other case to this general path."""
+        One- and two-input ops get their own ``apply`` instead (``_unary_apply``,
+        ``_binary_apply``), which records the common case (operands that require grad,
+        grad mode on) in one pass and hands every other case to this general path."""
         n = cls.inputs
         graph_inputs = args if n is None else args[:n]
         ctx = cls.node_class()
@@ -246,52 +248,6 @@ class Op(Node):
                 self._out_counter = result._version_counter
         return result
 
-    @classmethod
-    def apply_unary(cls, a, *attrs):
-        """``apply`` for a one-input op: the recorded case inline, the rest (attributes
-        given, no gradient needed, an edge not made yet) in ``apply``."""
-        if attrs or type(a) is not Tensor or not a._requires_grad or not _state.enabled:
-            return Op.apply.__func__(cls, a, *attrs)
-        if (fn := a.grad_fn) is not None:
-            e = (fn, a._output_nr)
-        elif type(acc := a._accumulator) is AccumulateGrad:
-            e = (acc, 0)
-        else:
-            return Op.apply.__func__(cls, a)
-        ctx = cls.node_class()
-        ctx.needs_input_grad, ctx.next_functions, ctx._seq = _NEEDS_ONE, (e,), next(_SEQUENCE)
-        return ctx._record((a,), cls.forward(ctx, a._data))
-
-    @classmethod
-    def apply_binary(cls, a, b, *attrs):
-        """``apply`` for a two-input op: the recorded case inline, the rest as for
-        ``apply_unary``."""
-        if attrs or not _state.enabled:
-            return Op.apply.__func__(cls, a, b, *attrs)
-        if type(a) is Tensor:  # a non-leaf's edge inline, the rest in _live_edge
-            ea = (a.grad_fn, a._output_nr) if a.grad_fn is not None else _live_edge(a)
-            if ea is None:
-                return Op.apply.__func__(cls, a, b)
-            a_data = a._data
-        else:
-            ea, a_data = _NO_EDGE, a
-        if type(b) is Tensor:  # a non-leaf's edge inline, the rest in _live_edge
-            eb = (b.grad_fn, b._output_nr) if b.grad_fn is not None else _live_edge(b)
-            if eb is None:
-                return Op.apply.__func__(cls, a, b)
-            b_data = b._data
-        else:
-            eb, b_data = _NO_EDGE, b
-        if ea is not _NO_EDGE:
-            needs = _NEEDS_BOTH if eb is not _NO_EDGE else _NEEDS_FIRST
-        elif eb is not _NO_EDGE:
-            needs = _NEEDS_SECOND
-        else:  # neither requires grad
-            return Op.apply.__func__(cls, a, b)
-        ctx = cls.node_class()
-        ctx.needs_input_grad, ctx.next_functions, ctx._seq = needs, (ea, eb), next(_SEQUENCE)
-        return ctx._record((a, b), cls.forward(ctx, a_data, b_data))
-
     @staticmethod
     def recorded_backward(ctx, grad):
         """``backward`` written with engine ops on tensors, so ``create_graph=True`` records
@@ -333,7 +289,63 @@ def _arity(forward) -> int | None:
     return sum(p.default is p.empty for p in params)
 
 
-_FAST_APPLY = {1: Op.__dict__["apply_unary"], 2: Op.__dict__["apply_binary"]}
+def _unary_apply(cls: type[Op]):
+    """``cls.apply`` for a one-input op: the recorded case inline (its node class and
+    forward held, not looked up per call), the rest (attributes given, no gradient needed,
+    an edge not made yet) in the general ``Op.apply``."""
+    general, node_class, forward = Op.apply.__func__, cls.node_class, cls.forward
+
+    def apply(a, *attrs):
+        if attrs or type(a) is not Tensor or not a._requires_grad or not _state.enabled:
+            return general(cls, a, *attrs)
+        if (fn := a.grad_fn) is not None:
+            e = (fn, a._output_nr)
+        elif type(acc := a._accumulator) is AccumulateGrad:
+            e = (acc, 0)
+        else:
+            return general(cls, a)
+        ctx = node_class()
+        ctx.needs_input_grad, ctx.next_functions, ctx._seq = _NEEDS_ONE, (e,), next(_SEQUENCE)
+        return ctx._record((a,), forward(ctx, a._data))
+
+    return apply
+
+
+def _binary_apply(cls: type[Op]):
+    """``cls.apply`` for a two-input op, as ``_unary_apply``."""
+    general, node_class, forward = Op.apply.__func__, cls.node_class, cls.forward
+
+    def apply(a, b, *attrs):
+        if attrs or not _state.enabled:
+            return general(cls, a, b, *attrs)
+        if type(a) is Tensor:  # a non-leaf's edge inline, the rest in _live_edge
+            ea = (a.grad_fn, a._output_nr) if a.grad_fn is not None else _live_edge(a)
+            if ea is None:
+                return general(cls, a, b)
+            a_data = a._data
+        else:
+            ea, a_data = _NO_EDGE, a
+        if type(b) is Tensor:
+            eb = (b.grad_fn, b._output_nr) if b.grad_fn is not None else _live_edge(b)
+            if eb is None:
+                return general(cls, a, b)
+            b_data = b._data
+        else:
+            eb, b_data = _NO_EDGE, b
+        if ea is not _NO_EDGE:
+            needs = _NEEDS_BOTH if eb is not _NO_EDGE else _NEEDS_FIRST
+        elif eb is not _NO_EDGE:
+            needs = _NEEDS_SECOND
+        else:  # neither requires grad
+            return general(cls, a, b)
+        ctx = node_class()
+        ctx.needs_input_grad, ctx.next_functions, ctx._seq = needs, (ea, eb), next(_SEQUENCE)
+        return ctx._record((a, b), forward(ctx, a_data, b_data))
+
+    return apply
+
+
+_FAST_APPLY = {1: _unary_apply, 2: _binary_apply}
 
 
 class FunctionCtx:
