@@ -268,10 +268,10 @@ _NEEDS_ONE = (True,)
 _NEEDS_BOTH, _NEEDS_FIRST, _NEEDS_SECOND = (True, True), (True, False), (False, True)
 
 
-def _live_edge(t: Tensor):
-    """A tensor operand's edge: ``_NO_EDGE`` when it needs no gradient, None when its
-    edge is not made yet or leads nowhere (the general ``apply`` handles those)."""
-    if not t._requires_grad:
+def _live_edge(t):
+    """An operand's edge: ``_NO_EDGE`` when it needs no gradient (or is not a tensor), None
+    when its edge is not made yet or leads nowhere (the general ``apply`` handles those)."""
+    if type(t) is not Tensor or not t._requires_grad:
         return _NO_EDGE
     if (fn := t.grad_fn) is not None:
         return (fn, t._output_nr)
@@ -318,20 +318,12 @@ def _binary_apply(cls: type[Op]):
     def apply(a, b, *attrs):
         if attrs or not _state.enabled:
             return general(cls, a, b, *attrs)
-        if type(a) is Tensor:  # a non-leaf's edge inline, the rest in _live_edge
-            ea = (a.grad_fn, a._output_nr) if a.grad_fn is not None else _live_edge(a)
-            if ea is None:
-                return general(cls, a, b)
-            a_data = a._data
-        else:
-            ea, a_data = _NO_EDGE, a
-        if type(b) is Tensor:
-            eb = (b.grad_fn, b._output_nr) if b.grad_fn is not None else _live_edge(b)
-            if eb is None:
-                return general(cls, a, b)
-            b_data = b._data
-        else:
-            eb, b_data = _NO_EDGE, b
+        # a non-leaf's edge inline, the rest in _live_edge (None: the general path)
+        tensor_a, tensor_b = type(a) is Tensor, type(b) is Tensor
+        ea = (a.grad_fn, a._output_nr) if tensor_a and a.grad_fn else _live_edge(a)
+        eb = (b.grad_fn, b._output_nr) if tensor_b and b.grad_fn else _live_edge(b)
+        if ea is None or eb is None:
+            return general(cls, a, b)
         if ea is not _NO_EDGE:
             needs = _NEEDS_BOTH if eb is not _NO_EDGE else _NEEDS_FIRST
         elif eb is not _NO_EDGE:
@@ -340,7 +332,8 @@ def _binary_apply(cls: type[Op]):
             return general(cls, a, b)
         ctx = node_class()
         ctx.needs_input_grad, ctx.next_functions, ctx._seq = needs, (ea, eb), next(_SEQUENCE)
-        return ctx._record((a, b), forward(ctx, a_data, b_data))
+        out = forward(ctx, a._data if tensor_a else a, b._data if tensor_b else b)
+        return ctx._record((a, b), out)
 
     return apply
 
