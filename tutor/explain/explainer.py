@@ -27,6 +27,7 @@ from ..run import numeric
 from ..steps import (
     Accumulation,
     Check,
+    Derivation,
     NodeGradient,
     NoGradient,
     Quantity,
@@ -400,16 +401,19 @@ class _Explainer:
         spelling of it (``w*(1 - tanh(t1)**2)*(h*exp(h) + 2*h + t3)``), which no step shows;
         with the definitions that form uses. ``first`` when it is not a substitution or
         the steps do not end on the same gradient."""
-        last = derived[-1]
-        if not isinstance(first, Substitution) or len(derived) != 1 or not last.chain:
+        if not isinstance(first, Substitution) or len(derived) != 1:
             return first
-        step = last.chain[-1]
+        (derivation,) = derived
+        if not isinstance(derivation, Derivation) or not derivation.chain:
+            return first
+        step = derivation.chain[-1]
         if not isinstance(step, NodeGradient) or step.result.expr != first.before:
             return first
         written = path_sum(step.uses)
         if written is None:
             return first
-        return replace(first, before=written, definitions=tuple(self.closer.rule(written).items()))
+        rule = self.closer.rule(self.closer.intermediates(written))
+        return replace(first, before=written, definitions=tuple(rule.items()))
 
     def _chain_steps(self, leaf: str, calls: list[int], check: Check) -> list:
         steps: list = []

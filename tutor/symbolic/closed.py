@@ -80,10 +80,13 @@ class Closer:
         evaluated = evaluation(simple) if evaluation is not None else None
         return simple, tuple(steps) + ((evaluated,) if evaluated is not None else ())
 
-    def rule(self, expr: sympy.Expr) -> dict:
-        """The intermediates ``expr`` names, each mapped to its definition in the leaves' and
-        constants' names (in node order)."""
-        used = {self.expansions[s] for s in atoms(expr, sympy.Symbol) if s in self.expansions}
+    def intermediates(self, expr: sympy.Expr) -> set[str]:
+        """The expandable intermediates (node ids) ``expr`` names."""
+        return {self.expansions[s] for s in atoms(expr, sympy.Symbol) if s in self.expansions}
+
+    def rule(self, used: set[str]) -> dict:
+        """Each of the ``used`` intermediates' symbols mapped to its definition in the
+        leaves' and constants' names (sorted by node id)."""
         return {self.sg.symbols[i]: self.sg.expression(i) for i in sorted(used)}
 
     def generic(self, total: sympy.Expr, shape: tuple[int, ...]) -> ClosedForm:
@@ -91,11 +94,11 @@ class Closer:
         sg, budget = self.sg, self.budget
         if ops(total) > budget.compact_ops:
             return ClosedForm(None, True, (), self._value(total, shape), ())
-        rule = self.rule(total)
-        if rule and ops(total, self.weights) > budget.closed_form_ops:
-            used = {self.expansions[s] for s in rule}
+        used = self.intermediates(total)
+        if used and ops(total, self.weights) > budget.closed_form_ops:
             defs = _definitions(sg, used, set(self.expansions.values()))
             return ClosedForm(total, True, defs, self._value(total, shape), ())
+        rule = self.rule(used)
         expr = total.xreplace(rule)
 
         def evaluation(simple: sympy.Expr) -> Evaluation | None:
