@@ -298,7 +298,7 @@ def _unary_apply(cls: type[Op]):
     def apply(a, *attrs):
         if attrs or type(a) is not Tensor or not a._requires_grad or not _state.enabled:
             return general(cls, a, *attrs)
-        if (fn := a.grad_fn) is not None:
+        if (fn := a.grad_fn) is not None:  # _live_edge inline: 1% of a tiny-op chain
             e = (fn, a._output_nr)
         elif type(acc := a._accumulator) is AccumulateGrad:
             e = (acc, 0)
