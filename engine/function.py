@@ -181,7 +181,7 @@ class Op(Node):
         if node is not None:
             cls.node_class = type(node, (cls,), {"__module__": "builtins"})
             arity = _arity(cls.forward)
-            if arity in _FAST_APPLY and cls.inputs in (None, arity):
+            if arity in _FAST_APPLY and cls.inputs in (None, arity) and not cls.is_view:
                 cls.apply = staticmethod(_FAST_APPLY[arity](cls))
             else:  # not a parent op's fast apply, which holds the parent's forward
                 cls.apply = Op.__dict__["apply"]
@@ -190,7 +190,7 @@ class Op(Node):
     def apply(cls, *args):
         """Run the op on tensors and scalars; record a node when a gradient can flow.
 
-        One- and two-input ops get their own ``apply`` instead (``_unary_apply``,
+        One- and two-input ops (views aside) get their own ``apply`` (``_unary_apply``,
         ``_binary_apply``), which records the common case (operands that require grad,
         grad mode on) in one pass and hands every other case to this general path."""
         n = cls.inputs
@@ -222,17 +222,17 @@ class Op(Node):
             for a in args[n:]:
                 arrays.append(a._data if type(a) is Tensor else a)
         ctx.needs_input_grad = tuple(needs)
-        if True not in needs:
+        if True in needs:
+            ctx.next_functions, ctx._seq = tuple(edges), next(_SEQUENCE)
+            result = ctx._record(graph_inputs, cls.forward(ctx, *arrays))
+        else:
             out = cls.forward(ctx, *arrays)
             if type(out) is tuple:
                 return _wrap_tuple(ctx, out, False)
-            if cls.is_view and any(type(a) is Tensor and a._requires_grad for a in graph_inputs):
-                view = Tensor._make(out, True)
-                view._accumulator = NO_GRAD_VIEW
-                return view
-            return Tensor._make(out)
-        ctx.next_functions, ctx._seq = tuple(edges), next(_SEQUENCE)
-        return ctx._record(graph_inputs, cls.forward(ctx, *arrays))
+            result = Tensor._make(out)
+        if cls.is_view and type(base := graph_inputs[0]) is Tensor:
+            _share_storage(result, base)
+        return result
 
     def _record(self, inputs: tuple, out):
         """The result tensors of a recorded forward; a node that saved values notes the
@@ -262,6 +262,20 @@ class Op(Node):
         """The saved output as a tensor whose ``grad_fn`` is this node (what PyTorch's
         SavedVariable unpacks to), so a recorded backward can differentiate through it."""
         return Tensor._make(self.saved[-1], True, self)
+
+
+def _share_storage(view: Tensor, base: Tensor) -> None:
+    """Make ``view`` PyTorch's view of ``base``: one storage, so a write to either is a
+    write to both and they share one version counter; a recorded view is noted on its base,
+    so a write can rebuild its history (``inplace.note_write``)."""
+    view._version_counter = base._version_counter
+    view._base = root = base._base if base._base is not None else base
+    if view.grad_fn is not None:
+        if root._views is None:
+            root._views = weakref.WeakSet()
+        root._views.add(view)
+    elif base._requires_grad:  # a view under no_grad
+        view._requires_grad, view._accumulator = True, NO_GRAD_VIEW
 
 
 _NEEDS_ONE = (True,)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import inplace, ops, versions
+from . import inplace, ops
 from .grad_mode import _state
 from .inplace import VIEW_OF_LEAF, refuse_view_write
 from .tensor import Tensor
@@ -105,6 +105,11 @@ def setitem(t: Tensor, key, value) -> None:
         refuse_view_write(t)
     key, positions = _normalize_key(key, t.ndim)
     _check_bounds(t.shape, key, positions)
+    advanced = any(_is_advanced(k) for k in key)
+    written = t._data if advanced else t._data[(*key, ...)]  # a view, 0-d ones too
+    inplace.refuse_internal_overlap(written)
+    if isinstance(value, Tensor) and not advanced:
+        _check_copy(written, value)
     value_requires_grad = isinstance(value, Tensor) and value.requires_grad
     if recording and (t.requires_grad or value_requires_grad):
         source = Tensor._make(t._data.copy(), t.requires_grad, t.grad_fn, t._output_nr)
@@ -112,7 +117,24 @@ def setitem(t: Tensor, key, value) -> None:
         inplace.write(t, op.apply(source, value, key))
         return
     t._data[key] = value._data if isinstance(value, Tensor) else value
-    versions.bump(t._version_counter)
+    inplace.note_write(t)
+
+
+def _check_copy(written: np.ndarray, value: Tensor) -> None:
+    """PyTorch's checks before setitem copies a tensor: the value, leading 1s dropped,
+    must expand to the written shape; one of that shape must not overlap the written memory
+    in part (an expanded value is not dense, so PyTorch does not check it)."""
+    shape = _without_leading_ones(value._data.shape)
+    if value._data.shape != written.shape and shape:
+        ops.shape.expanded_shape(value._data.reshape(shape), written.shape)
+    if shape == _without_leading_ones(written.shape):
+        inplace.refuse_partial_overlap(written.reshape(shape), (value._data.reshape(shape),))
+
+
+def _without_leading_ones(shape: tuple) -> tuple:
+    while shape and shape[0] == 1:
+        shape = shape[1:]
+    return shape
 
 
 def _is_index_put(key: tuple) -> bool:

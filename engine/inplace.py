@@ -7,14 +7,25 @@ records it (see versions.py), and the tensor takes over the op's node as its his
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.array_utils import byte_bounds
 
-from . import versions
-from .grad_mode import _state
+from . import ops, versions
+from .grad_mode import _state, enable_grad
+from .ops.common import check_output_shape
 from .tensor import Tensor
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF = (
     "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
+INTERNAL_OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
+PARTIAL_OVERLAP = (
+    "unsupported operation: some elements of the input tensor and the written-to tensor "
+    "refer to a single memory location. Please clone() the tensor before performing the "
+    "operation."
 )
 VIEW_OF_NON_LEAF = (
     "in-place modification of a view of a tensor that requires grad is not supported by this "
@@ -25,6 +36,7 @@ VIEW_OF_NON_LEAF = (
 VIEW_NODES = frozenset(
     {
         "AliasBackward0",
+        "AsStridedBackward0",
         "ExpandBackward0",
         "PermuteBackward0",
         "SelectBackward0",
@@ -44,13 +56,15 @@ def apply(t: Tensor, op, *args) -> Tensor:
     recording = _state.enabled
     if recording and t._requires_grad and t.grad_fn is None:
         raise RuntimeError(LEAF_INPLACE)
+    refuse_internal_overlap(t._data)
+    refuse_partial_overlap(t._data, args)
     if op.writes_out and not (recording and _any_requires_grad(t, *args)):
         try:  # nothing records: compute straight into the storage, without a copy
             op.apply(t, *args, t._data)
         except (TypeError, ValueError):  # a dtype or shape numpy refuses: PyTorch's error below
             pass
         else:
-            versions.bump(t._version_counter)
+            note_write(t)
             return t
     source = t
     if recording and t._requires_grad:
@@ -60,6 +74,57 @@ def apply(t: Tensor, op, *args) -> Tensor:
     result = op.apply(source, *args)
     write(t, result)
     return t
+
+
+def refuse_internal_overlap(written: np.ndarray) -> None:
+    """PyTorch's refusal to write where elements share memory (an expanded tensor: a
+    stride of 0 along an axis longer than 1); a read-only array is refused the same way."""
+    shared = 0 in written.strides and any(s == 0 and n > 1 for s, n in _axes(written))
+    if shared or not written.flags.writeable:
+        raise RuntimeError(INTERNAL_OVERLAP)
+
+
+def refuse_partial_overlap(written: np.ndarray, args: tuple) -> None:
+    """PyTorch's refusal of an in-place write that reads memory it writes, in part
+    (``x[1:].add_(x[:-1])``): the result would depend on the order of the element writes.
+    Reading exactly the memory written (``x.add_(x)``) is fine; like PyTorch, strided
+    arrays that are not dense (``x[::2]``) are not checked."""
+    for a in args:
+        data = a._data if type(a) is Tensor else a
+        if (
+            type(data) is np.ndarray
+            and np.may_share_memory(written, data)  # their byte ranges meet
+            and _overlaps_in_part(written, data)
+        ):
+            raise RuntimeError(PARTIAL_OVERLAP)
+
+
+def _overlaps_in_part(a: np.ndarray, b: np.ndarray) -> bool:
+    """PyTorch's ``get_overlap_status(a, b) == PARTIAL`` for arrays whose byte ranges meet:
+    both dense, and not the same elements in the same layout."""
+    if a is b or not a.size or not b.size or not (_dense(a) and _dense(b)):
+        return False
+    return not (byte_bounds(a) == byte_bounds(b) and _layout(a) == _layout(b))
+
+
+def _dense(a: np.ndarray) -> bool:
+    """PyTorch's ``is_non_overlapping_and_dense``: some order of the axes is contiguous."""
+    expected = a.itemsize
+    for stride, size in sorted((s, n) for s, n in _axes(a) if n > 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _layout(a: np.ndarray) -> tuple:
+    """Shape and element strides; numpy's strides of size-1 axes are arbitrary."""
+    return a.shape, tuple(s // a.itemsize for s, n in _axes(a) if n > 1)
+
+
+def _axes(a: np.ndarray):
+    """(stride, size) of each axis."""
+    return zip(a.strides, a.shape, strict=True)
 
 
 def _any_requires_grad(*args) -> bool:
@@ -73,21 +138,25 @@ def write(t: Tensor, result: Tensor) -> None:
             f"result type {result.dtype.legacy_name[6:-6]} can't be cast to the desired "
             f"output type {t.dtype.legacy_name[6:-6]}"
         )
-    if result._data.shape != t._data.shape:
-        raise RuntimeError(
-            f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
-            f"{list(result._data.shape)}"
-        )
-    if not t._data.flags.writeable:
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers "
-            "to a single memory location. Please clone() the tensor before performing the "
-            "operation."
-        )
+    check_output_shape(t._data.shape, result._data.shape)
+    refuse_internal_overlap(t._data)
     np.copyto(t._data, result._data, casting="unsafe")
-    versions.bump(t._version_counter)
     if result.grad_fn is not None:
         t.grad_fn, t._output_nr, t._requires_grad = result.grad_fn, 0, True
+    note_write(t)
+
+
+def note_write(t: Tensor) -> None:
+    """Record an in-place write to ``t``'s storage (after ``t`` took the write's history):
+    its version advances, and every recorded view of the storage gets a new ``grad_fn``
+    from its base's current history (``AsStridedBackward0``), as PyTorch regenerates it."""
+    versions.bump(t._version_counter)
+    root = t._base if t._base is not None else t
+    if root._views and root._requires_grad:
+        with enable_grad():
+            for view in list(root._views):
+                node = ops.AsStrided.apply(root, view._data).grad_fn
+                view.grad_fn, view._output_nr = node, 0
 
 
 def refuse_view_write(t: Tensor) -> None:

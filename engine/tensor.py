@@ -56,6 +56,8 @@ class Tensor:
     _accumulator = None
     _retains_grad = False
     _hooks = None
+    _base = None  # a view's base tensor (the first one that is not a view)
+    _views = None  # a base's recorded views, weakly: rebuilt when the storage is written
 
     def __init__(self, data=()) -> None:
         self._data = np.array(data, dtype=dtypes.default_float().np)

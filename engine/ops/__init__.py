@@ -7,6 +7,7 @@ from .loss import REDUCTIONS, MseLoss, NllLoss
 from .reduce import LogSoftmax, Max, MaxDim, Mean, MeanDim, Min, MinDim, Softmax, Sum, SumDim
 from .shape import (
     Alias,
+    AsStrided,
     Cat,
     Clone,
     CopySlices,
@@ -53,6 +54,7 @@ __all__ = [
     "Abs",
     "Add",
     "Alias",
+    "AsStrided",
     "Bmm",
     "Cat",
     "Clamp",

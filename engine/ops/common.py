@@ -45,6 +45,14 @@ def shape_of(value) -> tuple:
     return value.shape if type(value) is np.ndarray else ()
 
 
+def check_output_shape(out: tuple, broadcast: tuple) -> None:
+    """PyTorch's error when an op's result cannot be written into an output of shape ``out``."""
+    if broadcast != out:
+        raise RuntimeError(
+            f"output with shape {list(out)} doesn't match the broadcast shape {list(broadcast)}"
+        )
+
+
 def _broadcast_error(a: tuple, b: tuple) -> RuntimeError:
     n = max(len(a), len(b))
     pa, pb = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b

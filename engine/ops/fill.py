@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
-from .common import check_broadcast, unbroadcast, zeros_like
+from .common import check_broadcast, check_output_shape, unbroadcast, zeros_like
 from .shape import cast_to
 
 
@@ -81,6 +81,7 @@ class Copy(Op, node="CopyBackwards"):
     @staticmethod
     def forward(ctx, a, src):
         check_broadcast(a.shape, src.shape)
+        check_output_shape(a.shape, np.broadcast_shapes(a.shape, src.shape))
         ctx.src_shape, ctx.src_dtype = src.shape, src.dtype
         return np.broadcast_to(src, a.shape).astype(a.dtype)
 

@@ -223,34 +223,45 @@ class SqueezeRow(SqueezeDim, node="SqueezeBackward4"):
     """The squeeze that ``vector @ matrix`` records on top of its matrix product."""
 
 
+def expanded_shape(a: np.ndarray, sizes) -> tuple:
+    """The shape ``expand(sizes)`` gives ``a`` (-1 keeps a size), or PyTorch's error."""
+    sizes = tuple(int(n) for n in sizes)
+    if len(sizes) < a.ndim:
+        raise RuntimeError(
+            f"expand({from_numpy_dtype(a.dtype).legacy_name}{{{_shape_text(a.shape)}}}, "
+            f"size={_shape_text(sizes)}): "
+            "the number of sizes provided "
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the "
+            f"tensor ({a.ndim})"
+        )
+    lead = len(sizes) - a.ndim
+    shape = tuple(a.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes))
+    for i in reversed(range(a.ndim)):  # PyTorch reports the last mismatch first
+        if a.shape[i] != 1 and a.shape[i] != shape[lead + i]:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({shape[lead + i]}) must match the "
+                f"existing size ({a.shape[i]}) at non-singleton dimension {lead + i}.  "
+                f"Target sizes: {_shape_text(sizes)}.  Tensor sizes: {_shape_text(a.shape)}"
+            )
+    return shape
+
+
 class Expand(Op, node="ExpandBackward0"):
     is_view = True
     inputs = 1
 
     @staticmethod
     def forward(ctx, a, sizes):
-        sizes = tuple(int(n) for n in sizes)
-        if len(sizes) < a.ndim:
-            raise RuntimeError(
-                f"expand({from_numpy_dtype(a.dtype).legacy_name}{{{_shape_text(a.shape)}}}, "
-                f"size={_shape_text(sizes)}): "
-                "the number of sizes provided "
-                f"({len(sizes)}) must be greater or equal to the number of dimensions in the "
-                f"tensor ({a.ndim})"
-            )
-        lead = len(sizes) - a.ndim
-        shape = tuple(
-            a.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(sizes)
-        )
-        for i in reversed(range(a.ndim)):  # PyTorch reports the last mismatch first
-            if a.shape[i] != 1 and a.shape[i] != shape[lead + i]:
-                raise RuntimeError(
-                    f"The expanded size of the tensor ({shape[lead + i]}) must match the "
-                    f"existing size ({a.shape[i]}) at non-singleton dimension {lead + i}.  "
-                    f"Target sizes: {_shape_text(sizes)}.  Tensor sizes: {_shape_text(a.shape)}"
-                )
+        shape = expanded_shape(a, sizes)
         ctx.shape = a.shape
-        return np.broadcast_to(a, shape)
+        # writeable, as PyTorch's expand: only a write to elements that share memory is
+        # refused (inplace.refuse_internal_overlap), not one to a slice like [0]
+        lead = len(shape) - a.ndim
+        strides = (0,) * lead + tuple(
+            0 if n == 1 and m != 1 else s
+            for s, n, m in zip(a.strides, a.shape, shape[lead:], strict=True)
+        )
+        return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=a.flags.writeable)
 
     @staticmethod
     def backward(ctx, grad):
@@ -360,6 +371,46 @@ class IndexAccumulate(Op, node="IndexPutBackward0"):
     @staticmethod
     def recorded_backward(ctx, gg):
         return (Index.apply(gg, ctx.key),)
+
+
+class AsStrided(Op, node="AsStridedBackward0"):
+    """A view's history, rebuilt after its storage was written in place: PyTorch then
+    regenerates the view's ``grad_fn`` from its base's current one, so gradients flow
+    through the write. The view's elements are kept as indices into the base."""
+
+    inputs = 1
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, base, view):
+        ctx.shape = base.shape
+        ctx.key = np.unravel_index(element_positions(base, view), base.shape)
+        return view
+
+    @staticmethod
+    def backward(ctx, grad):  # elements the view repeats (expand) accumulate
+        return (IndexAccumulate.forward(ctx, grad, ctx.key, ctx.shape),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (IndexAccumulate.apply(grad, ctx.key, ctx.shape),)
+
+
+def element_positions(base: np.ndarray, view: np.ndarray) -> np.ndarray:
+    """For each element of ``view`` (memory inside ``base``'s), its flat C-order index in
+    ``base``, found by address."""
+    addresses = _addresses(base).ravel()
+    order = np.argsort(addresses, kind="stable")
+    return order[np.searchsorted(addresses, _addresses(view), sorter=order)]
+
+
+def _addresses(a: np.ndarray) -> np.ndarray:
+    """The byte address of each element of ``a``."""
+    addresses = np.full(a.shape, a.__array_interface__["data"][0], dtype=np.int64)
+    for axis, (size, stride) in enumerate(zip(a.shape, a.strides, strict=True)):
+        steps = np.arange(size, dtype=np.int64) * stride
+        addresses += steps.reshape((1,) * axis + (size,) + (1,) * (a.ndim - axis - 1))
+    return addresses
 
 
 class CopySlices(Op, node="CopySlices"):

@@ -3,7 +3,8 @@
 ``T`` is a torch-like module (``engine`` or ``torch``), ``r`` a ``harness.Recorder``.
 The groups live in their own modules: the op table crossed with dtypes and shapes
 (``cases_ops``), dtype promotion (``cases_dtypes``), autograd semantics
-(``cases_autograd``), in-place ops and custom Functions (``cases_inplace``), errors and
+(``cases_autograd``), in-place ops and custom Functions (``cases_inplace``), views that
+share their base's storage and overlapping writes (``cases_aliasing``), errors and
 the rest of the tensor API (``cases_errors``), regressions found by random programs
 (``cases_fidelity``), second and third derivatives (``cases_higher_order``) and
 ``autograd.functional`` (``cases_functional``).
@@ -12,6 +13,7 @@ the rest of the tensor API (``cases_errors``), regressions found by random progr
 from __future__ import annotations
 
 from tests.engine import (
+    cases_aliasing,
     cases_autograd,
     cases_dtypes,
     cases_errors,
@@ -30,6 +32,7 @@ def _catalogue() -> dict:
         cases_dtypes.dtype_cases(),
         cases_autograd.CASES,
         cases_inplace.CASES,
+        cases_aliasing.CASES,
         cases_errors.CASES,
         cases_fidelity.CASES,
         cases_higher_order.CASES,
