@@ -542,7 +542,7 @@ class Tensor:
     @function_variant
     def clamp(self, min=None, max=None):
         """Clamp into [min, max]."""
-        return ops.Clamp.apply(self, min, max)
+        return ops.clamp_op(min, max).apply(self, min, max)
 
     clip = clamp
 
@@ -739,7 +739,7 @@ class Tensor:
 
     def clamp_(self, min=None, max=None):
         """In-place clamp into [min, max]."""
-        return inplace.apply(self, ops.Clamp, min, max)
+        return inplace.apply(self, ops.clamp_op(min, max), min, max)
 
     def zero_(self):
         """Fill with zeros in place (the old values get no gradient)."""

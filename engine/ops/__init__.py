@@ -32,6 +32,7 @@ from .shape import (
 from .unary import (
     Abs,
     Clamp,
+    ClampTensor,
     Cos,
     Cosh,
     Exp,
@@ -47,6 +48,7 @@ from .unary import (
     Tan,
     Tanh,
     Where,
+    clamp_op,
 )
 
 __all__ = [
@@ -58,6 +60,8 @@ __all__ = [
     "Bmm",
     "Cat",
     "Clamp",
+    "ClampTensor",
+    "clamp_op",
     "Clone",
     "Copy",
     "CopySlices",

@@ -396,11 +396,6 @@ class Clamp(Op, node="ClampBackward1"):
     def forward(ctx, a, low, high):
         if low is None and high is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        if isinstance(low, np.ndarray) or isinstance(high, np.ndarray):
-            raise TypeError(
-                "clamp() with tensor min/max is not supported by this engine; use "
-                "torch.maximum(x, min) and torch.minimum(x, max) instead"
-            )
         bounds = [x for x in (low, high) if x is not None]
         ctx.saved = (a, low, high)
         return np.asarray(np.clip(a, low, high)).astype(result_dtype(a, *bounds).np, copy=False)
@@ -419,6 +414,79 @@ class Clamp(Op, node="ClampBackward1"):
         return (np.where(inside, grad, np.zeros((), dtype=grad.dtype)),)
 
     recorded_backward = backward
+
+
+class ClampTensor(Op, node="ClampBackward0"):
+    """Clamp to tensor bounds (either may be None), broadcast and promoted with ``a``; the
+    bounds are graph inputs and get the gradient where they bind."""
+
+    @staticmethod
+    def forward(ctx, a, low, high):
+        if low is None and high is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        bounds = [x for x in (low, high) if x is not None]
+        dtype = result_dtype(a, *bounds).np
+        out = a.astype(dtype)
+        if low is not None:
+            out = np.maximum(out, low.astype(dtype, copy=False))
+        if high is not None:
+            out = np.minimum(out, high.astype(dtype, copy=False))
+        ctx.saved, ctx.shapes = (a, low, high), tuple(map(shape_of, (a, low, high)))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ClampTensor._backward(ctx, grad, _masked)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return ClampTensor._backward(ctx, grad, lambda keep, g: Where.apply(g, 0.0, keep))
+
+    @staticmethod
+    def _backward(ctx, grad, masked):
+        # derivatives.yaml clamp.Tensor: self: clamp_backward(grad, self, min, max): grad
+        #   where min <= self <= max; min, max: clamp_backward_min_max: min's where
+        #   self < min (and min < max), max's where self > max (or max < min)
+        a, low, high = ctx.saved
+        need_a, need_low, need_high = ctx.needs_input_grad
+        keep_a = np.ones(np.shape(a), dtype=bool)
+        if low is not None:
+            keep_a = keep_a & (a >= low)
+            keep_low = (a < low) & (low < high) if high is not None else a < low
+        if high is not None:
+            keep_a = keep_a & (a <= high)
+            keep_high = (a > high) | (high < low) if low is not None else a > high
+        shape_a, shape_low, shape_high = ctx.shapes
+        return (
+            unbroadcast(masked(keep_a, grad), shape_a) if need_a else None,
+            unbroadcast(masked(keep_low, grad), shape_low) if need_low else None,
+            unbroadcast(masked(keep_high, grad), shape_high) if need_high else None,
+        )
+
+
+def _masked(keep: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """``grad`` where ``keep``, +0. elsewhere (broadcast to both)."""
+    return np.where(keep, grad, np.zeros((), dtype=grad.dtype))
+
+
+def clamp_op(low, high) -> type[Op]:
+    """The clamp for these bounds: numbers (``Clamp``) or tensors (``ClampTensor``); PyTorch's
+    error for a tensor beside a number."""
+    tensors = [isinstance(x, Tensor) for x in (low, high) if x is not None]
+    if not any(tensors):
+        return Clamp
+    if all(tensors):
+        return ClampTensor
+    if all(x.ndim == 0 for x in (low, high) if isinstance(x, Tensor)):
+        return Clamp  # a 0-d tensor beside a number passes as a number
+    # as PyTorch words it for keyword bounds (in positional calls it lists bare types)
+    got = ", ".join(f"{k}={type(x).__name__}" for k, x in (("max", high), ("min", low)))
+    raise TypeError(
+        f"clamp() received an invalid combination of arguments - got (Tensor, {got}), but "
+        "expected one of:\n * (Tensor input, Tensor min = None, Tensor max = None, *, "
+        "Tensor out = None)\n * (Tensor input, Number min = None, Number max = None, *, "
+        "Tensor out = None)\n"
+    )
 
 
 class Where(Op, node="WhereBackward0"):

@@ -152,3 +152,60 @@ def cat_and_stack_of_forty_tensors(T, r):
         r("stack_no_grad", T.stack(leaves))
     (T.cat(leaves) * T.arange(40.0)).sum().backward()
     r("grads", [leaf.grad for leaf in leaves[::13]])
+
+
+# ----- clamp with tensor bounds: each bound is a graph input -----------------------------
+@case
+def clamp_tensor_bounds(T, r):
+    x = T.tensor([-1.0, 0.5, 2.0, 0.8], requires_grad=True)
+    low = T.tensor([0.0, 0.6, 0.0, 0.9], requires_grad=True)
+    high = T.tensor(1.0, requires_grad=True)
+    y = x.clamp(low, high)
+    r("y", y)
+    y.backward(T.tensor([1.0, 2.0, 3.0, 4.0]))
+    r("grads", [x.grad, low.grad, high.grad])
+
+
+@case
+def clamp_tensor_one_bound(T, r):
+    x = T.tensor([[-1.0, 0.5], [2.0, 0.8]], requires_grad=True)
+    low = T.tensor([0.0, 0.7], requires_grad=True)  # broadcast over rows
+    y = T.clamp(x, min=low)
+    r("min only", y)
+    y.sum().backward()
+    r("grads", [x.grad, low.grad])
+    r("max only", T.clamp(x, max=T.tensor([[0.0], [1.0]])))
+
+
+@case
+def clamp_tensor_crossed_bounds(T, r):
+    # min > max: the result is max everywhere, and max gets the gradient
+    x = T.tensor([0.0, 0.5, 1.0], requires_grad=True)
+    low, high = T.tensor(0.8, requires_grad=True), T.tensor(0.2, requires_grad=True)
+    y = x.clamp(low, high)
+    y.sum().backward()
+    r("y", y)
+    r("grads", [x.grad, low.grad, high.grad])
+
+
+@case
+def clamp_tensor_promotes_and_refuses(T, r):
+    r("int by float", T.clamp(T.tensor([1, 5]), min=T.tensor([2.5, 0.0])))
+    x = T.tensor([-1.0, 0.5, 2.0])
+    r("0-d beside a number", T.clamp(x, min=T.tensor(0.0), max=1.5))
+    r.raises("mixed bounds", lambda: T.clamp(x, min=T.tensor([0.0, 0.0, 0.0]), max=2.0))
+    x.clamp_(min=T.tensor([0.0, 1.0, 0.0]))
+    r("in place", [x, x._version])
+    r.raises("in place broadcast", lambda: x.clamp_(min=T.tensor([[0.0]])))
+    r.raises("in place overlap", lambda: x[1:].clamp_(min=x[:-1]))
+
+
+@case
+def clamp_tensor_second_derivative(T, r):
+    a = T.tensor([0.3, 0.7, 0.9], requires_grad=True)
+    b = T.tensor([0.5, 0.5, 0.5], requires_grad=True)
+    y = (a * a).clamp(min=b * b, max=b)
+    (g,) = T.autograd.grad(y.sum(), a, create_graph=True)
+    r("g", g)
+    g.sum().backward()
+    r("grads", [a.grad, b.grad])
