@@ -398,7 +398,7 @@ class Clamp(Op, node="ClampBackward1"):
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         bounds = [x for x in (low, high) if x is not None]
         ctx.saved = (a, low, high)
-        return np.asarray(np.clip(a, low, high)).astype(result_dtype(a, *bounds).np, copy=False)
+        return clamped(a, low, high).astype(result_dtype(a, *bounds).np, copy=False)
 
     @staticmethod
     def backward(ctx, grad):
@@ -416,6 +416,17 @@ class Clamp(Op, node="ClampBackward1"):
     recorded_backward = backward
 
 
+def clamped(a, low, high) -> np.ndarray:
+    """PyTorch's clamp kernel: ``a`` itself (its -0. or NaN) unless below ``low`` or above
+    ``high`` (None: no bound); a NaN bound gives NaN."""
+    out = np.asarray(a)
+    if low is not None:
+        out = np.where((out < low) | (low != low), low, out)
+    if high is not None:
+        out = np.where((out > high) | (high != high), high, out)
+    return out
+
+
 class ClampTensor(Op, node="ClampBackward0"):
     """Clamp to tensor bounds (either may be None), broadcast and promoted with ``a``; the
     bounds are graph inputs and get the gradient where they bind."""
@@ -426,13 +437,9 @@ class ClampTensor(Op, node="ClampBackward0"):
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         bounds = [x for x in (low, high) if x is not None]
         dtype = result_dtype(a, *bounds).np
-        out = a.astype(dtype)
-        if low is not None:
-            out = np.maximum(out, low.astype(dtype, copy=False))
-        if high is not None:
-            out = np.minimum(out, high.astype(dtype, copy=False))
         ctx.saved, ctx.shapes = (a, low, high), tuple(map(shape_of, (a, low, high)))
-        return out
+        cast = [None if x is None else x.astype(dtype, copy=False) for x in (a, low, high)]
+        return clamped(*cast)
 
     @staticmethod
     def backward(ctx, grad):

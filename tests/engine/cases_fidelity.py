@@ -209,3 +209,14 @@ def clamp_tensor_second_derivative(T, r):
     r("g", g)
     g.sum().backward()
     r("grads", [a.grad, b.grad])
+
+
+@case
+def clamp_keeps_signed_zero_and_nan(T, r):
+    # PyTorch's kernel keeps the input itself unless it is outside the bounds
+    a = T.tensor([-0.0, 0.0, float("nan"), -1.0, 2.0])
+    r("min", a.clamp(min=0.0))
+    r("max", a.clamp(max=0.0))
+    r("both", a.clamp(-0.5, 1.0))
+    r("tensor min", T.clamp(a, min=T.zeros(5)))
+    r("nan bound", a.clamp(min=float("nan")))

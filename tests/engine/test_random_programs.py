@@ -1,8 +1,9 @@
 """Random tutorial-style programs, compared live with torch: printed text, grad_fn, .grad.
 
 Each seed draws a short chain mixing no_grad / set_grad_enabled blocks, views, where,
-clamp, relu, division by itself and two backward calls (the second with or without
-retain_graph): the kind of program that found the classes in ``cases_fidelity``.
+clamp, relu, division by itself, in-place writes through a view or its base, and two
+backward calls (the second with or without retain_graph): the kind of program that found
+the classes in ``cases_fidelity`` and ``cases_aliasing``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 import engine
 from tests.engine.harness import differences, observe
 
-SEEDS = range(50)
+SEEDS = range(80)
 STEPS = 6  # long enough to mix a block, a view and a mask in most programs
 
 
@@ -36,7 +37,39 @@ def _ops(T):
         ("tanh", lambda h, x: h.tanh()),
         ("sigmoid", lambda h, x: h.sigmoid()),
         ("exp", lambda h, x: (h * 0.5).exp()),
+        ("clamp_tensor", lambda h, x: h.clamp(min=x * 0.5, max=x.abs() + 0.5)),
+        ("view_then_base_write", lambda h, x: _view_then_base_write(T, h)),
+        ("saved_then_view_write", lambda h, x: _saved_then_view_write(T, h)),
+        ("overlapping_write", lambda h, x: _overlapping_write(T, h)),
     ]
+
+
+def _view_then_base_write(T, h):
+    """A view kept across a write to its base: its gradient follows the write."""
+    h = h * 1.0
+    kept = h[1:]
+    h.mul_(2.0)
+    return T.cat([kept, h[:1]])
+
+
+def _saved_then_view_write(T, h):
+    """A base saved for backward, then written through a view under no_grad."""
+    h = h * 1.0
+    saved = h * h
+    with T.no_grad():
+        h[:2].add_(1.0)
+    return saved + h
+
+
+def _overlapping_write(T, h):
+    """A write that reads memory it writes in part: refused, the values untouched."""
+    h = h * 1.0
+    with T.no_grad():
+        try:
+            h[1:].add_(h[:-1])
+        except RuntimeError:
+            pass
+    return h
 
 
 def program(seed: int):
