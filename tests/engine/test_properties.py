@@ -113,10 +113,13 @@ def as_case(arrays, program):
 
 SMOOTH_VALUES = st.floats(-2, 2, allow_nan=False, width=64)
 ANY_VALUES = st.one_of(st.sampled_from([0.0, 1.0, -1.0, 0.5]), SMOOTH_VALUES)
+# No example database (CI starts clean); a failure prints the decorator that replays it
+# exactly (@reproduce_failure), so one seen once in a log can be run again.
 SETTINGS = settings(
     deadline=None,
     max_examples=150,
     database=None,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 
