@@ -11,6 +11,7 @@ from ..function import Op
 from ..tensor import Tensor
 from .common import (
     as_float,
+    check_broadcast,
     operands,
     promote,
     result_dtype,
@@ -436,6 +437,10 @@ class ClampTensor(Op, node="ClampBackward0"):
         if low is None and high is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         bounds = [x for x in (low, high) if x is not None]
+        shape = a.shape
+        for bound in bounds:  # PyTorch's error names the first operands that clash
+            check_broadcast(shape, bound.shape)
+            shape = np.broadcast_shapes(shape, bound.shape)
         dtype = result_dtype(a, *bounds).np
         ctx.saved, ctx.shapes = (a, low, high), tuple(map(shape_of, (a, low, high)))
         cast = [None if x is None else x.astype(dtype, copy=False) for x in (a, low, high)]

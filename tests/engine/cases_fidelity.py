@@ -198,6 +198,10 @@ def clamp_tensor_promotes_and_refuses(T, r):
     r("in place", [x, x._version])
     r.raises("in place broadcast", lambda: x.clamp_(min=T.tensor([[0.0]])))
     r.raises("in place overlap", lambda: x[1:].clamp_(min=x[:-1]))
+    r.raises("shapes", lambda: T.clamp(T.zeros(4, 4), min=T.zeros(3), max=T.zeros(4)))
+    r.raises(
+        "second bound's shape", lambda: T.clamp(T.zeros(4, 4), min=T.zeros(4), max=T.zeros(2, 1, 1))
+    )
 
 
 @case
