@@ -241,3 +241,54 @@ def test_answers_are_bounded_in_size_in_every_front_end():
     assert '"kind":"omitted"' in data
     words = text(x)  # the CLI's report
     assert len(words) <= x.budget.render_chars + 20_000 and "not shown" in words
+
+
+# ----- memory shared by two names ------------------------------------------------------
+SHARED = {
+    # a view kept across an in-place write to its base: the view's value (and PyTorch's
+    # gradient, 3·w) changed, its statement's closed form (w) did not
+    "view after base write": (
+        "y = x * w\nv = y[0:1]\ny.mul_(3)\nL = v.sum()\nL.backward()\n",
+        7,
+        "`v`",
+    ),
+    "base after view write": (
+        "y = x * w\nv = y[0:1]\nwith torch.no_grad():\n    v.mul_(3)\nL = y.sum()\nL.backward()\n",
+        8,
+        "`y`",
+    ),
+    "tensor after its detach() was written": (
+        "y = x * w\nd = y.detach()\nd.mul_(3)\nL = (y * y).sum()\nL.backward()\n",
+        7,
+        "`y`",
+    ),
+}
+PRELUDE = (
+    "import torch\n"
+    "x = torch.tensor([1., 2.], requires_grad=True)\n"
+    "w = torch.tensor([0.5, -1.], requires_grad=True)\n"
+)
+
+
+@pytest.mark.parametrize("body, line, name", SHARED.values(), ids=SHARED)
+def test_a_value_changed_through_another_name_is_refused_where_it_is_used(body, line, name):
+    with pytest.raises(Exception) as raised:
+        program(PRELUDE + body)
+    error = raised.value
+    assert error.code == "changed_through_another_name"
+    assert error.line == line and name in error.message and ".clone()" in error.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "y = x * w\ny.mul_(3)\nv = y[0:1]\nL = v.sum()\nL.backward()\n",  # view made after
+        "y = x * w\nv = y[0:1].clone()\ny.mul_(3)\nL = v.sum()\nL.backward()\n",  # a copy
+        "L = (x * w).sum()\nL.backward()\nwith torch.no_grad():\n    w -= 0.1 * w.grad\n"
+        "    w.grad.zero_()\n    x.grad.zero_()\n"
+        "L2 = (w * x).sum()\nL2.backward()\n",  # an update through the name itself
+    ],
+)
+def test_writes_through_the_name_itself_or_to_a_copy_are_explained(body):
+    x = program(PRELUDE + body)
+    assert x.gradients and all(g.check.agrees and g.check.agrees_numerical for g in x.gradients)

@@ -43,6 +43,7 @@ import numpy as np
 import engine
 import engine.function
 
+from ..errors import TutorError
 from ..graph import (
     CONSTANT,
     DETACH,
@@ -57,6 +58,7 @@ from ..graph import (
     Node,
     gradient_name,
 )
+from ..i18n import gettext
 from ..lang.program import Span
 from ..limits import Meter
 
@@ -86,6 +88,7 @@ class _Entry:
     name: str | None = None
     ordinal: int = 1
     used: bool = False
+    version: int = 0  # the tensor's in-place version when this node was made
 
 
 class Recorder:
@@ -111,6 +114,8 @@ class Recorder:
         else:  # a literal: a Python number or a numpy array
             meta = (np.shape(obj), np.asarray(obj).dtype.name, False, None)
         entry = _Entry(kind, obj, at, self._snapshot(obj), *meta, self._epoch, **fields)
+        if isinstance(obj, engine.Tensor):
+            entry.version = obj._version
         self._entries.append(entry)
         return len(self._entries) - 1
 
@@ -138,10 +143,27 @@ class Recorder:
         """The entry an operand stands for: a tensor's latest node, or a new literal."""
         if isinstance(value, engine.Tensor):
             index = self._entry_of(value, at)
+            self._refuse_changed_through_another_name(value, index)
         else:
             index = self._add(value, LITERAL, at)
         self._entries[index].used = True
         return index
+
+    def _refuse_changed_through_another_name(self, tensor: engine.Tensor, index: int) -> None:
+        """A view and its base (or a tensor and its ``detach()``) share memory: an in-place
+        write to one changes the other without a statement of its own, which the graph
+        (one node per value a statement made) cannot show, so the program is refused."""
+        if tensor._version != self._entries[index].version:
+            name = self._entries[index].name
+            raise TutorError(
+                "changed_through_another_name",
+                gettext(
+                    "{name} shares its memory with a tensor that was changed in place after "
+                    "{name} was made, so its value changed without a statement of its own; "
+                    "make {name} again after the change, or take it with .clone() before",
+                    name=f"`{name}`" if name else gettext("this value"),
+                ),
+            )
 
     def _entry_of(self, tensor: engine.Tensor, at: Span) -> int:
         """A tensor's latest entry; one made now if the program got it from the engine."""
@@ -226,7 +248,10 @@ class Recorder:
         latest = self._latest.get(id(tensor))
         if latest is None:
             return  # no node yet: it gets one, with the new value, when it is used
-        inputs = tuple(self.operand(x, at) for x in operands) if key else ()
+        inputs = ()
+        if key:  # the written tensor is read as it was before this write: its latest node
+            inputs = tuple(latest if x is tensor else self.operand(x, at) for x in operands)
+            self._entries[latest].used = True
         kind = LEAF if tensor.requires_grad and tensor.is_leaf else OP if key else CONSTANT
         self._version(
             tensor, kind, at, latest, op=key, inputs=inputs, no_grad=not engine.is_grad_enabled()
