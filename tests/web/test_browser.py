@@ -111,6 +111,23 @@ def test_phone_layout_does_not_scroll_sideways(browser, base_url):
         assert p.errors == []
 
 
+def test_an_error_listing_with_long_lines_scrolls_inside_itself_on_a_phone(browser, base_url):
+    program = (
+        "import torch\n"
+        "x = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], requires_grad=True)\n"
+        "L = q.sum()\n"
+    )
+    with Page(browser, phone=True) as p:
+        p.page.goto(base_url + "/?" + urlencode({"program": program}))
+        listing = p.page.get_by_role("alert").locator(".listing")
+        assert listing.is_visible()
+        assert p.page.evaluate("document.documentElement.scrollWidth") <= 390
+        inside = listing.evaluate("e => [e.clientWidth, e.scrollWidth]")
+        assert inside[1] > inside[0]  # the long line scrolls in the listing's own box
+        p.shot("error_listing_phone")
+        assert [e for e in p.errors if "status of 400" not in e] == []
+
+
 def test_print_view_shows_the_input_and_hides_the_editor(browser, base_url):
     with Page(browser) as p:
         p.page.goto(base_url + "/")
