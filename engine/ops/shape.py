@@ -376,10 +376,11 @@ class IndexAccumulate(Op, node="IndexPutBackward0"):
 class AsStrided(Op, node="AsStridedBackward0"):
     """A view's history, rebuilt after its storage was written in place: PyTorch then
     regenerates the view's ``grad_fn`` from its base's current one, so gradients flow
-    through the write. The view's elements are kept as indices into the base."""
+    through the write. The view's elements are kept as indices into the base. Only the
+    node is used (``inplace.note_write``): the output tensor is dropped, so the op does not
+    make it a view of the base."""
 
     inputs = 1
-    is_view = True
 
     @staticmethod
     def forward(ctx, base, view):
