@@ -91,6 +91,17 @@ class Tensor:
             return Size(self._data.shape)
         return self._data.shape[ops.common.normalize_dim(dim, self._data.ndim)]
 
+    def stride(self, dim: int | None = None):
+        """Elements to step over in memory for one step along each dimension (or one)."""
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        if dim is None:
+            return strides
+        return strides[ops.common.normalize_dim(dim, self._data.ndim)]
+
+    def data_ptr(self) -> int:
+        """The address of the first element: equal for two names of the same memory."""
+        return self._data.__array_interface__["data"][0]
+
     @property
     def dtype(self) -> dtypes.dtype:
         return dtypes.from_numpy_dtype(self._data.dtype)

@@ -52,7 +52,23 @@ def _saved_base_case(make):
     return check
 
 
+def _layout_case(make):
+    """Where a view's elements lie in its base's memory: strides and the first element's
+    offset, in elements (4 bytes each: float32)."""
+
+    def check(T, r):
+        x = _base(T)
+        v = make(x)
+        r("stride", v.stride())
+        r("stride(-1)", v.stride(-1))
+        r("offset", (v.data_ptr() - x.data_ptr()) // 4)
+        r("detach is the same memory", v.detach().data_ptr() == v.data_ptr())
+
+    return check
+
+
 for _name, _make in VIEWS.items():
+    CASES[f"aliasing/layout/{_name}"] = _layout_case(_make)
     CASES[f"aliasing/versions/{_name}"] = _versions_case(_make)
     CASES[f"aliasing/saved_base/{_name}"] = _saved_base_case(_make)
 
