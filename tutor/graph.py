@@ -66,7 +66,9 @@ class Node:
     dtype: str = "float32"
     value: float | list | None = None  # forward value when it was computed
     requires_grad: bool = False
-    grad: float | list | None = None  # .grad when the program ended (leaves, retained)
+    # .grad when the program ended (leaves, retained); for a leaf a later version replaced,
+    # the tensor's .grad at that moment (one tensor has one .grad over all its versions)
+    grad: float | list | None = None
     has_grad: bool = False  # .grad was set when the program ended (recorded or too large)
     no_grad: bool = False  # computed while gradient recording was off
     cut: str | None = None  # DETACH for x.detach(); such a node starts a new, constant value
@@ -111,6 +113,15 @@ class Graph:
             if n.id == node_id:
                 return n
         raise KeyError(node_id)
+
+    def versions(self, node_id: str) -> list[str]:
+        """A node and the leaf versions of its tensor right before it (``w -= lr * w.grad`` under
+        no_grad makes one), oldest first: one tensor, whose one ``.grad`` gathers what every
+        backward call sent to any of them."""
+        chain = [node_id]
+        while (old := self.node(chain[-1]).replaces) is not None and self.node(old).kind == LEAF:
+            chain.append(old)
+        return chain[::-1]
 
     def consumers(self, node_id: str) -> list[Edge]:
         """Edges leaving a node (the places its value is used)."""

@@ -118,6 +118,7 @@ class Cut:
     source: str
     target: str
     reason: str  # "detach" | "no_grad"
+    in_place: bool = False  # target is source changed in place (``w -= …`` under no_grad)
 
 
 @dataclass(frozen=True)
@@ -168,11 +169,13 @@ class Derivation:
 
 @dataclass(frozen=True)
 class Accumulation:
-    """Several backward calls reached the leaf: ``.grad`` is the sum of their contributions."""
+    """Several backward calls reached the leaf, or reached its tensor as an earlier version
+    (before an in-place change): ``.grad`` is the sum of their contributions."""
 
     leaf: str
     contributions: tuple[Quantity, ...]
     total: Quantity
+    reached: tuple[str, ...] = ()  # the version each contribution reached
 
 
 @dataclass(frozen=True)

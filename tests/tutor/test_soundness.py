@@ -292,3 +292,78 @@ def test_a_value_changed_through_another_name_is_refused_where_it_is_used(body, 
 def test_writes_through_the_name_itself_or_to_a_copy_are_explained(body):
     x = program(PRELUDE + body)
     assert x.gradients and all(g.check.agrees and g.check.agrees_numerical for g in x.gradients)
+
+
+# ----- one tensor, one .grad, across in-place changes -------------------------------------
+STEP = "with torch.no_grad():\n    w -= 0.1 * w.grad\n"
+TRAINING = {
+    "zeroed after the update": "L = (x * w).sum()\nL.backward()\n"
+    + STEP
+    + "w.grad.zero_()\nL2 = (x * w * w).sum()\nL2.backward()\n",
+    "never zeroed": "L = (x * w).sum()\nL.backward()\n"
+    + STEP
+    + "L2 = (x * w * w).sum()\nL2.backward()\n",
+    "reset to None": "L = (x * w).sum()\nL.backward()\n"
+    + STEP
+    + "w.grad = None\nL2 = (x * w * w).sum()\nL2.backward()\n",
+    "updated through .data": "L = (x * w).sum()\nL.backward()\n"
+    "w.data.sub_(0.1 * w.grad)\nL2 = (x * w * w).sum()\nL2.backward()\n",
+    "a detach() kept across the update": "d = w.detach()\n"
+    + STEP.replace("w.grad", "1")
+    + "L = (x * w * d).sum()\nL.backward()\n",
+    "backward of a graph made before the update": "L = (w * 3 + x).sum()\n"
+    + STEP.replace("w.grad", "1")
+    + "L.backward()\n",
+    "three steps": "".join(
+        f"L{k} = ((x * w).sum() - 1) ** 2\nL{k}.backward()\n" + STEP + "w.grad.zero_()\n"
+        for k in range(3)
+    )
+    + "L = (w * w).sum()\nL.backward()\n",
+}
+
+
+def _latest(x, name: str) -> str:
+    """The id of the last version of ``name`` that received a gradient (``w``, ``w_2`` …)."""
+    ids = [g.leaf for g in x.gradients if g.leaf == name or g.leaf.startswith(f"{name}_")]
+    return ids[-1]
+
+
+@pytest.mark.parametrize("body", TRAINING.values(), ids=TRAINING)
+def test_each_version_of_a_tensor_changed_in_place_agrees(body):
+    """Each version's row is the .grad the tensor held while it was that version: the sum of
+    what the backward calls since the last reset sent to it and to its earlier versions."""
+    x = program(PRELUDE + body)
+    assert x.gradients
+    for g in x.gradients:
+        assert g.check.agrees and g.check.agrees_numerical, (g.leaf, g.check)
+
+
+@pytest.mark.parametrize("body", TRAINING.values(), ids=TRAINING)
+def test_the_last_versions_grad_is_pytorchs(torch, body):
+    x = program(PRELUDE + body)
+    pytorch: dict = {}
+    exec(PRELUDE + body, pytorch)  # noqa: S102 - the test's own program, run on real PyTorch
+    for name in ("x", "w"):
+        engine = by_leaf(x)[_latest(x, name)].check.engine
+        assert engine == pytest.approx(pytorch[name].grad.tolist(), rel=1e-6), name
+
+
+def test_a_grad_gathered_over_versions_is_explained():
+    x = program(PRELUDE + TRAINING["never zeroed"])
+    words = text(x)
+    assert "also as w before it was changed in place" in words
+    assert "w_2 is w changed in place where autograd records nothing" in words
+    rows = by_leaf(x)
+    assert rows["w"].check.engine == pytest.approx([1.0, 2.0])  # .grad when w was replaced
+    assert str(rows["w_2"].closed.expr) == "x*(2*w_2 + 1)"
+
+
+def test_a_contribution_through_an_earlier_version_is_diagnosed_as_missing_accumulation():
+    x = program(PRELUDE + TRAINING["never zeroed"])
+    assert check(x, "w_2", "x*(2*w_2 + 1)").correct
+    for answer, call in (("x", "1"), ("2*w_2*x", "2")):  # one backward call's part alone
+        feedback = check(x, "w_2", answer)
+        assert (
+            feedback.diagnosis == "missing_accumulation"
+            and f"call {call} alone" in feedback.feedback
+        )

@@ -131,11 +131,13 @@ class _Problem:
     def mistakes(self) -> list[Mistake]:
         """The classic wrong closed forms of this gradient."""
         others = {}
+        graph, leaf = self.x.graph, self.g.leaf
         for g in self.x.gradients:
             form = closed_form(g)
-            if g.leaf != self.g.leaf and form is not None and tuple(g.shape) == self.domain.shape:
+            same_tensor = g.leaf in graph.versions(leaf) or leaf in graph.versions(g.leaf)
+            if not same_tensor and form is not None and tuple(g.shape) == self.domain.shape:
                 others[g.leaf] = form
-        return likely_mistakes(self.sg, self.g.leaf, self.expected, others, self.same)
+        return likely_mistakes(self.sg, leaf, self.expected, others, self.same)
 
 
 def check(x: Explanation, wrt: str, answer: str, kind: str = "closed_form") -> Feedback:

@@ -178,9 +178,10 @@ def likely_mistakes(
         if ps.paths and same(ps.total(ps.local), expected):
             out += path_mistakes(ps)
     for k in range(calls if calls > 1 else 0):
-        ps = PathSum(sg, leaf, k)
-        if ps.paths:
-            out.append(Mistake("missing_accumulation", one_call(k), ps.total(ps.local)))
+        for version in sg.graph.versions(leaf):  # one .grad over the tensor's versions
+            ps = PathSum(sg, version, k)
+            if ps.paths:
+                out.append(Mistake("missing_accumulation", one_call(k), ps.total(ps.local)))
     return [m for m in out if not same(m.expr, expected)]
 
 

@@ -169,7 +169,7 @@ def cuts(sg: SymbolicGraph, nodes: set[str], path: set | dict = frozenset()) -> 
     """The cut uses of ``nodes``, in program order; a gradient's only when it is on ``path``
     (elsewhere it is not cut off from anything: its own graph carries on)."""
     return tuple(
-        Cut(e.source, e.target, e.cut)
+        Cut(e.source, e.target, e.cut, sg.nodes[e.target].replaces == e.source)
         for n in sg.graph.nodes
         if n.id in nodes
         for e in sg.uses[n.id]

@@ -61,6 +61,7 @@ from .second_order import check_order, explain_second_order
 
 log = logging.getLogger(__name__)
 Arrays = dict[str, tuple[np.ndarray, np.ndarray | None]]  # node id -> (value, .grad)
+Part = tuple[int, str]  # (backward call, leaf version): one contribution to a .grad
 T = TypeVar("T")
 # How the symbolic side refuses an input: our own bounds and limits, and sympy's many ways of
 # refusing an expression (a non-real Heaviside, a NaN in a Max, a polynomial it cannot treat).
@@ -102,6 +103,15 @@ def _total(parts: list):
     return sum(parts[1:], parts[0]) if parts else None
 
 
+def _calls(parts: list[Part]) -> list[int]:
+    return sorted({k for k, _ in parts})
+
+
+def _sum(accumulations: list[Adjoints], parts: list[Part]):
+    """The contributions of ``parts`` added up, from one kind of accumulation."""
+    return _total([accumulations[k].adjoints[v] for k, v in parts])
+
+
 class _Explainer:
     """The work of one ``explain``: accumulations, closed forms, witnesses, steps."""
 
@@ -123,6 +133,8 @@ class _Explainer:
         self.matrices = Matrices(self.sg)
         self.matrix_adjoints = self._matrix_adjoints()
         self.step_numbers = budget.step_numbers  # what the steps of the leaves may still show
+        self.replaced = {n.replaces for n in graph.nodes if n.replaces is not None}
+        self._parts: dict[str, list[Part]] = {}
 
     def attempt(self, what: str, work: Callable[[], T]) -> T | None:
         """``work()``, or None and a note "no {what}: why" when it cannot be done (``what``:
@@ -199,12 +211,12 @@ class _Explainer:
         except REFUSALS:
             return None  # some operation has no whole-tensor rule: elements only
 
-    def _matrix(self, leaf: str, calls: list[int]) -> MatrixForm | None:
+    def _matrix(self, leaf: str, parts: list[Part]) -> MatrixForm | None:
         """The leaf's gradient in matrix notation, when its numbers match the engine's."""
         engine = self._engine_grad(leaf)
-        if self.matrix_adjoints is None or self.numbers is None or not calls or engine is None:
+        if self.matrix_adjoints is None or self.numbers is None or not parts or engine is None:
             return None
-        total = _total([self.matrix_adjoints[k].adjoints[leaf] for k in calls])
+        total = _sum(self.matrix_adjoints, parts)
         form = matrix_closed_form(self.matrices, total, value_names(self.sg))
         if not compare(form.value, engine, tolerance(self.sg.nodes[leaf].dtype))[0]:
             log.error("explain: the matrix form of %s disagrees with the engine", leaf)
@@ -221,27 +233,52 @@ class _Explainer:
         node = self.sg.nodes[leaf]
         return node.grad if node.grad is not None else self.full_grads.get(leaf)
 
-    def calls_for(self, leaf: str) -> list[int]:
-        """The backward calls whose contributions make up the leaf's final ``.grad``.
+    def _window(self, leaf: str, versions: list[str]) -> range:
+        """The backward calls made before a later version replaced the leaf (all of them
+        for the latest): those that found one of ``versions`` the tensor's latest."""
+        calls = self.graph.backward_calls
+        if leaf not in self.replaced:
+            return range(len(calls))
+        held = [k for k, c in enumerate(calls) if any(v in c.grads_after for v in versions)]
+        return range(held[-1] + 1 if held else 0)
 
-        Several calls accumulate; a call whose ``.grad`` afterwards is its contribution
-        alone (not the sum) came after a reset (``x.grad.zero_()``, ``x.grad = None``).
+    def parts(self, leaf: str) -> list[Part]:
+        """The (backward call, version) pairs whose gradients make up the leaf's ``.grad``.
+
+        Several calls accumulate, also those that reached an earlier version of the tensor;
+        a call whose ``.grad`` afterwards is its contribution alone (not the sum) came after
+        a reset (``x.grad.zero_()``, ``x.grad = None``).
         """
+        if leaf not in self._parts:
+            self._parts[leaf] = self._find_parts(leaf)
+        return self._parts[leaf]
+
+    def _find_parts(self, leaf: str) -> list[Part]:
         accumulations = self.chains or self.symbolic or self.matrix_adjoints or []
-        hits = [k for k, a in enumerate(accumulations) if leaf in a.adjoints]
-        if self.chains is None or len(hits) < 2:
+        versions = self.graph.versions(leaf)
+        window = self._window(leaf, versions)
+        hits = [
+            (k, v)
+            for k, a in enumerate(accumulations)
+            if k in window
+            for v in versions
+            if v in a.adjoints
+        ]
+        calls = _calls(hits)
+        if self.chains is None or len(calls) < 2:
             return hits
         tol = tolerance(self.sg.nodes[leaf].dtype)
         kept: list[int] = []
-        for k in hits:
-            part = self.chains[k].adjoints[leaf]
-            recorded = self.graph.backward_calls[k].grads_after.get(leaf)
+        for k in calls:
+            part = _sum(self.chains, [(j, v) for j, v in hits if j == k])
+            after = self.graph.backward_calls[k].grads_after
+            recorded = next((after[v] for v in versions if v in after), None)
             if kept and recorded is not None:
-                so_far = _total([self.chains[j].adjoints[leaf] for j in kept])
+                so_far = _sum(self.chains, [(j, v) for j, v in hits if j in kept])
                 if not compare(so_far + part, recorded, tol)[0] and compare(part, recorded, tol)[0]:
                     kept = []  # .grad was reset before this call
             kept.append(k)
-        return kept
+        return [(k, v) for k, v in hits if k in kept]
 
     def _only_call(self, leaf: str) -> list[int]:
         """The one backward call the engine's record shows reaching ``leaf``, when nothing was
@@ -250,8 +287,14 @@ class _Explainer:
         return hits if len(hits) == 1 else []
 
     def reached(self, leaf: str) -> bool:
-        """Whether a backward call's gradient reached the leaf (recorded or not)."""
-        if self.sg.nodes[leaf].has_grad:
+        """Whether the leaf held a gradient: recorded, or derived for its ``.grad``."""
+        return self.sg.nodes[leaf].has_grad or bool(self.parts(leaf))
+
+    def touched(self, leaf: str) -> bool:
+        """Whether a backward call's gradient reached the leaf (recorded or not); one that
+        is touched but not ``reached`` was replaced before its tensor's ``.grad`` held the
+        gradient, which the row of a later version counts."""
+        if self.reached(leaf):
             return True
         return any(
             leaf in a.adjoints for a in self.chains or self.symbolic or self.matrix_adjoints or ()
@@ -260,17 +303,17 @@ class _Explainer:
     def leaf(self, leaf: str) -> LeafGradient:
         """Everything about one leaf that received a gradient."""
         node = self.sg.nodes[leaf]
-        calls = self.calls_for(leaf)
-        closed = self._closed(leaf, calls)
+        parts = self.parts(leaf)
+        closed = self._closed(leaf, parts)
         matrix = self.attempt(
-            gettext("matrix form for {leaf}", leaf=leaf), lambda: self._matrix(leaf, calls)
+            gettext("matrix form for {leaf}", leaf=leaf), lambda: self._matrix(leaf, parts)
         )
         value = closed.value if closed is not None else None
         note = None
         if (closed is None or closed.expr is None) and matrix is not None:
             value = matrix.value
         elif closed is None or closed.expr is None:
-            value = _total([self.chains[k].adjoints[leaf] for k in calls]) if self.chains else None
+            value = _sum(self.chains, parts) if self.chains else None
             note = (
                 gettext(
                     "no closed form (the notes say why); the value is the chain of local "
@@ -290,7 +333,7 @@ class _Explainer:
             )
         elif node.grad is None:
             note = gettext("the engine's .grad was too large to record, so no verdict is taken")
-        check = self._check(node, value, calls, note)
+        check = self._check(node, value, parts, note)
         return LeafGradient(
             leaf,
             tuple(node.shape),
@@ -299,21 +342,21 @@ class _Explainer:
             closed,
             _full(value) if node.grad is not None else None,
             check,
-            self._steps(leaf, calls, closed, matrix, check),
+            self._steps(leaf, parts, closed, matrix, check),
             note,
             matrix,
         )
 
-    def _closed(self, leaf: str, calls: list[int]) -> ClosedForm | None:
-        if self.symbolic is None or not calls:
+    def _closed(self, leaf: str, parts: list[Part]) -> ClosedForm | None:
+        if self.symbolic is None or not parts:
             return None
-        total = _total([self.symbolic[k].adjoints[leaf] for k in calls])
+        total = _sum(self.symbolic, parts)
         shape, what = tuple(self.sg.nodes[leaf].shape), gettext("closed form for {leaf}", leaf=leaf)
         if self.mode == GENERIC:
             return self.attempt(what, lambda: self.closer.generic(total, shape))
         return self.attempt(what, lambda: self.closer.elements(self.eg, total))
 
-    def _check(self, node, value, calls: list[int], missing: str | None) -> Check:
+    def _check(self, node, value, parts: list[Part], missing: str | None) -> Check:
         verdict = judge(value, self._engine_grad(node.id), node.dtype)
         if verdict.kind == NOT_CHECKED and missing:
             verdict = replace(verdict, reason=missing)
@@ -322,12 +365,16 @@ class _Explainer:
         against_engine = value is None
         reference = self._engine_grad(node.id) if against_engine else value
         witness = tolerance(node.dtype) if against_engine else DIFFERENCES
-        roots = [self.graph.backward_calls[k] for k in calls or self._only_call(node.id)]
+        calls = _calls(parts) or self._only_call(node.id)
+        roots = [self.graph.backward_calls[k] for k in calls]
+        versions = sorted(
+            {v for _, v in parts} or {node.id}, key=self.graph.versions(node.id).index
+        )
         if self.numbers is not None and reference is not None and roots:
             elementwise = math.prod(node.shape) <= self.budget.difference_elements
             diff = self.attempt(
                 gettext("central differences for {leaf}", leaf=node.id),
-                lambda: differences(self.sg, self.numbers, node.id, roots, elementwise),
+                lambda: differences(self.sg, self.numbers, versions, roots, elementwise),
             )
             if diff is not None and not np.all(np.isfinite(diff.slopes)):
                 why_numerical = gettext("the program's value is not finite near these values")
@@ -336,9 +383,8 @@ class _Explainer:
                     diff.project(reference), diff.slopes, witness
                 )
                 numerical = _full(diff.gradient()) if node.grad is not None else None
-                kinks = (
-                    () if agrees_numerical else domains.kinks(self.sg, self.sg.downstream(node.id))
-                )
+                downstream = set().union(*(self.sg.downstream(v) for v in versions))
+                kinks = () if agrees_numerical else domains.kinks(self.sg, downstream)
                 if kinks:  # two slopes meet there: the differences average them
                     why_numerical = gettext("they straddle a kink: {kink}", kink=kinks[0])
                     agrees_numerical = None
@@ -361,13 +407,13 @@ class _Explainer:
     def _steps(
         self,
         leaf: str,
-        calls: list[int],
+        parts: list[Part],
         closed: ClosedForm | None,
         matrix: MatrixForm | None,
         check: Check,
     ):
-        numbers = len(calls) * sum(
-            math.prod(self.sg.nodes[n].shape) for n in self.sg.downstream(leaf)
+        numbers = sum(
+            math.prod(self.sg.nodes[n].shape) for _, v in parts for n in self.sg.downstream(v)
         )
         derived = None
         if numbers > self.step_numbers:
@@ -377,7 +423,7 @@ class _Explainer:
                     "show {numbers} numbers, over what is left of the budget ({left} of {budget})",
                     "no chain-rule steps for {leaf}: {n} backward calls over its paths would "
                     "show {numbers} numbers, over what is left of the budget ({left} of {budget})",
-                    len(calls),
+                    len(_calls(parts)),
                     leaf=leaf,
                     numbers=number(numbers),
                     left=number(self.step_numbers),
@@ -387,7 +433,7 @@ class _Explainer:
         else:
             self.step_numbers -= numbers
             what = gettext("steps for {leaf}", leaf=leaf)
-            derived = self.attempt(what, lambda: self._chain_steps(leaf, calls, check))
+            derived = self.attempt(what, lambda: self._chain_steps(leaf, parts, check))
         closing = closed.steps if closed is not None else ()
         if matrix is not None:  # over whole tensors, not element by element
             closing = matrix.steps
@@ -415,16 +461,18 @@ class _Explainer:
         rule = self.closer.rule(self.closer.intermediates(written))
         return replace(first, before=written, definitions=tuple(rule.items()))
 
-    def _chain_steps(self, leaf: str, calls: list[int], check: Check) -> list:
+    def _chain_steps(self, leaf: str, parts: list[Part], check: Check) -> list:
         steps: list = []
         contributions = []
-        for k in calls if self.chains else ():
+        for k, v in parts if self.chains else ():
             symbols = Symbols(self.symbolic[k] if self.symbolic else None, self.eg)
-            steps.append(derivation(self.sg, self.chains[k], symbols, k + 1, leaf))
-            part = self.chains[k].adjoints[leaf]
-            contributions.append(Quantity(symbols.adjoint(leaf), _full(part)))
-        if len(contributions) > 1:
-            steps.append(Accumulation(leaf, tuple(contributions), Quantity(None, check.value)))
+            steps.append(derivation(self.sg, self.chains[k], symbols, k + 1, v))
+            part = self.chains[k].adjoints[v]
+            contributions.append(Quantity(symbols.adjoint(v), _full(part)))
+        reached = tuple(v for _, v in parts)
+        if len(contributions) > 1 or any(v != leaf for v in reached):
+            total = Quantity(None, check.value)
+            steps.append(Accumulation(leaf, tuple(contributions), total, reached))
         return steps
 
     def edges(self) -> dict:
@@ -472,7 +520,7 @@ def explain_graph(
         graph=graph,
         gradients=tuple(x.leaf(i) for i in order if x.reached(i)),
         no_gradient=tuple(
-            NoGradient(i, cuts(x.sg, x.sg.downstream(i))) for i in order if not x.reached(i)
+            NoGradient(i, cuts(x.sg, x.sg.downstream(i))) for i in order if not x.touched(i)
         ),
         edges=edges,
         definitions=x.definitions(),

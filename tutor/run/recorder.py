@@ -10,6 +10,8 @@ What in-place statements record (a tensor whose value changes gets a new node, t
 - ``w -= lr * w.grad`` under ``no_grad``: a version of ``w`` of kind ``leaf`` (it still is
   one) with ``op="sub"``, inputs ``(w, lr * w.grad)``, ``no_grad=True`` and cut edges;
   outside ``no_grad`` on a non-leaf, an ``op`` version with the engine's ``grad_fn``.
+  The versions are one tensor with one ``.grad``: the old node keeps the ``.grad`` it had
+  when it was replaced, the latest the one it has at the end.
 - ``x.grad.zero_()``, ``t.fill_(v)``: a ``constant`` version without op, when the tensor
   has a node already (a gradient the program has not used yet gets no node).
 - ``x.requires_grad_(True)`` / ``x.requires_grad = True``: a leaf not used yet simply
@@ -89,6 +91,8 @@ class _Entry:
     ordinal: int = 1
     used: bool = False
     version: int = 0  # the tensor's in-place version when this node was made
+    # a leaf a later version replaced: (whether the tensor had a .grad then, that .grad)
+    grad_when_replaced: tuple | None = None
 
 
 class Recorder:
@@ -256,6 +260,28 @@ class Recorder:
         self._version(
             tensor, kind, at, latest, op=key, inputs=inputs, no_grad=not engine.is_grad_enabled()
         )
+        for other, old in self._other_names(tensor):
+            kind = LEAF if other.requires_grad else CONSTANT
+            ins = tuple(old if i == latest else i for i in inputs)
+            self._version(other, kind, at, old, op=key, inputs=ins, no_grad=True)
+
+    def _other_names(self, tensor: engine.Tensor) -> list[tuple[engine.Tensor, int]]:
+        """The recorded leaves and constants that are ``tensor``'s very memory under another
+        name (``w`` when ``w.data`` or ``w.detach()`` was written), with their latest
+        entries: the write changed them as ``w -= …`` under no_grad would, so they get a
+        version of their own (the graph of a non-leaf would not match its new value)."""
+        layout = (tensor.data_ptr(), tensor.shape, tensor.stride())
+        found = []
+        for index in set(self._latest.values()):
+            other = self._entries[index].value_of
+            if (
+                other is not tensor
+                and isinstance(other, engine.Tensor)
+                and other.is_leaf
+                and (other.data_ptr(), other.shape, other.stride()) == layout
+            ):
+                found.append((other, index))
+        return sorted(found, key=lambda pair: pair[1])
 
     def flag(self, tensor: engine.Tensor, at: Span) -> None:
         """``requires_grad`` of a tensor may have changed."""
@@ -272,6 +298,9 @@ class Recorder:
             entry.kind, entry.requires_grad = kind, tensor.requires_grad
 
     def _version(self, tensor, kind: str, at: Span, old: int, **fields) -> None:
+        if self._entries[old].kind == LEAF:  # one tensor, one .grad: the old version's is now's
+            grad = tensor.grad
+            self._entries[old].grad_when_replaced = (grad is not None, self._snapshot(grad))
         index = self._add(tensor, kind, at, replaces=old, **fields)
         name = self._entries[old].name
         if name is not None:
@@ -355,6 +384,9 @@ class Recorder:
             entry.kind == LEAF or (tensor.grad_fn is not None and tensor.retains_grad)
         )
         has_grad = keeps_grad and tensor.grad is not None
+        grad = self._snapshot(tensor.grad) if has_grad else None
+        if entry.grad_when_replaced is not None:
+            has_grad, grad = entry.grad_when_replaced
         return Node(
             id=ids[index],
             label=self._label(entry, ids, index),
@@ -367,7 +399,7 @@ class Recorder:
             dtype=entry.dtype,
             value=entry.value,
             requires_grad=entry.requires_grad,
-            grad=self._snapshot(tensor.grad) if has_grad else None,
+            grad=grad,
             has_grad=has_grad,
             no_grad=entry.no_grad,
             cut=entry.cut,

@@ -243,11 +243,13 @@ class Differences:
 
 
 def differences(
-    sg: SymbolicGraph, values: dict, leaf: str, calls: list[BackwardCall], elementwise: bool
+    sg: SymbolicGraph, values: dict, leaves: list[str], calls: list[BackwardCall], elementwise: bool
 ) -> Differences:
-    """Central differences of ``calls``' objective for one leaf: each element, or 3 directions."""
-    base = values[leaf]
-    shape = base.shape
+    """Central differences of ``calls``' objective for one tensor: each element, or 3
+    directions. ``leaves`` are its versions (of one shape), stepped together: the slope is
+    the sum of the gradients they received, as their one ``.grad`` holds it."""
+    bases = {leaf: values[leaf] for leaf in leaves}
+    shape = bases[leaves[0]].shape
     if elementwise:
         directions = np.eye(math.prod(shape)).reshape((math.prod(shape), *shape))
     else:
@@ -256,11 +258,12 @@ def differences(
         directions /= np.sqrt(np.sum(directions**2, axis=tuple(range(1, directions.ndim))))[
             (...,) + (None,) * len(shape)
         ]
-    h = STEP * max(1.0, float(np.max(np.abs(base))) if base.size else 1.0)
+    largest = max((float(np.max(np.abs(b))) for b in bases.values() if b.size), default=1.0)
+    h = STEP * max(1.0, largest)
     slopes = np.empty(len(directions))
     with np.errstate(all="ignore"):
         for k, v in enumerate(directions):
-            up = objective(calls, replay(sg, {leaf: base + h * v}))
-            down = objective(calls, replay(sg, {leaf: base - h * v}))
+            up = objective(calls, replay(sg, {i: b + h * v for i, b in bases.items()}))
+            down = objective(calls, replay(sg, {i: b - h * v for i, b in bases.items()}))
             slopes[k] = (up - down) / (2 * h)
     return Differences(directions, slopes, elementwise)

@@ -503,6 +503,17 @@ class Printer:
                 source=source,
                 target=target,
             )
+        if c.in_place:
+            return self.gettext(
+                "{source} → {target}: {target} is {source} changed in place where autograd "
+                "records nothing (under {no_grad}, or through {data} or {detach}), so no "
+                "gradient flows back to {source} through the change",
+                source=source,
+                target=target,
+                no_grad=Code("no_grad()"),
+                data=Code(".data"),
+                detach=Code("detach()"),
+            )
         return self.gettext(
             "{source} → {target} is cut by {how}: {target} is a constant, so no gradient flows "
             "back to {source} through it",
@@ -524,11 +535,23 @@ class Printer:
 
     def _print_Accumulation(self, a: st.Accumulation) -> str:
         parts = [self.paren(self.eq(*self.quantity(c))) for c in a.contributions]
+        total = self.math(self.eq(self.plus.join(parts), self.num(a.total.value)))
+        grad = Code(f"{a.leaf}.grad")
+        earlier = [v for k, v in enumerate(a.reached) if v != a.leaf and v not in a.reached[:k]]
+        if earlier:
+            return self.gettext(
+                "{grad} holds what the backward calls sent to this tensor, also as {earlier} "
+                "before it was changed in place: {total}; a tensor keeps one .grad across its "
+                "in-place changes, adding up until it is zeroed",
+                grad=grad,
+                earlier=listed([self.named(v) for v in earlier]),
+                total=total,
+            )
         return self.gettext(
             "{grad} accumulates over {n} backward calls: {total}",
-            grad=Code(f"{a.leaf}.grad"),
+            grad=grad,
             n=Words(i18n.number(len(parts))),
-            total=self.math(self.eq(self.plus.join(parts), self.num(a.total.value))),
+            total=total,
         )
 
     def definitions(self, pairs: tuple) -> str:
