@@ -309,7 +309,13 @@ SCHEMAS: dict[str, dict] = {
             "shape": SHAPE,
             "dtype": {"type": "string"},
             "value": {"oneOf": [ref("Tensor"), {"type": "null"}]},
-            "grad": {"oneOf": [ref("Tensor"), {"type": "null"}]},
+            "grad": {
+                "oneOf": [ref("Tensor"), {"type": "null"}],
+                "description": N_(
+                    ".grad when the program ended; for a leaf that an in-place change replaced "
+                    "by a later version, .grad at that moment (a tensor has one .grad)"
+                ),
+            },
             "requires_grad": {"type": "boolean"},
             "no_grad": {"type": "boolean"},
             "cut": {"type": ["string", "null"]},
