@@ -298,7 +298,7 @@ class Recorder:
             entry.kind, entry.requires_grad = kind, tensor.requires_grad
 
     def _version(self, tensor, kind: str, at: Span, old: int, **fields) -> None:
-        if self._entries[old].kind == LEAF:  # one tensor, one .grad: the old version's is now's
+        if self._entries[old].kind == LEAF:  # its .grad from now on is the new version's
             grad = tensor.grad
             self._entries[old].grad_when_replaced = (grad is not None, self._snapshot(grad))
         index = self._add(tensor, kind, at, replaces=old, **fields)
@@ -383,10 +383,11 @@ class Recorder:
         keeps_grad = isinstance(tensor, engine.Tensor) and (
             entry.kind == LEAF or (tensor.grad_fn is not None and tensor.retains_grad)
         )
-        has_grad = keeps_grad and tensor.grad is not None
-        grad = self._snapshot(tensor.grad) if has_grad else None
-        if entry.grad_when_replaced is not None:
+        if entry.grad_when_replaced is not None:  # not the final .grad, so not recorded
             has_grad, grad = entry.grad_when_replaced
+        else:
+            has_grad = keeps_grad and tensor.grad is not None
+            grad = self._snapshot(tensor.grad) if has_grad else None
         return Node(
             id=ids[index],
             label=self._label(entry, ids, index),

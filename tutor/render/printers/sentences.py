@@ -537,7 +537,7 @@ class Printer:
         parts = [self.paren(self.eq(*self.quantity(c))) for c in a.contributions]
         total = self.math(self.eq(self.plus.join(parts), self.num(a.total.value)))
         grad = Code(f"{a.leaf}.grad")
-        earlier = [v for k, v in enumerate(a.reached) if v != a.leaf and v not in a.reached[:k]]
+        earlier = list(dict.fromkeys(v for v in a.reached if v != a.leaf))
         if earlier:
             return self.gettext(
                 "{grad} holds what the backward calls sent to this tensor, also as {earlier} "
