@@ -52,27 +52,31 @@ def _root_gradients(tensors: tuple, grad_tensors, create_graph: bool) -> list:
         grad_tensors = (grad_tensors,)
     elif isinstance(grad_tensors, (float, int)):
         raise TypeError(f"'{type(grad_tensors).__name__}' object is not iterable")
-    grads = []
-    for i, (out, g) in enumerate(zip(tensors, grad_tensors, strict=True)):
-        if not out._requires_grad:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn"
-            )
-        if g is None:
-            if out._data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            ones = np.ones(out._data.shape, dtype=out._data.dtype)
-            grads.append(Tensor._make(ones) if create_graph else ones)
-            continue
-        if not isinstance(g, Tensor):
-            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
-        if g._data.shape != out._data.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g.shape)} and "
-                f"output[{i}] has a shape of {Size(out.shape)}."
-            )
-        grads.append(g if create_graph else g._data)
-    return grads
+    return [
+        _root_gradient(i, out, g, create_graph)
+        for i, (out, g) in enumerate(zip(tensors, grad_tensors, strict=True))
+    ]
+
+
+def _root_gradient(i: int, out: Tensor, g, create_graph: bool):
+    """Output ``i``'s starting gradient, from ``g`` (a tensor or None)."""
+    if not out._requires_grad:
+        raise RuntimeError(
+            f"element {i} of tensors does not require grad and does not have a grad_fn"
+        )
+    if g is None:
+        if out._data.size != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        ones = np.ones(out._data.shape, dtype=out._data.dtype)
+        return Tensor._make(ones) if create_graph else ones
+    if not isinstance(g, Tensor):
+        raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+    if g._data.shape != out._data.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[{i}] has a shape of {Size(g.shape)} and "
+            f"output[{i}] has a shape of {Size(out.shape)}."
+        )
+    return g if create_graph else g._data
 
 
 CREATE_GRAPH_CYCLE = (
@@ -104,6 +108,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         retain_graph = create_graph
     if create_graph and not _warned_create_graph:
         _warn_create_graph()
+    if (
+        type(tensors) is Tensor
+        and inputs is None
+        and (grad_tensors is None or type(grad_tensors) is Tensor)
+    ):
+        # one output, the common call (``loss.backward()``): no tuples to build and check
+        root = _root_gradient(0, tensors, grad_tensors, create_graph)
+        _run((edge(tensors),), [root], retain_graph, create_graph)
+        return
     tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
     if inputs is not None:
         inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
@@ -201,7 +214,7 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
     nodes, leaf_consumers = _graph(roots)
     # node -> its incoming gradient (summed), or a list of them for a multi-output node
     buffers = {}
-    owned = {}  # AccumulateGrad -> its gradient when freshly made (a sum or a fresh_grads op)
+    owned = set()  # AccumulateGrads whose buffered gradient is fresh (a sum or fresh_grads)
     inline = capture is None and not create_graph
     for following in (*nodes, None):
         for i, (fn, nr) in enumerate(edges):  # faster than zip for 1-2 edges
@@ -220,18 +233,23 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
                 else:
                     held[nr] = g if held[nr] is None else held[nr] + g
                 continue
+            left = leaf_consumers[fn] - 1
+            if not left and fn not in buffers:  # the leaf's one gradient: no buffer
+                if g is not None:  # at once, as PyTorch runs a ready leaf first
+                    _leaf(fn, g, capture, node.fresh_grads)
+                continue
+            leaf_consumers[fn] = left
             if g is not None:
                 held = buffers.get(fn)
                 if held is None:
                     buffers[fn] = g
                     if node.fresh_grads:
-                        owned[fn] = g
+                        owned.add(fn)
                 else:  # a sum is fresh
-                    owned[fn] = buffers[fn] = held + g
-            left = leaf_consumers[fn] - 1
-            leaf_consumers[fn] = left
-            if left == 0 and fn in buffers:  # at once, as PyTorch runs a ready leaf first
-                _leaf(fn, buffers.pop(fn), capture, owned)
+                    buffers[fn] = held + g
+                    owned.add(fn)
+            if not left and fn in buffers:
+                _leaf(fn, buffers.pop(fn), capture, fn in owned)
         if following is None:
             return
         node = following
@@ -255,9 +273,9 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
             outs = _process(node, grads, retain_graph, create_graph, capture)
 
 
-def _leaf(node: AccumulateGrad, g, capture, owned: dict) -> None:
-    """Run an AccumulateGrad on its summed gradient: the leaf's hooks, then capture
-    (``autograd.grad``) or accumulation into ``.grad``."""
+def _leaf(node: AccumulateGrad, g, capture, owned: bool) -> None:
+    """Run an AccumulateGrad on its summed gradient (``owned``: fresh, referenced nowhere
+    else): the leaf's hooks, then capture (``autograd.grad``) or accumulation into ``.grad``."""
     hooks = node.variable._hooks
     if hooks:  # a leaf's hooks apply for autograd.grad too
         g = _call_hooks(hooks, g)
@@ -266,7 +284,7 @@ def _leaf(node: AccumulateGrad, g, capture, owned: dict) -> None:
     elif type(g) is Tensor:  # recorded (create_graph)
         accumulate(node.variable, g)
     else:  # hooks saw the gradient and may have kept it: copy it then
-        node.variable._accumulate_grad(g, not hooks and owned.get(node) is g)
+        node.variable._accumulate_grad(g, owned and not hooks)
 
 
 def _capture(node, grads: list, capture) -> None:
