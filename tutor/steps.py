@@ -179,6 +179,17 @@ class Accumulation:
 
 
 @dataclass(frozen=True)
+class GradChanged:
+    """The leaf's ``.grad`` changed outside backward after the last backward call counted in
+    it (``x.grad.zero_()``, ``x.grad = None``): the check takes it as that call left it."""
+
+    leaf: str
+    call: int  # that backward call, from 1
+    now: Value  # the .grad afterwards; None when it was set to None
+    replaced: bool  # afterwards: when an in-place change replaced the leaf (else: the end)
+
+
+@dataclass(frozen=True)
 class Definitions:
     """The intermediate names the steps after it use, defined first (``where t3 = x1 - 3/w1``)."""
 
@@ -273,6 +284,7 @@ KIND_LABELS = {
     "cut": N_("cut"),
     "derivation": N_("derivation"),
     "accumulation": N_("accumulation"),
+    "grad_changed": N_("grad changed"),
     "definitions": N_("definitions"),
     "substitution": N_("substitution"),
     "simplification": N_("simplification"),

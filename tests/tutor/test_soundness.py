@@ -314,6 +314,17 @@ TRAINING = {
     "backward of a graph made before the update": "L = (w * 3 + x).sum()\n"
     + STEP.replace("w.grad", "1")
     + "L.backward()\n",
+    "zeroed between backward and the update": "L = (x * w).sum()\nL.backward()\n"
+    "g = w.grad.clone()\nw.grad.zero_()\n"
+    + STEP.replace("w.grad", "g")
+    + "L2 = (x * w * w).sum()\nL2.backward()\n",
+    "set to None between backward and the update": "L = (x * w).sum()\nL.backward()\n"
+    "g = w.grad.clone()\nw.grad = None\n"
+    + STEP.replace("w.grad", "g")
+    + "L2 = (x * w * w).sum()\nL2.backward()\n",
+    "zeroed inside the update": "L = (x * w).sum()\nL.backward()\n"
+    + STEP
+    + "    w.grad.zero_()\nL2 = (x * w * w).sum()\nL2.backward()\n",
     "three steps": "".join(
         f"L{k} = ((x * w).sum() - 1) ** 2\nL{k}.backward()\n" + STEP + "w.grad.zero_()\n"
         for k in range(3)
@@ -367,3 +378,42 @@ def test_a_contribution_through_an_earlier_version_is_diagnosed_as_missing_accum
             feedback.diagnosis == "missing_accumulation"
             and f"call {call} alone" in feedback.feedback
         )
+
+
+# what a training loop does after its last backward call: each leaves .grad changed
+RESETS = {
+    "zeroed": "w.grad.zero_()\nx.grad.zero_()\n",
+    "set to None": "w.grad = None\nx.grad = None\n",
+    "zeroed inside the update": STEP + "    w.grad.zero_()\n    x.grad.zero_()\n",
+}
+
+
+@pytest.mark.parametrize("tail", RESETS.values(), ids=RESETS)
+@pytest.mark.parametrize("body", TRAINING.values(), ids=TRAINING)
+def test_a_reset_after_the_last_backward_call_changes_no_row(body, tail):
+    """A row is the .grad as the backward calls left it, and says so when a reset followed
+    (the classic loop zeroes .grad once it has used it): the same rows, all agreeing."""
+    before, after = program(PRELUDE + body), program(PRELUDE + body + tail)
+    rows = {g.leaf: g.check.engine for g in after.gradients}
+    assert {g.leaf: g.check.engine for g in before.gradients}.items() <= rows.items()
+    for g in after.gradients:
+        assert g.check.agrees and g.check.agrees_numerical, (g.leaf, g.check)
+    words = text(after)
+    assert "outside backward, before the program ended" in words
+
+
+def test_a_reset_between_backward_and_the_update_is_said_and_starts_over():
+    x = program(PRELUDE + TRAINING["zeroed between backward and the update"])
+    rows = by_leaf(x)
+    assert rows["w"].check.engine == pytest.approx([1.0, 2.0])  # as backward call 1 left it
+    assert str(rows["w_2"].closed.expr) == "2*w_2*x"  # call 1 is not counted again
+    words = text(x)
+    assert "after backward call 1, w.grad was zeroed outside backward, before w was" in words
+    changed = [s for s in report(x)["gradients"][1]["steps"] if s["kind"] == "grad_changed"]
+    assert [(s["leaf"], s["call"], s["now"], s["replaced"]) for s in changed] == [
+        ("w", 1, [0.0, 0.0], True)
+    ]
+    one_call = TRAINING["zeroed between backward and the update"].split("L2 =")[0]
+    nothing_after = program(PRELUDE + one_call)
+    assert [g.leaf for g in nothing_after.gradients] == ["x", "w"]  # w_2 holds only the reset
+    assert "w_2" not in {n.leaf for n in nothing_after.no_gradient}  # its .grad is not None

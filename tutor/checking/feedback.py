@@ -138,7 +138,7 @@ class _Problem:
             same_tensor = g.leaf in earlier or leaf in graph.versions(g.leaf)
             if not same_tensor and form is not None and tuple(g.shape) == self.domain.shape:
                 others[g.leaf] = form
-        return likely_mistakes(self.sg, leaf, self.expected, others, self.same)
+        return likely_mistakes(self.sg, leaf, self.expected, others, self.same, self.g.calls)
 
 
 def check(x: Explanation, wrt: str, answer: str, kind: str = "closed_form") -> Feedback:
@@ -269,8 +269,8 @@ def _value_mistakes(p: _Problem) -> list[tuple[str, str, np.ndarray]]:
             out.append(("other_leaf", said, np.asarray(g.value)))
     calls = p.x.graph.backward_calls
     before = np.zeros_like(p.value)
-    for k, call in enumerate(calls if len(calls) > 1 else ()):
-        after = call.grads_after.get(p.g.leaf)
+    for k in p.g.calls if len(p.g.calls) > 1 else ():
+        after = calls[k].grads_after.get(p.g.leaf)
         if after is not None:
             out.append(("missing_accumulation", one_call(k), np.asarray(after) - before))
             before = np.asarray(after, dtype=np.float64)

@@ -141,10 +141,12 @@ def likely_mistakes(
     expected: sympy.Expr,
     others: dict[str, sympy.Expr],
     same: Callable[[sympy.Expr, sympy.Expr], bool],
+    counted: tuple[int, ...] = (),
 ) -> list[Mistake]:
     """The classic wrong answers for ∂root/∂leaf, most telling first (none equal to it).
 
-    ``others`` are the other leaves' closed forms; ``same`` decides equality of two forms.
+    ``others`` are the other leaves' closed forms; ``same`` decides equality of two forms;
+    ``counted`` are the backward calls the leaf's ``.grad`` sums (a reset drops earlier ones).
     """
     root = sg.graph.backward_calls[-1].root
     minus = {sg.nodes[n].op for n in sg.downstream(leaf)} & {"sub", "neg"}
@@ -177,7 +179,7 @@ def likely_mistakes(
         ps = PathSum(sg, leaf)
         if ps.paths and same(ps.total(ps.local), expected):
             out += path_mistakes(ps)
-    for k in range(calls if calls > 1 else 0):
+    for k in counted if len(counted) > 1 else ():
         for version in sg.graph.versions(leaf):  # one .grad over the tensor's versions
             ps = PathSum(sg, version, k)
             if ps.paths:

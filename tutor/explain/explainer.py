@@ -28,6 +28,7 @@ from ..steps import (
     Accumulation,
     Check,
     Derivation,
+    GradChanged,
     NodeGradient,
     NoGradient,
     Quantity,
@@ -228,10 +229,41 @@ class _Explainer:
             return None
         return form
 
+    def _left(self, leaf: str) -> tuple[int, Value] | None:
+        """The last backward call counted in the leaf's ``.grad`` and, as recorded right
+        after it, that ``.grad`` (None: no call counted, or too many numbers to record)."""
+        parts = self.parts(leaf)
+        if not parts:
+            return None
+        k = max(k for k, _ in parts)
+        after = self.graph.backward_calls[k].grads_after
+        versions = self.graph.versions(leaf)
+        grad = next((after[v] for v in versions if after.get(v) is not None), None)
+        return None if grad is None else (k, grad)
+
+    def _shown_grad(self, leaf: str) -> Value:
+        """The engine's .grad of a leaf as the row shows it: as the backward calls left it,
+        whatever reset it afterwards, else as recorded (None: too large to record)."""
+        left = self._left(leaf)
+        return left[1] if left is not None else self.sg.nodes[leaf].grad
+
     def _engine_grad(self, leaf: str):
-        """The engine's .grad of a leaf: as recorded, or in full when too large to record."""
+        """The engine's .grad of a leaf: as shown, or in full when too large to record."""
+        shown = self._shown_grad(leaf)
+        return shown if shown is not None else self.full_grads.get(leaf)
+
+    def _changed_after(self, leaf: str) -> tuple[GradChanged, ...]:
+        """The step that says the leaf's ``.grad`` changed outside backward after the calls
+        counted in it, when it did (reset before the end, or before an in-place change)."""
+        left = self._left(leaf)
         node = self.sg.nodes[leaf]
-        return node.grad if node.grad is not None else self.full_grads.get(leaf)
+        if left is None or (node.has_grad and node.grad is None):  # afterwards: not recorded
+            return ()
+        k, grad = left
+        now = node.grad if node.has_grad else None
+        if now is not None and np.array_equal(np.asarray(now), np.asarray(grad)):
+            return ()
+        return (GradChanged(leaf, k + 1, now, leaf in self.replaced),)
 
     def _window(self, leaf: str, versions: list[str]) -> range:
         """The backward calls made before a later version replaced the leaf (all of them
@@ -256,11 +288,11 @@ class _Explainer:
     def _find_parts(self, leaf: str) -> list[Part]:
         accumulations = self.chains or self.symbolic or self.matrix_adjoints or []
         versions = self.graph.versions(leaf)
-        window = self._window(leaf, versions)
+        window, start = self._window(leaf, versions), self._start(versions)
         hits = [
             (k, v)
             for k, a in enumerate(accumulations)
-            if k in window
+            if k in window and k >= start
             for v in versions
             if v in a.adjoints
         ]
@@ -280,6 +312,16 @@ class _Explainer:
             kept.append(k)
         return [(k, v) for k, v in hits if k in kept]
 
+    def _start(self, versions: list[str]) -> int:
+        """The first backward call that counts for the last of ``versions``: the one after
+        a change of ``.grad`` outside backward (a reset) found when an earlier version was
+        replaced, since the tensor's ``.grad`` starts over there."""
+        start = 0
+        for v in versions[:-1]:
+            if self._changed_after(v):
+                start = self._left(v)[0] + 1
+        return start
+
     def _only_call(self, leaf: str) -> list[int]:
         """The one backward call the engine's record shows reaching ``leaf``, when nothing was
         derived to tell the calls apart (with several, which ones sum up is not known)."""
@@ -287,14 +329,21 @@ class _Explainer:
         return hits if len(hits) == 1 else []
 
     def reached(self, leaf: str) -> bool:
-        """Whether the leaf held a gradient: recorded, or derived for its ``.grad``."""
-        return self.sg.nodes[leaf].has_grad or bool(self.parts(leaf))
+        """Whether the leaf held a gradient: derived for its ``.grad``, or recorded (but not
+        one a reset left behind, before this version of the tensor was made)."""
+        if self.parts(leaf):
+            return True
+        return self.sg.nodes[leaf].has_grad and not self._reset_before(leaf)
+
+    def _reset_before(self, leaf: str) -> bool:
+        return self._start(self.graph.versions(leaf)) > 0
 
     def touched(self, leaf: str) -> bool:
         """Whether a backward call's gradient reached the leaf (recorded or not); one that
         is touched but not ``reached`` was replaced before its tensor's ``.grad`` held the
-        gradient, which the row of a later version counts."""
-        if self.reached(leaf):
+        gradient, which the row of a later version counts, or holds only what a reset left
+        of the gradients of an earlier version, whose row shows them."""
+        if self.reached(leaf) or self._reset_before(leaf):
             return True
         return any(
             leaf in a.adjoints for a in self.chains or self.symbolic or self.matrix_adjoints or ()
@@ -325,26 +374,28 @@ class _Explainer:
                     "worked out within the budget (the notes say why), so no verdict is taken"
                 )
             )
-        if node.grad is None and leaf in self.full_grads:
+        shown = self._shown_grad(leaf)
+        if shown is None and leaf in self.full_grads:
             note = gettext(
                 "the engine's .grad has {count} numbers, too many to show; "
                 "the verdict compares every one of them",
                 count=number(math.prod(node.shape)),
             )
-        elif node.grad is None:
+        elif shown is None:
             note = gettext("the engine's .grad was too large to record, so no verdict is taken")
         check = self._check(node, value, parts, note)
         return LeafGradient(
             leaf,
             tuple(node.shape),
             node.dtype,
-            node.grad,
+            shown,
             closed,
-            _full(value) if node.grad is not None else None,
+            _full(value) if shown is not None else None,
             check,
             self._steps(leaf, parts, closed, matrix, check),
             note,
             matrix,
+            tuple(_calls(parts)),
         )
 
     def _closed(self, leaf: str, parts: list[Part]) -> ClosedForm | None:
@@ -357,6 +408,7 @@ class _Explainer:
         return self.attempt(what, lambda: self.closer.elements(self.eg, total))
 
     def _check(self, node, value, parts: list[Part], missing: str | None) -> Check:
+        shown = self._shown_grad(node.id)
         verdict = judge(value, self._engine_grad(node.id), node.dtype)
         if verdict.kind == NOT_CHECKED and missing:
             verdict = replace(verdict, reason=missing)
@@ -382,16 +434,15 @@ class _Explainer:
                 agrees_numerical, worst_numerical = compare(
                     diff.project(reference), diff.slopes, witness
                 )
-                numerical = _full(diff.gradient()) if node.grad is not None else None
+                numerical = _full(diff.gradient()) if shown is not None else None
                 downstream = set().union(*(self.sg.downstream(v) for v in versions))
                 kinks = () if agrees_numerical else domains.kinks(self.sg, downstream)
                 if kinks:  # two slopes meet there: the differences average them
                     why_numerical = gettext("they straddle a kink: {kink}", kink=kinks[0])
                     agrees_numerical = None
-        shown = node.grad is not None  # past the recording limit, numbers are compared, not sent
-        return Check(
-            engine=node.grad,
-            value=_full(value) if shown else None,
+        return Check(  # past the recording limit, numbers are compared, not sent
+            engine=shown,
+            value=_full(value) if shown is not None else None,
             agrees=verdict.agrees,
             verdict=verdict.kind,
             reason=verdict.reason,
@@ -439,7 +490,7 @@ class _Explainer:
             closing = matrix.steps
         elif self.mode == GENERIC and derived and closing:
             closing = (self._substituted_as_written(closing[0], derived), *closing[1:])
-        return (*(derived or ()), *closing, check)
+        return (*(derived or ()), *closing, *self._changed_after(leaf), check)
 
     def _substituted_as_written(self, first, derived: list):
         """A closed form's substitution, started from the leaf's gradient as its last step

@@ -32,6 +32,7 @@ class LeafGradient:
     steps: tuple
     note: str | None = None
     matrix: MatrixForm | None = None  # the closed form over whole tensors (Xᵀ G), when derived
+    calls: tuple[int, ...] = ()  # the backward calls (from 0) whose gradients .grad sums
 
     @property
     def symbolic(self) -> sympy.Basic | None:

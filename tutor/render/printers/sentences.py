@@ -554,6 +554,27 @@ class Printer:
             total=total,
         )
 
+    def _print_GradChanged(self, c: st.GradChanged) -> str:
+        if c.now is None:
+            what = self.gettext("set to None")
+        elif not any(_flat(c.now)):
+            what = self.gettext("zeroed")
+        else:
+            what = self.gettext("set to {value}", value=self.math(self.num(c.now)))
+        when = (
+            self.gettext("before {leaf} was changed in place", leaf=self.named(c.leaf))
+            if c.replaced
+            else self.gettext("before the program ended")
+        )
+        return self.gettext(
+            "after backward call {call}, {grad} was {what} outside backward, {when}; the check "
+            "below takes {grad} as that call left it",
+            call=Words(i18n.number(c.call)),
+            grad=Code(f"{c.leaf}.grad"),
+            what=what,
+            when=when,
+        )
+
     def definitions(self, pairs: tuple) -> str:
         """``t1 = x1*w1, t2 = t1*w2``: names and what they stand for."""
         return ", ".join(self.math(self.eq(self.expr(k), self.expr(v))) for k, v in pairs)
@@ -697,6 +718,13 @@ class Printer:
         if g.symbolic is None:
             return self.words(g.note or "")
         return self.math(self.expr(g.symbolic))
+
+
+def _flat(value) -> list:
+    """A value's numbers in one list."""
+    if not isinstance(value, list):
+        return [value]
+    return [x for v in value for x in _flat(v)]
 
 
 def listed(items: list[str]) -> str:
