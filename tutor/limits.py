@@ -54,6 +54,9 @@ class Limits:
       elements (PyTorch's own print threshold); larger values are left out as ``None``.
     - ``recorded_elements``: numbers the graph of one run may keep in all (values, gradients
       and the gradients after each backward call), so the graph stays a few MB.
+    - ``kept_elements``: numbers too large for the graph that one run keeps aside for the
+      checks, as they were before an in-place change or a reset (values of leaves and
+      constants, ``.grad`` after each backward call); past it, those go unchecked.
     """
 
     source_chars: int = 50_000
@@ -70,6 +73,7 @@ class Limits:
     output_chars: int = 1_000_000
     value_elements: int = 1_000
     recorded_elements: int = 1_000_000
+    kept_elements: int = 4_000_000
 
 
 LIMITS = Limits()
@@ -135,6 +139,7 @@ class Meter:
         self._nodes = 0
         self._backward_calls = 0
         self._recorded = 0
+        self._kept = 0
 
     def tick(self) -> None:
         """Refuse to go on once the run's wall time (or the request's) is spent."""
@@ -213,6 +218,13 @@ class Meter:
                     limit=number(self.limits.recorded_elements),
                 ),
             )
+        return True
+
+    def take_kept(self, count: int) -> bool:
+        """Whether ``count`` numbers may still be kept aside for the checks (then count them)."""
+        if self._kept + count > self.limits.kept_elements:
+            return False
+        self._kept += count
         return True
 
     def check_exponent(self, exponent: float) -> None:

@@ -183,9 +183,12 @@ class GradChanged:
     """The leaf's ``.grad`` changed outside backward after the last backward call counted in
     it (``x.grad.zero_()``, ``x.grad = None``): the check takes it as that call left it."""
 
+    NONE, ZERO, OTHER = "none", "zero", "other"
+
     leaf: str
     call: int  # that backward call, from 1
-    now: Value  # the .grad afterwards; None when it was set to None
+    to: str  # what .grad became: None, zeros, or other numbers
+    now: Value  # those numbers when recorded
     replaced: bool  # afterwards: when an in-place change replaced the leaf (else: the end)
 
 

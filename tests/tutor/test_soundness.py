@@ -417,3 +417,81 @@ def test_a_reset_between_backward_and_the_update_is_said_and_starts_over():
     nothing_after = program(PRELUDE + one_call)
     assert [g.leaf for g in nothing_after.gradients] == ["x", "w"]  # w_2 holds only the reset
     assert "w_2" not in {n.leaf for n in nothing_after.no_gradient}  # its .grad is not None
+
+
+BIG_STEP = (  # w has more numbers than a graph keeps: its numbers are kept aside for the checks
+    "import torch\n"
+    "x = torch.linspace(-1, 1, 320).reshape(8, 40)\n"
+    "w = torch.full((40, 30), 0.1, requires_grad=True)\n"
+    "L = (x @ w).tanh().sum()\n"
+    "L.backward()\n"
+    "with torch.no_grad():\n"
+    "    w -= 0.1 * w.grad\n"
+    "    w.grad.zero_()\n"
+    "L = (x @ w).tanh().sum()\n"
+    "L.backward()\n"
+    "w.grad = None\n"
+)
+
+
+def test_a_tensor_too_large_to_record_is_checked_across_its_versions_and_resets():
+    x = program(BIG_STEP)
+    assert [g.leaf for g in x.gradients] == ["w", "w_2"]
+    for g in x.gradients:
+        assert g.numeric is None  # too many numbers to show, every one compared
+        assert g.check.agrees and g.check.agrees_numerical, (g.leaf, g.check)
+        assert g.matrix is not None
+    assert not any("no numeric check" in note for note in x.notes)
+    words = text(x)
+    assert "after backward call 2, w_2.grad was set to None outside backward" in words
+
+
+def test_past_the_kept_budget_a_large_tensor_goes_unchecked_not_wrong():
+    from tutor.explain import explain_graph
+    from tutor.lang import parse_program
+    from tutor.limits import Limits
+    from tutor.run import numeric
+
+    run = numeric.run(parse_program(BIG_STEP), Limits(kept_elements=2_000))
+    assert not run.unrecorded.grads_after  # w's .grad after each call was not kept
+    x = explain_graph(run.graph, unrecorded=run.unrecorded)
+    assert all(g.check.agrees is not False for g in x.gradients)
+    assert any("no numeric check" in note for note in x.notes)
+
+
+MLP_STEP = """\
+import torch
+import torch.nn.functional as F
+torch.manual_seed(0)
+X = torch.randn(64, 100)
+y = torch.randint(0, 10, (64,))
+W1 = (torch.randn(100, 32) * 0.1).requires_grad_()
+b1 = torch.zeros(32, requires_grad=True)
+W2 = (torch.randn(32, 10) * 0.1).requires_grad_()
+b2 = torch.zeros(10, requires_grad=True)
+loss = F.cross_entropy(torch.relu(X @ W1 + b1) @ W2 + b2, y)
+loss.backward()
+with torch.no_grad():
+    W1 -= 0.1 * W1.grad
+    b1 -= 0.1 * b1.grad
+    W2 -= 0.1 * W2.grad
+    b2 -= 0.1 * b2.grad
+    W1.grad.zero_()
+    b1.grad.zero_()
+    W2.grad.zero_()
+    b2.grad.zero_()
+loss = F.cross_entropy(torch.relu(X @ W1 + b1) @ W2 + b2, y)
+loss.backward()
+"""
+
+
+def test_a_two_layer_mlp_training_step_is_checked_row_by_row():
+    """Unnamed tensors too large to record (``torch.randn(100, 32) * 0.1``) are kept aside, so
+    each parameter's rows, before and after the update, get their verdicts and matrix forms."""
+    x = program(MLP_STEP)
+    assert [g.leaf for g in x.gradients] == [
+        "W1", "b1", "W2", "b2", "W1_2", "b1_2", "W2_2", "b2_2"
+    ]  # fmt: skip
+    for g in x.gradients:
+        assert g.check.agrees and g.check.agrees_numerical and g.matrix is not None, g.leaf
+    assert not any("no numeric check" in note for note in x.notes)

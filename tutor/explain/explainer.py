@@ -24,6 +24,7 @@ from ..i18n import gettext, ngettext, number
 from ..lang.program import Program
 from ..limits import check_time
 from ..run import numeric
+from ..run.recorder import Unrecorded
 from ..steps import (
     Accumulation,
     Check,
@@ -35,6 +36,7 @@ from ..steps import (
     Substitution,
     Value,
     path_sum,
+    plain,
 )
 from ..symbolic import domains
 from ..symbolic.accumulate import Elements, Numbers
@@ -61,7 +63,6 @@ from .inputs import ExplainInput
 from .second_order import check_order, explain_second_order
 
 log = logging.getLogger(__name__)
-Arrays = dict[str, tuple[np.ndarray, np.ndarray | None]]  # node id -> (value, .grad)
 Part = tuple[int, str]  # (backward call, leaf version): one contribution to a .grad
 T = TypeVar("T")
 # How the symbolic side refuses an input: our own bounds and limits, and sympy's many ways of
@@ -116,13 +117,12 @@ def _sum(accumulations: list[Adjoints], parts: list[Part]):
 class _Explainer:
     """The work of one ``explain``: accumulations, closed forms, witnesses, steps."""
 
-    def __init__(self, graph: Graph, budget: Budget, arrays: Arrays | None = None):
+    def __init__(self, graph: Graph, budget: Budget, unrecorded: Unrecorded | None = None):
         self.graph, self.budget, self.clock = graph, budget, Clock(budget.seconds)
         self.notes: list[str] = []
-        arrays = arrays or {}
-        self.full_grads = {i: grad for i, (_, grad) in arrays.items() if grad is not None}
+        self.unrecorded = unrecorded or Unrecorded()
         try:
-            self.numbers = replay(SymbolicGraph(graph), {i: v for i, (v, _) in arrays.items()})
+            self.numbers = replay(SymbolicGraph(graph), self.unrecorded.values)
         except ReplayError as error:
             self.numbers = None
             self.notes.append(gettext("no numeric check: {why}", why=error))
@@ -229,41 +229,62 @@ class _Explainer:
             return None
         return form
 
-    def _left(self, leaf: str) -> tuple[int, Value] | None:
-        """The last backward call counted in the leaf's ``.grad`` and, as recorded right
-        after it, that ``.grad`` (None: no call counted, or too many numbers to record)."""
+    def _left(self, leaf: str) -> tuple[int, Value | np.ndarray] | None:
+        """The last backward call counted in the leaf's ``.grad`` and that ``.grad`` right
+        after it: as recorded, or in full when too large to record (None: no call counted,
+        or its numbers not kept)."""
         parts = self.parts(leaf)
         if not parts:
             return None
         k = max(k for k, _ in parts)
-        after = self.graph.backward_calls[k].grads_after
-        versions = self.graph.versions(leaf)
-        grad = next((after[v] for v in versions if after.get(v) is not None), None)
+        grad = self._after(k, self.graph.versions(leaf))
         return None if grad is None else (k, grad)
 
-    def _shown_grad(self, leaf: str) -> Value:
-        """The engine's .grad of a leaf as the row shows it: as the backward calls left it,
-        whatever reset it afterwards, else as recorded (None: too large to record)."""
-        left = self._left(leaf)
-        return left[1] if left is not None else self.sg.nodes[leaf].grad
+    def _after(self, k: int, versions: list[str]) -> Value | np.ndarray:
+        """The tensor's ``.grad`` right after backward call ``k``, as recorded for the one of
+        its ``versions`` that was the latest then, or in full when too large to record."""
+        after, kept = self.graph.backward_calls[k].grads_after, self.unrecorded.grads_after
+        for v in versions:
+            if after.get(v) is not None:
+                return after[v]
+            if (k, v) in kept:
+                return kept[k, v]
+        return None
 
-    def _engine_grad(self, leaf: str):
-        """The engine's .grad of a leaf: as shown, or in full when too large to record."""
-        shown = self._shown_grad(leaf)
-        return shown if shown is not None else self.full_grads.get(leaf)
+    def _engine_grad(self, leaf: str) -> Value | np.ndarray:
+        """The engine's .grad of a leaf as the backward calls left it, whatever reset it
+        afterwards; else as the graph holds it. An array when too large to record."""
+        left = self._left(leaf)
+        if left is not None:
+            return left[1]
+        return self._grad_now(leaf)
+
+    def _grad_now(self, leaf: str) -> Value | np.ndarray:
+        """The leaf's .grad at the end, or when a later version replaced it."""
+        node = self.sg.nodes[leaf]
+        return node.grad if node.grad is not None else self.unrecorded.grads.get(leaf)
+
+    def _shown_grad(self, leaf: str) -> Value:
+        """The engine's .grad as the answer shows it (None: too large to show)."""
+        grad = self._engine_grad(leaf)
+        return None if isinstance(grad, np.ndarray) else grad
 
     def _changed_after(self, leaf: str) -> tuple[GradChanged, ...]:
         """The step that says the leaf's ``.grad`` changed outside backward after the calls
         counted in it, when it did (reset before the end, or before an in-place change)."""
         left = self._left(leaf)
         node = self.sg.nodes[leaf]
-        if left is None or (node.has_grad and node.grad is None):  # afterwards: not recorded
+        now = self._grad_now(leaf)
+        if left is None or (node.has_grad and now is None):  # afterwards: not kept
             return ()
-        k, grad = left
-        now = node.grad if node.has_grad else None
-        if now is not None and np.array_equal(np.asarray(now), np.asarray(grad)):
+        if now is not None and np.array_equal(np.asarray(now), np.asarray(left[1])):
             return ()
-        return (GradChanged(leaf, k + 1, now, leaf in self.replaced),)
+        if now is None:
+            to = GradChanged.NONE
+        else:
+            to = GradChanged.OTHER if np.any(np.asarray(now)) else GradChanged.ZERO
+        shown = None if isinstance(now, np.ndarray) else now
+        return (GradChanged(leaf, left[0] + 1, to, shown, leaf in self.replaced),)
 
     def _window(self, leaf: str, versions: list[str]) -> range:
         """The backward calls made before a later version replaced the leaf (all of them
@@ -303,8 +324,7 @@ class _Explainer:
         kept: list[int] = []
         for k in calls:
             part = _sum(self.chains, [(j, v) for j, v in hits if j == k])
-            after = self.graph.backward_calls[k].grads_after
-            recorded = next((after[v] for v in versions if v in after), None)
+            recorded = self._after(k, versions)
             if kept and recorded is not None:
                 so_far = _sum(self.chains, [(j, v) for j, v in hits if j in kept])
                 if not compare(so_far + part, recorded, tol)[0] and compare(part, recorded, tol)[0]:
@@ -375,7 +395,7 @@ class _Explainer:
                 )
             )
         shown = self._shown_grad(leaf)
-        if shown is None and leaf in self.full_grads:
+        if shown is None and self._engine_grad(leaf) is not None:
             note = gettext(
                 "the engine's .grad has {count} numbers, too many to show; "
                 "the verdict compares every one of them",
@@ -484,7 +504,7 @@ class _Explainer:
         else:
             self.step_numbers -= numbers
             what = gettext("steps for {leaf}", leaf=leaf)
-            derived = self.attempt(what, lambda: self._chain_steps(leaf, parts, check))
+            derived = self.attempt(what, lambda: self._chain_steps(leaf, parts))
         closing = closed.steps if closed is not None else ()
         if matrix is not None:  # over whole tensors, not element by element
             closing = matrix.steps
@@ -512,17 +532,17 @@ class _Explainer:
         rule = self.closer.rule(self.closer.intermediates(written))
         return replace(first, before=written, definitions=tuple(rule.items()))
 
-    def _chain_steps(self, leaf: str, parts: list[Part], check: Check) -> list:
+    def _chain_steps(self, leaf: str, parts: list[Part]) -> list:
         steps: list = []
         contributions = []
         for k, v in parts if self.chains else ():
             symbols = Symbols(self.symbolic[k] if self.symbolic else None, self.eg)
             steps.append(derivation(self.sg, self.chains[k], symbols, k + 1, v))
             part = self.chains[k].adjoints[v]
-            contributions.append(Quantity(symbols.adjoint(v), _full(part)))
+            contributions.append(Quantity(symbols.adjoint(v), plain(part)))
         reached = tuple(v for _, v in parts)
         if len(contributions) > 1 or any(v != leaf for v in reached):
-            total = Quantity(None, check.value)
+            total = Quantity(None, plain(_sum(self.chains, parts)))
             steps.append(Accumulation(leaf, tuple(contributions), total, reached))
         return steps
 
@@ -559,11 +579,14 @@ class _Explainer:
 
 
 def explain_graph(
-    graph: Graph, output: str = "", budget: Budget | None = None, arrays: Arrays | None = None
+    graph: Graph,
+    output: str = "",
+    budget: Budget | None = None,
+    unrecorded: Unrecorded | None = None,
 ) -> Explanation:
-    """The explanation of one recorded run (``arrays``: the numbers it was too large to keep)."""
+    """The explanation of one recorded run (``unrecorded``: the numbers too large for it)."""
     budget = budget or Budget()
-    x = _Explainer(graph, budget, arrays)
+    x = _Explainer(graph, budget, unrecorded)
     order = _first_use_order(graph)
     edges = x.edges()
     return Explanation(
@@ -585,7 +608,7 @@ def explain_graph(
 def explain_program(program: Program, budget: Budget | None = None) -> Explanation:
     """Run a checked program on the engine and explain every gradient it computed."""
     run = numeric.run(program)
-    return explain_graph(run.graph, run.output, budget, numeric.unrecorded(run))
+    return explain_graph(run.graph, run.output, budget, run.unrecorded)
 
 
 def explain(inp: ExplainInput, budget: Budget | None = None) -> Explanation:

@@ -17,11 +17,11 @@ import engine
 from engine.factories import START_SEED
 
 from ..errors import ProgramError, TutorError
-from ..graph import CONSTANT, LEAF, Graph
+from ..graph import Graph
 from ..lang.program import Program
 from ..limits import LIMITS, Limits, Meter
 from .interpreter import Interpreter
-from .recorder import Recorder
+from .recorder import Recorder, Unrecorded
 
 
 @dataclass
@@ -32,6 +32,7 @@ class NumericRun:
     graph: Graph
     tensors: dict[str, engine.Tensor]  # the final binding of each name bound to a tensor
     node_ids: dict[str, str]  # the graph node each name in ``tensors`` stands for
+    unrecorded: Unrecorded  # the numbers the graph was too large to keep, for the checks
 
 
 def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
@@ -50,7 +51,7 @@ def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
             interpreter.run(program.statements)
             if program.backward_root is not None:
                 interpreter.auto_backward(program.backward_root)
-        graph = recorder.graph()
+        graph, unrecorded = recorder.graph(), recorder.unrecorded()
     except TutorError:
         raise
     except Exception as error:  # a failure outside any statement: still the program's error
@@ -58,20 +59,8 @@ def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
     finally:
         engine.set_grad_enabled(grad_mode)
     tensors = {n: v for n, v in interpreter.env.items() if isinstance(v, engine.Tensor)}
-    return NumericRun(out.getvalue(), graph, tensors, _node_ids(graph, tensors, recorder))
-
-
-def unrecorded(run: NumericRun) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
-    """The leaves' and constants' numbers the graph was too large to keep, from the run's own
-    tensors: their values (so the values can be replayed) and gradients (so they are checked)."""
-    out = {}
-    for name, tensor in run.tensors.items():
-        node = run.graph.node(run.node_ids[name])
-        if node.kind in (LEAF, CONSTANT) and node.value is None:
-            grad = None if tensor.grad is None else tensor.grad.numpy()
-            value = tensor.detach().numpy()
-            out[node.id] = (value.astype(np.float64) if value.dtype.kind == "f" else value, grad)
-    return out
+    node_ids = _node_ids(graph, tensors, recorder)
+    return NumericRun(out.getvalue(), graph, tensors, node_ids, unrecorded)
 
 
 def _node_ids(graph: Graph, tensors: dict, recorder: Recorder) -> dict[str, str]:

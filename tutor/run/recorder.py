@@ -32,6 +32,12 @@ shapes as lists, tensors as nested lists (``where``'s ``condition``), the ``geti
 as one item per position (slices as ``{"slice": [start, stop, step]}``, ``...`` as the
 string; ``tutor.graph.index_key`` turns it back), and ``output`` for each result of ``max(dim)``.
 
+A value or gradient over ``Limits.value_elements`` numbers is left out of the graph
+(``None``); while the run's ``kept_elements`` last, a copy is kept aside for the checks
+(``Recorder.unrecorded``): the values the checks take as given (leaves, constants, what ran
+under ``no_grad``), as they were before any in-place change, a replaced leaf's ``.grad``, and
+the leaves' ``.grad`` right after each backward call.
+
 Ids are chosen at the end: the user's name for the first tensor bound to it, ``x_2``,
 ``x_3`` for later ones, and ``t1``, ``t2``, … for unnamed values, never clashing.
 """
@@ -95,6 +101,17 @@ class _Entry:
     grad_when_replaced: tuple | None = None
 
 
+@dataclass
+class Unrecorded:
+    """A run's numbers too large for its graph, by node id, for the checks: the values of
+    leaves and constants, a leaf's ``.grad`` at the end (or when a later version replaced
+    it), and its ``.grad`` right after each backward call (keyed ``(call, node id)``)."""
+
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    grads: dict[str, np.ndarray] = field(default_factory=dict)
+    grads_after: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)
+
+
 class Recorder:
     """Collects the nodes, edges and backward calls of one run."""
 
@@ -107,6 +124,12 @@ class Recorder:
         # (root entry, gradient, line, {leaf entry: grad}, the gradient's entry or None)
         self._calls: list[tuple] = []
         self._epoch = 0
+        # copies of what was too large to record, while the meter's kept budget lasts: the
+        # values of leaves and constants (a later in-place change overwrites the tensor), a
+        # replaced leaf's .grad, and the leaves' .grad after each call, by (call, entry)
+        self._kept_values: dict[int, np.ndarray] = {}
+        self._kept_grads: dict[int, np.ndarray] = {}
+        self._kept_after: dict[tuple[int, int], np.ndarray] = {}
 
     # ----- making entries ----------------------------------------------------------------
     def _add(self, obj, kind: str, at: Span, **fields) -> int:
@@ -120,8 +143,15 @@ class Recorder:
         entry = _Entry(kind, obj, at, self._snapshot(obj), *meta, self._epoch, **fields)
         if isinstance(obj, engine.Tensor):
             entry.version = obj._version
+            if _is_source(entry) and entry.value is None:
+                self._keep(self._kept_values, len(self._entries), obj)
         self._entries.append(entry)
         return len(self._entries) - 1
+
+    def _keep(self, store: dict, key, tensor: engine.Tensor) -> None:
+        """Keep a copy of a tensor too large to record, while the kept budget lasts."""
+        if self.meter.take_kept(tensor.numel()):
+            store[key] = np.array(tensor.detach().numpy())
 
     def _snapshot(self, value) -> float | list | None:
         """A value as plain numbers, if the graph may keep it."""
@@ -300,7 +330,10 @@ class Recorder:
     def _version(self, tensor, kind: str, at: Span, old: int, **fields) -> None:
         if self._entries[old].kind == LEAF:  # its .grad from now on is the new version's
             grad = tensor.grad
-            self._entries[old].grad_when_replaced = (grad is not None, self._snapshot(grad))
+            snapshot = self._snapshot(grad)
+            self._entries[old].grad_when_replaced = (grad is not None, snapshot)
+            if grad is not None and snapshot is None:
+                self._keep(self._kept_grads, old, grad)
         index = self._add(tensor, kind, at, replaces=old, **fields)
         name = self._entries[old].name
         if name is not None:
@@ -337,6 +370,10 @@ class Recorder:
         root_index = self.operand(root, at)
         leaves = self._leaf_entries()
         grads = {index: self._snapshot(self._entries[index].value_of.grad) for index in leaves}
+        for index in leaves:
+            grad = self._entries[index].value_of.grad
+            if grad is not None and grads[index] is None:
+                self._keep(self._kept_after, (len(self._calls), index), grad)
         given = self._latest.get(id(gradient))  # a constant the program named: its name
         if given is not None and (
             self._entries[given].name is None or self._entries[given].value_of.requires_grad
@@ -377,6 +414,31 @@ class Recorder:
             for root, gradient, line, grads, given in self._calls
         ]
         return Graph(nodes, edges, calls)
+
+    def unrecorded(self) -> Unrecorded:
+        """What the graph was too large to keep, for the checks (float values in float64): the
+        values the checks take as given, and the leaves' gradients."""
+        ids, out = self._ids(), Unrecorded()
+        for index, entry in enumerate(self._entries):
+            tensor = entry.value_of
+            if not _is_source(entry) or not isinstance(tensor, engine.Tensor):
+                continue
+            latest = self._latest.get(id(tensor)) == index
+            value = tensor.detach().numpy() if latest else self._kept_values.get(index)
+            if entry.value is None and value is not None:
+                floating = value.dtype.kind == "f"
+                out.values[ids[index]] = value.astype(np.float64) if floating else value
+            if entry.kind != LEAF:
+                continue
+            if latest:
+                grad = None if tensor.grad is None else tensor.grad.numpy()
+            else:
+                grad = self._kept_grads.get(index)
+            if grad is not None and grad.size > self.meter.limits.value_elements:
+                out.grads[ids[index]] = grad
+        for (k, index), grad in self._kept_after.items():
+            out.grads_after[(k, ids[index])] = grad
+        return out
 
     def _node(self, entry: _Entry, ids: list[str], index: int) -> Node:
         tensor = entry.value_of
@@ -452,6 +514,12 @@ class Recorder:
         if value is Ellipsis:
             return "..."
         return str(value)
+
+
+def _is_source(entry: _Entry) -> bool:
+    """Whether the checks take the entry's value as given rather than recompute it: leaves,
+    constants, and what was computed where autograd records nothing."""
+    return entry.kind in (LEAF, CONSTANT) or entry.no_grad or entry.cut is not None
 
 
 def _unique(base: str, taken: set[str]) -> str:

@@ -555,12 +555,14 @@ class Printer:
         )
 
     def _print_GradChanged(self, c: st.GradChanged) -> str:
-        if c.now is None:
+        if c.to == c.NONE:
             what = self.gettext("set to None")
-        elif not any(_flat(c.now)):
+        elif c.to == c.ZERO:
             what = self.gettext("zeroed")
-        else:
+        elif c.now is not None:
             what = self.gettext("set to {value}", value=self.math(self.num(c.now)))
+        else:
+            what = self.gettext("set to other numbers")
         when = (
             self.gettext("before {leaf} was changed in place", leaf=self.named(c.leaf))
             if c.replaced
@@ -718,13 +720,6 @@ class Printer:
         if g.symbolic is None:
             return self.words(g.note or "")
         return self.math(self.expr(g.symbolic))
-
-
-def _flat(value) -> list:
-    """A value's numbers in one list."""
-    if not isinstance(value, list):
-        return [value]
-    return [x for v in value for x in _flat(v)]
 
 
 def listed(items: list[str]) -> str:
