@@ -27,7 +27,7 @@ def test_the_mlp_gradients_table_fits_without_scrolling_sideways(browser, base_u
         assert (
             p.page.evaluate("document.documentElement.scrollWidth") <= p.page.viewport_size["width"]
         )
-        forms = table.locator("td[data-label='Closed form'] > math")
+        forms = table.locator("td[data-label='Closed form'] > .formula > math")
         assert forms.count() == 4  # W1, b1, W2, b2 in matrix notation
         assert "⊙" in forms.first.text_content() or "\u2299" in forms.first.text_content()
         where = p.page.locator("p.where")

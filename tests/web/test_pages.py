@@ -81,6 +81,20 @@ def test_seed_c_side_by_side_table(client):
     assert len(steps) == 3 and all(d.find("ol", cls="steps") for d in steps)
 
 
+def test_a_large_gradient_is_shown_as_pytorch_prints_it_with_every_number_a_click_away(client):
+    from tests.tutor.test_soundness import MLP_STEP
+
+    doc = _page(client, program=MLP_STEP)
+    rows = _gradient_rows(doc)
+    assert rows["W1"][0] == "100×32: too many numbers to show"
+    cell = doc.find("table", cls="gradients").find_all("tr")[3].find_all("td")[0]  # W2
+    short, every = (c.text() for c in cell.find_all("code", cls="tensor"))
+    assert short.count("\n") == 6 and short.count("…") == 7  # 3 rows, …, 3 rows; 3 + … + 3
+    assert every.count("\n") == 31 and "…" not in every
+    assert cell.find("summary").text() == "all 320 numbers"
+    assert all(r[3] == "✓agrees" for r in rows.values())
+
+
 def test_formula_from_a_shareable_url(client):
     doc = _page(client, **FORMULA)
     assert sorted(_gradient_rows(doc)) == ["Y", "w1", "w2", "x1"]

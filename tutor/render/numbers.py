@@ -7,6 +7,7 @@ computes a derivative: it only formats what the engine and sympy produced.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import i18n
@@ -22,6 +23,8 @@ def number(x: Any, digits: int = 6) -> str:
     """
     if x is None:
         return "—"
+    if x is GAP:
+        return "…"
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return str(x)
     if isinstance(x, int):
@@ -30,7 +33,42 @@ def number(x: Any, digits: int = 6) -> str:
     return "0" if text == "-0" else text
 
 
-def value(v: Any) -> str:
+class _Gap:
+    """Where ``elided`` left items out."""
+
+    def __repr__(self) -> str:
+        return "…"
+
+
+GAP = _Gap()
+
+
+def elided(v: Any, edge: int = 3) -> Any:
+    """A tensor with at most ``2 * edge + 1`` items along each dimension: a longer one keeps
+    its first and last ``edge`` with ``GAP`` between, as PyTorch prints a large tensor.
+
+    >>> value(elided([float(i) for i in range(10)]))
+    '[0, 1, 2, …, 7, 8, 9]'
+    >>> value(elided([1.0, 2.0])), value(elided(4.5))
+    ('[1, 2]', '4.5')
+    """
+    if not isinstance(v, list):
+        return v
+    if len(v) > 2 * edge + 1:
+        v = [*v[:edge], GAP, *v[-edge:]]
+    return [x if x is GAP else elided(x, edge) for x in v]
+
+
+def count(v: Any) -> int:
+    """How many numbers a value holds.
+
+    >>> count([[1.0, 2.0], [3.0, 4.0]]), count(4.5)
+    (4, 1)
+    """
+    return sum(map(count, v)) if isinstance(v, list) else 1
+
+
+def value(v: Any, digits: int = 6) -> str:
     """A number or nested list written out in full.
 
     >>> value([[2.0, 2.0], [2.0, 2.0]])
@@ -39,11 +77,11 @@ def value(v: Any) -> str:
     '—'
     """
     if isinstance(v, list):
-        return "[" + ", ".join(value(item) for item in v) + "]"
-    return number(v)
+        return "[" + ", ".join(value(item, digits) for item in v) + "]"
+    return number(v, digits)
 
 
-def block(v: Any) -> str:
+def block(v: Any, digits: int = 6) -> str:
     """A tensor laid out as numpy prints it: one row per line.
 
     >>> print(block([[-30.0, -30.0], [-30.0, -30.0]]))
@@ -53,9 +91,20 @@ def block(v: Any) -> str:
     ('4.5', '[1, 2]')
     """
     if not isinstance(v, list) or not any(isinstance(item, list) for item in v):
-        return value(v)
-    rows = [block(item).replace("\n", "\n ") for item in v]
+        return value(v, digits)
+    rows = [block(item, digits).replace("\n", "\n ") for item in v]
     return "[" + ",\n ".join(rows) + "]"
+
+
+def summary(v: Any, layout: Callable[[Any, int], str] = block) -> str:
+    """A tensor as PyTorch prints a large one: ``elided``, in 4 significant digits, laid out
+    by ``block`` (or ``value``); one short enough to show whole is shown whole.
+
+    >>> summary([1.0, 2.0]), summary([i / 3 for i in range(9)])
+    ('[1, 2]', '[0, 0.3333, 0.6667, …, 2, 2.333, 2.667]')
+    """
+    short = elided(v)
+    return layout(v, 6) if short == v else layout(short, 4)
 
 
 def _flat(v: Any) -> list:

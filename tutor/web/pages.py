@@ -51,6 +51,16 @@ def _block_filter(v) -> str:
     return numbers.block(v)
 
 
+@bp.app_template_filter("summary")
+def _summary_filter(v) -> str:
+    return numbers.summary(v)
+
+
+@bp.app_template_filter("count")
+def _count_filter(v) -> int:
+    return numbers.count(v)
+
+
 @bp.app_template_filter("shape")
 def _shape_filter(dims) -> str:
     return numbers.shape(dims)

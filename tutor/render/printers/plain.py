@@ -175,9 +175,9 @@ class TextPrinter(Printer):
             rows.append(
                 (
                     g.leaf,
-                    numbers.value(st.plain(g.numeric)),
+                    numbers.summary(st.plain(g.numeric), numbers.value),
                     closed,
-                    numbers.value(st.plain(g.value)),
+                    numbers.summary(st.plain(g.value), numbers.value),
                     i18n.translate(VERDICT_WORDS[g.check.verdict]),
                 )
             )
