@@ -21,7 +21,7 @@ from ..errors import TutorError
 from ..explain import Explanation
 from ..i18n import N_
 from ..render import mathml, svg, typeset
-from ..render.numbers import block
+from ..render.numbers import summary
 from ..render.numbers import value as number
 from ..render.stepping import backward_steps
 from ..steps import kind_label
@@ -70,9 +70,9 @@ def _gradients(explanation: Explanation, data: dict) -> str:
         why = f' title="{escape(g["reason"])}"' if g.get("reason") else ""
         rows.append(
             f"<tr><th><code>{escape(g['leaf'])}</code></th>"
-            f"<td><pre>{escape(block(g['numeric']))}</pre></td>"
+            f"<td><pre>{escape(summary(g['numeric']))}</pre></td>"
             f"<td>{mathml(leaf)}</td>"
-            f"<td><pre>{escape(block(g['value']))}</pre></td>"
+            f"<td><pre>{escape(summary(g['value']))}</pre></td>"
             f'<td class="verdict {escape(g["verdict"])}"{why}>{_verdict(g["verdict"])}</td></tr>'
         )
     return _table(
