@@ -29,7 +29,6 @@ from ..steps import (
     Accumulation,
     Check,
     Derivation,
-    GradChanged,
     NodeGradient,
     NoGradient,
     Quantity,
@@ -59,11 +58,11 @@ from ..symbolic.witness import (
 )
 from .derivation import Symbols, cuts, derivation, edge_derivative
 from .explanation import ELEMENTS, GENERIC, NUMERIC, Explanation, LeafGradient
+from .history import GradHistory, Part, calls_of, summed
 from .inputs import ExplainInput
 from .second_order import check_order, explain_second_order
 
 log = logging.getLogger(__name__)
-Part = tuple[int, str]  # (backward call, leaf version): one contribution to a .grad
 T = TypeVar("T")
 # How the symbolic side refuses an input: our own bounds and limits, and sympy's many ways of
 # refusing an expression (a non-real Heaviside, a NaN in a Max, a polynomial it cannot treat).
@@ -101,19 +100,6 @@ def _first_use_order(graph: Graph) -> list[str]:
     return sorted(leaves, key=lambda i: (first.get(i, len(graph.edges)), leaves.index(i)))
 
 
-def _total(parts: list):
-    return sum(parts[1:], parts[0]) if parts else None
-
-
-def _calls(parts: list[Part]) -> list[int]:
-    return sorted({k for k, _ in parts})
-
-
-def _sum(accumulations: list[Adjoints], parts: list[Part]):
-    """The contributions of ``parts`` added up, from one kind of accumulation."""
-    return _total([accumulations[k].adjoints[v] for k, v in parts])
-
-
 class _Explainer:
     """The work of one ``explain``: accumulations, closed forms, witnesses, steps."""
 
@@ -134,8 +120,8 @@ class _Explainer:
         self.matrices = Matrices(self.sg)
         self.matrix_adjoints = self._matrix_adjoints()
         self.step_numbers = budget.step_numbers  # what the steps of the leaves may still show
-        self.replaced = {n.replaces for n in graph.nodes if n.replaces is not None}
-        self._parts: dict[str, list[Part]] = {}
+        accumulations = self.chains or self.symbolic or self.matrix_adjoints
+        self.history = GradHistory(graph, self.sg, self.unrecorded, accumulations, self.chains)
 
     def attempt(self, what: str, work: Callable[[], T]) -> T | None:
         """``work()``, or None and a note "no {what}: why" when it cannot be done (``what``:
@@ -214,10 +200,10 @@ class _Explainer:
 
     def _matrix(self, leaf: str, parts: list[Part]) -> MatrixForm | None:
         """The leaf's gradient in matrix notation, when its numbers match the engine's."""
-        engine = self._engine_grad(leaf)
+        engine = self.history.engine_grad(leaf)
         if self.matrix_adjoints is None or self.numbers is None or not parts or engine is None:
             return None
-        total = _sum(self.matrix_adjoints, parts)
+        total = summed(self.matrix_adjoints, parts)
         form = matrix_closed_form(self.matrices, total, value_names(self.sg))
         if not compare(form.value, engine, tolerance(self.sg.nodes[leaf].dtype))[0]:
             log.error("explain: the matrix form of %s disagrees with the engine", leaf)
@@ -229,150 +215,10 @@ class _Explainer:
             return None
         return form
 
-    def _left(self, leaf: str) -> tuple[int, Value | np.ndarray] | None:
-        """The last backward call counted in the leaf's ``.grad`` and that ``.grad`` right
-        after it: as recorded, or in full when too large to record (None: no call counted,
-        or its numbers not kept)."""
-        parts = self.parts(leaf)
-        if not parts:
-            return None
-        k = max(k for k, _ in parts)
-        grad = self._after(k, self.graph.versions(leaf))
-        return None if grad is None else (k, grad)
-
-    def _after(self, k: int, versions: list[str]) -> Value | np.ndarray:
-        """The tensor's ``.grad`` right after backward call ``k``, as recorded for the one of
-        its ``versions`` that was the latest then, or in full when too large to record."""
-        after, kept = self.graph.backward_calls[k].grads_after, self.unrecorded.grads_after
-        for v in versions:
-            if after.get(v) is not None:
-                return after[v]
-            if (k, v) in kept:
-                return kept[k, v]
-        return None
-
-    def _engine_grad(self, leaf: str) -> Value | np.ndarray:
-        """The engine's .grad of a leaf as the backward calls left it, whatever reset it
-        afterwards; else as the graph holds it. An array when too large to record."""
-        left = self._left(leaf)
-        if left is not None:
-            return left[1]
-        return self._grad_now(leaf)
-
-    def _grad_now(self, leaf: str) -> Value | np.ndarray:
-        """The leaf's .grad at the end, or when a later version replaced it."""
-        node = self.sg.nodes[leaf]
-        return node.grad if node.grad is not None else self.unrecorded.grads.get(leaf)
-
-    def _shown_grad(self, leaf: str) -> Value:
-        """The engine's .grad as the answer shows it (None: too large to show)."""
-        grad = self._engine_grad(leaf)
-        return None if isinstance(grad, np.ndarray) else grad
-
-    def _changed_after(self, leaf: str) -> tuple[GradChanged, ...]:
-        """The step that says the leaf's ``.grad`` changed outside backward after the calls
-        counted in it, when it did (reset before the end, or before an in-place change)."""
-        left = self._left(leaf)
-        node = self.sg.nodes[leaf]
-        now = self._grad_now(leaf)
-        if left is None or (node.has_grad and now is None):  # afterwards: not kept
-            return ()
-        if now is not None and np.array_equal(np.asarray(now), np.asarray(left[1])):
-            return ()
-        if now is None:
-            to = GradChanged.NONE
-        else:
-            to = GradChanged.OTHER if np.any(np.asarray(now)) else GradChanged.ZERO
-        shown = None if isinstance(now, np.ndarray) else now
-        return (GradChanged(leaf, left[0] + 1, to, shown, leaf in self.replaced),)
-
-    def _window(self, leaf: str, versions: list[str]) -> range:
-        """The backward calls made before a later version replaced the leaf (all of them
-        for the latest): those that found one of ``versions`` the tensor's latest."""
-        calls = self.graph.backward_calls
-        if leaf not in self.replaced:
-            return range(len(calls))
-        held = [k for k, c in enumerate(calls) if any(v in c.grads_after for v in versions)]
-        return range(held[-1] + 1 if held else 0)
-
-    def parts(self, leaf: str) -> list[Part]:
-        """The (backward call, version) pairs whose gradients make up the leaf's ``.grad``.
-
-        Several calls accumulate, also those that reached an earlier version of the tensor;
-        a call whose ``.grad`` afterwards is its contribution alone (not the sum) came after
-        a reset (``x.grad.zero_()``, ``x.grad = None``).
-        """
-        if leaf not in self._parts:
-            self._parts[leaf] = self._find_parts(leaf)
-        return self._parts[leaf]
-
-    def _find_parts(self, leaf: str) -> list[Part]:
-        accumulations = self.chains or self.symbolic or self.matrix_adjoints or []
-        versions = self.graph.versions(leaf)
-        window, start = self._window(leaf, versions), self._start(versions)
-        hits = [
-            (k, v)
-            for k, a in enumerate(accumulations)
-            if k in window and k >= start
-            for v in versions
-            if v in a.adjoints
-        ]
-        calls = _calls(hits)
-        if self.chains is None or len(calls) < 2:
-            return hits
-        tol = tolerance(self.sg.nodes[leaf].dtype)
-        kept: list[int] = []
-        for k in calls:
-            part = _sum(self.chains, [(j, v) for j, v in hits if j == k])
-            recorded = self._after(k, versions)
-            if kept and recorded is not None:
-                so_far = _sum(self.chains, [(j, v) for j, v in hits if j in kept])
-                if not compare(so_far + part, recorded, tol)[0] and compare(part, recorded, tol)[0]:
-                    kept = []  # .grad was reset before this call
-            kept.append(k)
-        return [(k, v) for k, v in hits if k in kept]
-
-    def _start(self, versions: list[str]) -> int:
-        """The first backward call that counts for the last of ``versions``: the one after
-        a change of ``.grad`` outside backward (a reset) found when an earlier version was
-        replaced, since the tensor's ``.grad`` starts over there."""
-        start = 0
-        for v in versions[:-1]:
-            if self._changed_after(v):
-                start = self._left(v)[0] + 1
-        return start
-
-    def _only_call(self, leaf: str) -> list[int]:
-        """The one backward call the engine's record shows reaching ``leaf``, when nothing was
-        derived to tell the calls apart (with several, which ones sum up is not known)."""
-        hits = [k for k, c in enumerate(self.graph.backward_calls) if leaf in c.grads_after]
-        return hits if len(hits) == 1 else []
-
-    def reached(self, leaf: str) -> bool:
-        """Whether the leaf held a gradient: derived for its ``.grad``, or recorded (but not
-        one a reset left behind, before this version of the tensor was made)."""
-        if self.parts(leaf):
-            return True
-        return self.sg.nodes[leaf].has_grad and not self._reset_before(leaf)
-
-    def _reset_before(self, leaf: str) -> bool:
-        return self._start(self.graph.versions(leaf)) > 0
-
-    def touched(self, leaf: str) -> bool:
-        """Whether a backward call's gradient reached the leaf (recorded or not); one that
-        is touched but not ``reached`` was replaced before its tensor's ``.grad`` held the
-        gradient, which the row of a later version counts, or holds only what a reset left
-        of the gradients of an earlier version, whose row shows them."""
-        if self.reached(leaf) or self._reset_before(leaf):
-            return True
-        return any(
-            leaf in a.adjoints for a in self.chains or self.symbolic or self.matrix_adjoints or ()
-        )
-
     def leaf(self, leaf: str) -> LeafGradient:
         """Everything about one leaf that received a gradient."""
         node = self.sg.nodes[leaf]
-        parts = self.parts(leaf)
+        parts = self.history.parts(leaf)
         closed = self._closed(leaf, parts)
         matrix = self.attempt(
             gettext("matrix form for {leaf}", leaf=leaf), lambda: self._matrix(leaf, parts)
@@ -382,7 +228,7 @@ class _Explainer:
         if (closed is None or closed.expr is None) and matrix is not None:
             value = matrix.value
         elif closed is None or closed.expr is None:
-            value = _sum(self.chains, parts) if self.chains else None
+            value = summed(self.chains, parts) if self.chains else None
             note = (
                 gettext(
                     "no closed form (the notes say why); the value is the chain of local "
@@ -394,8 +240,8 @@ class _Explainer:
                     "worked out within the budget (the notes say why), so no verdict is taken"
                 )
             )
-        shown = self._shown_grad(leaf)
-        if shown is None and self._engine_grad(leaf) is not None:
+        shown = self.history.shown_grad(leaf)
+        if shown is None and self.history.engine_grad(leaf) is not None:
             note = gettext(
                 "the engine's .grad has {count} numbers, too many to show; "
                 "the verdict compares every one of them",
@@ -415,29 +261,29 @@ class _Explainer:
             self._steps(leaf, parts, closed, matrix, check),
             note,
             matrix,
-            tuple(_calls(parts)),
+            tuple(calls_of(parts)),
         )
 
     def _closed(self, leaf: str, parts: list[Part]) -> ClosedForm | None:
         if self.symbolic is None or not parts:
             return None
-        total = _sum(self.symbolic, parts)
+        total = summed(self.symbolic, parts)
         shape, what = tuple(self.sg.nodes[leaf].shape), gettext("closed form for {leaf}", leaf=leaf)
         if self.mode == GENERIC:
             return self.attempt(what, lambda: self.closer.generic(total, shape))
         return self.attempt(what, lambda: self.closer.elements(self.eg, total))
 
     def _check(self, node, value, parts: list[Part], missing: str | None) -> Check:
-        shown = self._shown_grad(node.id)
-        verdict = judge(value, self._engine_grad(node.id), node.dtype)
+        shown = self.history.shown_grad(node.id)
+        verdict = judge(value, self.history.engine_grad(node.id), node.dtype)
         if verdict.kind == NOT_CHECKED and missing:
             verdict = replace(verdict, reason=missing)
         numerical = agrees_numerical = worst_numerical = why_numerical = None
         # without a closed form, central differences still check the engine, in its dtype
         against_engine = value is None
-        reference = self._engine_grad(node.id) if against_engine else value
+        reference = self.history.engine_grad(node.id) if against_engine else value
         witness = tolerance(node.dtype) if against_engine else DIFFERENCES
-        calls = _calls(parts) or self._only_call(node.id)
+        calls = calls_of(parts) or self.history.only_call(node.id)
         roots = [self.graph.backward_calls[k] for k in calls]
         versions = sorted(
             {v for _, v in parts} or {node.id}, key=self.graph.versions(node.id).index
@@ -494,7 +340,7 @@ class _Explainer:
                     "show {numbers} numbers, over what is left of the budget ({left} of {budget})",
                     "no chain-rule steps for {leaf}: {n} backward calls over its paths would "
                     "show {numbers} numbers, over what is left of the budget ({left} of {budget})",
-                    len(_calls(parts)),
+                    len(calls_of(parts)),
                     leaf=leaf,
                     numbers=number(numbers),
                     left=number(self.step_numbers),
@@ -510,7 +356,7 @@ class _Explainer:
             closing = matrix.steps
         elif self.mode == GENERIC and derived and closing:
             closing = (self._substituted_as_written(closing[0], derived), *closing[1:])
-        return (*(derived or ()), *closing, *self._changed_after(leaf), check)
+        return (*(derived or ()), *closing, *self.history.changed_after(leaf), check)
 
     def _substituted_as_written(self, first, derived: list):
         """A closed form's substitution, started from the leaf's gradient as its last step
@@ -542,7 +388,7 @@ class _Explainer:
             contributions.append(Quantity(symbols.adjoint(v), plain(part)))
         reached = tuple(v for _, v in parts)
         if len(contributions) > 1 or any(v != leaf for v in reached):
-            total = Quantity(None, plain(_sum(self.chains, parts)))
+            total = Quantity(None, plain(summed(self.chains, parts)))
             steps.append(Accumulation(leaf, tuple(contributions), total, reached))
         return steps
 
@@ -592,9 +438,9 @@ def explain_graph(
     return Explanation(
         output=output,
         graph=graph,
-        gradients=tuple(x.leaf(i) for i in order if x.reached(i)),
+        gradients=tuple(x.leaf(i) for i in order if x.history.reached(i)),
         no_gradient=tuple(
-            NoGradient(i, cuts(x.sg, x.sg.downstream(i))) for i in order if not x.touched(i)
+            NoGradient(i, cuts(x.sg, x.sg.downstream(i))) for i in order if not x.history.touched(i)
         ),
         edges=edges,
         definitions=x.definitions(),

@@ -1,0 +1,192 @@
+"""Which backward calls make up each leaf version's ``.grad``, and what it held when.
+
+A tensor keeps one ``.grad`` across its in-place versions (``w``, ``w_2`` …): backward calls
+add to it, also those that reached an earlier version, and a change outside backward
+(``x.grad.zero_()``, ``x.grad = None``) starts it over. A version's row is its ``.grad`` as
+the last backward call counted in it left it; the graph's record of ``.grad`` after each call
+(``grads_after``, or the run's kept numbers when too large) tells the resets apart.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..graph import Graph
+from ..run.recorder import Unrecorded
+from ..steps import GradChanged, Value
+from ..symbolic.nodes import SymbolicGraph
+from ..symbolic.walk import Adjoints
+from ..symbolic.witness import compare, tolerance
+
+Part = tuple[int, str]  # (backward call, leaf version): one contribution to a .grad
+
+
+def _total(parts: list):
+    return sum(parts[1:], parts[0]) if parts else None
+
+
+def calls_of(parts: list[Part]) -> list[int]:
+    """The backward calls among ``parts``, in order."""
+    return sorted({k for k, _ in parts})
+
+
+def summed(accumulations: list[Adjoints], parts: list[Part]):
+    """The contributions of ``parts`` added up, from one kind of accumulation."""
+    return _total([accumulations[k].adjoints[v] for k, v in parts])
+
+
+class GradHistory:
+    """The ``.grad`` of every leaf version of one explained run."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        sg: SymbolicGraph,
+        unrecorded: Unrecorded,
+        accumulations: list[Adjoints] | None,
+        chains: list[Adjoints] | None,
+    ):
+        """``accumulations``: one per backward call, of any kind (what reached what);
+        ``chains``: the numbers, which tell a reset apart (None: past the budget)."""
+        self.graph, self.sg, self.unrecorded = graph, sg, unrecorded
+        self.accumulations, self.chains = accumulations or [], chains
+        self.replaced = {n.replaces for n in graph.nodes if n.replaces is not None}
+        self._parts: dict[str, list[Part]] = {}
+
+    def _left(self, leaf: str) -> tuple[int, Value | np.ndarray] | None:
+        """The last backward call counted in the leaf's ``.grad`` and that ``.grad`` right
+        after it: as recorded, or in full when too large to record (None: no call counted,
+        or its numbers not kept)."""
+        parts = self.parts(leaf)
+        if not parts:
+            return None
+        k = max(k for k, _ in parts)
+        grad = self._after(k, self.graph.versions(leaf))
+        return None if grad is None else (k, grad)
+
+    def _after(self, k: int, versions: list[str]) -> Value | np.ndarray:
+        """The tensor's ``.grad`` right after backward call ``k``, as recorded for the one of
+        its ``versions`` that was the latest then, or in full when too large to record."""
+        after, kept = self.graph.backward_calls[k].grads_after, self.unrecorded.grads_after
+        for v in versions:
+            if after.get(v) is not None:
+                return after[v]
+            if (k, v) in kept:
+                return kept[k, v]
+        return None
+
+    def engine_grad(self, leaf: str) -> Value | np.ndarray:
+        """The engine's .grad of a leaf as the backward calls left it, whatever reset it
+        afterwards; else as the graph holds it. An array when too large to record."""
+        left = self._left(leaf)
+        if left is not None:
+            return left[1]
+        return self._grad_now(leaf)
+
+    def _grad_now(self, leaf: str) -> Value | np.ndarray:
+        """The leaf's .grad at the end, or when a later version replaced it."""
+        node = self.sg.nodes[leaf]
+        return node.grad if node.grad is not None else self.unrecorded.grads.get(leaf)
+
+    def shown_grad(self, leaf: str) -> Value:
+        """The engine's .grad as the answer shows it (None: too large to show)."""
+        grad = self.engine_grad(leaf)
+        return None if isinstance(grad, np.ndarray) else grad
+
+    def changed_after(self, leaf: str) -> tuple[GradChanged, ...]:
+        """The step that says the leaf's ``.grad`` changed outside backward after the calls
+        counted in it, when it did (reset before the end, or before an in-place change)."""
+        left = self._left(leaf)
+        node = self.sg.nodes[leaf]
+        now = self._grad_now(leaf)
+        if left is None or (node.has_grad and now is None):  # afterwards: not kept
+            return ()
+        if now is not None and np.array_equal(np.asarray(now), np.asarray(left[1])):
+            return ()
+        if now is None:
+            to = GradChanged.NONE
+        else:
+            to = GradChanged.OTHER if np.any(np.asarray(now)) else GradChanged.ZERO
+        shown = None if isinstance(now, np.ndarray) else now
+        return (GradChanged(leaf, left[0] + 1, to, shown, leaf in self.replaced),)
+
+    def _window(self, leaf: str, versions: list[str]) -> range:
+        """The backward calls made before a later version replaced the leaf (all of them
+        for the latest): those that found one of ``versions`` the tensor's latest."""
+        calls = self.graph.backward_calls
+        if leaf not in self.replaced:
+            return range(len(calls))
+        held = [k for k, c in enumerate(calls) if any(v in c.grads_after for v in versions)]
+        return range(held[-1] + 1 if held else 0)
+
+    def parts(self, leaf: str) -> list[Part]:
+        """The (backward call, version) pairs whose gradients make up the leaf's ``.grad``.
+
+        Several calls accumulate, also those that reached an earlier version of the tensor;
+        a call whose ``.grad`` afterwards is its contribution alone (not the sum) came after
+        a reset (``x.grad.zero_()``, ``x.grad = None``).
+        """
+        if leaf not in self._parts:
+            self._parts[leaf] = self._find_parts(leaf)
+        return self._parts[leaf]
+
+    def _find_parts(self, leaf: str) -> list[Part]:
+        accumulations = self.accumulations
+        versions = self.graph.versions(leaf)
+        window, start = self._window(leaf, versions), self._start(versions)
+        hits = [
+            (k, v)
+            for k, a in enumerate(accumulations)
+            if k in window and k >= start
+            for v in versions
+            if v in a.adjoints
+        ]
+        calls = calls_of(hits)
+        if self.chains is None or len(calls) < 2:
+            return hits
+        tol = tolerance(self.sg.nodes[leaf].dtype)
+        kept: list[int] = []
+        for k in calls:
+            part = summed(self.chains, [(j, v) for j, v in hits if j == k])
+            recorded = self._after(k, versions)
+            if kept and recorded is not None:
+                so_far = summed(self.chains, [(j, v) for j, v in hits if j in kept])
+                if not compare(so_far + part, recorded, tol)[0] and compare(part, recorded, tol)[0]:
+                    kept = []  # .grad was reset before this call
+            kept.append(k)
+        return [(k, v) for k, v in hits if k in kept]
+
+    def _start(self, versions: list[str]) -> int:
+        """The first backward call that counts for the last of ``versions``: the one after
+        a change of ``.grad`` outside backward (a reset) found when an earlier version was
+        replaced, since the tensor's ``.grad`` starts over there."""
+        start = 0
+        for v in versions[:-1]:
+            if self.changed_after(v):
+                start = self._left(v)[0] + 1
+        return start
+
+    def only_call(self, leaf: str) -> list[int]:
+        """The one backward call the engine's record shows reaching ``leaf``, when nothing was
+        derived to tell the calls apart (with several, which ones sum up is not known)."""
+        hits = [k for k, c in enumerate(self.graph.backward_calls) if leaf in c.grads_after]
+        return hits if len(hits) == 1 else []
+
+    def reached(self, leaf: str) -> bool:
+        """Whether the leaf held a gradient: derived for its ``.grad``, or recorded (but not
+        one a reset left behind, before this version of the tensor was made)."""
+        if self.parts(leaf):
+            return True
+        return self.sg.nodes[leaf].has_grad and not self._reset_before(leaf)
+
+    def _reset_before(self, leaf: str) -> bool:
+        return self._start(self.graph.versions(leaf)) > 0
+
+    def touched(self, leaf: str) -> bool:
+        """Whether a backward call's gradient reached the leaf (recorded or not); one that
+        is touched but not ``reached`` was replaced before its tensor's ``.grad`` held the
+        gradient, which the row of a later version counts, or holds only what a reset left
+        of the gradients of an earlier version, whose row shows them."""
+        if self.reached(leaf) or self._reset_before(leaf):
+            return True
+        return any(leaf in a.adjoints for a in self.accumulations)
