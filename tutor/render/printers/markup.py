@@ -53,7 +53,7 @@ class MathMLPrinter(Printer):
         return f"<mrow><mi>{html.escape(name)}</mi><mo>(</mo>{a}<mo>)</mo></mrow>"
 
     def num(self, v) -> str:
-        return f"<mn>{html.escape(numbers.value(v)).replace('-', '&#x2212;')}</mn>"
+        return f"<mn>{html.escape(numbers.summary(v, numbers.value)).replace('-', '&#x2212;')}</mn>"
 
     def paren(self, content: str) -> str:
         return f"<mrow><mo>(</mo>{content}<mo>)</mo></mrow>"

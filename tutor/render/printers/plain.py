@@ -151,7 +151,7 @@ class TextPrinter(Printer):
         return f"{name}({a})"
 
     def num(self, v) -> str:
-        return numbers.value(v)
+        return numbers.summary(v, numbers.value)
 
     def paren(self, content: str) -> str:
         return f"({content})"

@@ -47,7 +47,7 @@ class LatexPrinter(Printer):
         return rf"\operatorname{{{name}}}\left({a}\right)"
 
     def num(self, v) -> str:
-        return numbers.value(v)
+        return numbers.summary(v, numbers.value)
 
     def paren(self, content: str) -> str:
         return rf"\left({content}\right)"
