@@ -335,7 +335,12 @@ def _binary_apply(cls: type[Op]):
         # a non-leaf's edge inline, the rest in _live_edge (None: the general path)
         tensor_a, tensor_b = type(a) is Tensor, type(b) is Tensor
         ea = (a.grad_fn, a._output_nr) if tensor_a and a.grad_fn else _live_edge(a)
-        eb = (b.grad_fn, b._output_nr) if tensor_b and b.grad_fn else _live_edge(b)
+        if not tensor_b:  # a number: the common case of ``y * 0.5``, without a call
+            eb = _NO_EDGE
+        elif b.grad_fn:
+            eb = (b.grad_fn, b._output_nr)
+        else:
+            eb = _live_edge(b)
         if ea is None or eb is None:
             return general(cls, a, b)
         if ea is not _NO_EDGE:
