@@ -51,21 +51,13 @@ def _block_filter(v) -> str:
     return numbers.block(v)
 
 
-@bp.app_template_filter("summary")
-def _summary_filter(v) -> str:
-    return numbers.summary(v)
-
-
-@bp.app_template_filter("count")
-def _count_filter(v) -> int:
-    return numbers.count(v)
-
-
 @bp.app_template_filter("shape")
 def _shape_filter(dims) -> str:
     return numbers.shape(dims)
 
 
+bp.add_app_template_filter(numbers.summary, "summary")
+bp.add_app_template_filter(numbers.count, "count")
 bp.add_app_template_filter(steps.kind_label, "step_kind")  # in the page's language
 bp.add_app_template_filter(graph.kind_label, "node_kind")
 
