@@ -495,3 +495,14 @@ def test_a_two_layer_mlp_training_step_is_checked_row_by_row():
     for g in x.gradients:
         assert g.check.agrees and g.check.agrees_numerical and g.matrix is not None, g.leaf
     assert not any("no numeric check" in note for note in x.notes)
+
+
+def test_a_large_gradient_recorded_by_create_graph_is_checked_not_refused():
+    x = program(
+        "import torch\n"
+        "x = torch.linspace(-1, 1, 1200).requires_grad_()\n"
+        "y = (x ** 3).sum()\n"
+        "y.backward(create_graph=True)\n"
+    )
+    (g,) = x.gradients
+    assert g.check.agrees and g.check.agrees_numerical

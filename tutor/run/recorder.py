@@ -431,7 +431,7 @@ class Recorder:
             if entry.kind != LEAF:
                 continue
             if latest:
-                grad = None if tensor.grad is None else tensor.grad.numpy()
+                grad = None if tensor.grad is None else tensor.grad.detach().numpy()
             else:
                 grad = self._kept_grads.get(index)
             if grad is not None and grad.size > self.meter.limits.value_elements:
