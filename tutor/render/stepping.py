@@ -32,7 +32,12 @@ def _node_gradients(steps: list[dict], call: int) -> Iterator[tuple[int, dict]]:
 
 
 def _value(quantity: dict | None) -> str:
-    return numbers.value(quantity.get("value")) if quantity else "—"
+    return _numbers(quantity.get("value")) if quantity else "—"
+
+
+def _numbers(v) -> str:
+    """A value as the steps write it: a large tensor as PyTorch prints one."""
+    return numbers.summary(v, numbers.value)
 
 
 def _use(use: dict) -> dict:
@@ -49,7 +54,7 @@ def _use(use: dict) -> dict:
     }
     if local is None and edge.get("matrix"):  # a matrix rule: no local number, a product
         return dict(share, matrix=edge["matrix"]["symbolic"])
-    return dict(share, local=numbers.value(local))
+    return dict(share, local=_numbers(local))
 
 
 def _share(use: dict) -> str:
