@@ -131,12 +131,11 @@ class GradHistory:
         return self._parts[leaf]
 
     def _find_parts(self, leaf: str) -> list[Part]:
-        accumulations = self.accumulations
         versions = self.graph.versions(leaf)
         window, start = self._window(leaf, versions), self._start(versions)
         hits = [
             (k, v)
-            for k, a in enumerate(accumulations)
+            for k, a in enumerate(self.accumulations)
             if k in window and k >= start
             for v in versions
             if v in a.adjoints

@@ -65,7 +65,7 @@ def count(v: Any) -> int:
     >>> count([[1.0, 2.0], [3.0, 4.0]]), count(4.5)
     (4, 1)
     """
-    return sum(map(count, v)) if isinstance(v, list) else 1
+    return len(_flat(v))
 
 
 def value(v: Any, digits: int = 6) -> str:
