@@ -19,7 +19,7 @@ from tests.web.english import words
 from tutor import examples, i18n, lang, render, steps
 from tutor.cli import main
 from tutor.explain import explain_graph, explain_program
-from tutor.render import printers
+from tutor.render import names, printers
 from tutor.render.labels import cells
 from tutor.render.report import report
 
@@ -179,6 +179,31 @@ def test_latex_uses_partial_fractions_and_inline_math():
 def test_a_closed_form_renders_as_mathml():
     g = explain_graph(seed_c()).gradients[0]
     assert render.mathml(g).startswith("<math")
+
+
+VERSIONED = """
+import torch
+x = torch.tensor([1.0, 2.0])
+W1 = torch.tensor([0.5, -1.0], requires_grad=True)
+L = (W1 * x).sum() ** 2
+L.backward()
+with torch.no_grad():
+    W1 -= 0.1 * W1.grad
+W1.grad.zero_()
+L2 = (W1 * x).sum() ** 2
+L2.backward()
+"""
+
+
+def test_a_version_name_typesets_its_two_indices_apart():
+    """W1 after its in-place change is W1_2: W with subscript 1,2, never "1 2" run together."""
+    explanation = explain_program(lang.parse_program(VERSIONED))
+    version = next(g for g in explanation.gradients if g.leaf == "W1_2")
+    latex = render.latex(version) + "".join(render.latex(s) for s in version.steps)
+    mathml = render.mathml(version) + "".join(render.mathml(s) for s in version.steps)
+    assert "W_{1,2}" in latex and "W_{1 2}" not in latex
+    assert "<msub><mi>W</mi><mi>1,2</mi></msub>" in mathml and "<mo> </mo>" not in mathml
+    assert names.latex("x1") == "x_{1}" and names.latex("w_2") == "w_{2}"
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -15,6 +15,7 @@ import sympy
 from sympy.printing.mathml import mathml as sympy_mathml
 
 from ..symbolic import matrix as mx
+from . import names
 
 SUM, PRODUCT, POWER, ATOM = 1, 2, 3, 4
 KEPT = 4096  # printed forms remembered: a page prints each closed form several times
@@ -96,7 +97,7 @@ class Latex(Notation):
     }
 
     def name(self, name: str) -> str:
-        return sympy.latex(sympy.Symbol(name))
+        return names.latex(name)
 
     def number(self, value: sympy.Number) -> str:
         return sympy.latex(value)
@@ -156,7 +157,7 @@ class MathML(Notation):
     functions = {"sigmoid": "&#x3C3;"}
 
     def name(self, name: str) -> str:
-        return sympy_mathml(sympy.Symbol(name), printer="presentation")
+        return names.mathml(name)
 
     def number(self, value: sympy.Number) -> str:
         return sympy_mathml(value, printer="presentation")

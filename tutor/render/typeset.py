@@ -26,6 +26,7 @@ from sympy.printing.str import StrPrinter
 from ..symbolic.matrix import Form
 from ..symbolic.textbook import sigmoid_of
 from . import matrices
+from .names import IndexedNames
 
 KEPT = 4096  # printed expressions remembered: a page prints each closed form several times
 
@@ -67,7 +68,7 @@ def indicator_of(expr: sympy.Basic) -> tuple[sympy.Expr, sympy.Expr] | None:
     return None
 
 
-class _Latex(LatexPrinter):
+class _Latex(IndexedNames, LatexPrinter):
     """sympy's LaTeX printer, with products split into a fraction by their syntax."""
 
     def _print_Pow(self, expr: sympy.Expr) -> str:
@@ -117,7 +118,7 @@ class _Latex(LatexPrinter):
 _LATEX = _Latex()
 
 
-class _MathML(MathMLPresentationPrinter):
+class _MathML(IndexedNames, MathMLPresentationPrinter):
     """sympy's presentation MathML printer, with products split by their syntax as above
     (sympy's own ``fraction`` multiplied ``3*(x + 2)/2`` out to ``(3x + 6)/2``, so the page
     disagreed with the API and the CLI, and it is slow on chains of ``exp(-u)``)."""
