@@ -7,7 +7,7 @@ inputs the output, then the leaves the gradient's own graph reaches; ``attrs["wr
 the position of the input it is taken with respect to). ``Edge`` links an operand to the
 value computed from it; edges that ``detach()``, ``no_grad()`` or a gradient cut carry the
 reason. ``BackwardCall`` records each ``.backward(...)`` with the gradients the leaves held
-right after it.
+right after it, and those the program changed outside backward since the call before.
 
 Ids are symbol-safe and unique (the user's name, ``x_2`` when a name is bound again,
 ``t1``, ``t2`` … for unnamed intermediates); labels are what a reader sees. No engine,
@@ -90,13 +90,16 @@ class Edge:
 
 @dataclass
 class BackwardCall:
-    """One ``root.backward(gradient)`` and the leaves' ``.grad`` right after it."""
+    """One ``root.backward(gradient)`` and the leaves' ``.grad`` right after it; before it,
+    each ``.grad`` the program set, changed or cleared since the call before (or before the
+    first call), as the call found it (None: cleared, or too large to record)."""
 
     root: str
     gradient: float | list | None
     line: int
     grads_after: dict[str, float | list | None] = field(default_factory=dict)
     gradient_of: str | None = None  # the program's constant tensor passed as ``gradient``
+    grads_before: dict[str, float | list | None] = field(default_factory=dict)
 
 
 @dataclass

@@ -193,6 +193,19 @@ class GradChanged:
 
 
 @dataclass(frozen=True)
+class GradHeld:
+    """The leaf's ``.grad`` held numbers the program put there (``x.grad = torch.ones(2)``,
+    ``x.grad.mul_(0.5)``) before the backward calls counted in it: they add to them, and the
+    check compares ``.grad`` with those numbers plus the gradient."""
+
+    leaf: str
+    call: int  # the first backward call that added to them, from 1
+    held: Value  # the numbers, when recorded
+    gradient: Value  # what the counted calls add, as the closed form gives it
+    total: Value  # held + gradient: what the check expects .grad to hold
+
+
+@dataclass(frozen=True)
 class Definitions:
     """The intermediate names the steps after it use, defined first (``where t3 = x1 - 3/w1``)."""
 
@@ -288,6 +301,7 @@ KIND_LABELS = {
     "derivation": N_("derivation"),
     "accumulation": N_("accumulation"),
     "grad_changed": N_("grad changed"),
+    "grad_held": N_("grad held"),
     "definitions": N_("definitions"),
     "substitution": N_("substitution"),
     "simplification": N_("simplification"),

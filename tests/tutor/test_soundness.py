@@ -419,6 +419,64 @@ def test_a_reset_between_backward_and_the_update_is_said_and_starts_over():
     assert "w_2" not in {n.leaf for n in nothing_after.no_gradient}  # its .grad is not None
 
 
+# a .grad the program changed outside backward, and backward then added to
+HELD = {
+    "set before the first call": "x.grad = torch.ones(2)\nL = (x * w).sum()\nL.backward()\n",
+    "set, then two calls": "x.grad = torch.ones(2)\nL = (x * w).sum()\nL.backward()\n"
+    "M = (x * x).sum()\nM.backward()\n",
+    "scaled between calls": "L = (x * w).sum()\nL.backward()\nx.grad.mul_(0.5)\n"
+    "M = (x * x * w).sum()\nM.backward()\n",
+    "scaled through .data": "L = (x * w).sum()\nL.backward()\nx.grad.data.mul_(2)\n"
+    "M = (x * x).sum()\nM.backward()\n",
+    "set while another call ran": "L = (x * w).sum()\nL.backward()\nx.grad = torch.ones(2)\n"
+    "M = (w * w).sum()\nM.backward()\nN = (x * x).sum()\nN.backward()\n",
+    "set, then a training step": "w.grad = torch.ones(2)\nL = (x * w).sum()\nL.backward()\n"
+    + STEP
+    + "M = (x * w).sum()\nM.backward()\n",
+}
+
+
+@pytest.mark.parametrize("body", HELD.values(), ids=HELD)
+def test_backward_adding_to_a_grad_the_program_set_agrees_with_pytorch(torch, body):
+    """PyTorch adds a gradient to whatever .grad holds: the check expects those numbers plus
+    the gradient, and says so, instead of calling the engine wrong."""
+    x = program(PRELUDE + body)
+    pytorch: dict = {}
+    exec(PRELUDE + body, pytorch)  # noqa: S102 - the test's own program, run on real PyTorch
+    for g in x.gradients:
+        assert g.check.agrees and g.check.agrees_numerical, (g.leaf, g.check)
+    for name in ("x", "w"):
+        engine = by_leaf(x)[_latest(x, name)].check.engine
+        assert engine == pytest.approx(pytorch[name].grad.tolist(), rel=1e-6), name
+
+
+def test_numbers_set_in_a_grad_are_said_and_added_to():
+    x = program(PRELUDE + HELD["set before the first call"])
+    row = by_leaf(x)["x"]
+    assert row.check.engine == [1.5, 0.0] and row.check.value == [0.5, -1.0]
+    words = text(x)
+    assert "before backward call 1, x.grad already held [1, 1], put there outside" in words
+    assert "compares x.grad with [1, 1] + [0.5, -1] = [1.5, 0]" in words
+    held = [s for s in report(x)["gradients"][0]["steps"] if s["kind"] == "grad_held"]
+    assert [(s["leaf"], s["call"], s["held"], s["total"]) for s in held] == [
+        ("x", 1, [1.0, 1.0], [1.5, 0.0])
+    ]
+    calls = report(x)["graph"]["backward_calls"]
+    assert calls[0]["grads_before"] == {"x": [1.0, 1.0]}
+    scaled = by_leaf(program(PRELUDE + HELD["scaled between calls"]))["x"]
+    assert str(scaled.closed.expr) == "2*w*x" and scaled.calls == (1,)  # call 2 alone
+    assert scaled.check.engine == [1.25, -4.5]  # call 1's [0.5, -1], halved, plus [1, -4]
+    assert "before backward call 2, x.grad already held [0.25, -0.5]" in text(
+        program(PRELUDE + HELD["scaled between calls"])
+    )
+
+
+def test_a_grad_set_where_no_backward_call_reaches_is_no_gradient():
+    x = program(PRELUDE + "w.grad = torch.ones(2)\nL = (x * 3).sum()\nL.backward()\n")
+    assert [g.leaf for g in x.gradients] == ["x"]
+    assert [n.leaf for n in x.no_gradient] == ["w"]
+
+
 BIG_STEP = (  # w has more numbers than a graph keeps: its numbers are kept aside for the checks
     "import torch\n"
     "x = torch.linspace(-1, 1, 320).reshape(8, 40)\n"

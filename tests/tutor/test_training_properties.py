@@ -1,5 +1,6 @@
-"""Property: any order of backward calls, in-place updates and .grad resets is explained with
-every row agreeing with the engine, and the engine with central differences."""
+"""Property: any order of backward calls, in-place updates and changes of .grad outside
+backward (resets, scaling, numbers set) is explained with every row agreeing with the
+engine, and the engine with central differences."""
 
 from __future__ import annotations
 
@@ -21,18 +22,30 @@ LOSSES = {
     "(w * w).sum()": ("w",),
     "(x * 3).sum()": ("x",),
 }
-ACTIONS = ("backward", "update", "zero", "none", "zero inside the update", "update through .data")
+ACTIONS = (
+    "backward",
+    "update",
+    "zero",
+    "none",
+    "zero inside the update",
+    "update through .data",
+    "scale",
+    "set",
+)
 
 
 @st.composite
 def training(draw) -> str:
-    """A program of up to 7 steps, each valid where it stands (no update of a None .grad)."""
-    held = {"x": False, "w": False}  # whether each .grad is a tensor (not None)
-    lines = []
-    for k in range(draw(st.integers(1, 7))):
+    """A backward call, then up to 7 steps, each valid where it stands (no update of a None
+    .grad)."""
+    first = draw(st.sampled_from(sorted(LOSSES)))
+    held = dict.fromkeys(("x", "w"), False)  # whether each .grad is a tensor (not None)
+    held.update(dict.fromkeys(LOSSES[first], True))
+    lines = [f"L = {first}", "L.backward()"]
+    for k in range(draw(st.integers(0, 7))):
         action = draw(st.sampled_from(ACTIONS))
         leaf = draw(st.sampled_from(sorted(held)))
-        if action == "backward" or not held[leaf]:
+        if action == "backward" or (not held[leaf] and action != "set"):
             loss = draw(st.sampled_from(sorted(LOSSES)))
             lines += [f"L{k} = {loss}", f"L{k}.backward()"]
             held.update(dict.fromkeys(LOSSES[loss], True))
@@ -48,6 +61,11 @@ def training(draw) -> str:
             lines.append(f"{leaf}.data.sub_(0.1 * {leaf}.grad)")
         elif action == "zero":
             lines.append(f"{leaf}.grad.zero_()")
+        elif action == "scale":
+            lines.append(f"{leaf}.grad.mul_(0.5)")
+        elif action == "set":
+            lines.append(f"{leaf}.grad = torch.tensor([0.25, -2.])")
+            held[leaf] = True
         else:
             lines.append(f"{leaf}.grad = None")
             held[leaf] = False

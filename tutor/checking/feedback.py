@@ -20,7 +20,7 @@ from ..errors import TutorError
 from ..explain import Explanation, LeafGradient
 from ..i18n import N_
 from ..render import numbers
-from ..steps import plain
+from ..steps import GradHeld, plain
 from ..symbolic.nodes import SymbolicGraph
 from ..symbolic.witness import Tolerance, compare
 from .answers import read_formula, read_number
@@ -98,15 +98,20 @@ class _Problem:
     def __init__(self, x: Explanation, wrt: str) -> None:
         self.x, self.g = x, _gradient(x, wrt)
         self.sg = SymbolicGraph(x.graph)
-        self.root = x.graph.backward_calls[-1].root
+        calls = self.g.calls or (len(x.graph.backward_calls) - 1,)
+        self.root = x.graph.backward_calls[calls[-1]].root
+        self.held = any(isinstance(s, GradHeld) for s in self.g.steps)
         self.expected = closed_form(self.g)
         self.domain = Domain(self.sg.values, tuple(self.g.shape))
         self.value = np.asarray(self.g.value if self.g.value is not None else self.g.numeric)
 
     @property
     def d(self) -> str:
-        """``∂L/∂x`` for messages (``x.grad`` when several backward calls add up in it)."""
-        if len(self.x.graph.backward_calls) > 1:
+        """``∂L/∂x`` for messages: ``x.grad`` when several backward calls add up in it, and
+        what they add when the program had put numbers there."""
+        if self.held and len(self.g.calls) > 1:
+            return i18n.gettext("what the backward calls add to {grad}", grad=f"{self.g.leaf}.grad")
+        if len(self.g.calls) > 1:
             return f"{self.g.leaf}.grad"
         return f"∂{self.root}/∂{self.g.leaf}"
 
@@ -268,7 +273,8 @@ def _value_mistakes(p: _Problem) -> list[tuple[str, str, np.ndarray]]:
             )
             out.append(("other_leaf", said, np.asarray(g.value)))
     calls = p.x.graph.backward_calls
-    before = np.zeros_like(p.value)
+    held = [s.held for s in p.g.steps if isinstance(s, GradHeld) and s.held is not None]
+    before = np.asarray(held[0], np.float64) if held else np.zeros_like(p.value)
     for k in p.g.calls if len(p.g.calls) > 1 else ():
         after = calls[k].grads_after.get(p.g.leaf)
         if after is not None:

@@ -121,7 +121,7 @@ class _Explainer:
         self.matrix_adjoints = self._matrix_adjoints()
         self.step_numbers = budget.step_numbers  # what the steps of the leaves may still show
         accumulations = self.chains or self.symbolic or self.matrix_adjoints
-        self.history = GradHistory(graph, self.sg, self.unrecorded, accumulations, self.chains)
+        self.history = GradHistory(graph, self.sg, self.unrecorded, accumulations)
 
     def attempt(self, what: str, work: Callable[[], T]) -> T | None:
         """``work()``, or None and a note "no {what}: why" when it cannot be done (``what``:
@@ -205,7 +205,8 @@ class _Explainer:
             return None
         total = summed(self.matrix_adjoints, parts)
         form = matrix_closed_form(self.matrices, total, value_names(self.sg))
-        if not compare(form.value, engine, tolerance(self.sg.nodes[leaf].dtype))[0]:
+        expected = self.history.expected(leaf, form.value)
+        if not compare(expected, engine, tolerance(self.sg.nodes[leaf].dtype))[0]:
             log.error("explain: the matrix form of %s disagrees with the engine", leaf)
             self.notes.append(
                 gettext(
@@ -275,13 +276,14 @@ class _Explainer:
 
     def _check(self, node, value, parts: list[Part], missing: str | None) -> Check:
         shown = self.history.shown_grad(node.id)
-        verdict = judge(value, self.history.engine_grad(node.id), node.dtype)
+        expected = self.history.expected(node.id, value)
+        verdict = judge(expected, self.history.engine_grad(node.id), node.dtype)
         if verdict.kind == NOT_CHECKED and missing:
             verdict = replace(verdict, reason=missing)
         numerical = agrees_numerical = worst_numerical = why_numerical = None
         # without a closed form, central differences still check the engine, in its dtype
         against_engine = value is None
-        reference = self.history.engine_grad(node.id) if against_engine else value
+        reference = self.history.contribution(node.id) if against_engine else value
         witness = tolerance(node.dtype) if against_engine else DIFFERENCES
         calls = calls_of(parts) or self.history.only_call(node.id)
         roots = [self.graph.backward_calls[k] for k in calls]
@@ -356,7 +358,8 @@ class _Explainer:
             closing = matrix.steps
         elif self.mode == GENERIC and derived and closing:
             closing = (self._substituted_as_written(closing[0], derived), *closing[1:])
-        return (*(derived or ()), *closing, *self.history.changed_after(leaf), check)
+        history = (*self.history.held_before(leaf, check.value), *self.history.changed_after(leaf))
+        return (*(derived or ()), *closing, *history, check)
 
     def _substituted_as_written(self, first, derived: list):
         """A closed form's substitution, started from the leaf's gradient as its last step

@@ -2,9 +2,11 @@
 
 A tensor keeps one ``.grad`` across its in-place versions (``w``, ``w_2`` …): backward calls
 add to it, also those that reached an earlier version, and a change outside backward
-(``x.grad.zero_()``, ``x.grad = None``) starts it over. A version's row is its ``.grad`` as
-the last backward call counted in it left it; the graph's record of ``.grad`` after each call
-(``grads_after``, or the run's kept numbers when too large) tells the resets apart.
+(``x.grad.zero_()``, ``x.grad = None``, ``x.grad = torch.ones(2)``) starts it over, from
+what the program left there. A version's row is its ``.grad`` as the last backward call
+counted in it left it. The graph records ``.grad`` after each call (``grads_after``) and,
+where the program changed it, before one (``grads_before``); the run keeps the numbers too
+large for the graph.
 """
 
 from __future__ import annotations
@@ -13,10 +15,9 @@ import numpy as np
 
 from ..graph import Graph
 from ..run.recorder import Unrecorded
-from ..steps import GradChanged, Value
+from ..steps import GradChanged, GradHeld, Value
 from ..symbolic.nodes import SymbolicGraph
 from ..symbolic.walk import Adjoints
-from ..symbolic.witness import compare, tolerance
 
 Part = tuple[int, str]  # (backward call, leaf version): one contribution to a .grad
 
@@ -44,12 +45,10 @@ class GradHistory:
         sg: SymbolicGraph,
         unrecorded: Unrecorded,
         accumulations: list[Adjoints] | None,
-        chains: list[Adjoints] | None,
     ):
-        """``accumulations``: one per backward call, of any kind (what reached what);
-        ``chains``: the numbers, which tell a reset apart (None: past the budget)."""
+        """``accumulations``: one per backward call, of any kind (what reached what)."""
         self.graph, self.sg, self.unrecorded = graph, sg, unrecorded
-        self.accumulations, self.chains = accumulations or [], chains
+        self.accumulations = accumulations or []
         self.replaced = {n.replaces for n in graph.nodes if n.replaces is not None}
         self._parts: dict[str, list[Part]] = {}
 
@@ -140,20 +139,57 @@ class GradHistory:
             for v in versions
             if v in a.adjoints
         ]
-        calls = calls_of(hits)
-        if self.chains is None or len(calls) < 2:
-            return hits
-        tol = tolerance(self.sg.nodes[leaf].dtype)
-        kept: list[int] = []
-        for k in calls:
-            part = summed(self.chains, [(j, v) for j, v in hits if j == k])
-            recorded = self._after(k, versions)
-            if kept and recorded is not None:
-                so_far = summed(self.chains, [(j, v) for j, v in hits if j in kept])
-                if not compare(so_far + part, recorded, tol)[0] and compare(part, recorded, tol)[0]:
-                    kept = []  # .grad was reset before this call
-            kept.append(k)
-        return [(k, v) for k, v in hits if k in kept]
+        restart = self._restart(versions, hits)
+        return hits if restart is None else [(k, v) for k, v in hits if k >= restart]
+
+    def _restart(self, versions: list[str], hits: list[Part]) -> int | None:
+        """The last backward call, up to the last of ``hits``, before which the program
+        changed the tensor's ``.grad`` outside backward: its ``.grad`` starts over there."""
+        calls = self.graph.backward_calls
+        last = max((k for k, _ in hits), default=-1)
+        changed = [k for k in range(last + 1) if any(v in calls[k].grads_before for v in versions)]
+        return changed[-1] if changed else None
+
+    def _held(self, leaf: str) -> tuple[int, Value, Value | np.ndarray] | None:
+        """The backward call from which the leaf's ``.grad`` counts, what it held before
+        that call as recorded, and in full, when the program had put numbers there (None:
+        it held nothing, or zeros)."""
+        versions, parts = self.graph.versions(leaf), self.parts(leaf)
+        k = self._restart(versions, parts)
+        if k is None or not parts:
+            return None
+        before = self.graph.backward_calls[k].grads_before
+        v = next(v for v in versions if v in before)
+        value = before[v] if before[v] is not None else self.unrecorded.grads_before.get((k, v))
+        if value is None or not np.any(np.asarray(value)):
+            return None
+        return k, before[v], value
+
+    def held_before(self, leaf: str, gradient: Value) -> tuple[GradHeld, ...]:
+        """The step that says backward added ``gradient`` (as shown) to numbers the program
+        had put in ``.grad``."""
+        held = self._held(leaf)
+        if held is None:
+            return ()
+        total = None
+        if held[1] is not None and gradient is not None:
+            total = (np.asarray(held[1], np.float64) + np.asarray(gradient, np.float64)).tolist()
+        return (GradHeld(leaf, held[0] + 1, held[1], gradient, total),)
+
+    def expected(self, leaf: str, gradient):
+        """What ``.grad`` should hold when the counted calls add ``gradient`` to it."""
+        held = self._held(leaf)
+        if held is None or gradient is None:
+            return gradient
+        return np.asarray(gradient, np.float64) + np.asarray(held[2], np.float64)
+
+    def contribution(self, leaf: str) -> Value | np.ndarray:
+        """The engine's ``.grad`` less what the program had put there: what the counted
+        backward calls added."""
+        grad, held = self.engine_grad(leaf), self._held(leaf)
+        if held is None or grad is None:
+            return grad
+        return np.asarray(grad, np.float64) - np.asarray(held[2], np.float64)
 
     def _start(self, versions: list[str]) -> int:
         """The first backward call that counts for the last of ``versions``: the one after
@@ -173,9 +209,14 @@ class GradHistory:
 
     def reached(self, leaf: str) -> bool:
         """Whether the leaf held a gradient: derived for its ``.grad``, or recorded (but not
-        one a reset left behind, before this version of the tensor was made)."""
+        one a reset left behind, before this version of the tensor was made, nor numbers the
+        program put in a ``.grad`` no backward call reached)."""
         if self.parts(leaf):
             return True
+        versions = self.graph.versions(leaf)
+        found = (v in a.adjoints for a in self.accumulations for v in versions)
+        if not self.graph.backward_calls or (self.accumulations and not any(found)):
+            return False
         return self.sg.nodes[leaf].has_grad and not self._reset_before(leaf)
 
     def _reset_before(self, leaf: str) -> bool:

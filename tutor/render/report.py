@@ -190,7 +190,7 @@ def _scalars_only(graph: Graph) -> Graph:
             for n in graph.nodes
         ],
         backward_calls=[
-            dataclasses.replace(c, gradient=_scalar(c.gradient), grads_after={})
+            dataclasses.replace(c, gradient=_scalar(c.gradient), grads_after={}, grads_before={})
             for c in graph.backward_calls
         ],
     )
@@ -204,7 +204,8 @@ def _tensor_numbers(x: Explanation) -> int:
     )
     for call in x.graph.backward_calls:
         count += size[call.root] * isinstance(call.gradient, list)
-        count += sum(size.get(k, 0) for k, v in call.grads_after.items() if isinstance(v, list))
+        for grads in (call.grads_after, call.grads_before):
+            count += sum(size.get(k, 0) for k, v in grads.items() if isinstance(v, list))
     return count + sum(
         size[target]
         for (_, target, _), e in x.edges.items()

@@ -316,6 +316,7 @@ class Interpreter:
         self.meter.take_backward()
         self.meter.tick()
         held = [t for t in self.recorder.leaves() if t.grad is not None] if create_graph else ()
+        self.recorder.before_backward()
         tensor.backward(gradient, retain_graph, create_graph)
         if held:
             raise ValueError(

@@ -105,11 +105,13 @@ class _Entry:
 class Unrecorded:
     """A run's numbers too large for its graph, by node id, for the checks: the values of
     leaves and constants, a leaf's ``.grad`` at the end (or when a later version replaced
-    it), and its ``.grad`` right after each backward call (keyed ``(call, node id)``)."""
+    it), and its ``.grad`` right after each backward call, and right before one when the
+    program changed it outside backward (both keyed ``(call, node id)``)."""
 
     values: dict[str, np.ndarray] = field(default_factory=dict)
     grads: dict[str, np.ndarray] = field(default_factory=dict)
     grads_after: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)
+    grads_before: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)
 
 
 class Recorder:
@@ -121,15 +123,20 @@ class Recorder:
         self._latest: dict[int, int] = {}  # id(tensor) -> its latest entry
         self._origin: dict[int, tuple] = {}  # id(tensor) -> (tensor, Span) where the program got it
         self._named: dict[str, int] = {}  # user name -> tensors it has named so far
-        # (root entry, gradient, line, {leaf entry: grad}, the gradient's entry or None)
+        # (root entry, gradient, line, {leaf entry: grad}, the gradient's entry or None,
+        # {leaf entry: grad the program set before the call})
         self._calls: list[tuple] = []
+        self._left: dict[int, object] = {}  # id(leaf) -> a copy of .grad as the last call left it
+        self._set_before: dict[int, float | list | None] = {}  # the next call's grads_before
         self._epoch = 0
         # copies of what was too large to record, while the meter's kept budget lasts: the
         # values of leaves and constants (a later in-place change overwrites the tensor), a
-        # replaced leaf's .grad, and the leaves' .grad after each call, by (call, entry)
+        # replaced leaf's .grad, and the leaves' .grad after each call and before one when
+        # the program changed it, by (call, entry)
         self._kept_values: dict[int, np.ndarray] = {}
         self._kept_grads: dict[int, np.ndarray] = {}
         self._kept_after: dict[tuple[int, int], np.ndarray] = {}
+        self._kept_before: dict[tuple[int, int], np.ndarray] = {}
 
     # ----- making entries ----------------------------------------------------------------
     def _add(self, obj, kind: str, at: Span, **fields) -> int:
@@ -362,6 +369,22 @@ class Recorder:
             if entry.kind == LEAF and self._latest.get(id(entry.value_of)) == index
         ]
 
+    def before_backward(self) -> None:
+        """A backward call is about to run: note each leaf's ``.grad`` the program set,
+        changed or cleared outside backward since the call before (``x.grad = …``,
+        ``x.grad.mul_(…)``), which backward now adds to."""
+        k, self._set_before = len(self._calls), {}
+        for index in self._leaf_entries():
+            tensor = self._entries[index].value_of
+            left, grad = self._left.get(id(tensor)), tensor.grad
+            if left is _UNKNOWN or (grad is None and left is None):
+                continue
+            if grad is not None and left is not None and _same(left, grad.detach().numpy()):
+                continue
+            self._set_before[index] = self._snapshot(grad)
+            if grad is not None and self._set_before[index] is None:
+                self._keep(self._kept_before, (k, index), grad)
+
     def backward(
         self, root: engine.Tensor, gradient, line: int, at: Span, create_graph: bool = False
     ) -> None:
@@ -371,15 +394,23 @@ class Recorder:
         leaves = self._leaf_entries()
         grads = {index: self._snapshot(self._entries[index].value_of.grad) for index in leaves}
         for index in leaves:
-            grad = self._entries[index].value_of.grad
+            tensor = self._entries[index].value_of
+            grad = tensor.grad
             if grad is not None and grads[index] is None:
                 self._keep(self._kept_after, (len(self._calls), index), grad)
+            if grad is None:
+                self._left[id(tensor)] = None
+            elif grads[index] is not None:
+                self._left[id(tensor)] = np.array(grad.detach().numpy())
+            else:
+                self._left[id(tensor)] = self._kept_after.get((len(self._calls), index), _UNKNOWN)
         given = self._latest.get(id(gradient))  # a constant the program named: its name
         if given is not None and (
             self._entries[given].name is None or self._entries[given].value_of.requires_grad
         ):
             given = None
-        self._calls.append((root_index, self._snapshot(gradient), line, grads, given))
+        before, self._set_before = self._set_before, {}
+        self._calls.append((root_index, self._snapshot(gradient), line, grads, given, before))
         self._epoch += 1
         attrs = {} if gradient is None else {"grad_outputs": self._jsonable(gradient)}
         for index in leaves if create_graph else ():
@@ -410,8 +441,9 @@ class Recorder:
                 line,
                 {ids[i]: g for i, g in grads.items()},
                 None if given is None else ids[given],
+                {ids[i]: g for i, g in before.items()},
             )
-            for root, gradient, line, grads, given in self._calls
+            for root, gradient, line, grads, given, before in self._calls
         ]
         return Graph(nodes, edges, calls)
 
@@ -438,6 +470,8 @@ class Recorder:
                 out.grads[ids[index]] = grad
         for (k, index), grad in self._kept_after.items():
             out.grads_after[(k, ids[index])] = grad
+        for (k, index), grad in self._kept_before.items():
+            out.grads_before[(k, ids[index])] = grad
         return out
 
     def _node(self, entry: _Entry, ids: list[str], index: int) -> Node:
@@ -514,6 +548,14 @@ class Recorder:
         if value is Ellipsis:
             return "..."
         return str(value)
+
+
+_UNKNOWN = object()  # a .grad too large to keep a copy of: whether it changed is not known
+
+
+def _same(left: np.ndarray, now: np.ndarray) -> bool:
+    """Whether a .grad still holds what a backward call left in it."""
+    return left.shape == now.shape and np.array_equal(left, now, equal_nan=True)
 
 
 def _is_source(entry: _Entry) -> bool:

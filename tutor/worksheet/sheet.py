@@ -35,6 +35,7 @@ from ..steps import (
     Definitions,
     Evaluation,
     GradChanged,
+    GradHeld,
     NodeGradient,
     Simplification,
     Substitution,
@@ -50,7 +51,15 @@ MAX_PROBLEMS, MAX_SEED, MAX_VERSION = 50, 2**31 - 1, 999
 STALE = 150  # draws in a row without a new problem before "unlike" means "not identical"
 MAX_DRAWS = 5_000  # a level that cannot pose a kind of question is a bug, not a long wait
 ASKS_A_LEAF = ("closed_form", "matrix_form", "value")  # kinds whose question names one leaf
-_KEY_STEPS = (Accumulation, Substitution, Simplification, Evaluation, GradChanged, Check)
+_KEY_STEPS = (
+    Accumulation,
+    Substitution,
+    Simplification,
+    Evaluation,
+    GradHeld,
+    GradChanged,
+    Check,
+)
 _SHORT_NAME = re.compile(r"t\d+")  # what the tutor calls a value the program did not name
 
 

@@ -577,6 +577,27 @@ class Printer:
             when=when,
         )
 
+    def _print_GradHeld(self, h: st.GradHeld) -> str:
+        call, grad = Words(i18n.number(h.call)), Code(f"{h.leaf}.grad")
+        if h.total is None:
+            return self.gettext(
+                "before backward call {call}, {grad} already held numbers put there outside "
+                "backward; backward adds to them, so the check below compares {grad} with "
+                "them plus the gradient",
+                call=call,
+                grad=grad,
+            )
+        return self.gettext(
+            "before backward call {call}, {grad} already held {held}, put there outside "
+            "backward; backward adds to it, so the check below compares {grad} with {total}",
+            call=call,
+            grad=grad,
+            held=self.math(self.num(h.held)),
+            total=self.math(
+                self.eq(self.plus.join([self.num(h.held), self.num(h.gradient)]), self.num(h.total))
+            ),
+        )
+
     def definitions(self, pairs: tuple) -> str:
         """``t1 = x1*w1, t2 = t1*w2``: names and what they stand for."""
         return ", ".join(self.math(self.eq(self.expr(k), self.expr(v))) for k, v in pairs)
