@@ -95,6 +95,23 @@ def test_a_large_gradient_is_shown_as_pytorch_prints_it_with_every_number_a_clic
     assert all(r[3] == "✓agrees" for r in rows.values())
 
 
+def test_every_leaf_of_an_mlp_shows_its_steps_while_the_api_answer_stays_bounded(client):
+    """A page shows no step data, so its steps are not crowded out by the numbers the API's
+    answer carries: the MLP's eight leaves each get their chain-rule steps, whole."""
+    from tests.tutor.test_soundness import MLP_STEP
+
+    doc = _page(client, program=MLP_STEP)
+    steps = doc.find_all("details", cls="leaf-steps")
+    assert len(steps) == 8
+    for leaf in steps:
+        kinds = [li.attrs["class"] for li in leaf.find("ol", cls="steps").find_all("li")]
+        assert "step step-check" in kinds and "step step-omitted" not in kinds
+    answer = client.post("/api/v1/explain", json={"program": MLP_STEP})
+    assert len(answer.data) <= 250_000  # the JSON answer keeps its budget, cutting its steps
+    last = answer.get_json()["gradients"][-1]["steps"]
+    assert last[-1]["kind"] == "omitted"
+
+
 def test_formula_from_a_shareable_url(client):
     doc = _page(client, **FORMULA)
     assert sorted(_gradient_rows(doc)) == ["Y", "w1", "w2", "x1"]

@@ -48,7 +48,7 @@ class Explained:
     ) -> None:
         self.explanation, self.static, self.lang = explanation, static, lang
         with i18n.using(lang):
-            self.data = Report(explanation).data
+            self.data = Report(explanation).shown
 
     def __repr__(self) -> str:
         with i18n.using(self.lang):

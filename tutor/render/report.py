@@ -51,21 +51,22 @@ def step_data(obj: Any) -> Any:
     return obj
 
 
-def tree(step: object, limit: RenderLimit) -> dict | None:
-    """A step as JSON: its kind, renderings, data fields and nested steps (None past the limit)."""
+def tree(step: object, limit: RenderLimit, weigh_data: bool = True) -> dict | None:
+    """A step as JSON: its kind, renderings, data fields and nested steps (None past the
+    limit, which weighs the renderings, and the data unless ``weigh_data`` is False)."""
     data = step_data(step)
     renderings = {"text": text(step), "latex": latex(step), "mathml": mathml(step)}
-    size = sum(map(len, renderings.values())) + len(dumps_strict(data))
-    if not limit.take(size):
+    size = sum(map(len, renderings.values()))
+    if not limit.take(size + len(dumps_strict(data)) if weigh_data else size):
         return None
-    return {**data, **renderings, "children": trees(st.children(step), limit)}
+    return {**data, **renderings, "children": trees(st.children(step), limit, weigh_data)}
 
 
-def trees(steps, limit: RenderLimit) -> list[dict]:
+def trees(steps, limit: RenderLimit, weigh_data: bool = True) -> list[dict]:
     """Step trees in order, ending in one ``omitted`` note once the limit is spent."""
     rendered = []
     for step in steps:
-        done = tree(step, limit) if not limit.spent else None
+        done = tree(step, limit, weigh_data) if not limit.spent else None
         if done is None:
             if _ends_omitted(rendered):
                 break  # a nested list already says so
@@ -289,3 +290,26 @@ class Report:
     def data(self) -> dict:
         """The same answer as JSON data, exactly what the API sends (non-finite as strings)."""
         return json.loads(self.json_text)
+
+    @cached_property
+    def shown(self) -> dict:
+        """The answer as a reader sees it (a page, a notebook): the same, with as many steps
+        as the render budget holds when it weighs their renderings alone. A reader sees no
+        step data, which the API's answer weighs too: there, a large graph's numbers (an
+        MLP's intermediate gradients) leave its steps little room."""
+        cut = [g["steps"] for g in self.data["gradients"]]
+        cut += [e["steps"] for e in self.data.get("hessian", {}).get("entries", ())]
+        if not any(map(_ends_omitted, cut)):
+            return self.data  # every step fit already
+        x, limit = self.explanation, RenderLimit.of(self.explanation.budget)
+        steps = [trees(g.steps, limit, weigh_data=False) for g in x.gradients]
+        entries = [trees(e.steps, limit, weigh_data=False) for e in _entries(x)]
+        shown = json.loads(dumps_strict({"gradients": steps, "entries": entries}))
+        data = dict(self.data)
+        data["gradients"] = [
+            {**g, "steps": s} for g, s in zip(data["gradients"], shown["gradients"], strict=True)
+        ]
+        if "hessian" in data:
+            pairs = zip(data["hessian"]["entries"], shown["entries"], strict=True)
+            data["hessian"] = {**data["hessian"], "entries": [{**e, "steps": s} for e, s in pairs]}
+        return data

@@ -30,7 +30,7 @@ class Answer(Report):
     @cached_property
     def page(self) -> dict:
         """What the tutoring page shows: the JSON data, the SVG graph and MathML markup."""
-        data = self.data
+        data = self.shown
         gradients = [
             dict(
                 g,
@@ -67,7 +67,7 @@ class Answer(Report):
         h = self.explanation.hessian
         if h is None:
             return None
-        data, printer = self.data["hessian"], MathMLPrinter()
+        data, printer = self.shown["hessian"], MathMLPrinter()
 
         def math(e) -> Markup | None:
             return None if e is None else Markup(_math(typeset.mathml(e)))
