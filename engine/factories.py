@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-import warnings
 
 import numpy as np
 
 from . import dtypes
 from .tensor import Tensor, _sizes
+from .warn import warn
 
 START_SEED = 0  # each thread's generator starts here, as PyTorch's starts from its default
 
@@ -78,7 +78,7 @@ def _plain(data):
 def tensor(data, dtype=None, requires_grad=False) -> Tensor:
     """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays, tensors)."""
     if isinstance(data, Tensor):
-        warnings.warn(TENSOR_COPY_WARNING, UserWarning, stacklevel=2)
+        warn(TENSOR_COPY_WARNING, stacklevel=2)
     if dtype is None:
         dtype = (
             dtypes.from_numpy_dtype(data.dtype)

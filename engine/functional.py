@@ -8,13 +8,13 @@ only. The functions written out below do more than call a method.
 from __future__ import annotations
 
 import inspect
-import warnings
 
 import numpy as np
 
 from . import ops
 from .ops.common import legacy_type
 from .tensor import Tensor
+from .warn import warn
 
 
 def _from_method(name: str):
@@ -99,7 +99,7 @@ def where(condition, a, b):
     if kind == np.uint8:  # still accepted by PyTorch, with a deprecation warning
         if not _warned_uint8_condition[0]:
             _warned_uint8_condition[0] = True
-            warnings.warn(_UINT8_CONDITION_WARNING, UserWarning, stacklevel=2)
+            warn(_UINT8_CONDITION_WARNING, stacklevel=2)
     elif kind != np.bool_:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from . import dtypes
 from ._tensor_str import format_tensor
 from .types import RemovableHandle, ReturnTypes, Size
+from .warn import warn, warn_once
 
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -26,7 +25,6 @@ LEAF_FLAG_HINT = (
     " If you want to use a computed variable in a subgraph that doesn't require "
     "differentiation use var_no_grad = var.detach()."
 )
-_warned_scalar_conversion = False
 _new_object, _ndarray, _asarray = object.__new__, np.ndarray, np.asarray  # for Tensor._make
 
 
@@ -158,7 +156,7 @@ class Tensor:
     @property
     def grad(self) -> Tensor | None:
         if self.grad_fn is not None and not self._retains_grad:
-            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+            warn(NON_LEAF_GRAD_WARNING, stacklevel=2)
         return self._grad
 
     @grad.setter
@@ -272,12 +270,10 @@ class Tensor:
         return array if dtype is None else array.astype(dtype, copy=False)
 
     def __float__(self) -> float:
-        global _warned_scalar_conversion
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        if self._requires_grad and not _warned_scalar_conversion:
-            _warned_scalar_conversion = True
-            warnings.warn(SCALAR_CONVERSION_WARNING, UserWarning, stacklevel=2)
+        if self._requires_grad:
+            warn_once(SCALAR_CONVERSION_WARNING, stacklevel=2)
         return float(self._data.reshape(()))
 
     def __int__(self) -> int:

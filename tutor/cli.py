@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import warnings
 from pathlib import Path
 
 from . import i18n, render
@@ -106,9 +105,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _worksheet_text(args: argparse.Namespace) -> str:
-    with warnings.catch_warnings():  # what the sheet's own programs warn (.grad of a non-leaf,
-        warnings.simplefilter("ignore")  # as PyTorch does) is not the teacher's to read
-        sheet = make_worksheet(args.seed, args.problems, args.level, args.version, lang=args.lang)
+    sheet = make_worksheet(args.seed, args.problems, args.level, args.version, lang=args.lang)
     if args.format == "json":
         return (sheet.json_text if args.answers else sheet.student_json_text) + "\n"
     if args.format == "tex":

@@ -11,7 +11,6 @@ sees stale interior gradients. With ``create_graph=True`` each node runs its
 
 from __future__ import annotations
 
-import warnings
 from operator import attrgetter
 
 import numpy as np
@@ -31,6 +30,7 @@ from ..ops.common import unbroadcast
 from ..tensor import Tensor
 from ..types import Size
 from ..versions import latest
+from ..warn import warn_once
 
 __all__ = [
     "Function",
@@ -88,16 +88,6 @@ CREATE_GRAPH_CYCLE = (
 )
 
 
-_warned_create_graph = False
-
-
-def _warn_create_graph() -> None:
-    """PyTorch warns about the cycle once per process."""
-    global _warned_create_graph
-    _warned_create_graph = True
-    warnings.warn(CREATE_GRAPH_CYCLE, UserWarning, stacklevel=4)
-
-
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (or only into ``inputs``).
 
@@ -106,8 +96,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     """
     if retain_graph is None:
         retain_graph = create_graph
-    if create_graph and not _warned_create_graph:
-        _warn_create_graph()
+    if create_graph:
+        warn_once(CREATE_GRAPH_CYCLE, stacklevel=3)
     if (
         type(tensors) is Tensor
         and inputs is None

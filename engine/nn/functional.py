@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
-
 from .. import functional, ops
 from ..functional import relu, sigmoid, tanh
+from ..warn import warn
 
 __all__ = [
     "cross_entropy",
@@ -26,10 +25,9 @@ def _check_reduction(reduction: str) -> None:
 
 def _implicit_dim(name: str, ndim: int) -> int:
     """The dim PyTorch picks (with a deprecation warning) when softmax is called without one."""
-    warnings.warn(
+    warn(
         f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
         "dim=X as an argument.",
-        UserWarning,
         stacklevel=3,
     )
     return 0 if ndim in (0, 1, 3) else 1
@@ -51,11 +49,10 @@ def mse_loss(input, target, reduction: str = "mean"):
     """Mean (or sum, or none) of the squared differences."""
     _check_reduction(reduction)
     if target.shape != input.shape:
-        warnings.warn(
+        warn(
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
             "Please ensure they have the same size.",
-            UserWarning,
             stacklevel=2,
         )
     return ops.MseLoss.apply(input, target, reduction)

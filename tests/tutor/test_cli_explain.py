@@ -59,3 +59,16 @@ def test_explain_refuses_another_language(capsys):
         main(["explain", "--lang", "fr", str(SEED_DIR / "b.py")])
     assert exit_.value.code == 2
     assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_what_pytorch_warns_is_printed_with_its_line_not_on_stderr(capsys, tmp_path):
+    program = tmp_path / "warns.py"
+    program.write_text(
+        "import torch\nx = torch.tensor(2.0, requires_grad=True)\n"
+        "y = x ** 3\ny.backward(create_graph=True)\nprint(y.grad)\n"
+    )
+    assert main(["explain", str(program)]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "warning: line 4: UserWarning: Using backward() with create_graph=True" in out
+    assert "warning: line 5: UserWarning: The .grad attribute of a Tensor that is not" in out

@@ -422,3 +422,44 @@ def test_concurrent_runs_keep_their_output_and_grad_mode():
 
     with ThreadPoolExecutor(4) as pool:
         assert all(pool.map(one, range(40)))
+
+
+WARNED = """\
+import torch
+import torch.nn.functional as F
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 2
+z = (y * y).sum()
+z.backward()
+print(y.grad)
+print(y.grad)
+c = torch.tensor(x)
+L = F.mse_loss(x, torch.tensor(1.0))
+"""
+
+
+def test_what_pytorch_warns_of_a_program_is_its_own_by_line_and_once():
+    """A non-leaf's .grad read, torch.tensor(t), a loss target that broadcasts: PyTorch's
+    UserWarnings, each at its line once (as Python shows a warning once per place), kept
+    for the answer, and none raised in the serving process."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        done = run(WARNED)
+    assert not caught
+    lines = [w.split(": UserWarning: ")[0] for w in done.warnings]
+    assert lines == ["line 7", "line 8", "line 9", "line 10"]
+    assert "not a leaf Tensor is being accessed" in done.warnings[0]
+    assert "sourceTensor.detach().clone()" in done.warnings[2]
+    assert "Using a target size (torch.Size([])) that is different" in done.warnings[3]
+    assert run(WARNED.replace("print(y.grad)\n", "", 1)).warnings[0].startswith("line 7")
+
+
+def test_two_programs_on_two_threads_keep_their_own_warnings():
+    quiet = "import torch\nx = torch.tensor(1.0, requires_grad=True)\n(x * x).backward()\n"
+    sources = [WARNED, quiet] * 4
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(run, sources))
+    assert all(len(r.warnings) == 4 for r in runs[::2])
+    assert all(not r.warnings for r in runs[1::2])

@@ -112,6 +112,19 @@ def test_every_leaf_of_an_mlp_shows_its_steps_while_the_api_answer_stays_bounded
     assert last[-1]["kind"] == "omitted"
 
 
+def test_what_pytorch_warns_of_the_program_is_on_the_page_and_in_the_api(client):
+    program = (
+        "import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\ny = x * 2\n"
+        "y.sum().backward()\nprint(y.grad)\n"
+    )
+    doc = _page(client, program=program)
+    box = doc.find("div", cls="warnings")
+    assert box.find("h3").text() == "PyTorch warns"
+    assert box.find("li").text().startswith("line 5: UserWarning: The .grad attribute of a Tensor")
+    answer = client.post("/api/v1/explain", json={"program": program}).get_json()
+    assert answer["program_warnings"] == [box.find("li").text()] and answer["warnings"] == []
+
+
 def test_formula_from_a_shareable_url(client):
     doc = _page(client, **FORMULA)
     assert sorted(_gradient_rows(doc)) == ["Y", "w1", "w2", "x1"]

@@ -457,7 +457,8 @@ def explain_graph(
 def explain_program(program: Program, budget: Budget | None = None) -> Explanation:
     """Run a checked program on the engine and explain every gradient it computed."""
     run = numeric.run(program)
-    return explain_graph(run.graph, run.output, budget, run.unrecorded)
+    x = explain_graph(run.graph, run.output, budget, run.unrecorded)
+    return replace(x, program_warnings=run.warnings)
 
 
 def explain(inp: ExplainInput, budget: Budget | None = None) -> Explanation:

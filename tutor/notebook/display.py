@@ -74,6 +74,10 @@ class Explained:
                 for g in self.data["gradients"]
             ),
         ]
+        warned = [*self.data["program_warnings"], *self.data["warnings"]]
+        if warned:
+            rows.append("")
+            rows += ["- " + i18n.gettext("warning: {warning}", warning=_escaped(w)) for w in warned]
         if self.data["output"]:
             output = self.data["output"].rstrip("\n")
             rows += ["", i18n.gettext("Printed output:"), "", "```", output, "```"]

@@ -158,6 +158,11 @@ def explanation_html(explanation: Explanation, data: dict, static: bool = False)
     """The explanation (``data``: its JSON report) as the notebook shows it; ``static``:
     without the stepper's script."""
     parts = [_gradients(explanation, data), _hessian(explanation, data)]
+    warned = [*data["program_warnings"], *data["warnings"]]
+    if warned:
+        items = "".join(f"<li>{escape(w)}</li>" for w in warned)
+        title = i18n.gettext("Warnings")
+        parts.append(f'<div class="warnings"><h4>{title}</h4><ul>{items}</ul></div>')
     script = ""
     if explanation.output:
         title = i18n.gettext("Printed output")

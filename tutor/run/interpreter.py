@@ -54,6 +54,8 @@ class Interpreter:
         self.out = out
         self.formula = formula  # the expression form: numbers stand for tensors in functions
         self.env: dict[str, object] = {}
+        self.heard: list[str] = []  # the engine's warnings the running statement raised
+        self.warned: list[tuple[int, str]] = []  # (line, warning), each once, as Python shows
 
     # ----- statements --------------------------------------------------------------------
     def run(self, statements: tuple) -> None:
@@ -70,6 +72,7 @@ class Interpreter:
         try:
             self.meter.tick()
             function(*args)
+            self._heard_at(at.line)
         except TutorError as error:
             raise error.locate(at.line, at.col) from None
         except MemoryError:
@@ -79,6 +82,14 @@ class Interpreter:
             ).locate(at.line, at.col) from None
         except Exception as error:  # the engine's (or Python's) refusal of the program
             raise ProgramError.from_exception(error).locate(at.line, at.col) from None
+
+    def _heard_at(self, line: int) -> None:
+        """Place the engine's warnings a statement raised at its line (a block's own
+        statements place theirs first)."""
+        for message in self.heard:
+            if (line, message) not in self.warned:
+                self.warned.append((line, message))
+        self.heard.clear()
 
     def _assign(self, statement: ir.Assign) -> None:
         value = self.evaluate(statement.value)

@@ -15,9 +15,11 @@ import numpy as np
 
 import engine
 from engine.factories import START_SEED
+from engine.warn import collecting
 
 from ..errors import ProgramError, TutorError
 from ..graph import Graph
+from ..i18n import gettext
 from ..lang.program import Program
 from ..limits import LIMITS, Limits, Meter
 from .interpreter import Interpreter
@@ -33,6 +35,7 @@ class NumericRun:
     tensors: dict[str, engine.Tensor]  # the final binding of each name bound to a tensor
     node_ids: dict[str, str]  # the graph node each name in ``tensors`` stands for
     unrecorded: Unrecorded  # the numbers the graph was too large to keep, for the checks
+    warnings: tuple[str, ...] = ()  # the engine's warnings (PyTorch's), by line
 
 
 def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
@@ -47,7 +50,9 @@ def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
     engine.set_grad_enabled(True)
     engine.manual_seed(START_SEED)
     try:
-        with np.errstate(all="ignore"):  # PyTorch makes NaN and inf silently; so does the engine
+        # PyTorch makes NaN and inf silently, and so does the engine; its warnings (PyTorch's
+        # UserWarnings) are the program's, for its answer
+        with np.errstate(all="ignore"), collecting(interpreter.heard):
             interpreter.run(program.statements)
             if program.backward_root is not None:
                 interpreter.auto_backward(program.backward_root)
@@ -60,7 +65,11 @@ def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
         engine.set_grad_enabled(grad_mode)
     tensors = {n: v for n, v in interpreter.env.items() if isinstance(v, engine.Tensor)}
     node_ids = _node_ids(graph, tensors, recorder)
-    return NumericRun(out.getvalue(), graph, tensors, node_ids, unrecorded)
+    warned = tuple(
+        gettext("line {line}: UserWarning: {warning}", line=line, warning=warning)
+        for line, warning in interpreter.warned
+    )
+    return NumericRun(out.getvalue(), graph, tensors, node_ids, unrecorded, warned)
 
 
 def _node_ids(graph: Graph, tensors: dict, recorder: Recorder) -> dict[str, str]:

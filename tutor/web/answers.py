@@ -54,6 +54,7 @@ class Answer(Report):
                 for n, leaf in zip(data["no_gradient"], self.explanation.no_gradient, strict=True)
             ],
             "warnings": data["warnings"],
+            "program_warnings": data["program_warnings"],
             "notes": data["notes"],
             "graph": data["graph"],
             "svg": _drawing(data["graph"]),

@@ -202,7 +202,8 @@ class TextPrinter(Printer):
         if x.hessian is not None:
             parts += self.hessian_parts(x.hessian, limit)
         parts += [self.doprint(n) for n in x.no_gradient]
-        parts += [i18n.gettext("warning: {warning}", warning=w) for w in x.warnings]
+        warned = (*x.program_warnings, *x.warnings)
+        parts += [i18n.gettext("warning: {warning}", warning=w) for w in warned]
         parts += [i18n.gettext("note: {note}", note=n) for n in x.notes]
         return "\n\n".join(parts)
 

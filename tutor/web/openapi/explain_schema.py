@@ -395,6 +395,15 @@ SCHEMAS: dict[str, dict] = {
                     "domain (log of a negative number) or a result that overflowed its dtype."
                 ),
             },
+            "program_warnings": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": N_(
+                    "What PyTorch warns of the program's code, by line, as a run writes it to "
+                    "stderr: reading a non-leaf's .grad, copying a tensor with torch.tensor(), a "
+                    "loss whose target broadcasts."
+                ),
+            },
             "notes": {
                 "type": "array",
                 "items": {"type": "string"},
