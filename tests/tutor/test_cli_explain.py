@@ -72,3 +72,20 @@ def test_what_pytorch_warns_is_printed_with_its_line_not_on_stderr(capsys, tmp_p
     assert err == ""
     assert "warning: line 4: UserWarning: Using backward() with create_graph=True" in out
     assert "warning: line 5: UserWarning: The .grad attribute of a Tensor that is not" in out
+
+
+def test_an_mlps_table_fits_a_terminal_with_every_verdict_in_view(capsys, tmp_path):
+    from tests.tutor.test_soundness import MLP_STEP
+    from tutor.render.labels import cells
+
+    program = tmp_path / "mlp.py"
+    program.write_text(MLP_STEP)
+    assert main(["explain", str(program)]) == 0
+    table = capsys.readouterr().out.split("\n\n")[0].splitlines()
+    assert len(table) == 10 and all(cells(line.rstrip()) <= 100 for line in table)
+    rows = {line.split(" | ")[0].strip(): line.split(" | ") for line in table[2:]}
+    assert rows["W1"][1].strip() == "100×32: too many numbers to show"
+    assert rows["W2"][1].strip() == "32×10: see its steps"
+    assert all(row[-1].strip() == "agrees" for row in rows.values())
+    out = main(["explain", str(program)]) or capsys.readouterr().out
+    assert "engine .grad and the closed form agree on every number (largest difference" in out

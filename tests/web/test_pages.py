@@ -120,9 +120,13 @@ def test_what_pytorch_warns_of_the_program_is_on_the_page_and_in_the_api(client)
     doc = _page(client, program=program)
     box = doc.find("div", cls="warnings")
     assert box.find("h3").text() == "PyTorch warns"
-    assert box.find("li").text().startswith("line 5: UserWarning: The .grad attribute of a Tensor")
+    said = box.find("li")
+    assert said.text().startswith("line 5: UserWarning: The .grad attribute of a Tensor")
+    assert said.find("span").attrs["lang"] == "en"  # PyTorch's words, in its language
     answer = client.post("/api/v1/explain", json={"program": program}).get_json()
-    assert answer["program_warnings"] == [box.find("li").text()] and answer["warnings"] == []
+    (warned,) = answer["program_warnings"]
+    assert warned["line"] == 5 and said.text().endswith(warned["message"])
+    assert answer["warnings"] == []
 
 
 def test_formula_from_a_shareable_url(client):

@@ -57,7 +57,14 @@ from ..symbolic.witness import (
     tolerance,
 )
 from .derivation import Symbols, cuts, derivation, edge_derivative
-from .explanation import ELEMENTS, GENERIC, NUMERIC, Explanation, LeafGradient
+from .explanation import (
+    ELEMENTS,
+    GENERIC,
+    NUMERIC,
+    Explanation,
+    LeafGradient,
+    ProgramWarning,
+)
 from .history import GradHistory, Part, calls_of, summed
 from .inputs import ExplainInput
 from .second_order import check_order, explain_second_order
@@ -458,7 +465,7 @@ def explain_program(program: Program, budget: Budget | None = None) -> Explanati
     """Run a checked program on the engine and explain every gradient it computed."""
     run = numeric.run(program)
     x = explain_graph(run.graph, run.output, budget, run.unrecorded)
-    return replace(x, program_warnings=run.warnings)
+    return replace(x, program_warnings=tuple(ProgramWarning(*w) for w in run.warnings))
 
 
 def explain(inp: ExplainInput, budget: Budget | None = None) -> Explanation:

@@ -75,6 +75,14 @@ class Hessian:
 
 
 @dataclass(frozen=True)
+class ProgramWarning:
+    """What PyTorch warns of one line of the program: a ``UserWarning``, in its words."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Everything ``POST /api/v1/explain`` answers, as one tree of data."""
 
@@ -86,9 +94,9 @@ class Explanation:
     definitions: dict  # node id -> its definition in its operands' names
     mode: str  # GENERIC, ELEMENTS or NUMERIC
     warnings: tuple[str, ...] = ()  # the program's values: outside a domain, overflowed
-    # what PyTorch warns of the program's code (its UserWarnings, by line), as a run writes to
-    # stderr: a non-leaf's .grad read, torch.tensor(t), an MSE target that broadcasts …
-    program_warnings: tuple[str, ...] = ()
+    # what PyTorch warns of the program's code, as running it prints: a non-leaf's .grad
+    # read, torch.tensor(t), an MSE target that broadcasts …
+    program_warnings: tuple[ProgramWarning, ...] = ()
     notes: tuple[str, ...] = ()  # the tutor's own limits: what it could not derive, and why
     budget: Budget = Budget()
     hessian: Hessian | None = None  # with order 2: the second derivatives

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import i18n
 from ..errors import TutorError
 from ..explain import Explanation
-from ..render import Report
+from ..render import Report, text
 from ..render.numbers import clip
 from ..render.numbers import value as number
 from .html import error_html, explanation_html, pointed, verdict
@@ -74,7 +74,7 @@ class Explained:
                 for g in self.data["gradients"]
             ),
         ]
-        warned = [*self.data["program_warnings"], *self.data["warnings"]]
+        warned = [*map(text, self.explanation.program_warnings), *self.data["warnings"]]
         if warned:
             rows.append("")
             rows += ["- " + i18n.gettext("warning: {warning}", warning=_escaped(w)) for w in warned]

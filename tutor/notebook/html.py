@@ -20,7 +20,7 @@ from .. import i18n
 from ..errors import TutorError
 from ..explain import Explanation
 from ..i18n import N_
-from ..render import mathml, svg, typeset
+from ..render import mathml, svg, text, typeset
 from ..render.numbers import summary
 from ..render.numbers import value as number
 from ..render.stepping import backward_steps
@@ -158,7 +158,7 @@ def explanation_html(explanation: Explanation, data: dict, static: bool = False)
     """The explanation (``data``: its JSON report) as the notebook shows it; ``static``:
     without the stepper's script."""
     parts = [_gradients(explanation, data), _hessian(explanation, data)]
-    warned = [*data["program_warnings"], *data["warnings"]]
+    warned = [*map(text, explanation.program_warnings), *data["warnings"]]
     if warned:
         items = "".join(f"<li>{escape(w)}</li>" for w in warned)
         title = i18n.gettext("Warnings")

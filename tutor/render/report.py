@@ -231,7 +231,7 @@ def report(x: Explanation) -> dict:
         "mode": x.mode,
         "tolerance": {**tolerances, "central_differences": DIFFERENCES.describe()},
         "warnings": list(x.warnings),
-        "program_warnings": list(x.program_warnings),
+        "program_warnings": [dataclasses.asdict(w) for w in x.program_warnings],
         "notes": list(x.notes),
     }
     if x.hessian is not None:  # order 2 only: an order-1 answer stays as it was

@@ -19,7 +19,6 @@ from engine.warn import collecting
 
 from ..errors import ProgramError, TutorError
 from ..graph import Graph
-from ..i18n import gettext
 from ..lang.program import Program
 from ..limits import LIMITS, Limits, Meter
 from .interpreter import Interpreter
@@ -35,7 +34,7 @@ class NumericRun:
     tensors: dict[str, engine.Tensor]  # the final binding of each name bound to a tensor
     node_ids: dict[str, str]  # the graph node each name in ``tensors`` stands for
     unrecorded: Unrecorded  # the numbers the graph was too large to keep, for the checks
-    warnings: tuple[str, ...] = ()  # the engine's warnings (PyTorch's), by line
+    warnings: tuple[tuple[int, str], ...] = ()  # (line, what the engine warned, as PyTorch)
 
 
 def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
@@ -65,10 +64,7 @@ def run(program: Program, limits: Limits = LIMITS) -> NumericRun:
         engine.set_grad_enabled(grad_mode)
     tensors = {n: v for n, v in interpreter.env.items() if isinstance(v, engine.Tensor)}
     node_ids = _node_ids(graph, tensors, recorder)
-    warned = tuple(
-        gettext("line {line}: UserWarning: {warning}", line=line, warning=warning)
-        for line, warning in interpreter.warned
-    )
+    warned = tuple(interpreter.warned)
     return NumericRun(out.getvalue(), graph, tensors, node_ids, unrecorded, warned)
 
 

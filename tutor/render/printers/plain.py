@@ -21,6 +21,7 @@ from .sentences import Printer, RenderLimit, listed
 # characters of a closed form that fit the CLI's side-by-side table; a longer one is written
 # under its leaf's steps, wrapped to LINE characters (an ordinary terminal's width)
 CLOSED_COLUMN = 60
+TENSOR_COLUMN = 48  # a tensor wider than this in the table is read in its leaf's steps
 LINE = 100
 # where a long step line is broken: after a clause, else after a list's comma, else before an
 # equals sign, else before a sum's term (Chinese clauses end in full-width marks, no space)
@@ -112,6 +113,17 @@ def _pad(cell: str, width: int) -> str:
     return cell + " " * (width - cells(cell))
 
 
+def _tensor_cell(value, shape: tuple) -> str:
+    """A gradient as the table shows it: its numbers as PyTorch prints them, or, when they
+    would make the table too wide to read, its shape and where its numbers are."""
+    if value is None and shape:
+        return i18n.gettext("{shape}: too many numbers to show", shape=numbers.shape(shape))
+    said = numbers.summary(st.plain(value), numbers.value)
+    if cells(said) <= TENSOR_COLUMN:
+        return said
+    return i18n.gettext("{shape}: see its steps", shape=numbers.shape(shape))
+
+
 def _table(rows: list[tuple[str, ...]], trimmed: bool = False) -> str:
     """A text table: columns as wide as their widest cell, a rule under the headings (with
     ``trimmed``, no spaces after a row's last cell)."""
@@ -175,9 +187,9 @@ class TextPrinter(Printer):
             rows.append(
                 (
                     g.leaf,
-                    numbers.summary(st.plain(g.numeric), numbers.value),
+                    _tensor_cell(g.numeric, g.shape),
                     closed,
-                    numbers.summary(st.plain(g.value), numbers.value),
+                    _tensor_cell(g.value, g.shape) if g.numeric is not None else "—",
                     i18n.translate(VERDICT_WORDS[g.check.verdict]),
                 )
             )
@@ -202,7 +214,7 @@ class TextPrinter(Printer):
         if x.hessian is not None:
             parts += self.hessian_parts(x.hessian, limit)
         parts += [self.doprint(n) for n in x.no_gradient]
-        warned = (*x.program_warnings, *x.warnings)
+        warned = (*map(self.doprint, x.program_warnings), *x.warnings)
         parts += [i18n.gettext("warning: {warning}", warning=w) for w in warned]
         parts += [i18n.gettext("note: {note}", note=n) for n in x.notes]
         return "\n\n".join(parts)

@@ -637,6 +637,21 @@ class Printer:
             reason = Words(c.reason or "")
             if c.value is None or c.engine is None:
                 return self.gettext("no verdict: {reason}", reason=reason)
+        if c.engine is None:  # too many numbers to send: the verdict compared every one
+            return self.gettext(
+                N_(
+                    "{engine} and the closed form agree on every number (largest difference "
+                    "{difference}, allowed {tolerance})"
+                )
+                if c.agrees
+                else N_(
+                    "{engine} and the closed form differ (largest difference {difference}, "
+                    "allowed {tolerance})"
+                ),
+                engine=values["engine"],
+                difference=self.math(self.num(c.max_difference)),
+                tolerance=Words(c.tolerance),
+            )
             return self.gettext(
                 "{engine} = {value}, closed form = {closed}: no verdict: {reason}",
                 reason=reason,
@@ -726,6 +741,11 @@ class Printer:
             c,
             i18n.gettext("engine (create_graph=True)"),
             i18n.gettext("the engine's first derivative"),
+        )
+
+    def _print_ProgramWarning(self, w) -> str:
+        return self.gettext(
+            "line {line}: UserWarning: {warning}", line=Words(str(w.line)), warning=Words(w.message)
         )
 
     def _print_NoGradient(self, n: st.NoGradient) -> str:

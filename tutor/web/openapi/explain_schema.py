@@ -397,11 +397,18 @@ SCHEMAS: dict[str, dict] = {
             },
             "program_warnings": {
                 "type": "array",
-                "items": {"type": "string"},
+                "items": {
+                    "type": "object",
+                    "required": ["line", "message"],
+                    "properties": {
+                        "line": {"type": "integer", "minimum": 1},
+                        "message": {"type": "string"},
+                    },
+                },
                 "description": N_(
-                    "What PyTorch warns of the program's code, by line, as a run writes it to "
-                    "stderr: reading a non-leaf's .grad, copying a tensor with torch.tensor(), a "
-                    "loss whose target broadcasts."
+                    "What PyTorch warns of the program's code (a UserWarning, in its words), by "
+                    "line, as running the program prints it: reading a non-leaf's .grad, "
+                    "copying a tensor with torch.tensor(), a loss whose target broadcasts."
                 ),
             },
             "notes": {
