@@ -163,7 +163,7 @@ def wrap(text: str, width: int) -> list[str]:
     """
     lines: list[str] = []
     rest = text
-    while cells(rest) > width:
+    while len(rest) > width or cells(rest) > width:  # a longer text needs no count: linear
         fit = _fitting(rest, width)
         cut = max(rest.rfind(", ", 0, fit) + 1, rest.rfind(" ", 0, fit + 1))
         row = rest.rfind("], ", 0, fit - 1) + 2

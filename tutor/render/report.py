@@ -46,9 +46,18 @@ def step_data(obj: Any) -> Any:
             if f.name not in nested
         }
         return data if isinstance(obj, st.Quantity) else {"kind": st.kind(obj), **data}
+    if type(obj) is list and _numbers(obj):  # a tensor's values: plain JSON already
+        return obj
     if isinstance(obj, (list, tuple)):
         return [step_data(x) for x in obj]
     return obj
+
+
+def _numbers(values: list) -> bool:
+    """Whether a list is a tensor's values (nested lists of numbers, as ``tolist`` makes)."""
+    while type(values) is list and values:
+        values = values[0]
+    return values is None or type(values) in (float, int, bool, str)
 
 
 def tree(step: object, limit: RenderLimit, weigh_data: bool = True) -> dict | None:

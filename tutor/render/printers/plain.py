@@ -21,7 +21,7 @@ from .sentences import Printer, RenderLimit, listed
 # characters of a closed form that fit the CLI's side-by-side table; a longer one is written
 # under its leaf's steps, wrapped to LINE characters (an ordinary terminal's width)
 CLOSED_COLUMN = 60
-TENSOR_COLUMN = 48  # a tensor wider than this in the table is read in its leaf's steps
+TENSOR_COLUMN = 64  # a tensor wider than this in the table, or elided, is read in its steps
 LINE = 100
 # where a long step line is broken: after a clause, else after a list's comma, else before an
 # equals sign, else before a sum's term (Chinese clauses end in full-width marks, no space)
@@ -114,12 +114,12 @@ def _pad(cell: str, width: int) -> str:
 
 
 def _tensor_cell(value, shape: tuple) -> str:
-    """A gradient as the table shows it: its numbers as PyTorch prints them, or, when they
-    would make the table too wide to read, its shape and where its numbers are."""
+    """A gradient as the table shows it: its numbers, or, when they are too many to show
+    whole or would make the table too wide to read, its shape and where they are."""
     if value is None and shape:
         return i18n.gettext("{shape}: too many numbers to show", shape=numbers.shape(shape))
     said = numbers.summary(st.plain(value), numbers.value)
-    if cells(said) <= TENSOR_COLUMN:
+    if "…" not in said and cells(said) <= TENSOR_COLUMN:
         return said
     return i18n.gettext("{shape}: see its steps", shape=numbers.shape(shape))
 
