@@ -325,6 +325,9 @@ TRAINING = {
     "zeroed inside the update": "L = (x * w).sum()\nL.backward()\n"
     + STEP
     + "    w.grad.zero_()\nL2 = (x * w * w).sum()\nL2.backward()\n",
+    "clipped before the update": "L = ((x * w).sum() - 4) ** 2\nL.backward()\n"
+    "w.grad.clamp_(-1, 1)\n" + STEP + "w.grad.zero_()\nL2 = ((x * w).sum() - 4) ** 2\n"
+    "L2.backward()\n",
     "three steps": "".join(
         f"L{k} = ((x * w).sum() - 1) ** 2\nL{k}.backward()\n" + STEP + "w.grad.zero_()\n"
         for k in range(3)
@@ -434,6 +437,15 @@ HELD = {
     + STEP
     + "M = (x * w).sum()\nM.backward()\n",
 }
+
+
+def test_a_clamp_in_place_in_the_graph_is_differentiated_through():
+    x = program(
+        PRELUDE + "h = x * 0.5\nh.clamp_(min=0, max=0.75)\nL = (h * w).sum()\nL.backward()\n"
+    )
+    row = by_leaf(x)["x"]
+    assert row.check.engine == [0.25, 0.0]  # x = [1, 2]: 0.5*w where 0.5*x < 0.75, else 0
+    assert row.check.agrees and row.check.agrees_numerical
 
 
 @pytest.mark.parametrize("body", HELD.values(), ids=HELD)

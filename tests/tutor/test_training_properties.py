@@ -30,6 +30,7 @@ ACTIONS = (
     "zero inside the update",
     "update through .data",
     "scale",
+    "clip",
     "set",
 )
 
@@ -63,6 +64,8 @@ def training(draw) -> str:
             lines.append(f"{leaf}.grad.zero_()")
         elif action == "scale":
             lines.append(f"{leaf}.grad.mul_(0.5)")
+        elif action == "clip":
+            lines.append(f"{leaf}.grad.clamp_(-1, 1)")
         elif action == "set":
             lines.append(f"{leaf}.grad = torch.tensor([0.25, -2.])")
             held[leaf] = True

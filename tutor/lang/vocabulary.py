@@ -214,6 +214,8 @@ TENSOR_METHODS = {
     "sub_": _signature("other"),
     "mul_": _signature("other"),
     "div_": _signature("other"),
+    "clamp_": _signature(("min", None), ("max", None)),
+    "clip_": _signature(("min", None), ("max", None)),
 }
 NODE_METHODS = {"name": _signature()}  # on a grad_fn node
 

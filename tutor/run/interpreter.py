@@ -202,17 +202,7 @@ class Interpreter:
     def _table_op(self, spec: FunctionSpec, operands: tuple, params: dict, at: ir.Span):
         """A row of the table applied to bound operands and parameters."""
         require_numeric(f"{spec.key}()", operands)
-        tensor_params = [n for n, v in params.items() if isinstance(v, engine.Tensor)]
-        for name in tensor_params:
-            if name not in _TENSOR_PARAMS:
-                raise TypeError(
-                    gettext(
-                        "{call}: {name} must be a number, not a tensor (for the elementwise "
-                        "maximum or minimum of two tensors use torch.maximum or torch.minimum)",
-                        call=f"{spec.key}()",
-                        name=f"`{name}`",
-                    )
-                )
+        tensor_params = _tensor_params(f"{spec.key}()", params)
         if not tensor_params and not any(isinstance(v, engine.Tensor) for v in operands):
             if not self.formula:
                 raise TypeError(
@@ -242,6 +232,15 @@ class Interpreter:
         else:
             self.recorder.op(result, key, (tensor, other), {}, at)
         return result
+
+    def _clamp_(self, tensor: engine.Tensor, at: ir.Span, min=None, max=None):
+        """``tensor.clamp_(min, max)`` (gradient clipping: ``w.grad.clamp_(-1, 1)``)."""
+        params = {"min": min, "max": max}
+        _tensor_params(".clamp_()", params)
+        require_numeric(".clamp_()", tuple(v for v in params.values() if v is not None))
+        tensor.clamp_(min, max)
+        self.recorder.inplace(tensor, "clamp", (tensor,), at, params)
+        return tensor
 
     # ----- calls -------------------------------------------------------------------------
     def _call(self, call: ir.Call):
@@ -447,7 +446,25 @@ class Interpreter:
         "sub_": lambda self, t, at, other: self._inplace(t, "sub", other, at, operator.isub),
         "mul_": lambda self, t, at, other: self._inplace(t, "mul", other, at, operator.imul),
         "div_": lambda self, t, at, other: self._inplace(t, "div", other, at, operator.itruediv),
+        "clamp_": _clamp_,
+        "clip_": _clamp_,
     }
+
+
+def _tensor_params(call: str, params: dict) -> list[str]:
+    """The parameters given as tensors: only those a table row reads as data may be."""
+    found = [n for n, v in params.items() if isinstance(v, engine.Tensor)]
+    for name in found:
+        if name not in _TENSOR_PARAMS:
+            raise TypeError(
+                gettext(
+                    "{call}: {name} must be a number, not a tensor (for the elementwise "
+                    "maximum or minimum of two tensors use torch.maximum or torch.minimum)",
+                    call=call,
+                    name=f"`{name}`",
+                )
+            )
+    return found
 
 
 def _no_attribute(obj, name: str, instead: str) -> Exception:

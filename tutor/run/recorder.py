@@ -284,8 +284,11 @@ class Recorder:
         """``source.detach()`` (or ``.data``): a constant cut from its source."""
         self._add(result, CONSTANT, at, inputs=(self.operand(source, at),), cut=DETACH)
 
-    def inplace(self, tensor: engine.Tensor, key: str | None, operands: tuple, at: Span) -> None:
-        """``tensor`` was overwritten in place by ``key(*operands)`` (None: a fill)."""
+    def inplace(
+        self, tensor: engine.Tensor, key: str | None, operands: tuple, at: Span, params=None
+    ) -> None:
+        """``tensor`` was overwritten in place by ``key(*operands, **params)`` (None: a
+        fill)."""
         latest = self._latest.get(id(tensor))
         if latest is None:
             return  # no node yet: it gets one, with the new value, when it is used
@@ -294,13 +297,15 @@ class Recorder:
             inputs = tuple(latest if x is tensor else self.operand(x, at) for x in operands)
             self._entries[latest].used = True
         kind = LEAF if tensor.requires_grad and tensor.is_leaf else OP if key else CONSTANT
+        attrs = {name: self._jsonable(value) for name, value in (params or {}).items()}
+        grad_mode = engine.is_grad_enabled()
         self._version(
-            tensor, kind, at, latest, op=key, inputs=inputs, no_grad=not engine.is_grad_enabled()
+            tensor, kind, at, latest, op=key, inputs=inputs, attrs=attrs, no_grad=not grad_mode
         )
         for other, old in self._other_names(tensor):
             kind = LEAF if other.requires_grad else CONSTANT
             ins = tuple(old if i == latest else i for i in inputs)
-            self._version(other, kind, at, old, op=key, inputs=ins, no_grad=True)
+            self._version(other, kind, at, old, op=key, inputs=ins, attrs=attrs, no_grad=True)
 
     def _other_names(self, tensor: engine.Tensor) -> list[tuple[engine.Tensor, int]]:
         """The recorded leaves and constants that are ``tensor``'s very memory under another
