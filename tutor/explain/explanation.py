@@ -76,10 +76,12 @@ class Hessian:
 
 @dataclass(frozen=True)
 class ProgramWarning:
-    """What PyTorch warns of one line of the program: a ``UserWarning``, in its words."""
+    """What PyTorch warns of one line of the program, in its words, as Python prints it:
+    ``line: category: message``."""
 
     line: int
     message: str
+    category: str = "UserWarning"  # the only kind the engine gives, as PyTorch's
 
 
 @dataclass(frozen=True)

@@ -745,7 +745,10 @@ class Printer:
 
     def _print_ProgramWarning(self, w) -> str:
         return self.gettext(
-            "line {line}: UserWarning: {warning}", line=Words(str(w.line)), warning=Words(w.message)
+            "line {line}: {category}: {warning}",
+            line=Words(str(w.line)),
+            category=Words(w.category),
+            warning=Words(w.message),
         )
 
     def _print_NoGradient(self, n: st.NoGradient) -> str:

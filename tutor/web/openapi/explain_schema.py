@@ -399,10 +399,11 @@ SCHEMAS: dict[str, dict] = {
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "required": ["line", "message"],
+                    "required": ["line", "message", "category"],
                     "properties": {
                         "line": {"type": "integer", "minimum": 1},
                         "message": {"type": "string"},
+                        "category": {"type": "string"},
                     },
                 },
                 "description": N_(
