@@ -1,7 +1,9 @@
-"""The engine's warnings, in PyTorch's words: ``warn`` raises them as Python ``UserWarning``s,
-as PyTorch does, or hands them to the list a thread's ``collecting`` block gives. A service
-runs its users' programs on threads: each program's warnings belong to its own answer, and
-a warning PyTorch gives once per process is given once per block, as a fresh process would.
+"""The engine's warnings, in PyTorch's words, raised or collected per thread.
+
+``warn`` raises them as Python ``UserWarning``s, as PyTorch does, or hands them to the list
+a thread's ``collecting`` block gives. A service runs its users' programs on threads: each
+program's warnings belong to its own answer, and a warning PyTorch gives once per process
+is given once per block, as a fresh process would.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
-"""How a name typesets: ``x1`` is x₁, and a version's name ``W1_2`` (W1 after its first
-in-place change) is W₁,₂ — sympy's own printers write W₁ ₂, two indices run together."""
+"""How a name typesets in LaTeX and MathML.
+
+``x1`` is x₁, and a version's name ``W1_2`` (W1 after its first in-place change) is W₁,₂:
+sympy's own printers write W₁ ₂, two indices run together.
+"""
 
 from __future__ import annotations
 
