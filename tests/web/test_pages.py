@@ -93,6 +93,13 @@ def test_a_large_gradient_is_shown_as_pytorch_prints_it_with_every_number_a_clic
     assert every.count("\n") == 31 and "…" not in every
     assert cell.find("summary").text() == "all 320 numbers"
     assert all(r[3] == "✓agrees" for r in rows.values())
+    values = {
+        row.attrs["data-node"]: row.find_all("td")[4]
+        for row in doc.find("table", cls="values").find_all("tr")[1:]
+    }  # the graph as a table: each value as the gradients table writes one
+    assert values["W1"].text() == "100×32: too many numbers to show"
+    short, every = (c.text() for c in values["y"].find_all("code", cls="tensor"))
+    assert short.count("…") == 1 and every.count(",") == 63
 
 
 def test_every_leaf_of_an_mlp_shows_its_steps_while_the_api_answer_stays_bounded(client):
