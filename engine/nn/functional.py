@@ -7,6 +7,7 @@ from ..functional import relu, sigmoid, tanh
 from ..warn import warn
 
 __all__ = [
+    "binary_cross_entropy_with_logits",
     "cross_entropy",
     "log_softmax",
     "mse_loss",
@@ -56,6 +57,20 @@ def mse_loss(input, target, reduction: str = "mean"):
             stacklevel=2,
         )
     return ops.MseLoss.apply(input, target, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None
+):
+    """The binary cross-entropy of ``sigmoid(input)`` against ``target`` (probabilities of
+    the same shape), computed from the logits ``input`` directly."""
+    if any(a is not None for a in (weight, size_average, reduce, pos_weight)):
+        raise NotImplementedError(
+            "binary_cross_entropy_with_logits: weight, pos_weight, size_average and reduce are "
+            "not supported by this engine"
+        )
+    _check_reduction(reduction)
+    return ops.BinaryCrossEntropyWithLogits.apply(input, target, reduction)
 
 
 def nll_loss(input, target, reduction: str = "mean"):

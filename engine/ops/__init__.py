@@ -1,9 +1,9 @@
 """Every built-in op, one ``Op`` class each, forward and backward side by side."""
 
-from .arith import Add, Div, Mul, Neg, Pow, PowTensor, Reciprocal, RPow, Rsub, Sub
+from .arith import Add, Div, DivScalar, Mul, Neg, Pow, PowTensor, Reciprocal, RPow, Rsub, Sub
 from .fill import Copy, Fill, FillTensor, Zero
 from .linalg import Bmm, Dot, Mm, Mv
-from .loss import REDUCTIONS, MseLoss, NllLoss
+from .loss import REDUCTIONS, BinaryCrossEntropyWithLogits, MseLoss, NllLoss
 from .reduce import LogSoftmax, Max, MaxDim, Mean, MeanDim, Min, MinDim, Softmax, Sum, SumDim
 from .shape import (
     Alias,
@@ -57,6 +57,7 @@ __all__ = [
     "Add",
     "Alias",
     "AsStrided",
+    "BinaryCrossEntropyWithLogits",
     "Bmm",
     "Cat",
     "Clamp",
@@ -68,6 +69,7 @@ __all__ = [
     "Cos",
     "Cosh",
     "Div",
+    "DivScalar",
     "Dot",
     "Exp",
     "Expand",

@@ -171,6 +171,26 @@ class Div(Op, node="DivBackward0"):
         )
 
 
+class DivScalar(Op, node="DivBackward1"):
+    """``a / scalar`` as PyTorch's C++ records it (``div(Tensor, Scalar)``: a mean's division
+    inside a backward formula); Python's ``a / 3`` records ``DivBackward0``."""
+
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, scalar):
+        a, ctx.scalar = promote(a, scalar, floating=True)
+        return np.true_divide(a, ctx.scalar)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad / ctx.scalar,)  # derivatives.yaml div.Scalar: self: grad / other
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (DivScalar.apply(grad, ctx.scalar),)
+
+
 class Reciprocal(Op, node="ReciprocalBackward0"):
     """``1 / a``; ``scalar / a`` is recorded by PyTorch as ``reciprocal(a) * scalar``."""
 

@@ -1,11 +1,15 @@
-"""Loss functions with their own PyTorch nodes: mse_loss and nll_loss."""
+"""Loss functions with their own PyTorch nodes: mse_loss, nll_loss and
+binary_cross_entropy_with_logits."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..function import Op
+from ..tensor import Tensor
+from .arith import DivScalar
 from .common import legacy_type, promote, unbroadcast, zeros_like
+from .unary import Sigmoid, sigmoid
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -176,3 +180,59 @@ class NllLossBackward(Op, node="NllLossBackwardBackward0"):
             NllLoss.apply(gg, ctx.target, ctx.reduction) if need_grad else None,
             zeros_like(gg) if need_logp else None,
         )
+
+
+class BinaryCrossEntropyWithLogits(Op, node="BinaryCrossEntropyWithLogitsBackward0"):
+    """``(1 - target) * input - log_sigmoid(input)``, reduced: the binary cross-entropy of
+    the probabilities ``sigmoid(input)``, without computing them (stable for any logit)."""
+
+    inputs = 2
+
+    @staticmethod
+    def forward(ctx, x, target, reduction):
+        if np.shape(target) != np.shape(x):
+            raise ValueError(
+                f"Target size ({_size(target)}) must be the same as input size ({_size(x)})"
+            )
+        if target.dtype.kind not in "fc":
+            raise RuntimeError(
+                f"result type Float can't be cast to the desired output type {legacy_type(target)}"
+            )
+        x, target = promote(x, target)
+        ctx.saved, ctx.reduction = (x, target), reduction
+        ctx.count = x.size if reduction == "mean" else 1
+        one = np.ones((), x.dtype)
+        log_sigmoid = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+        return _reduce((one - target) * x - log_sigmoid, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, target = ctx.saved
+        need_x, need_t = ctx.needs_input_grad
+        # derivatives.yaml binary_cross_entropy_with_logits: self: (sigmoid(self) - target)
+        #   * grad; target: -self * grad; each / numel for a mean
+        return (
+            _mean_of((sigmoid(x) - target) * grad, ctx.count) if need_x else None,
+            _mean_of(-x * grad, ctx.count) if need_t else None,
+        )
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        x, target = ctx.saved_input(0), ctx.saved_input(1)
+        need_x, need_t = ctx.needs_input_grad
+        return (
+            _mean_of((Sigmoid.apply(x) - target) * grad, ctx.count) if need_x else None,
+            _mean_of(-x * grad, ctx.count) if need_t else None,
+        )
+
+
+def _mean_of(grad, count: int):
+    """A gradient divided by the elements a mean took (``count`` 1: no mean); a recorded one
+    (a tensor) as PyTorch records it, ``DivBackward1``."""
+    if count == 1:
+        return grad
+    return DivScalar.apply(grad, count) if type(grad) is Tensor else grad / count
+
+
+def _size(a) -> str:
+    return f"torch.Size([{', '.join(map(str, np.shape(a)))}])"

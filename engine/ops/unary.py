@@ -228,17 +228,7 @@ class Sigmoid(Op, node="SigmoidBackward0"):
 
     @staticmethod
     def forward(ctx, a):
-        # 1 / (1 + e**-a), PyTorch's formula, in one buffer: exp overflows to inf for very
-        # negative a and the reciprocal of inf is exactly 0
-        x = as_float(a)
-        if x.size <= _SMALL:  # out= and in-place ufuncs cost ~0.4 us more per call
-            out = np.asarray(np.reciprocal(scalar_array(1, x.dtype) + np.exp(np.negative(x))))
-            ctx.saved = (out,)
-            return out
-        out = np.negative(x, out=np.empty_like(x))  # an array even when 0-d
-        np.exp(out, out=out)
-        out += 1
-        np.reciprocal(out, out=out)
+        out = sigmoid(as_float(a))
         ctx.saved = (out,)
         return out
 
@@ -249,6 +239,18 @@ class Sigmoid(Op, node="SigmoidBackward0"):
     @staticmethod
     def recorded_backward(ctx, grad):
         return (SigmoidBackward.apply(grad, ctx.saved_result()),)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e**-x), PyTorch's formula, in one buffer: exp overflows to inf for very
+    negative x and the reciprocal of inf is exactly 0."""
+    if x.size <= _SMALL:  # out= and in-place ufuncs cost ~0.4 us more per call
+        return np.asarray(np.reciprocal(scalar_array(1, x.dtype) + np.exp(np.negative(x))))
+    out = np.negative(x, out=np.empty_like(x))  # an array even when 0-d
+    np.exp(out, out=out)
+    out += 1
+    np.reciprocal(out, out=out)
+    return out
 
 
 def sigmoid_backward(grad, out):

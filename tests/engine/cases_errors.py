@@ -94,6 +94,15 @@ ERRORS = {
     "sub_bool": lambda T: T.tensor([True]) - T.tensor([False]),
     "mse_reduction": lambda T: T.nn.functional.mse_loss(T.ones(2), T.ones(2), reduction="avg"),
     "nll_float_target": lambda T: T.nn.functional.nll_loss(T.ones(2, 3), T.tensor([0.0, 1.0])),
+    "bce_logits_size": lambda T: T.nn.functional.binary_cross_entropy_with_logits(
+        T.ones(2, 3), T.ones(3)
+    ),
+    "bce_logits_long_target": lambda T: T.nn.functional.binary_cross_entropy_with_logits(
+        T.ones(2), T.tensor([1, 0])
+    ),
+    "bce_logits_reduction": lambda T: T.nn.functional.binary_cross_entropy_with_logits(
+        T.ones(2), T.ones(2), reduction="avg"
+    ),
     "nll_target_out_of_bounds": lambda T: T.nn.functional.nll_loss(T.ones(2, 3), T.tensor([0, 3])),
     "nll_target_negative": lambda T: T.nn.functional.nll_loss(T.ones(3, 3), T.tensor([0, -1, 5])),
     "nll_batch_mismatch": lambda T: T.nn.functional.nll_loss(T.ones(2, 3), T.tensor([0, 1, 2])),

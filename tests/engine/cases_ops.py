@@ -83,6 +83,10 @@ def _ce(x, t):
     return -logp[np.arange(len(t)), t].mean()
 
 
+def _bce_logits(x, t):
+    return (1 - t) * x + np.log1p(np.exp(-x))
+
+
 TARGETS = [2, 0]
 _F = lambda T: T.nn.functional  # noqa: E731 - table shorthand
 
@@ -297,6 +301,15 @@ BINARY = [
            lambda a, b: ((a - b) ** 2).sum(), (((2, 3), (2, 3)),)),
     OpSpec("mse_none", lambda T, a, b: _F(T).mse_loss(a, b, reduction="none"),
            lambda a, b: (a - b) ** 2, (((2, 3), (2, 3)), ((), ()))),
+    OpSpec("bce_logits_mean", lambda T, a, b: _F(T).binary_cross_entropy_with_logits(a, b),
+           lambda a, b: _bce_logits(a, b).mean(), (((2, 3), (2, 3)), ((4,), (4,))),
+           ("any", "unit")),
+    OpSpec("bce_logits_sum",
+           lambda T, a, b: _F(T).binary_cross_entropy_with_logits(a, b, reduction="sum"),
+           lambda a, b: _bce_logits(a, b).sum(), (((2, 3), (2, 3)),), ("any", "unit")),
+    OpSpec("bce_logits_none",
+           lambda T, a, b: _F(T).binary_cross_entropy_with_logits(a, b, reduction="none"),
+           _bce_logits, (((2, 3), (2, 3)), ((), ())), ("any", "unit")),
     OpSpec("matmul_2d", lambda T, a, b: a @ b, np.matmul, (((2, 3), (3, 4)),)),
     OpSpec("matmul_method", lambda T, a, b: a.matmul(b), np.matmul, (((2, 3), (3, 2)),)),
     OpSpec("torch_matmul", lambda T, a, b: T.matmul(a, b), np.matmul, (((3, 3), (3, 3)),)),
