@@ -166,6 +166,23 @@ def squared_error(a: np.ndarray, b: np.ndarray, reduction="mean") -> np.ndarray:
     return reduce_loss(diff * diff, reduction)
 
 
+def bce_with_logits_of(x: sympy.Expr, t: sympy.Expr) -> sympy.Expr:
+    """binary_cross_entropy_with_logits of one element: (1 - t)·x + log(1 + e^-x), which is
+    -t·log σ(x) - (1 - t)·log(1 - σ(x))."""
+    return (1 - t) * x + sympy.log(1 + sympy.exp(-x))
+
+
+def bce_with_logits_derivative(x: sympy.Expr, t: sympy.Expr, reduction="mean") -> tuple:
+    """Its partial derivatives as textbooks write them: σ(x) − t for the logit, −x for the
+    target (sympy's own is 1 − t − e^-x/(1 + e^-x), the same function)."""
+    return 1 / (1 + sympy.exp(-x)) - t, -x
+
+
+def bce_with_logits(x: np.ndarray, t: np.ndarray, reduction="mean") -> np.ndarray:
+    """binary_cross_entropy_with_logits, element by element, reduced."""
+    return reduce_loss(as_objects(np.frompyfunc(bce_with_logits_of, 2, 1)(x, t)), reduction)
+
+
 def cross_entropy(a: np.ndarray, target: np.ndarray, reduction="mean") -> np.ndarray:
     """-log_softmax(a)[target] per row, reduced."""
     logp = log_softmax(a, 1 if a.ndim >= 2 else 0)

@@ -162,8 +162,9 @@ def generate(
     if extras and rng.random() < 0.3:
         a, sa, grad = rng.choice(pool)
         b, _, gb = rng.choice([e for e in pool if e[1] == sa])
-        lines.append(f"loss = F.mse_loss({a}, {b})")
-        program.functions.add("mse_loss")
+        loss = rng.choice(["mse_loss", "binary_cross_entropy_with_logits"])
+        lines.append(f"loss = F.{loss}({a}, {b})")
+        program.functions.add(loss)
         pool.append(("loss", (), grad or gb))
     roots = _roots(rng, pool, lines, extras, wild)
     program.source = "\n".join(lines + roots) + "\n"

@@ -37,6 +37,18 @@ L = F.cross_entropy(X @ W + b, y)
 L.backward()
 """
 
+LOGISTIC_REGRESSION = """\
+import torch
+import torch.nn.functional as F
+X = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.2, -0.3], [0.1, 0.4, -1.2], [-0.7, 0.9, 0.3]])
+Y = torch.tensor([[1.0], [0.0], [1.0], [0.0]])
+W = torch.tensor([[0.1], [-0.2], [0.3]], requires_grad=True)
+b = torch.tensor([0.05], requires_grad=True)
+z = X @ W + b
+L = F.binary_cross_entropy_with_logits(z, Y)
+L.backward()
+"""
+
 EXPECTED = {
     "linear_regression": (
         LINEAR_REGRESSION,
@@ -50,6 +62,10 @@ EXPECTED = {
             "W2": "(2/3)·hᵀ @ (out − Y)",
             "b2": "(2/3)·1ᵀ @ (out − Y)",
         },
+    ),
+    "logistic_regression": (
+        LOGISTIC_REGRESSION,
+        {"W": "(1/4)·Xᵀ @ (σ(z) − Y)", "b": "(1/4)·1ᵀ @ (σ(z) − Y)"},
     ),
     "softmax_cross_entropy": (
         SOFTMAX_CROSS_ENTROPY,

@@ -77,3 +77,39 @@ def test_the_command_line_answers_without_a_traceback(seed, tmp_path, capsys):
     program.write_text(generate(seed, size=8, wild=True).source)
     assert main(["explain", str(program)]) in (0, 1)
     assert "Traceback" not in capsys.readouterr().err
+
+
+# PyTorch's own autograd tutorial ("Automatic Differentiation with torch.autograd"), as written
+QUICKSTART = """\
+import torch
+x = torch.ones(5)  # input tensor
+y = torch.zeros(3)  # expected output
+w = torch.randn(5, 3, requires_grad=True)
+b = torch.randn(3, requires_grad=True)
+z = torch.matmul(x, w)+b
+loss = torch.nn.functional.binary_cross_entropy_with_logits(z, y)
+print(f"Gradient function for z = {z.grad_fn}")
+print(f"Gradient function for loss = {loss.grad_fn}")
+loss.backward()
+print(w.grad)
+print(b.grad)
+z = torch.matmul(x, w)+b
+print(z.requires_grad)
+with torch.no_grad():
+    z = torch.matmul(x, w)+b
+print(z.requires_grad)
+z_det = z.detach()
+print(z_det.requires_grad)
+"""
+
+
+def test_pytorchs_own_autograd_tutorial_is_explained():
+    x = explain(make_input(program=QUICKSTART))
+    assert "Gradient function for loss = <BinaryCrossEntropyWithLogitsBackward0 object" in x.output
+    assert x.output.endswith("True\nFalse\nFalse\n")
+    rows = {g.leaf: g for g in x.gradients}
+    assert sorted(rows) == ["b", "w"]
+    for g in rows.values():
+        assert g.check.agrees and g.check.agrees_numerical, g.check
+    # (σ(z) − y)/3, element by element in the leaves' names
+    assert str(rows["b"].symbolic).startswith("[(-y[0] + 1/(1 + exp(-(b[0] + w[0, 0]*x[0] +")

@@ -12,6 +12,7 @@ checks the result's numbers against the values the chain of local derivatives gi
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,6 +101,8 @@ class Matrices:
             return None, upstream
         if spec.key == "cross_entropy":
             return None, self._cross_entropy(edge, operands, upstream)
+        if spec.key == "binary_cross_entropy_with_logits":
+            return None, self._bce_with_logits(edge, operands, upstream)
         local = self.local(edge)
         spread = mx.product(upstream, local, mx.ones_like(sg.local(edge).shape))
         return local, mx.sum_to(spread, source)
@@ -132,6 +135,19 @@ class Matrices:
         onehot = mx.apply("onehot", target, logits.shape) if classes else target
         scale = sympy.Rational(1, logits.shape[0]) if reduction == "mean" else 1
         return mx.product(mx.as_form(scale), upstream, mx.apply("softmax", logits) - onehot)
+
+    def _bce_with_logits(self, edge: Edge, operands: list[Form], upstream: Form) -> Form:
+        """σ(X) − T for the logits X, −X for the targets T, times the upstream gradient
+        (and 1/N for a mean over N elements)."""
+        logits, target = operands
+        if edge.position == 0:
+            local = mx.apply("sigmoid", logits) - target
+        else:
+            local = mx.product(mx.as_form(-1), logits)
+        reduction = self.sg.params(edge.target)["reduction"]
+        count = math.prod(logits.shape)
+        scale = sympy.Rational(1, count) if reduction == "mean" and count > 1 else 1
+        return mx.product(mx.as_form(scale), upstream, local)
 
     # --- values as formulas of their operands, for substitution ------------------------
     def forward(self, node_id: str) -> Form:
