@@ -1,5 +1,7 @@
-"""Loss functions with their own PyTorch nodes: mse_loss, nll_loss and
-binary_cross_entropy_with_logits."""
+"""Loss functions with their own PyTorch nodes.
+
+mse_loss, nll_loss (cross_entropy's second half) and binary_cross_entropy_with_logits.
+"""
 
 from __future__ import annotations
 
