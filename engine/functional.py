@@ -14,7 +14,7 @@ import numpy as np
 from . import ops
 from .ops.common import legacy_type
 from .tensor import Tensor
-from .warn import warn
+from .warn import warn_once
 
 
 def _from_method(name: str):
@@ -90,16 +90,13 @@ _UINT8_CONDITION_WARNING = (
     "where received a uint8 condition tensor. This behavior is deprecated and will be removed "
     "in a future version of PyTorch. Use a boolean condition instead."
 )
-_warned_uint8_condition = [False]  # PyTorch warns once per process (TORCH_WARN_ONCE)
 
 
 def where(condition, a, b):
     """Elements of ``a`` where ``condition`` holds, else of ``b`` (a bool condition only)."""
     kind = condition._data.dtype
-    if kind == np.uint8:  # still accepted by PyTorch, with a deprecation warning
-        if not _warned_uint8_condition[0]:
-            _warned_uint8_condition[0] = True
-            warn(_UINT8_CONDITION_WARNING, stacklevel=2)
+    if kind == np.uint8:  # still accepted by PyTorch, with a deprecation warning (once)
+        warn_once(_UINT8_CONDITION_WARNING, stacklevel=2)
     elif kind != np.bool_:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
