@@ -69,6 +69,13 @@ def test_degenerate_formulas_are_explained_not_crashed(expression, values):
     assert text(x)
 
 
+def test_no_verdict_with_both_numbers_shown_says_so_and_never_differs():
+    words = " ".join(text(formula("x/0", x=1)).split())  # lines joined
+    said = "engine .grad = inf, closed form = nan: no verdict: the closed form is undefined"
+    assert said in words
+    assert "differs" not in words
+
+
 def test_a_division_by_zero_in_a_program_is_a_warning():
     x = program(
         "import torch\nx = torch.tensor(1.0, requires_grad=True)\ny = x / 0\ny.backward()\n"

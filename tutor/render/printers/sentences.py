@@ -637,6 +637,11 @@ class Printer:
             reason = Words(c.reason or "")
             if c.value is None or c.engine is None:
                 return self.gettext("no verdict: {reason}", reason=reason)
+            return self.gettext(
+                "{engine} = {value}, closed form = {closed}: no verdict: {reason}",
+                reason=reason,
+                **values,
+            )
         if c.engine is None:  # too many numbers to send: the verdict compared every one
             return self.gettext(
                 N_(
@@ -651,11 +656,6 @@ class Printer:
                 engine=values["engine"],
                 difference=self.math(self.num(c.max_difference)),
                 tolerance=Words(c.tolerance),
-            )
-            return self.gettext(
-                "{engine} = {value}, closed form = {closed}: no verdict: {reason}",
-                reason=reason,
-                **values,
             )
         return self.gettext(
             N_(
