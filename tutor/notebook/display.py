@@ -9,10 +9,10 @@ from __future__ import annotations
 from .. import i18n
 from ..errors import TutorError
 from ..explain import Explanation
-from ..render import Report, text
+from ..render import Report
 from ..render.numbers import clip
 from ..render.numbers import value as number
-from .html import error_html, explanation_html, pointed, verdict
+from .html import error_html, explanation_html, pointed, verdict, warnings
 
 _TT = r"\mathtt{{{}.grad}}"  # a leaf's .grad, as LaTeX
 
@@ -74,7 +74,7 @@ class Explained:
                 for g in self.data["gradients"]
             ),
         ]
-        warned = [*map(text, self.explanation.program_warnings), *self.data["warnings"]]
+        warned = warnings(self.explanation, self.data)
         if warned:
             rows.append("")
             rows += ["- " + i18n.gettext("warning: {warning}", warning=_escaped(w)) for w in warned]

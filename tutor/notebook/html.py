@@ -154,11 +154,16 @@ def _stepper(steps: list[dict]) -> tuple[str, str]:
     return controls, script
 
 
+def warnings(explanation: Explanation, data: dict) -> list[str]:
+    """Every warning, as text: what PyTorch warns of the code, by line, then of the values."""
+    return [*map(text, explanation.program_warnings), *data["warnings"]]
+
+
 def explanation_html(explanation: Explanation, data: dict, static: bool = False) -> str:
     """The explanation (``data``: its JSON report) as the notebook shows it; ``static``:
     without the stepper's script."""
     parts = [_gradients(explanation, data), _hessian(explanation, data)]
-    warned = [*map(text, explanation.program_warnings), *data["warnings"]]
+    warned = warnings(explanation, data)
     if warned:
         items = "".join(f"<li>{escape(w)}</li>" for w in warned)
         title = i18n.gettext("Warnings")
