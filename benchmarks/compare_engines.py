@@ -5,10 +5,11 @@
 Each directory is a checkout (``git worktree add /tmp/base REV`` makes one). Both
 ``engine`` packages are copied under other names into a temporary directory and imported
 side by side; the tiny graphs of ``bench_engine.py`` (seed b, seed c, the 100-op chain)
-then run in short alternating batches, A then B, for ROUNDS rounds (default 60). The ratio
-A/B is taken per round and its median printed with its quartiles, so machine drift cancels
-out: changes of 1-2% show, which separate process runs on a shared machine hide. An A/A
-run (the same directory twice) gives 1.00 within about 1%.
+and its MLP step then run in short batches, A then B or B then A by turns (the second
+runner of a round can gain from its position alone), for ROUNDS rounds (default 60). The
+ratio A/B is taken per round and its median printed with its quartiles, so machine drift
+cancels out: changes of 1-2% show, which separate process runs on a shared machine hide.
+An A/A run (the same directory twice) gives 1.00 within about 1-2%.
 """
 
 from __future__ import annotations
@@ -22,10 +23,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_engine import chain, seed_b, seed_c  # noqa: E402
+from bench_engine import chain, mlp, seed_b, seed_c  # noqa: E402
 
 # name, builder, ops per run (for µs/op), runs per batch
-CASES = (("seed b", seed_b, 1, 500), ("seed c", seed_c, 1, 500), ("100-op chain", None, 100, 40))
+CASES = (
+    ("seed b", seed_b, 1, 500),
+    ("seed c", seed_c, 1, 500),
+    ("100-op chain", None, 100, 40),
+    ("MLP step", mlp, 1, 10),
+)
 
 
 def load(checkout: str, name: str, into: Path):
@@ -43,9 +49,10 @@ def main(a: str, b: str, rounds: int) -> None:
         sys.path.insert(0, tmp)
         sides = (runners(load(a, "engine_a", Path(tmp))), runners(load(b, "engine_b", Path(tmp))))
         times = [([], []) for _ in CASES]
-        for _ in range(rounds):
+        for r in range(rounds):
             for k, (_, _, ops, batch) in enumerate(CASES):
-                for side, run in enumerate(s[k] for s in sides):
+                for side in (0, 1) if r % 2 else (1, 0):  # who runs first alternates
+                    run = sides[side][k]
                     start = time.perf_counter()
                     for _ in range(batch):
                         run()
