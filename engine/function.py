@@ -154,6 +154,11 @@ def _wrap_tuple(node, out: tuple, record: bool) -> tuple:
     return tuple(results)
 
 
+def _unrecorded(ctx, out):
+    """The result tensors of a forward that records nothing."""
+    return _wrap_tuple(ctx, out, False) if type(out) is tuple else Tensor._make(out)
+
+
 class Op(Node):
     """A built-in operation: numpy forward and backward side by side.
 
@@ -191,8 +196,8 @@ class Op(Node):
         """Run the op on tensors and scalars; record a node when a gradient can flow.
 
         One- and two-input ops (views aside) get their own ``apply`` (``_unary_apply``,
-        ``_binary_apply``), which records the common case (operands that require grad,
-        grad mode on) in one pass and hands every other case to this general path."""
+        ``_binary_apply``), which runs the common cases (operands whose edges exist, or
+        nothing to record) in one pass and hands every other case to this general path."""
         n = cls.inputs
         graph_inputs = args if n is None else args[:n]
         ctx = cls.node_class()
@@ -226,10 +231,7 @@ class Op(Node):
             ctx.next_functions, ctx._seq = tuple(edges), next(_SEQUENCE)
             result = ctx._record(graph_inputs, cls.forward(ctx, *arrays))
         else:
-            out = cls.forward(ctx, *arrays)
-            if type(out) is tuple:
-                return _wrap_tuple(ctx, out, False)
-            result = Tensor._make(out)
+            result = _unrecorded(ctx, cls.forward(ctx, *arrays))
         if cls.is_view and type(base := graph_inputs[0]) is Tensor:
             _share_storage(result, base)
         return result
@@ -278,8 +280,9 @@ def _share_storage(view: Tensor, base: Tensor) -> None:
         view._requires_grad, view._accumulator = True, NO_GRAD_VIEW
 
 
-_NEEDS_ONE = (True,)
+_NEEDS_ONE, _NEEDS_NONE = (True,), (False,)
 _NEEDS_BOTH, _NEEDS_FIRST, _NEEDS_SECOND = (True, True), (True, False), (False, True)
+_NEEDS_NEITHER = (False, False)
 
 
 def _live_edge(t):
@@ -303,15 +306,40 @@ def _arity(forward) -> int | None:
     return sum(p.default is p.empty for p in params)
 
 
+def _unrecorded_apply(cls: type[Op], needs: tuple):
+    """The fast ``apply``'s other cases: when nothing records (grad mode off, or no
+    operand requires grad) the forward runs at once on the arrays; a recording with
+    attributes or more inputs takes the general ``Op.apply``."""
+    general, node_class, forward = Op.apply.__func__, cls.node_class, cls.forward
+    extra_inputs = cls.inputs is None  # arguments past the arity are graph inputs too
+
+    def apply(*args):
+        if extra_inputs and len(args) != len(needs):
+            return general(cls, *args)
+        arrays = []
+        for a in args:  # a loop, not a comprehension: 3.11 calls a function for those
+            if type(a) is Tensor:
+                if a._requires_grad and _state.enabled:
+                    return general(cls, *args)
+                a = a._data
+            arrays.append(a)
+        ctx = node_class()
+        ctx.needs_input_grad = needs
+        return _unrecorded(ctx, forward(ctx, *arrays))
+
+    return apply
+
+
 def _unary_apply(cls: type[Op]):
     """``cls.apply`` for a one-input op: the recorded case inline (its node class and
     forward held, not looked up per call), the rest (attributes given, no gradient needed,
     an edge not made yet) in the general ``Op.apply``."""
     general, node_class, forward = Op.apply.__func__, cls.node_class, cls.forward
+    unrecorded = _unrecorded_apply(cls, _NEEDS_NONE)
 
     def apply(a, *attrs):
         if attrs or type(a) is not Tensor or not a._requires_grad or not _state.enabled:
-            return general(cls, a, *attrs)
+            return unrecorded(a, *attrs)
         if (fn := a.grad_fn) is not None:  # _live_edge inline: 1% of a tiny-op chain
             e = (fn, a._output_nr)
         elif type(acc := a._accumulator) is AccumulateGrad:
@@ -328,10 +356,11 @@ def _unary_apply(cls: type[Op]):
 def _binary_apply(cls: type[Op]):
     """``cls.apply`` for a two-input op, as ``_unary_apply``."""
     general, node_class, forward = Op.apply.__func__, cls.node_class, cls.forward
+    unrecorded = _unrecorded_apply(cls, _NEEDS_NEITHER)
 
     def apply(a, b, *attrs):
         if attrs or not _state.enabled:
-            return general(cls, a, b, *attrs)
+            return unrecorded(a, b, *attrs)
         # a non-leaf's edge inline, the rest in _live_edge (None: the general path)
         tensor_a, tensor_b = type(a) is Tensor, type(b) is Tensor
         ea = (a.grad_fn, a._output_nr) if tensor_a and a.grad_fn else _live_edge(a)
@@ -348,7 +377,7 @@ def _binary_apply(cls: type[Op]):
         elif eb is not _NO_EDGE:
             needs = _NEEDS_SECOND
         else:  # neither requires grad
-            return general(cls, a, b)
+            return unrecorded(a, b)
         ctx = node_class()
         ctx.needs_input_grad, ctx.next_functions, ctx._seq = needs, (ea, eb), next(_SEQUENCE)
         out = forward(ctx, a._data if tensor_a else a, b._data if tensor_b else b)
