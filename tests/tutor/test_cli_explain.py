@@ -89,3 +89,32 @@ def test_an_mlps_table_fits_a_terminal_with_every_verdict_in_view(capsys, tmp_pa
     assert all(row[-1].strip() == "agrees" for row in rows.values())
     out = main(["explain", str(program)]) or capsys.readouterr().out
     assert "engine .grad and the closed form agree on every number (largest difference" in out
+
+
+TWO_LAYERS = """import torch
+x = torch.tensor([0.5, -1.0, 2.0])
+W1 = torch.tensor([[0.1, 0.2, -0.3], [0.4, -0.5, 0.6], [0.7, 0.8, -0.9]], requires_grad=True)
+b1 = torch.tensor([0.1, -0.1, 0.2], requires_grad=True)
+W2 = torch.tensor([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6], [-0.2, 0.3, 0.2]], requires_grad=True)
+b2 = torch.tensor([0.05, 0.0, -0.05], requires_grad=True)
+y = torch.tensor([1.0, 0.0, 0.5])
+h = torch.tanh(W1 @ x + b1)
+z = torch.sigmoid(W2 @ h + b2)
+loss = torch.nn.functional.mse_loss(z, y)
+loss.backward()
+"""
+
+
+@pytest.mark.parametrize(("lang", "head"), [("en", "b1: agrees"), ("zh", "b1：一致")])
+def test_a_table_wider_than_a_line_is_written_as_one_block_per_leaf(capsys, tmp_path, lang, head):
+    from tutor.render.labels import cells
+
+    program = tmp_path / "two_layers.py"
+    program.write_text(TWO_LAYERS)
+    assert main(["explain", str(program), "--lang", lang]) == 0
+    summary = capsys.readouterr().out.split("\n\n")[0].splitlines()
+    assert all(cells(line) <= 100 for line in summary)
+    assert len(summary) == 4 * 4  # a head line and three cells for each of the 4 leaves
+    block = summary[summary.index(head) : summary.index(head) + 4]
+    assert block[1].split()[-3:] == ["[-0.0141859,", "0.00627116,", "-0.00682266]"]
+    assert "⊙ (1 − h**2)" in block[2]

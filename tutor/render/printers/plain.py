@@ -126,11 +126,31 @@ def _tensor_cell(value, shape: tuple) -> str:
 
 def _table(rows: list[tuple[str, ...]], trimmed: bool = False) -> str:
     """A text table: columns as wide as their widest cell, a rule under the headings (with
-    ``trimmed``, no spaces after a row's last cell)."""
+    ``trimmed``, no spaces after a row's last cell). A table wider than a line is written
+    as blocks instead, so that no terminal wraps its rows into each other."""
     widths = [max(cells(r[k]) for r in rows) for k in range(len(rows[0]))]
+    if sum(widths) + 3 * (len(widths) - 1) > LINE:
+        return _blocks(rows)
     lines = [" | ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines = [line.rstrip() for line in lines] if trimmed else lines
     lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _blocks(rows: list[tuple[str, ...]]) -> str:
+    """A table as one block per row: its first and last cells (a leaf and its verdict)
+    head the block, and every other cell follows on a line of its own under its heading.
+
+    >>> print(_blocks([("leaf", "engine .grad", "verdict"), ("w", "[1, 2]", "agrees")]))
+    w: agrees
+      engine .grad  [1, 2]
+    """
+    headings = rows[0][1:-1]
+    width = max(cells(h) for h in headings)
+    lines = []
+    for first, *middle, last in rows[1:]:
+        lines.append(i18n.gettext("{name}: {verdict}", name=first, verdict=last))
+        lines += [f"  {_pad(h, width)}  {c}" for h, c in zip(headings, middle, strict=True)]
     return "\n".join(lines)
 
 
