@@ -254,6 +254,9 @@ class Check:
     max_difference_numerical: float | None
     numerical_reason: str | None = None  # why they are no witness (a kink, a NaN)
     against_engine: bool = False  # no closed form: central differences check the engine's .grad
+    # numbers the program put in .grad before the counted calls (GradHeld): backward adds to
+    # them, so the engine's .grad is compared with held + value
+    held: Value = None
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,17 @@ def _chinese_words(markup: str) -> list[str]:
     return _english(parse(f"<div>{markup}</div>"))
 
 
+def test_a_value_after_numbers_the_grad_held_says_them_in_html_and_markdown():
+    shown = explain(
+        "import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+        "x.grad = torch.tensor([0.5, 0.25])\n(x * x).sum().backward()\n"
+    )
+    assert "<td><pre>held [0.5, 0.25] + [2, 4]</pre></td>" in shown._repr_html_()
+    assert "| `[2.5, 4.25]` | $2 x$ | `held [0.5, 0.25] + [2, 4]` | agrees |" in (
+        shown._repr_markdown_()
+    )
+
+
 def test_explain_in_chinese_writes_the_html_markdown_and_repr_in_chinese():
     answer = explain(program=seed_source("c"), lang="zh")
     html = answer._repr_html_()

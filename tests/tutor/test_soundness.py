@@ -490,6 +490,21 @@ def test_numbers_set_in_a_grad_are_said_and_added_to():
     )
 
 
+def test_every_summary_compares_the_engine_with_what_grad_held_plus_the_closed_form():
+    """A row whose .grad (1.5, 0) is not its closed form's value (0.5, -1) says what it is
+    compared with, so "agrees" never stands between two different numbers unexplained."""
+    x = program(PRELUDE + HELD["set before the first call"])
+    assert by_leaf(x)["x"].check.held == [1.0, 1.0] and by_leaf(x)["w"].check.held is None
+    assert [(g["leaf"], g["held"]) for g in report(x)["gradients"]] == [
+        ("x", [1.0, 1.0]),
+        ("w", None),
+    ]
+    words = text(x)
+    assert "x    | [1.5, 0]     | w           | held 1 + [0.5, -1] | agrees" in words
+    assert "engine .grad = [1.5, 0], what it held + closed form = [1, 1] + [0.5, -1]:" in words
+    assert "engine .grad = [1, 2], closed form = [1, 2]:" in words  # w held nothing
+
+
 def test_a_grad_set_where_no_backward_call_reaches_is_no_gradient():
     x = program(PRELUDE + "w.grad = torch.ones(2)\nL = (x * 3).sum()\nL.backward()\n")
     assert [g.leaf for g in x.gradients] == ["x"]
@@ -509,6 +524,11 @@ BIG_STEP = (  # w has more numbers than a graph keeps: its numbers are kept asid
     "L.backward()\n"
     "w.grad = None\n"
 )
+
+
+def test_a_clipped_grad_is_said_changed_not_set():
+    words = text(program(PRELUDE + TRAINING["clipped before the update"]))
+    assert "after backward call 1, w.grad was changed to [-1, -1] outside backward," in words
 
 
 def test_a_tensor_too_large_to_record_is_checked_across_its_versions_and_resets():

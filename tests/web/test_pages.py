@@ -136,6 +136,19 @@ def test_what_pytorch_warns_of_the_program_is_on_the_page_and_in_the_api(client)
     assert answer["warnings"] == []
 
 
+def test_a_row_whose_grad_held_numbers_shows_them_beside_the_closed_forms_value(client):
+    program = (
+        "import torch\nx = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+        "x.grad = torch.tensor([0.5, 0.25])\n(x * x).sum().backward()\n"
+    )
+    doc = _page(client, program=program)
+    engine, _, value, verdict = _gradient_rows(doc)["x"]
+    assert engine == "[2.5, 4.25]" and verdict.endswith("agrees")
+    assert value.startswith("[2, 4]")
+    note = doc.find("div", cls="held-note").text()
+    assert note == "plus what .grad held before backward added to it: [0.5, 0.25]"
+
+
 def test_formula_from_a_shareable_url(client):
     doc = _page(client, **FORMULA)
     assert sorted(_gradient_rows(doc)) == ["Y", "w1", "w2", "x1"]

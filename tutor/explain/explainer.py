@@ -328,6 +328,7 @@ class _Explainer:
             max_difference_numerical=worst_numerical,
             numerical_reason=why_numerical,
             against_engine=against_engine and agrees_numerical is not None,
+            held=self.history.held(node.id) if shown is not None and value is not None else None,
         )
 
     def _steps(

@@ -176,6 +176,12 @@ class GradHistory:
             total = (np.asarray(held[1], np.float64) + np.asarray(gradient, np.float64)).tolist()
         return (GradHeld(leaf, held[0] + 1, held[1], gradient, total),)
 
+    def held(self, leaf: str) -> Value:
+        """The numbers the program had put in the leaf's ``.grad`` before the backward calls
+        counted in it, as recorded (None: nothing, zeros, or too many to record)."""
+        held = self._held(leaf)
+        return None if held is None else held[1]
+
     def expected(self, leaf: str, gradient):
         """What ``.grad`` should hold when the counted calls add ``gradient`` to it."""
         held = self._held(leaf)

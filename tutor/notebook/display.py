@@ -12,7 +12,7 @@ from ..explain import Explanation
 from ..render import Report
 from ..render.numbers import clip
 from ..render.numbers import value as number
-from .html import error_html, explanation_html, pointed, verdict, warnings
+from .html import compared, error_html, explanation_html, pointed, verdict, warnings
 
 _TT = r"\mathtt{{{}.grad}}"  # a leaf's .grad, as LaTeX
 
@@ -70,7 +70,7 @@ class Explained:
             "|---|---|---|---|---|",
             *(
                 f"| `{g['leaf']}` | `{number(g['numeric'])}` | {_inline(g['latex'])} | "
-                f"`{number(g['value'])}` | {verdict(g['verdict'])} |"
+                f"`{compared(g, number)}` | {verdict(g['verdict'])} |"
                 for g in self.data["gradients"]
             ),
         ]

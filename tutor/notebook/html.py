@@ -72,7 +72,7 @@ def _gradients(explanation: Explanation, data: dict) -> str:
             f"<tr><th><code>{escape(g['leaf'])}</code></th>"
             f"<td><pre>{escape(summary(g['numeric']))}</pre></td>"
             f"<td>{mathml(leaf)}</td>"
-            f"<td><pre>{escape(summary(g['value']))}</pre></td>"
+            f"<td><pre>{escape(compared(g, summary))}</pre></td>"
             f'<td class="verdict {escape(g["verdict"])}"{why}>{_verdict(g["verdict"])}</td></tr>'
         )
     return _table(
@@ -86,6 +86,15 @@ def _gradients(explanation: Explanation, data: dict) -> str:
         ),
         rows,
     )
+
+
+def compared(g: dict, write) -> str:
+    """A gradient's closed-form value as its check compares it with ``.grad``: after the
+    numbers ``.grad`` held when backward added to them, if it held any."""
+    value = write(g["value"])
+    if g["held"] is None:
+        return value
+    return i18n.gettext("held {held} + {value}", held=write(g["held"]), value=value)
 
 
 def _verdict(code: str) -> str:

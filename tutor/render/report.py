@@ -143,6 +143,7 @@ def _gradient_head(g: LeafGradient) -> dict:
         "symbolic": None if expr is None else typeset.text(expr),
         "latex": None if expr is None else typeset.latex(expr),
         "value": g.value,
+        "held": g.check.held,
         "agrees": g.check.agrees,
         "verdict": g.check.verdict,
         "reason": g.check.reason,

@@ -113,12 +113,16 @@ def _pad(cell: str, width: int) -> str:
     return cell + " " * (width - cells(cell))
 
 
-def _tensor_cell(value, shape: tuple) -> str:
-    """A gradient as the table shows it: its numbers, or, when they are too many to show
-    whole or would make the table too wide to read, its shape and where they are."""
+def _tensor_cell(value, shape: tuple, held=None) -> str:
+    """A gradient as the table shows it: its numbers (after ``held``, the numbers ``.grad``
+    held when backward added to them), or, when they are too many to show whole or would
+    make the table too wide to read, its shape and where they are."""
     if value is None and shape:
         return i18n.gettext("{shape}: too many numbers to show", shape=numbers.shape(shape))
     said = numbers.summary(st.plain(value), numbers.value)
+    if held is not None:
+        held = numbers.summary(st.plain(held), numbers.value)
+        said = i18n.gettext("held {held} + {value}", held=held, value=said)
     if "…" not in said and cells(said) <= TENSOR_COLUMN:
         return said
     return i18n.gettext("{shape}: see its steps", shape=numbers.shape(shape))
@@ -209,7 +213,7 @@ class TextPrinter(Printer):
                     g.leaf,
                     _tensor_cell(g.numeric, g.shape),
                     closed,
-                    _tensor_cell(g.value, g.shape) if g.numeric is not None else "—",
+                    _tensor_cell(g.value, g.shape, g.check.held) if g.numeric is not None else "—",
                     i18n.translate(VERDICT_WORDS[g.check.verdict]),
                 )
             )

@@ -560,9 +560,9 @@ class Printer:
         elif c.to == c.ZERO:
             what = self.gettext("zeroed")
         elif c.now is not None:
-            what = self.gettext("set to {value}", value=self.math(self.num(c.now)))
+            what = self.gettext("changed to {value}", value=self.math(self.num(c.now)))
         else:
-            what = self.gettext("set to other numbers")
+            what = self.gettext("changed to other numbers")
         when = (
             self.gettext("before {leaf} was changed in place", leaf=self.named(c.leaf))
             if c.replaced
@@ -628,17 +628,24 @@ class Printer:
     def verdict(self, c: st.Check, engine: str) -> str:
         """What the engine's number and the closed form's say together: the verdict, or why
         there is none (``engine`` names the engine's number)."""
+        closed = self.math(self.num(st.plain(c.value)))
         values = {
             "engine": Words(engine),
             "value": self.math(self.num(st.plain(c.engine))),
-            "closed": self.math(self.num(st.plain(c.value))),
+            "compared": self.gettext("closed form = {closed}", closed=closed)
+            if c.held is None
+            else self.gettext(
+                "what it held + closed form = {held} + {closed}",
+                held=self.math(self.num(c.held)),
+                closed=closed,
+            ),
         }
         if c.agrees is None:
             reason = Words(c.reason or "")
             if c.value is None or c.engine is None:
                 return self.gettext("no verdict: {reason}", reason=reason)
             return self.gettext(
-                "{engine} = {value}, closed form = {closed}: no verdict: {reason}",
+                "{engine} = {value}, {compared}: no verdict: {reason}",
                 reason=reason,
                 **values,
             )
@@ -659,13 +666,13 @@ class Printer:
             )
         return self.gettext(
             N_(
-                "{engine} = {value}, closed form = {closed}: agrees (largest difference "
-                "{difference}, allowed {tolerance})"
+                "{engine} = {value}, {compared}: agrees (largest difference {difference}, "
+                "allowed {tolerance})"
             )
             if c.agrees
             else N_(
-                "{engine} = {value}, closed form = {closed}: differs (largest difference "
-                "{difference}, allowed {tolerance})"
+                "{engine} = {value}, {compared}: differs (largest difference {difference}, "
+                "allowed {tolerance})"
             ),
             difference=self.math(self.num(c.max_difference)),
             tolerance=Words(c.tolerance),

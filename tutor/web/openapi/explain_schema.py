@@ -139,12 +139,20 @@ SCHEMAS: dict[str, dict] = {
                 "description": N_("The closed form evaluated at the leaves."),
                 "oneOf": [ref("Tensor"), {"type": "null"}],
             },
+            "held": {
+                "description": N_(
+                    "The numbers the program had put in .grad (x.grad = ..., x.grad.mul_(...)) "
+                    "before the backward calls counted in it: backward adds to them, so agrees "
+                    "compares numeric with held + value. null when .grad held nothing."
+                ),
+                "oneOf": [ref("Tensor"), {"type": "null"}],
+            },
             "agrees": {
                 "type": ["boolean", "null"],
                 "description": N_(
-                    "Whether value agrees with numeric; null when no verdict could be taken "
-                    "(reason says why: a value not recorded, a closed form undefined there, "
-                    "an overflow of the engine's dtype)."
+                    "Whether value (plus held) agrees with numeric; null when no verdict could "
+                    "be taken (reason says why: a value not recorded, a closed form undefined "
+                    "there, an overflow of the engine's dtype)."
                 ),
             },
             "verdict": {"enum": ["agrees", "differs", "overflow", "not_checked"]},
