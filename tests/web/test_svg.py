@@ -246,6 +246,25 @@ def test_long_values_move_to_a_legend_and_nothing_is_cut():
     assert "29]" in " ".join(legend)  # in full, wrapped
 
 
+def test_a_tensor_of_hundreds_of_numbers_is_summarised_in_the_legend_and_its_title():
+    graph = _explained(
+        "import torch\nx = torch.arange(320.0).reshape(32, 10)\n"
+        "W = torch.ones(32, 10, requires_grad=True)\nL = (W * x).sum()\nL.backward()\n"
+    )
+    root = _parse(svg.render(graph))
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("class") == "graph-legend"]
+    legend = [t for g in groups for t in _texts(g)]
+    assert legend[2] == (  # its first and last 3 rows and columns, as PyTorch prints it
+        "[2] W gradient (32×10) = [[0, 1, 2, …, 7, 8, 9], [10, 11, 12, …, 17, 18, 19], "
+        "[20, 21, 22, …, 27, 28, 29],"
+    )
+    assert legend[3].startswith("…, [290, 291, 292, …, 297, 298, 299], ")
+    assert len(legend) == 8  # two lines for each of x, W's gradient, W * x and ∂t2/∂W
+    node = [g for g in root.iter(f"{SVG}g") if g.get("data-node") == "W"][0]
+    title = node.find(f"{SVG}title").text
+    assert title.endswith("; gradient " + " ".join(legend[2:4]).split(" = ", 1)[1])
+
+
 def test_the_gradient_given_to_backward_stands_beside_its_root():
     from tutor import examples
 

@@ -7,10 +7,12 @@ subtrahend, left of ``@``); edges that ``detach()``/``no_grad()`` cut are dashed
 The gradient handed to ``backward(...)`` stands beside its root with a dashed connector.
 
 Nothing is cut short: a text wider than its box wraps, and one too long to wrap moves into a
-legend under the drawing, keyed by a tag like ``[1]``. Each box is measured here from its
-text and handed to ``dot`` (``tutor.render.dot``, which says why dot) as a fixed size, so
-its crossing minimisation and label placement work on what will really be drawn; the SVG is
-then written from dot's coordinates. All text is escaped; the picture carries
+legend under the drawing, keyed by a tag like ``[1]``; only a tensor of more than 64 numbers
+is written there as PyTorch prints a large one, its first and last numbers along each
+dimension (the page's table after the drawing has every number). Each box is measured here
+from its text and handed to ``dot`` (``tutor.render.dot``, which says why dot) as a fixed
+size, so its crossing minimisation and label placement work on what will really be drawn;
+the SVG is then written from dot's coordinates. All text is escaped; the picture carries
 ``<title>``/``<desc>``, the page adds a table, and ``data-node`` / ``data-source``,
 ``data-target``, ``data-position`` name what each group draws for scripts.
 """
@@ -40,6 +42,7 @@ WRAP = 28  # characters per line in a node box before the text wraps
 EDGE_WRAP = 24  # characters per line of an edge label
 MAX_LINES = 3  # a text needing more lines than this moves into the legend
 LEGEND_WRAP = 90  # characters per legend line
+LEGEND_NUMBERS = 64  # a tensor with more numbers is summarised in the legend and titles
 MARGIN = 16
 # Drawings up to this wide shrink to fit a laptop's ~1,085 px column (text stays ≥ 10 px);
 # wider ones scroll at their natural size rather than shrink their text away.
@@ -153,7 +156,7 @@ def _edge_text(edge: dict, names: dict[str, str], role: str = "") -> tuple[list[
         return [f"✂ {why}"], i18n.gettext("cut by {how}: no gradient flows back", how=why)
     local = edge.get("local") or {}
     symbolic = math(str(local.get("symbolic") or ""))
-    number = "" if local.get("value") is None else _minus(numbers.value(local["value"]))
+    number = "" if local.get("value") is None else _minus(_said(local["value"]))
     if not symbolic and not number:
         return ([said_role.strip()] if role else []), said_role.strip()
     partial = f"∂{_operand(dst)}/∂{_operand(src)}"
@@ -228,7 +231,7 @@ def _node_lines(node: dict, legend: _Legend) -> list[tuple[str, str]]:
         if "…" not in text:
             lines.append((cls, _minus(text)))
             continue
-        full = _minus(numbers.value(v))
+        full = _minus(_said(v))
         said = i18n.translate(what).format(name=short, shape=dims, value=full)
         tagged = legend.fit(wrap(prefix + full, WRAP), said, WRAP, "")
         if len(tagged) == 1 and tagged[0].startswith("["):  # moved: say where, and the shape
@@ -237,13 +240,21 @@ def _node_lines(node: dict, legend: _Legend) -> list[tuple[str, str]]:
     return lines
 
 
+def _said(v) -> str:
+    """A value as the legend and a box's title write it: in full, or, with more than
+    ``LEGEND_NUMBERS`` numbers, elided as PyTorch prints a large tensor."""
+    if numbers.count(v) <= LEGEND_NUMBERS:
+        return numbers.value(v)
+    return numbers.summary(v, numbers.value)
+
+
 def _node_title(node: dict) -> str:
     parts = [f"{_name(node)}: {_op_text(node)}"]
     if node.get("shape") is not None:
         parts.append(i18n.gettext("shape {shape}", shape=numbers.shape(node.get("shape"))))
-    parts.append(i18n.gettext("value {value}", value=numbers.value(node.get("value"))))
+    parts.append(i18n.gettext("value {value}", value=_said(node.get("value"))))
     if node.get("grad") is not None:
-        parts.append(i18n.gettext("gradient {value}", value=numbers.value(node.get("grad"))))
+        parts.append(i18n.gettext("gradient {value}", value=_said(node.get("grad"))))
     if node.get("no_grad"):
         parts.append(i18n.gettext("made under no_grad(): a constant for backward"))
     if node.get("cut") == "detach":
