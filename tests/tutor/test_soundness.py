@@ -379,6 +379,11 @@ def test_a_grad_gathered_over_versions_is_explained():
     assert str(rows["w_2"].closed.expr) == "x*(2*w_2 + 1)"
 
 
+def test_one_call_reaching_an_earlier_version_is_said_without_a_sum():
+    words = text(program(PRELUDE + "L = (x * w).sum()\nL.backward()\n" + STEP))
+    assert "also as w before it was changed in place: x = [1, 2];\n" in words
+
+
 def test_a_contribution_through_an_earlier_version_is_diagnosed_as_missing_accumulation():
     x = program(PRELUDE + TRAINING["never zeroed"])
     assert check(x, "w_2", "x*(2*w_2 + 1)").correct

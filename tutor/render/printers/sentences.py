@@ -536,6 +536,8 @@ class Printer:
     def _print_Accumulation(self, a: st.Accumulation) -> str:
         parts = [self.paren(self.eq(*self.quantity(c))) for c in a.contributions]
         total = self.math(self.eq(self.plus.join(parts), self.num(a.total.value)))
+        if len(parts) == 1:  # one call, reaching an earlier version: no sum to write
+            total = self.math(self.eq(*self.quantity(a.contributions[0])))
         grad = Code(f"{a.leaf}.grad")
         earlier = list(dict.fromkeys(v for v in a.reached if v != a.leaf))
         if earlier:
