@@ -296,7 +296,7 @@ class Relu(Op, node="ReluBackward0"):
     def forward(ctx, a):
         if a.dtype == np.bool_:
             raise RuntimeError("Boolean inputs not supported for relu")
-        out = np.maximum(a, 0).astype(a.dtype, copy=False)
+        out = np.maximum(0, a).astype(a.dtype, copy=False)  # relu(-0.) is -0. in PyTorch
         ctx.saved = (out,)
         return out
 
@@ -542,7 +542,7 @@ class _Extremum(Op):
     @classmethod
     def forward(cls, ctx, a, b):
         a, b, ctx.shapes = operands(a, b)
-        out = cls.pick(a, b)
+        out = cls.pick(b, a)  # a tie of -0. and +0. gives the first operand, as in PyTorch
         ctx.saved = (a, b)
         return out
 

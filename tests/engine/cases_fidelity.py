@@ -224,3 +224,16 @@ def clamp_keeps_signed_zero_and_nan(T, r):
     r("both", a.clamp(-0.5, 1.0))
     r("tensor min", T.clamp(a, min=T.zeros(5)))
     r("nan bound", a.clamp(min=float("nan")))
+
+
+@case
+def relu_maximum_minimum_keep_signed_zero(T, r):
+    a = T.tensor([-0.0, 0.0, -0.0, 0.0, float("nan"), 1.0], requires_grad=True)
+    b = T.tensor([0.0, -0.0, -0.0, 0.0, 1.0, float("nan")])
+    r("relu", T.relu(a))
+    for name in ("maximum", "minimum"):
+        r(name, getattr(T, name)(a, b))
+        r(f"{name} swapped", getattr(T, name)(b, a))
+    y = T.relu(a[:4]) * -1.0
+    y.sum().backward()
+    r("relu grad", a.grad)
