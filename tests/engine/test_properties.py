@@ -143,6 +143,22 @@ def test_engine_gradients_equal_central_differences(arrays, program):
     arrays=[np.array([1.0, 0.0, 0.0])],
     program=[("abs", 0, 0)] * 4 + [("softmax", 0, 0)],
 )
+# ... and a whole gradient of such noise: 0 here, [-1.3e-16, -4.7e-17, -4.7e-17] in PyTorch
+@example(
+    arrays=[np.array(0.0), np.array(0.0), np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])],
+    program=[("abs", 0, 0)] * 4 + [("softmax", 2, 0)],
+)
+# a sum 2 ulps from PyTorch's on a rounding tie of the printer: 3.7501499999999997 prints
+# 3.7501, PyTorch's 3.7501500000000005 prints 3.7502
+@example(
+    arrays=[np.array([[0.5, 0.5, 1e-4], [0.5, 0.5, 0.5]])],
+    program=[("abs", 0, 0), ("abs", 0, 0)],
+)
+# relu(-0.) is -0. in PyTorch, and so the sign of a gradient through it
+@example(
+    arrays=[np.array(0.0), np.array(0.0), np.array(-0.0)],
+    program=[("relu", 2, 0), ("mul", 0, 3)],
+)
 def test_engine_equals_torch_on_random_graphs(arrays, program, torch):
     case = as_case(arrays, program)
     problems = differences(observe(case, engine), observe(case, torch))
