@@ -76,6 +76,9 @@ class Node:
     col: int = 0
     replaces: str | None = None  # an in-place change's new version: the node it supersedes
     named: bool = False  # the program bound this value to a variable (``h = x @ W``)
+    # (line, backward calls before it) of each statement that set, changed or cleared the
+    # leaf's .grad outside backward while this was its latest version
+    grad_changes: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass

@@ -190,6 +190,7 @@ class GradChanged:
     to: str  # what .grad became: None, zeros, or other numbers
     now: Value  # those numbers when recorded
     replaced: bool  # afterwards: when an in-place change replaced the leaf (else: the end)
+    lines: tuple[int, ...] = ()  # the statements that changed it
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,7 @@ class GradHeld:
     held: Value  # the numbers, when recorded
     gradient: Value  # what the counted calls add, as the closed form gives it
     total: Value  # held + gradient: what the check expects .grad to hold
+    lines: tuple[int, ...] = ()  # the statements that put the numbers there
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -413,8 +414,14 @@ def test_a_reset_after_the_last_backward_call_changes_no_row(body, tail):
     assert {g.leaf: g.check.engine for g in before.gradients}.items() <= rows.items()
     for g in after.gradients:
         assert g.check.agrees and g.check.agrees_numerical, (g.leaf, g.check)
-    words = text(after)
-    assert "outside backward, before the program ended" in words
+    words = " ".join(text(after).split())  # unwrapped
+    start = len((PRELUDE + body).splitlines())
+    line = start + next(
+        k for k, s in enumerate(tail.splitlines(), 1) if s.lstrip().startswith("w.grad")
+    )
+    how = "set to None" if "= None" in tail else "zeroed"
+    said = rf"w(_\d)?\.grad was {how} outside backward \(line {line}\), before the program ended"
+    assert re.search(said, words), said
 
 
 def test_a_reset_between_backward_and_the_update_is_said_and_starts_over():
@@ -422,8 +429,8 @@ def test_a_reset_between_backward_and_the_update_is_said_and_starts_over():
     rows = by_leaf(x)
     assert rows["w"].check.engine == pytest.approx([1.0, 2.0])  # as backward call 1 left it
     assert str(rows["w_2"].closed.expr) == "2*w_2*x"  # call 1 is not counted again
-    words = text(x)
-    assert "after backward call 1, w.grad was zeroed outside backward, before w was" in words
+    words = " ".join(text(x).split())  # unwrapped
+    assert "after backward call 1, w.grad was zeroed outside backward (line 7), before w" in words
     changed = [s for s in report(x)["gradients"][1]["steps"] if s["kind"] == "grad_changed"]
     assert [(s["leaf"], s["call"], s["now"], s["replaced"]) for s in changed] == [
         ("w", 1, [0.0, 0.0], True)
@@ -531,9 +538,34 @@ BIG_STEP = (  # w has more numbers than a graph keeps: its numbers are kept asid
 )
 
 
-def test_a_clipped_grad_is_said_changed_not_set():
+def test_a_clipped_grad_is_said_changed_not_set_with_its_line():
     words = text(program(PRELUDE + TRAINING["clipped before the update"]))
-    assert "after backward call 1, w.grad was changed to [-1, -1] outside backward," in words
+    assert "after backward call 1, w.grad was changed to [-1, -1] outside backward (line 6)," in (
+        words
+    )
+
+
+def test_each_change_of_a_grad_outside_backward_is_placed_at_its_statement():
+    """The lines where the program set, scaled (also through .data), clipped or zeroed a
+    .grad, with how many backward calls had run: what the steps cite."""
+    changes = {
+        name: {n.id: n.grad_changes for n in program(PRELUDE + body).graph.nodes if n.grad_changes}
+        for name, body in (
+            ("set", HELD["set before the first call"]),
+            ("scaled", HELD["scaled through .data"]),
+            ("clipped, updated, zeroed", TRAINING["clipped before the update"]),
+        )
+    }
+    assert changes == {
+        "set": {"x": ((4, 0),)},  # before any backward call
+        "scaled": {"x": ((6, 1),)},
+        # the update makes w_2 (line 8, under no_grad); the zeroing is w_2's
+        "clipped, updated, zeroed": {"w": ((6, 1),), "w_2": ((9, 1),)},
+    }
+    words = text(program(PRELUDE + HELD["scaled between calls"])).replace("\n      ", " ")
+    assert "x.grad already held [0.25, -0.5], put there outside backward (line 6); backward" in (
+        words
+    )
 
 
 def test_a_tensor_too_large_to_record_is_checked_across_its_versions_and_resets():

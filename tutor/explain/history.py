@@ -107,7 +107,8 @@ class GradHistory:
         else:
             to = GradChanged.OTHER if np.any(np.asarray(now)) else GradChanged.ZERO
         shown = None if isinstance(now, np.ndarray) else now
-        return (GradChanged(leaf, left[0] + 1, to, shown, leaf in self.replaced),)
+        lines = tuple(line for line, calls in self.graph.node(leaf).grad_changes if calls > left[0])
+        return (GradChanged(leaf, left[0] + 1, to, shown, leaf in self.replaced, lines),)
 
     def _window(self, leaf: str, versions: list[str]) -> range:
         """The backward calls made before a later version replaced the leaf (all of them
@@ -174,7 +175,9 @@ class GradHistory:
         total = None
         if held[1] is not None and gradient is not None:
             total = (np.asarray(held[1], np.float64) + np.asarray(gradient, np.float64)).tolist()
-        return (GradHeld(leaf, held[0] + 1, held[1], gradient, total),)
+        changes = [c for v in self.graph.versions(leaf) for c in self.graph.node(v).grad_changes]
+        lines = tuple(sorted(line for line, calls in changes if calls == held[0]))
+        return (GradHeld(leaf, held[0] + 1, held[1], gradient, total, lines),)
 
     def held(self, leaf: str) -> Value:
         """The numbers the program had put in the leaf's ``.grad`` before the backward calls

@@ -174,6 +174,8 @@ def _graph(x: Explanation, formulas: bool, tensors: bool = True) -> dict:
     graph = dataclasses.asdict(x.graph if tensors else _scalars_only(x.graph))
     for node in graph["nodes"]:
         del node["named"]  # the tutor's own bookkeeping: names show in the forms that use them
+        if not node["grad_changes"]:  # a leaf's, and rare: absent rather than [] on every node
+            del node["grad_changes"]
         expr = x.definitions.get(node["id"]) if formulas else None
         node["symbolic"] = None if expr is None else typeset.text(expr)
         node["latex"] = None if expr is None else typeset.latex(expr)

@@ -73,6 +73,7 @@ class Interpreter:
             self.meter.tick()
             function(*args)
             self._heard_at(at.line)
+            self.recorder.statement_done(at.line)
         except TutorError as error:
             raise error.locate(at.line, at.col) from None
         except MemoryError:
@@ -121,6 +122,7 @@ class Interpreter:
             self.recorder.flag(obj, at)
         elif value is None or isinstance(value, engine.Tensor):
             obj.grad = value
+            self.recorder.grad_assigned()
         else:
             raise TypeError(
                 "assigned grad expected to be a Tensor or None but got grad of type "

@@ -19,6 +19,10 @@ What in-place statements record (a tensor whose value changes gets a new node, t
   the change keep seeing a constant, as the engine did.
 - ``.grad`` read after a later ``backward()``: the gradient tensor is accumulated in place
   by the engine, so it gets a new ``constant`` version when next read.
+- A statement that sets, changes or clears a leaf's ``.grad`` outside backward
+  (``x.grad = …``, ``x.grad.clamp_(-1, 1)``, ``x.grad.data.mul_(2)``) is noted on the leaf's
+  latest node, with its line and how many backward calls ran before it (``grad_changes``),
+  for the steps that say so.
 
 A gradient ``torch.autograd.grad`` returns (or ``backward(create_graph=True)`` leaves in
 ``.grad``) is a ``GRADIENT`` node: cut edges from the output and from the input it is taken
@@ -99,6 +103,9 @@ class _Entry:
     version: int = 0  # the tensor's in-place version when this node was made
     # a leaf a later version replaced: (whether the tensor had a .grad then, that .grad)
     grad_when_replaced: tuple | None = None
+    # (line, backward calls before it) of each statement that changed the leaf's .grad
+    # outside backward while this was its latest version
+    grad_changes: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -128,6 +135,10 @@ class Recorder:
         self._calls: list[tuple] = []
         self._left: dict[int, object] = {}  # id(leaf) -> a copy of .grad as the last call left it
         self._set_before: dict[int, float | list | None] = {}  # the next call's grads_before
+        # id(leaf) -> its .grad as last seen, to place a change outside backward at its line:
+        # None, a copy, or (id, version) when too large to copy
+        self._grad_seen: dict[int, object] = {}
+        self._wrote = False  # the running statement wrote in place or assigned a .grad
         self._epoch = 0
         # copies of what was too large to record, while the meter's kept budget lasts: the
         # values of leaves and constants (a later in-place change overwrites the tensor), a
@@ -289,6 +300,7 @@ class Recorder:
     ) -> None:
         """``tensor`` was overwritten in place by ``key(*operands, **params)`` (None: a
         fill)."""
+        self._wrote = True
         latest = self._latest.get(id(tensor))
         if latest is None:
             return  # no node yet: it gets one, with the new value, when it is used
@@ -368,11 +380,42 @@ class Recorder:
         return [self._entries[index].value_of for index in self._leaf_entries()]
 
     def _leaf_entries(self) -> list[int]:
-        return [
-            index
-            for index, entry in enumerate(self._entries)
-            if entry.kind == LEAF and self._latest.get(id(entry.value_of)) == index
-        ]
+        """The latest entries of the leaf tensors, in the order they were made."""
+        return sorted(i for i in self._latest.values() if self._entries[i].kind == LEAF)
+
+    def grad_assigned(self) -> None:
+        """The program assigned a ``.grad`` (``x.grad = …``)."""
+        self._wrote = True
+
+    def statement_done(self, line: int) -> None:
+        """A statement ran: note its line on each leaf whose ``.grad`` it set, changed or
+        cleared (only a write in place or an assignment can; a backward call is no change:
+        ``backward`` notes what it leaves)."""
+        if not self._wrote:
+            return
+        self._wrote = False
+        for index in self._leaf_entries():
+            tensor = self._entries[index].value_of
+            if not self._grad_unchanged(tensor):
+                self._entries[index].grad_changes.append((line, len(self._calls)))
+                self._see_grad(tensor)
+
+    def _grad_unchanged(self, tensor: engine.Tensor) -> bool:
+        return self._grad_seen.get(id(tensor)) == self._grad_state(tensor.grad)
+
+    def _see_grad(self, tensor: engine.Tensor) -> None:
+        self._grad_seen[id(tensor)] = self._grad_state(tensor.grad)
+
+    def _grad_state(self, grad: engine.Tensor | None) -> tuple | None:
+        """What tells a ``.grad`` changed: its numbers' bytes (a write through ``.data``
+        leaves the version as it was), or, when too large to compare cheaply, its identity
+        and version."""
+        if grad is None:
+            return None
+        data = grad.detach().numpy()
+        if data.size > self.meter.limits.value_elements:
+            return (id(grad), grad._version)
+        return (data.shape, data.dtype.str, data.tobytes())
 
     def before_backward(self) -> None:
         """A backward call is about to run: note each leaf's ``.grad`` the program set,
@@ -400,6 +443,7 @@ class Recorder:
         grads = {index: self._snapshot(self._entries[index].value_of.grad) for index in leaves}
         for index in leaves:
             tensor = self._entries[index].value_of
+            self._see_grad(tensor)
             grad = tensor.grad
             if grad is not None and grads[index] is None:
                 self._keep(self._kept_after, (len(self._calls), index), grad)
@@ -509,6 +553,7 @@ class Recorder:
             col=entry.at.col,
             replaces=None if entry.replaces is None else ids[entry.replaces],
             named=entry.name is not None,
+            grad_changes=tuple(entry.grad_changes),
         )
 
     @staticmethod

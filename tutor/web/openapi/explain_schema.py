@@ -329,6 +329,15 @@ SCHEMAS: dict[str, dict] = {
             "cut": {"type": ["string", "null"]},
             "line": {"type": "integer"},
             "col": {"type": "integer"},
+            "grad_changes": {
+                "type": "array",
+                "description": N_(
+                    "For a leaf: [line, backward calls before it] of each statement that set, "
+                    "changed or cleared its .grad outside backward while this node was its "
+                    "latest version."
+                ),
+                "items": {"type": "array", "items": {"type": "integer"}},
+            },
             "symbolic": {"type": ["string", "null"], "description": N_("Its definition.")},
             "latex": {"type": ["string", "null"]},
         },
