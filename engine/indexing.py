@@ -101,8 +101,6 @@ def setitem(t: Tensor, key, value) -> None:
     recording = _state.enabled
     if recording and t.requires_grad and t.grad_fn is None:
         raise RuntimeError(VIEW_OF_LEAF)
-    if recording:
-        refuse_view_write(t)
     key, positions = _normalize_key(key, t.ndim)
     _check_bounds(t.shape, key, positions)
     advanced = any(_is_advanced(k) for k in key)
@@ -112,7 +110,10 @@ def setitem(t: Tensor, key, value) -> None:
         _check_copy(written, value)
     value_requires_grad = isinstance(value, Tensor) and value.requires_grad
     if recording and (t.requires_grad or value_requires_grad):
+        refuse_view_write(t)
         source = Tensor._make(t._data.copy(), t.requires_grad, t.grad_fn, t._output_nr)
+        if value_requires_grad and not advanced:
+            value = _broadcast_source(value, written.shape)
         op = ops.IndexPut if _is_index_put(key) else ops.CopySlices
         inplace.write(t, op.apply(source, value, key))
         return
@@ -129,6 +130,15 @@ def _check_copy(written: np.ndarray, value: Tensor) -> None:
         ops.shape.expanded_shape(value._data.reshape(shape), written.shape)
     if shape == _without_leading_ones(written.shape):
         inplace.refuse_partial_overlap(written.reshape(shape), (value._data.reshape(shape),))
+
+
+def _broadcast_source(value: Tensor, shape: tuple) -> Tensor:
+    """PyTorch's copy_to: a value of another shape (not 0-d) is viewed without its leading
+    1s (ViewBackward0), then expanded to the written shape (ExpandBackward0) if it differs."""
+    if value._data.shape == shape or value._data.ndim == 0:
+        return value
+    value = ops.View.apply(value, _without_leading_ones(value._data.shape))
+    return value if value._data.shape == shape else ops.Expand.apply(value, shape)
 
 
 def _without_leading_ones(shape: tuple) -> tuple:

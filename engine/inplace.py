@@ -32,6 +32,11 @@ VIEW_OF_NON_LEAF = (
     "engine (PyTorch rewrites the base tensor's history; this engine does not). Write to the "
     "base tensor instead, or clone() the view first."
 )
+GRAD_INTO_VIEW = (
+    "an in-place write of a value that requires grad into a view of a tensor that does not is "
+    "not supported by this engine (PyTorch rewrites the base tensor's history; this engine "
+    "does not). Write to the base tensor instead, or clone() the view first."
+)
 # Nodes whose output shares memory with their input, as PyTorch's views do.
 VIEW_NODES = frozenset(
     {
@@ -67,10 +72,11 @@ def apply(t: Tensor, op, *args) -> Tensor:
             note_write(t)
             return t
     source = t
-    if recording and t._requires_grad:
+    if recording and _any_requires_grad(t, *args):
         refuse_view_write(t)
-        # backward must see the values before the write, not after it
-        source = Tensor._make(t._data.copy(), True, t.grad_fn, t._output_nr)
+        # backward must see the values before the write, not after it (also when only
+        # ``other`` requires grad: ``h.mul_(w)`` saves h for w's gradient)
+        source = Tensor._make(t._data.copy(), t._requires_grad, t.grad_fn, t._output_nr)
     result = op.apply(source, *args)
     write(t, result)
     return t
@@ -160,8 +166,11 @@ def note_write(t: Tensor) -> None:
 
 
 def refuse_view_write(t: Tensor) -> None:
-    """Refuse an in-place write, under grad mode, to a view of a tensor that requires grad:
-    PyTorch's error for a view of a leaf; for other views, that the engine cannot do it."""
+    """Refuse an in-place write that records, under grad mode, into a view: of a leaf that
+    requires grad, PyTorch's error; of another tensor, that the engine cannot do it (PyTorch
+    rewrites the base's history)."""
+    if not t._requires_grad and t._base is not None:
+        raise RuntimeError(GRAD_INTO_VIEW)
     node = t.grad_fn
     if node is None or type(node).__name__ not in VIEW_NODES:
         return

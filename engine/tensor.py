@@ -729,7 +729,9 @@ class Tensor:
         return inplace.apply(self, ops.Div, other)
 
     def pow_(self, exponent):
-        """In-place power with a scalar exponent."""
+        """In-place power with a scalar or tensor exponent."""
+        if isinstance(exponent, Tensor):
+            return inplace.apply(self, ops.PowTensor, exponent)
         return inplace.apply(self, ops.Pow, exponent)
 
     def neg_(self):

@@ -304,9 +304,10 @@ class PowTensor(Op, node="PowBackward1"):
             grad_a = unbroadcast(np.asarray(full, dtype=out.dtype), ctx.shapes[0])
         if need_b:
             # pow_backward_exponent:
-            #   where((self == 0) & (exponent >= 0), 0, grad * (result * self.log()))
+            #   grad * where((self == 0) & (exponent >= 0), 0, result * self.log())
+            # (grad outside the where: -1 * 0 is -0., inf * 0 is nan, as in PyTorch)
             with np.errstate(divide="ignore", invalid="ignore"):
-                full = np.where((a == 0) & (b >= 0), 0.0, grad * (out * np.log(a)))
+                full = grad * np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
             grad_b = unbroadcast(np.asarray(full, dtype=out.dtype), ctx.shapes[1])
         return grad_a, grad_b
 
@@ -321,9 +322,9 @@ class PowTensor(Op, node="PowBackward1"):
             grad_a = unbroadcast(Where.apply(0.0, local, b_values == 0), ctx.shapes[0])
         if need_b:
             with np.errstate(divide="ignore", invalid="ignore"):
-                local = grad * (ctx.saved_result() * Log.apply(a))
+                local = ctx.saved_result() * Log.apply(a)
             zero_base = (a_values == 0) & (b_values >= 0)
-            grad_b = unbroadcast(Where.apply(0.0, local, zero_base), ctx.shapes[1])
+            grad_b = unbroadcast(grad * Where.apply(0.0, local, zero_base), ctx.shapes[1])
         return grad_a, grad_b
 
 

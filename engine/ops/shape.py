@@ -340,7 +340,9 @@ class Index(Op, node="IndexBackward0"):
     def forward(ctx, a, key):
         ctx.shape = a.shape
         ctx.saved = (key,)  # PyTorch saves the indices: a second backward needs retain_graph
-        return a[key]
+        # numpy lays out x[:, idx] with the indexed axis outermost in memory; PyTorch's
+        # result is contiguous (view() works on it, reshape() records ViewBackward0)
+        return np.ascontiguousarray(a[key])
 
     @staticmethod
     def backward(ctx, grad):

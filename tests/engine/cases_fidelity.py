@@ -237,3 +237,59 @@ def relu_maximum_minimum_keep_signed_zero(T, r):
     y = T.relu(a[:4]) * -1.0
     y.sum().backward()
     r("relu grad", a.grad)
+
+
+# ----- in-place ops whose other operand requires grad (found by a widened random search) --
+@case
+def inplace_into_a_tensor_without_grad(T, r):
+    for name in ("mul_", "div_", "add_", "pow_"):
+        w = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        h = T.tensor([0.5, -1.0, 2.0]).abs() if name == "pow_" else T.tensor([0.5, -1.0, 2.0])
+        getattr(h, name)(w)
+        r(f"{name} value", h)
+        h.sum().backward()
+        r(f"{name} grad", w.grad)
+
+
+@case
+def pow_in_place_by_a_tensor(T, r):
+    a = T.tensor([0.5, 1.5, 2.0], requires_grad=True)
+    b = T.tensor([2.0, 0.5, -1.0], requires_grad=True)
+    h = a * 1
+    h.pow_(b)
+    r("value", h)
+    h.sum().backward()
+    r("grads", [a.grad, b.grad])
+
+
+@case
+def pow_by_a_tensor_exponent_grad_at_a_zero_base(T, r):
+    a = T.tensor([0.0, 0.0, 2.0])
+    b = T.tensor([1.5, 2.0, 0.5], requires_grad=True)
+    (a**b * T.tensor([-1.0, 2.0, 1.0])).sum().backward()
+    r("signed zero", b.grad)
+    c = T.tensor([0.0, 4.0])
+    e = T.tensor([1.0, 2.0], requires_grad=True)
+    ((c**e) ** 0.5).sum().backward()
+    r("nan through an infinite upstream", e.grad)
+
+
+@case
+def advanced_index_on_a_later_dim_is_contiguous(T, r):
+    x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    b = x[:, T.tensor([2, 0, 1])]
+    r("stride", list(b.stride()))
+    r("view", b.view(6))
+    r("reshape", b.reshape(6))
+    r("mask", x[:, T.tensor([True, False, True])].view(4))
+
+
+@case
+def setitem_of_a_broadcast_value_that_requires_grad(T, r):
+    x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    w = T.tensor([[0.5, -0.5]], requires_grad=True)
+    h = x * 1
+    h[:, 1:] = w
+    r("value", h)
+    h.sum().backward()
+    r("grads", [x.grad, w.grad])

@@ -29,3 +29,18 @@ def test_a_cloned_view_can_be_written():
 def test_sum_with_a_dtype_is_refused():
     with pytest.raises(TypeError, match="dtype"):
         engine.ones(2).sum(dtype=engine.float64)
+
+
+def test_writing_a_value_that_requires_grad_into_a_view_of_a_tensor_without_is_refused():
+    """PyTorch rewrites the base's history (CopySlices); the engine says it does not, rather
+    than leave the base without one."""
+    w = engine.tensor([1.0, 2.0], requires_grad=True)
+    base = engine.zeros(3)
+    with pytest.raises(RuntimeError, match="into a view of a tensor that does not is not"):
+        base[:2].mul_(w)
+    with pytest.raises(RuntimeError, match="Write to the base tensor instead"):
+        base[:2][0] = w[0]
+    assert base.tolist() == [0.0, 0.0, 0.0]  # nothing was written
+    base[:2].mul_(2.0)  # a write that records nothing is a plain write
+    (base.detach()[:2]).add_(1.0)
+    assert base.tolist() == [1.0, 1.0, 0.0]
