@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
+from ..tensor import Tensor
 from .common import operands, promote, unbroadcast, zeros_like
 from .unary import Log, Where
+
+
+def _alpha_times(grad, alpha):
+    """``alpha * grad`` in a backward formula: a recorded gradient as PyTorch's C++ records
+    ``mul(Tensor, Scalar)`` (``MulBackward1``)."""
+    if alpha == 1:
+        return grad
+    return MulScalar.apply(grad, alpha) if type(grad) is Tensor else grad * alpha
 
 
 def _scaled(b, alpha):
@@ -38,9 +47,7 @@ class Add(Op, node="AddBackward0"):
         need_a, need_b = ctx.needs_input_grad
         return (
             unbroadcast(grad, ctx.shapes[0]) if need_a else None,
-            unbroadcast(grad if ctx.alpha == 1 else grad * ctx.alpha, ctx.shapes[1])
-            if need_b
-            else None,
+            unbroadcast(_alpha_times(grad, ctx.alpha), ctx.shapes[1]) if need_b else None,
         )
 
     recorded_backward = backward  # operators and sums only: the same code records
@@ -82,9 +89,7 @@ class Sub(Op, node="SubBackward0"):
         need_a, need_b = ctx.needs_input_grad
         return (
             unbroadcast(grad, ctx.shapes[0]) if need_a else None,
-            unbroadcast(-grad if ctx.alpha == 1 else -grad * ctx.alpha, ctx.shapes[1])
-            if need_b
-            else None,
+            unbroadcast(_alpha_times(-grad, ctx.alpha), ctx.shapes[1]) if need_b else None,
         )
 
     recorded_backward = backward
@@ -169,6 +174,26 @@ class Div(Op, node="DivBackward0"):
             unbroadcast(grad / b, ctx.shapes[0]) if need_a else None,
             unbroadcast(-grad * ((a / b) / b), ctx.shapes[1]) if need_b else None,
         )
+
+
+class MulScalar(Op, node="MulBackward1"):
+    """``a * scalar`` as PyTorch's C++ records it (``mul(Tensor, Scalar)``: ``alpha`` inside
+    add's and sub's backward formulas); Python's ``a * 3`` records ``MulBackward0``."""
+
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, scalar):
+        a, ctx.scalar = promote(a, scalar)
+        return np.multiply(a, ctx.scalar)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad * ctx.scalar,)  # derivatives.yaml mul.Scalar: self: grad * other
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (MulScalar.apply(grad, ctx.scalar),)
 
 
 class DivScalar(Op, node="DivBackward1"):

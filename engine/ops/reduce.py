@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from ..function import Op
+from .arith import DivScalar
 from .common import check_float_kernel, legacy_type, normalize_dim
 from .shape import Expand, Unsqueeze, View
 from .unary import Exp, Where
@@ -111,7 +112,8 @@ class Mean(Op, node="MeanBackward0"):
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        return (Expand.apply(grad, ctx.shape) / ctx.count,)  # derivatives.yaml mean_backward
+        # derivatives.yaml mean_backward: grad.expand(shape) / numel, a div by a Scalar
+        return (DivScalar.apply(Expand.apply(grad, ctx.shape), ctx.count),)
 
 
 class MeanDim(Op, node="MeanBackward1"):
@@ -131,7 +133,7 @@ class MeanDim(Op, node="MeanBackward1"):
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        return (expand_back(grad, ctx.axes, ctx.keepdim, ctx.shape) / ctx.count,)
+        return (DivScalar.apply(expand_back(grad, ctx.axes, ctx.keepdim, ctx.shape), ctx.count),)
 
 
 def _check_not_empty(a: np.ndarray, name: str) -> None:

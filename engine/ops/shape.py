@@ -346,21 +346,22 @@ class Index(Op, node="IndexBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        return (IndexAccumulate.forward(ctx, grad, ctx.saved[0], ctx.shape),)
+        return (IndexAccumulate.forward(ctx, None, grad, ctx.saved[0], ctx.shape),)
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        return (IndexAccumulate.apply(grad, ctx.saved[0], ctx.shape),)
+        return (IndexAccumulate.apply(None, grad, ctx.saved[0], ctx.shape),)
 
 
-class IndexAccumulate(Op, node="IndexPutBackward0"):
-    """Index's backward as an op: zeros of ``shape`` with ``grad`` added at ``key``
-    (``index_put_(..., accumulate=True)``); its own backward gathers at ``key`` again."""
+class IndexAccumulate(Op, node="IndexPutImplBackward0"):
+    """Index's backward as an op: zeros of ``shape`` with ``grad`` added at ``key``, as
+    PyTorch's ``_index_put_impl_(zeros, key, grad, accumulate=True)``, whose first input
+    (the zeros: pass None) takes no gradient; its own backward gathers at ``key`` again."""
 
-    inputs = 1
+    inputs = 2
 
     @staticmethod
-    def forward(ctx, grad, key, shape):
+    def forward(ctx, zeros, grad, key, shape):
         ctx.key = key
         out = np.zeros(shape, dtype=grad.dtype)
         np.add.at(out, key, grad)
@@ -368,11 +369,11 @@ class IndexAccumulate(Op, node="IndexPutBackward0"):
 
     @staticmethod
     def backward(ctx, gg):
-        return (gg[ctx.key],)
+        return (None, gg[ctx.key])
 
     @staticmethod
     def recorded_backward(ctx, gg):
-        return (Index.apply(gg, ctx.key),)
+        return (None, Index.apply(gg, ctx.key))
 
 
 class AsStrided(Op, node="AsStridedBackward0"):
@@ -392,11 +393,11 @@ class AsStrided(Op, node="AsStridedBackward0"):
 
     @staticmethod
     def backward(ctx, grad):  # elements the view repeats (expand) accumulate
-        return (IndexAccumulate.forward(ctx, grad, ctx.key, ctx.shape),)
+        return (IndexAccumulate.forward(ctx, None, grad, ctx.key, ctx.shape),)
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        return (IndexAccumulate.apply(grad, ctx.key, ctx.shape),)
+        return (IndexAccumulate.apply(None, grad, ctx.key, ctx.shape),)
 
 
 def element_positions(base: np.ndarray, view: np.ndarray) -> np.ndarray:

@@ -293,3 +293,21 @@ def setitem_of_a_broadcast_value_that_requires_grad(T, r):
     r("value", h)
     h.sum().backward()
     r("grads", [x.grad, w.grad])
+
+
+@case
+def recorded_backward_nodes_of_scalar_arguments_and_indexing(T, r):
+    """With create_graph and an upstream gradient that requires grad, the first derivative's
+    nodes are the C++ ones: div and mul by a Scalar, _index_put_impl_."""
+    x = T.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    w = T.tensor([0.5, 1.5, -1.0], requires_grad=True)
+    for name, f in (
+        ("mean", lambda: x.mean() * w),
+        ("mean dim", lambda: x.mean(0) * w),
+        ("index", lambda: x[T.tensor([2, 0])] * w[:2]),
+        ("add alpha", lambda: T.add(w, x, alpha=2) * w),
+        ("sub alpha", lambda: T.sub(w, x, alpha=2) * w),
+    ):
+        (g,) = T.autograd.grad(f().sum(), x, create_graph=True)
+        r(name, g)
+        r(f"{name}, again", T.autograd.grad(g.sum(), w)[0])
