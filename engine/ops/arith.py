@@ -13,8 +13,6 @@ from .unary import Log, Where
 def _alpha_times(grad, alpha):
     """``alpha * grad`` in a backward formula: a recorded gradient as PyTorch's C++ records
     ``mul(Tensor, Scalar)`` (``MulBackward1``)."""
-    if alpha == 1:
-        return grad
     return MulScalar.apply(grad, alpha) if type(grad) is Tensor else grad * alpha
 
 
@@ -47,7 +45,9 @@ class Add(Op, node="AddBackward0"):
         need_a, need_b = ctx.needs_input_grad
         return (
             unbroadcast(grad, ctx.shapes[0]) if need_a else None,
-            unbroadcast(_alpha_times(grad, ctx.alpha), ctx.shapes[1]) if need_b else None,
+            unbroadcast(grad if ctx.alpha == 1 else _alpha_times(grad, ctx.alpha), ctx.shapes[1])
+            if need_b
+            else None,
         )
 
     recorded_backward = backward  # operators and sums only: the same code records
@@ -89,7 +89,9 @@ class Sub(Op, node="SubBackward0"):
         need_a, need_b = ctx.needs_input_grad
         return (
             unbroadcast(grad, ctx.shapes[0]) if need_a else None,
-            unbroadcast(_alpha_times(-grad, ctx.alpha), ctx.shapes[1]) if need_b else None,
+            unbroadcast(-grad if ctx.alpha == 1 else _alpha_times(-grad, ctx.alpha), ctx.shapes[1])
+            if need_b
+            else None,
         )
 
     recorded_backward = backward
