@@ -332,8 +332,8 @@ def _unrecorded_apply(cls: type[Op], needs: tuple):
 
 def _unary_apply(cls: type[Op]):
     """``cls.apply`` for a one-input op: the recorded case inline (its node class and
-    forward held, not looked up per call), the rest (attributes given, no gradient needed,
-    an edge not made yet) in the general ``Op.apply``."""
+    forward held, not looked up per call), nothing to record in ``_unrecorded_apply``, the
+    rest (attributes given, an edge not made yet) in the general ``Op.apply``."""
     general, node_class, forward = Op.apply.__func__, cls.node_class, cls.forward
     unrecorded = _unrecorded_apply(cls, _NEEDS_NONE)
 

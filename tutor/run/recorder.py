@@ -135,9 +135,9 @@ class Recorder:
         self._calls: list[tuple] = []
         self._left: dict[int, object] = {}  # id(leaf) -> a copy of .grad as the last call left it
         self._set_before: dict[int, float | list | None] = {}  # the next call's grads_before
-        # id(leaf) -> its .grad as last seen, to place a change outside backward at its line:
-        # None, a copy, or (id, version) when too large to copy
-        self._grad_seen: dict[int, object] = {}
+        # id(leaf) -> its .grad as last seen (``_grad_state``), to place a change outside
+        # backward at its line
+        self._grad_seen: dict[int, tuple | None] = {}
         self._wrote = False  # the running statement wrote in place or assigned a .grad
         self._epoch = 0
         # copies of what was too large to record, while the meter's kept budget lasts: the
@@ -396,15 +396,10 @@ class Recorder:
         self._wrote = False
         for index in self._leaf_entries():
             tensor = self._entries[index].value_of
-            if not self._grad_unchanged(tensor):
+            state = self._grad_state(tensor.grad)
+            if self._grad_seen.get(id(tensor)) != state:
                 self._entries[index].grad_changes.append((line, len(self._calls)))
-                self._see_grad(tensor)
-
-    def _grad_unchanged(self, tensor: engine.Tensor) -> bool:
-        return self._grad_seen.get(id(tensor)) == self._grad_state(tensor.grad)
-
-    def _see_grad(self, tensor: engine.Tensor) -> None:
-        self._grad_seen[id(tensor)] = self._grad_state(tensor.grad)
+                self._grad_seen[id(tensor)] = state
 
     def _grad_state(self, grad: engine.Tensor | None) -> tuple | None:
         """What tells a ``.grad`` changed: its numbers' bytes (a write through ``.data``
@@ -443,8 +438,8 @@ class Recorder:
         grads = {index: self._snapshot(self._entries[index].value_of.grad) for index in leaves}
         for index in leaves:
             tensor = self._entries[index].value_of
-            self._see_grad(tensor)
             grad = tensor.grad
+            self._grad_seen[id(tensor)] = self._grad_state(grad)
             if grad is not None and grads[index] is None:
                 self._keep(self._kept_after, (len(self._calls), index), grad)
             if grad is None:
