@@ -305,7 +305,8 @@ class Pow(Op, node="PowBackward0"):
         exponent = ctx.saved[1]
         if exponent == 0:
             return (zeros_like(grad),)
-        return (grad * (Pow.apply(ctx.saved_input(0), exponent - 1) * exponent),)
+        # pow_backward: grad * (exponent * self.pow(exponent - 1)), a mul by a Scalar
+        return (grad * MulScalar.apply(Pow.apply(ctx.saved_input(0), exponent - 1), exponent),)
 
 
 class PowTensor(Op, node="PowBackward1"):

@@ -299,14 +299,11 @@ class Select(Op, node="SelectBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        out = np.zeros(ctx.shape, dtype=grad.dtype)
-        out[(slice(None),) * ctx.dim + (ctx.index,)] = grad
-        return (out,)
+        return (SelectBackward.forward(ctx, grad, ctx.shape, ctx.dim, ctx.index),)
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        key = (slice(None),) * ctx.dim + (ctx.index,)
-        return (CopySlices.apply(_zeros(ctx.shape, grad), grad, key),)
+        return (SelectBackward.apply(grad, ctx.shape, ctx.dim, ctx.index),)
 
 
 class Slice(Op, node="SliceBackward0"):
@@ -322,13 +319,56 @@ class Slice(Op, node="SliceBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        out = np.zeros(ctx.shape, dtype=grad.dtype)
-        out[ctx.key] = grad
-        return (out,)
+        return (SliceBackward.forward(ctx, grad, ctx.shape, ctx.key),)
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        return (CopySlices.apply(_zeros(ctx.shape, grad), grad, ctx.key),)
+        return (SliceBackward.apply(grad, ctx.shape, ctx.key),)
+
+
+class SelectBackward(Op, node="SelectBackwardBackward0"):
+    """A select's backward as an op (PyTorch's ``select_backward``): zeros of ``shape``
+    with ``grad`` written at row ``index`` of ``dim``; its own backward selects it again."""
+
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, grad, shape, dim, index):
+        ctx.dim, ctx.index = dim, index
+        out = np.zeros(shape, dtype=grad.dtype)
+        out[(slice(None),) * dim + (index,)] = grad
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return (gg[(slice(None),) * ctx.dim + (ctx.index,)],)
+
+    @staticmethod
+    def recorded_backward(ctx, gg):
+        return (Select.apply(gg, ctx.dim, ctx.index),)
+
+
+class SliceBackward(Op, node="SliceBackwardBackward0"):
+    """A slice's backward as an op (PyTorch's ``slice_backward``): zeros of ``shape`` with
+    ``grad`` written at ``key``; its own backward slices it again."""
+
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, grad, shape, key):
+        ctx.key = key
+        out = np.zeros(shape, dtype=grad.dtype)
+        out[key] = grad
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return (gg[ctx.key],)
+
+    @staticmethod
+    def recorded_backward(ctx, gg):
+        dim = len(ctx.key) - 1
+        return (Slice.apply(gg, dim, ctx.key[dim]),)
 
 
 class Index(Op, node="IndexBackward0"):

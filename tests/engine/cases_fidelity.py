@@ -311,3 +311,19 @@ def recorded_backward_nodes_of_scalar_arguments_and_indexing(T, r):
         (g,) = T.autograd.grad(f().sum(), x, create_graph=True)
         r(name, g)
         r(f"{name}, again", T.autograd.grad(g.sum(), w)[0])
+
+
+@case
+def recorded_backward_nodes_of_select_and_slice(T, r):
+    x = T.tensor([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]], requires_grad=True)
+    w = T.tensor([0.5, 1.5, -1.0], requires_grad=True)
+    for name, f in (
+        ("select", lambda: x[1] * w),
+        ("slice", lambda: x[:, 1:] * w[:2]),
+        ("step", lambda: x[:, ::2] * w[:2]),
+        ("rows", lambda: x[0:1] * w),
+    ):
+        (g,) = T.autograd.grad((f() ** 2).sum(), x, create_graph=True)
+        r(name, g)
+        (gw,) = T.autograd.grad((g**2).sum(), w, create_graph=True)
+        r(f"{name}, again", gw)
