@@ -581,11 +581,6 @@ class Stack(Op, node="StackBackward0"):
         return tuple(cast_to(g, t) for g, t in zip(parts, ctx.dtypes, strict=True))
 
 
-def _zeros(shape: tuple, like: Tensor) -> Tensor:
-    """Zeros of ``like``'s dtype that a recorded backward writes a gradient into."""
-    return Tensor._make(np.zeros(shape, dtype=like._data.dtype))
-
-
 def cast_to(grad: Tensor, np_dtype) -> Tensor:
     """A recorded gradient in an input's dtype (``ToCopyBackward0`` only when it changes)."""
     return grad if grad._data.dtype == np_dtype else ToCopy.apply(grad, np_dtype)
