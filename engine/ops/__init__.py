@@ -1,6 +1,20 @@
 """Every built-in op, one ``Op`` class each, forward and backward side by side."""
 
-from .arith import Add, Div, DivScalar, Mul, Neg, Pow, PowTensor, Reciprocal, RPow, Rsub, Sub
+from .arith import (
+    Add,
+    Div,
+    DivScalar,
+    Maximum,
+    Minimum,
+    Mul,
+    Neg,
+    Pow,
+    PowTensor,
+    Reciprocal,
+    RPow,
+    Rsub,
+    Sub,
+)
 from .fill import Copy, Fill, FillTensor, Zero
 from .linalg import Bmm, Dot, Mm, Mv
 from .loss import REDUCTIONS, BinaryCrossEntropyWithLogits, MseLoss, NllLoss
@@ -37,8 +51,6 @@ from .unary import (
     Cosh,
     Exp,
     Log,
-    Maximum,
-    Minimum,
     Relu,
     Sigmoid,
     Sign,

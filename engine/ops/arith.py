@@ -1,4 +1,4 @@
-"""Arithmetic ops: + - * / ** and negation, each with PyTorch's node name."""
+"""Arithmetic ops: + - * / **, negation, maximum and minimum, each with PyTorch's node name."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor
 from .common import operands, promote, unbroadcast, zeros_like
-from .unary import Log, Where
+from .unary import Log, MaskedFill, Where
 
 
 def _alpha_times(grad, alpha):
@@ -383,3 +383,50 @@ class RPow(Op, node="PowBackward2"):
         if base == 0:
             return (zeros_like(grad),)
         return (grad * ctx.saved_result() * float(np.log(base)),)
+
+
+class _Extremum(Op):
+    """Elementwise max/min of two tensors; ties share the gradient half and half."""
+
+    pick = staticmethod(np.maximum)
+    loses = staticmethod(np.less)  # where the first operand is not the result
+
+    @classmethod
+    def forward(cls, ctx, a, b):
+        a, b, ctx.shapes = operands(a, b)
+        out = cls.pick(b, a)  # a tie of -0. and +0. gives the first operand, as in PyTorch
+        ctx.saved = (a, b)
+        return out
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        # derivatives.yaml maximum:
+        #   self: where(self == other, grad / 2, grad).masked_fill_(self < other, 0)
+        #   other: where(self == other, grad / 2, grad).masked_fill_(self > other, 0)
+        a, b = ctx.saved
+        need_a, need_b = ctx.needs_input_grad
+        shared = np.where(a == b, grad / 2, grad)
+        zero = np.zeros((), dtype=grad.dtype)  # masked_fill writes +0., never grad * 0
+        return (
+            unbroadcast(np.where(cls.loses(a, b), zero, shared), ctx.shapes[0]) if need_a else None,
+            unbroadcast(np.where(cls.loses(b, a), zero, shared), ctx.shapes[1]) if need_b else None,
+        )
+
+    @classmethod
+    def recorded_backward(cls, ctx, grad):
+        a, b = ctx.saved
+        need_a, need_b = ctx.needs_input_grad
+        shared = Where.apply(DivScalar.apply(grad, 2), grad, a == b)
+        grad_a = unbroadcast(MaskedFill.apply(shared, cls.loses(a, b), 0), ctx.shapes[0])
+        grad_b = unbroadcast(MaskedFill.apply(shared, cls.loses(b, a), 0), ctx.shapes[1])
+        return (grad_a if need_a else None, grad_b if need_b else None)
+
+
+class Maximum(_Extremum, node="MaximumBackward0"):
+    pick = staticmethod(np.maximum)
+    loses = staticmethod(np.less)
+
+
+class Minimum(_Extremum, node="MinimumBackward0"):
+    pick = staticmethod(np.minimum)
+    loses = staticmethod(np.greater)

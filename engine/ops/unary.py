@@ -1,4 +1,4 @@
-"""Elementwise functions of one tensor, and ``where``, ``maximum`` and ``minimum``.
+"""Elementwise functions of one tensor, and ``where`` and ``masked_fill``.
 
 Integer inputs compute in float32.
 """
@@ -12,7 +12,6 @@ from ..tensor import Tensor
 from .common import (
     as_float,
     check_broadcast,
-    operands,
     promote,
     result_dtype,
     scalar_array,
@@ -533,48 +532,22 @@ class Where(Op, node="WhereBackward0"):
         )
 
 
-class _Extremum(Op):
-    """Elementwise max/min of two tensors; ties share the gradient half and half."""
+class MaskedFill(Op, node="MaskedFillBackward0"):
+    """``a`` with ``value`` where ``mask`` is True (``masked_fill`` by a Scalar, as PyTorch's
+    backward formulas use it): the gradient passes where the mask is False."""
 
-    pick = staticmethod(np.maximum)
-    loses = staticmethod(np.less)  # where the first operand is not the result
+    inputs = 1
 
-    @classmethod
-    def forward(cls, ctx, a, b):
-        a, b, ctx.shapes = operands(a, b)
-        out = cls.pick(b, a)  # a tie of -0. and +0. gives the first operand, as in PyTorch
-        ctx.saved = (a, b)
-        return out
+    @staticmethod
+    def forward(ctx, a, mask, value):
+        ctx.mask = mask
+        return np.where(mask, np.asarray(value, dtype=a.dtype), a)
 
-    @classmethod
-    def backward(cls, ctx, grad):
-        # derivatives.yaml maximum:
-        #   self: where(self == other, grad / 2, grad).masked_fill_(self < other, 0)
-        #   other: where(self == other, grad / 2, grad).masked_fill_(self > other, 0)
-        a, b = ctx.saved
-        need_a, need_b = ctx.needs_input_grad
-        shared = np.where(a == b, grad / 2, grad)
-        zero = np.zeros((), dtype=grad.dtype)  # masked_fill writes +0., never grad * 0
-        return (
-            unbroadcast(np.where(cls.loses(a, b), zero, shared), ctx.shapes[0]) if need_a else None,
-            unbroadcast(np.where(cls.loses(b, a), zero, shared), ctx.shapes[1]) if need_b else None,
-        )
+    @staticmethod
+    def backward(ctx, grad):
+        # derivatives.yaml masked_fill.Scalar: self: grad.masked_fill(mask, 0)
+        return (np.where(ctx.mask, np.zeros((), dtype=grad.dtype), grad),)
 
-    @classmethod
-    def recorded_backward(cls, ctx, grad):
-        a, b = ctx.saved
-        need_a, need_b = ctx.needs_input_grad
-        shared = Where.apply(grad / 2, grad, a == b)
-        grad_a = unbroadcast(Where.apply(0.0, shared, cls.loses(a, b)), ctx.shapes[0])
-        grad_b = unbroadcast(Where.apply(0.0, shared, cls.loses(b, a)), ctx.shapes[1])
-        return (grad_a if need_a else None, grad_b if need_b else None)
-
-
-class Maximum(_Extremum, node="MaximumBackward0"):
-    pick = staticmethod(np.maximum)
-    loses = staticmethod(np.less)
-
-
-class Minimum(_Extremum, node="MinimumBackward0"):
-    pick = staticmethod(np.minimum)
-    loses = staticmethod(np.greater)
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (MaskedFill.apply(grad, ctx.mask, 0),)

@@ -327,3 +327,14 @@ def recorded_backward_nodes_of_select_and_slice(T, r):
         r(name, g)
         (gw,) = T.autograd.grad((g**2).sum(), w, create_graph=True)
         r(f"{name}, again", gw)
+
+
+@case
+def recorded_backward_nodes_of_maximum_and_minimum(T, r):
+    a = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = T.tensor([3.0, 2.0, 1.0], requires_grad=True)
+    w = T.tensor([0.5, 1.5, -1.0], requires_grad=True)
+    for name in ("maximum", "minimum"):
+        grads = T.autograd.grad((getattr(T, name)(a, b) * w).sum(), [a, b], create_graph=True)
+        r(name, list(grads))
+        r(f"{name}, again", T.autograd.grad((grads[0] * grads[1]).sum(), w)[0])
