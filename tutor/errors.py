@@ -130,6 +130,14 @@ class ProgramError(TutorError):
 
 # What the engine's most frequent refusals mean: (a phrase of PyTorch's message, its meaning)
 MEANINGS = (
+    (  # the engine's own limit (both of its messages about writes into views say so)
+        "PyTorch rewrites the base tensor's history",
+        N_(
+            "PyTorch allows this in-place write into a view, but this engine does not (it "
+            "does not rewrite the base tensor's history): write to the base tensor instead, "
+            "or clone() the view first"
+        ),
+    ),
     (
         "does not require grad and does not have a grad_fn",
         N_(

@@ -154,6 +154,23 @@ def test_the_engines_message_stays_pytorchs_with_its_meaning_in_chinese():
     assert "没有梯度可算" in body["explanation"] and _english(body["explanation"]) == []
 
 
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ("w = torch.tensor([1.0, 2.0], requires_grad=True)", "b = torch.zeros(3)", "b[:2].mul_(w)"),
+        ("x = torch.tensor([1.0, 2.0], requires_grad=True)", "y = x * 2", "y[0].mul_(3)"),
+    ],
+    ids=["grad into a view", "view of a non-leaf"],
+)
+def test_a_limit_of_the_engine_is_not_called_pytorchs_in_chinese(lines):
+    """The engine refuses these writes into views; PyTorch does them (it rewrites the base's
+    history), so the meaning must not say "as PyTorch does"."""
+    error = _refusal(program=_program(*lines))
+    assert "not supported by this engine" in error.message
+    with i18n.using("zh"):
+        assert error.explanation.startswith("PyTorch 允许对视图做这个原地写入，但本引擎不支持")
+
+
 def test_in_english_the_engines_message_speaks_for_itself():
     with pytest.raises(ProgramError) as caught:
         explain(make_input(program=ENGINE))
