@@ -570,63 +570,42 @@ class Printer:
             if c.replaced
             else self.gettext("before the program ended")
         )
-        parts = {"call": Words(i18n.number(c.call)), "grad": Code(f"{c.leaf}.grad")}
-        if c.lines:
-            return self.gettext(
-                "after backward call {call}, {grad} was {what} outside backward ({lines}), "
-                "{when}; the check below takes {grad} as that call left it",
-                what=what,
-                when=when,
-                lines=self.statement_lines(c.lines),
-                **parts,
-            )
         return self.gettext(
-            "after backward call {call}, {grad} was {what} outside backward, {when}; the check "
-            "below takes {grad} as that call left it",
+            "after backward call {call}, {grad} was {what} {outside}, {when}; the check below "
+            "takes {grad} as that call left it",
+            call=Words(i18n.number(c.call)),
+            grad=Code(f"{c.leaf}.grad"),
             what=what,
+            outside=self.outside_backward(c.lines),
             when=when,
-            **parts,
         )
 
-    def statement_lines(self, lines: tuple[int, ...]) -> str:
-        """``line 5``, ``lines 5, 8``: the statements a step speaks of."""
-        return Words(
-            i18n.ngettext(
-                "line {lines}", "lines {lines}", len(lines), lines=listed([str(n) for n in lines])
-            )
+    def outside_backward(self, lines: tuple[int, ...]) -> str:
+        """``outside backward (lines 5, 8)``: where the program changed a ``.grad``."""
+        if not lines:
+            return self.gettext("outside backward")
+        said = i18n.ngettext(
+            "line {lines}", "lines {lines}", len(lines), lines=listed([str(n) for n in lines])
         )
+        return self.gettext("outside backward ({lines})", lines=Words(said))
 
     def _print_GradHeld(self, h: st.GradHeld) -> str:
-        parts = {"call": Words(i18n.number(h.call)), "grad": Code(f"{h.leaf}.grad")}
-        if h.lines:
-            parts["lines"] = self.statement_lines(h.lines)
+        parts = {
+            "call": Words(i18n.number(h.call)),
+            "grad": Code(f"{h.leaf}.grad"),
+            "outside": self.outside_backward(h.lines),
+        }
         if h.total is None:
             return self.gettext(
-                N_(
-                    "before backward call {call}, {grad} already held numbers put there outside "
-                    "backward ({lines}); backward adds to them, so the check below compares "
-                    "{grad} with them plus the gradient"
-                )
-                if h.lines
-                else N_(
-                    "before backward call {call}, {grad} already held numbers put there outside "
-                    "backward; backward adds to them, so the check below compares {grad} with "
-                    "them plus the gradient"
-                ),
+                "before backward call {call}, {grad} already held numbers put there {outside}; "
+                "backward adds to them, so the check below compares {grad} with them plus the "
+                "gradient",
                 **parts,
             )
         total = self.eq(self.plus.join([self.num(h.held), self.num(h.gradient)]), self.num(h.total))
         return self.gettext(
-            N_(
-                "before backward call {call}, {grad} already held {held}, put there outside "
-                "backward ({lines}); backward adds to it, so the check below compares {grad} "
-                "with {total}"
-            )
-            if h.lines
-            else N_(
-                "before backward call {call}, {grad} already held {held}, put there outside "
-                "backward; backward adds to it, so the check below compares {grad} with {total}"
-            ),
+            "before backward call {call}, {grad} already held {held}, put there {outside}; "
+            "backward adds to it, so the check below compares {grad} with {total}",
             held=self.math(self.num(h.held)),
             total=self.math(total),
             **parts,
