@@ -15,10 +15,11 @@ from .arith import (
     Rsub,
     Sub,
 )
+from .extremum import Max, MaxDim, Min, MinDim
 from .fill import Copy, Fill, FillTensor, Zero
 from .linalg import Bmm, Dot, Mm, Mv
 from .loss import REDUCTIONS, BinaryCrossEntropyWithLogits, MseLoss, NllLoss
-from .reduce import LogSoftmax, Max, MaxDim, Mean, MeanDim, Min, MinDim, Softmax, Sum, SumDim
+from .reduce import LogSoftmax, Mean, MeanDim, Softmax, Sum, SumDim
 from .shape import (
     Alias,
     AsStrided,

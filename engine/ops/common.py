@@ -40,6 +40,12 @@ def zeros_like(grad):
     return Tensor._make(np.zeros_like(grad._data))
 
 
+def zeros_in_dtype_of(grad, shape: tuple) -> np.ndarray:
+    """Zeros of ``shape`` in a gradient's dtype (recorded or not): what PyTorch's backward
+    formulas scatter or fill into."""
+    return np.zeros(shape, dtype=(grad._data if type(grad) is Tensor else grad).dtype)
+
+
 def shape_of(value) -> tuple:
     """Shape of an operand; Python scalars are 0-d."""
     return value.shape if type(value) is np.ndarray else ()

@@ -1,4 +1,4 @@
-"""Reductions (sum, mean, max, min) and the softmax family."""
+"""Reductions (sum, mean) and the softmax family."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 from ..function import Op
 from .arith import DivScalar
 from .common import check_float_kernel, legacy_type, normalize_dim
-from .shape import Expand, Unsqueeze, View
-from .unary import Exp, Where
+from .shape import Expand, Unsqueeze
+from .unary import Exp
 
 
 def reduced_axes(dim, ndim: int) -> tuple:
@@ -134,96 +134,6 @@ class MeanDim(Op, node="MeanBackward1"):
     @staticmethod
     def recorded_backward(ctx, grad):
         return (DivScalar.apply(expand_back(grad, ctx.axes, ctx.keepdim, ctx.shape), ctx.count),)
-
-
-def _check_not_empty(a: np.ndarray, name: str) -> None:
-    if a.size == 0:
-        raise RuntimeError(
-            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-            "Specify the reduction dim with the 'dim' argument."
-        )
-
-
-class _FullExtremum(Op):
-    """max()/min() over all elements; tied elements share the gradient evenly."""
-
-    pick = staticmethod(np.max)
-
-    @classmethod
-    def forward(cls, ctx, a):
-        _check_not_empty(a, cls.pick.__name__)
-        out = np.asarray(cls.pick(a))
-        ctx.saved = (a, out)
-        return out
-
-    @classmethod
-    def backward(cls, ctx, grad):
-        a, out = ctx.saved
-        mask = np.isnan(a) if np.isnan(out) else a == out  # a NaN result came from the NaNs
-        # evenly_distribute_backward: where(mask, grad / mask.sum(), 0), so the rest is +0.
-        share = grad / mask.sum(dtype=grad.dtype)
-        return (np.where(mask, share, np.zeros((), dtype=grad.dtype)),)
-
-    @staticmethod
-    def recorded_backward(ctx, grad):
-        a, out = ctx.saved
-        mask = np.isnan(a) if np.isnan(out) else a == out
-        return (Where.apply(grad / float(mask.sum()), 0.0, mask),)
-
-
-class Max(_FullExtremum, node="MaxBackward1"):
-    pick = staticmethod(np.max)
-
-
-class Min(_FullExtremum, node="MinBackward1"):
-    pick = staticmethod(np.min)
-
-
-class _DimExtremum(Op):
-    """max(dim)/min(dim): (values, indices); the gradient goes to the returned index."""
-
-    inputs = 1
-    arg = staticmethod(np.argmax)
-
-    @classmethod
-    def forward(cls, ctx, a, dim, keepdim):
-        dim = normalize_dim(dim, a.ndim)
-        ctx.shape, ctx.dim = a.shape, dim
-        if a.ndim == 0:
-            return a.copy(), np.zeros((), dtype=np.int64)
-        indices = np.expand_dims(cls.arg(a, axis=dim), dim)
-        values = np.take_along_axis(a, indices, axis=dim)
-        ctx.saved = (indices,)
-        if not keepdim:
-            values, indices = values.squeeze(dim), indices.squeeze(dim)
-        return values, indices.astype(np.int64)
-
-    @staticmethod
-    def backward(ctx, grad, _grad_indices=None):
-        if not ctx.shape:
-            return (grad,)
-        (indices,) = ctx.saved
-        out = np.zeros(ctx.shape, dtype=grad.dtype)
-        np.put_along_axis(out, indices, grad.reshape(indices.shape), axis=ctx.dim)
-        return (out,)
-
-    @staticmethod
-    def recorded_backward(ctx, grad, _grad_indices=None):
-        if not ctx.shape:
-            return (grad,)
-        (indices,) = ctx.saved
-        picked = np.zeros(ctx.shape, dtype=bool)
-        np.put_along_axis(picked, indices, True, axis=ctx.dim)
-        spread_grad = Expand.apply(View.apply(grad, indices.shape), ctx.shape)
-        return (Where.apply(spread_grad, 0.0, picked),)
-
-
-class MaxDim(_DimExtremum, node="MaxBackward0"):
-    arg = staticmethod(np.argmax)
-
-
-class MinDim(_DimExtremum, node="MinBackward0"):
-    arg = staticmethod(np.argmin)
 
 
 def _kernel(name: str, dim: int, ndim: int) -> str:

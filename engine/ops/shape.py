@@ -198,6 +198,7 @@ class Squeeze(Op, node="SqueezeBackward0"):
     @staticmethod
     def forward(ctx, a):
         ctx.shape = a.shape
+        ctx.squeezed = tuple(i for i, n in enumerate(a.shape) if n == 1)
         return a.squeeze()
 
     @staticmethod
@@ -206,7 +207,10 @@ class Squeeze(Op, node="SqueezeBackward0"):
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        return (grad.reshape(ctx.shape),)
+        # derivatives.yaml squeeze: unsqueeze_to(grad, sizes), each size-1 dim in order
+        for dim in ctx.squeezed:
+            grad = Unsqueeze.apply(grad, dim)
+        return (grad,)
 
 
 class SqueezeDim(Squeeze, node="SqueezeBackward1"):
@@ -216,7 +220,9 @@ class SqueezeDim(Squeeze, node="SqueezeBackward1"):
     def forward(ctx, a, dim):
         ctx.shape = a.shape
         dim = normalize_dim(dim, a.ndim)
-        return a.squeeze(dim) if a.ndim and a.shape[dim] == 1 else a.view()
+        squeezes = a.ndim and a.shape[dim] == 1
+        ctx.squeezed = (dim,) if squeezes else ()
+        return a.squeeze(dim) if squeezes else a.view()
 
 
 class SqueezeRow(SqueezeDim, node="SqueezeBackward4"):

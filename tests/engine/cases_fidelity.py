@@ -338,3 +338,45 @@ def recorded_backward_nodes_of_maximum_and_minimum(T, r):
         grads = T.autograd.grad((getattr(T, name)(a, b) * w).sum(), [a, b], create_graph=True)
         r(name, list(grads))
         r(f"{name}, again", T.autograd.grad((grads[0] * grads[1]).sum(), w)[0])
+
+
+@case
+def recorded_backward_nodes_of_max_and_min(T, r):
+    # over all elements: zeros.masked_fill_(mask, grad / mask.sum()); a tie shares it
+    x = T.tensor([1.0, 3.0, 2.0, 3.0], requires_grad=True)
+    for name in ("max", "min"):
+        (g,) = T.autograd.grad(getattr(x, name)() ** 2, x, create_graph=True)
+        r(name, g)
+        (g2,) = T.autograd.grad((g * g).sum(), x, create_graph=True)
+        r(f"{name}, again", g2)
+        r(f"{name}, third", T.autograd.grad((g2 * x).sum(), x, create_graph=True)[0])
+    # along a dim: zeros.scatter_(dim, indices, grad), unsqueezed unless keepdim
+    m = T.tensor([[1.0, 3.0, -2.0], [2.0, 0.0, 5.0]], requires_grad=True)
+    for name, dim, keepdim in (("max", 1, False), ("max", 0, True), ("min", -1, False)):
+        values, _ = getattr(m, name)(dim=dim, keepdim=keepdim)
+        label = f"{name}(dim={dim}, keepdim={keepdim})"
+        (g,) = T.autograd.grad((values**2).sum(), m, create_graph=True)
+        r(label, g)
+        (g2,) = T.autograd.grad((g * g).sum(), m, create_graph=True)
+        r(f"{label}, again", g2)
+        r(f"{label}, third", T.autograd.grad((g2 * m).sum(), m, create_graph=True)[0])
+
+
+@case
+def recorded_backward_nodes_of_squeeze(T, r):
+    # derivatives.yaml squeeze: unsqueeze_to(grad, ...), an unsqueeze per size-1 dim
+    x = T.tensor([[[1.0], [2.0], [-3.0]]], requires_grad=True)  # 1 x 3 x 1
+    for label, f in (
+        ("squeeze()", lambda: x.squeeze()),
+        ("squeeze(0)", lambda: x.squeeze(0)),
+        ("squeeze(-1)", lambda: x.squeeze(-1)),
+        ("squeeze(1), not size 1", lambda: x.squeeze(1)),
+    ):
+        (g,) = T.autograd.grad((f() ** 3).sum(), x, create_graph=True)
+        r(label, g)
+        r(f"{label}, again", T.autograd.grad((g * g).sum(), x)[0])
+    v = T.tensor([1.0, -2.0], requires_grad=True)
+    m = T.tensor([[0.5, 1.0], [2.0, -1.0]], requires_grad=True)
+    (g,) = T.autograd.grad(((v @ m) ** 2).sum(), v, create_graph=True)
+    r("vector @ matrix", g)
+    r("vector @ matrix, again", T.autograd.grad((g * g).sum(), m)[0])

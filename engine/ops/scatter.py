@@ -1,0 +1,185 @@
+"""Moving values by index along a dim or by mask: gather, scatter, scatter_add,
+masked_select, masked_scatter, and masked_fill by a tensor value.
+
+PyTorch's backward formulas for max and min are written with these ops, so a recorded
+backward (``create_graph``) shows their nodes. Each op's backward is one of the other ops'
+forwards, so the gradients can be taken again to any order. The tensor being written into
+is always a fresh tensor that does not require grad (the zeros these formulas start from),
+so each op has a gradient for its source only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Op
+from .common import zeros_in_dtype_of
+from .reduce import Sum
+
+
+def _along(index: np.ndarray, dim: int) -> tuple:
+    """The full numpy key of ``index`` taken along ``dim`` (``take_along_axis``'s key)."""
+    key = list(np.ix_(*(range(n) for n in index.shape)))
+    key[dim] = index
+    return tuple(key)
+
+
+class Gather(Op, node="GatherBackward0"):
+    """``a.gather(dim, index)``: ``out[i][j] = a[index[i][j]][j]`` for dim 0."""
+
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.shape, ctx.dim, ctx.index = a.shape, dim, index
+        return np.take_along_axis(a, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # derivatives.yaml gather: self: gather_backward = zeros.scatter_add_(dim, index, grad)
+        return (_scatter_add(ctx.shape, ctx.dim, ctx.index, grad),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        zeros = zeros_in_dtype_of(grad, ctx.shape)
+        return (ScatterAdd.apply(zeros, grad, ctx.dim, ctx.index),)
+
+
+def _scatter_add(shape: tuple, dim: int, index: np.ndarray, src: np.ndarray) -> np.ndarray:
+    out = np.zeros(shape, dtype=src.dtype)
+    np.add.at(out, _along(index, dim), src)
+    return out
+
+
+class Scatter(Op, node="ScatterBackward0"):
+    """``zeros.scatter_(dim, index, src)``: ``src`` written at ``index`` along ``dim``."""
+
+    inputs = 2
+
+    @staticmethod
+    def forward(ctx, zeros, src, dim, index):
+        ctx.dim, ctx.index = dim, index
+        out = zeros.copy()
+        np.put_along_axis(out, index, src, axis=dim)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # derivatives.yaml scatter.src: src: grad.gather(dim, index)
+        return (None, np.take_along_axis(grad, ctx.index, axis=ctx.dim))
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (None, Gather.apply(grad, ctx.dim, ctx.index))
+
+
+class ScatterAdd(Op, node="ScatterAddBackward0"):
+    """``zeros.scatter_add_(dim, index, src)``: ``src`` added at ``index`` along ``dim``."""
+
+    inputs = 2
+
+    @staticmethod
+    def forward(ctx, zeros, src, dim, index):
+        ctx.dim, ctx.index = dim, index
+        return _scatter_add(zeros.shape, dim, index, src)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # derivatives.yaml scatter_add: src: grad.gather(dim, index)
+        return (None, np.take_along_axis(grad, ctx.index, axis=ctx.dim))
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (None, Gather.apply(grad, ctx.dim, ctx.index))
+
+
+def _into_mask(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Zeros shaped like ``mask`` with ``values``, in order, where it is True."""
+    out = np.zeros(mask.shape, dtype=values.dtype)
+    out[mask] = values.reshape(-1)
+    return out
+
+
+class MaskedSelect(Op, node="MaskedSelectBackward0"):
+    """``a.masked_select(mask)``: the elements where ``mask`` is True, in order, as 1-d."""
+
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, a, mask):
+        ctx.mask = mask
+        return a[mask]
+
+    @staticmethod
+    def backward(ctx, grad):
+        # derivatives.yaml masked_select: self: zeros_like(self).masked_scatter_(mask, grad)
+        return (_into_mask(ctx.mask, grad),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        zeros = zeros_in_dtype_of(grad, ctx.mask.shape)
+        return (MaskedScatter.apply(zeros, grad, ctx.mask),)
+
+
+class MaskedScatter(Op, node="MaskedScatterBackward0"):
+    """``zeros.masked_scatter(mask, source)``: ``source``'s elements, in order, where
+    ``mask`` is True. ``source`` has one element per True (masked_select's gradient)."""
+
+    inputs = 2
+
+    @staticmethod
+    def forward(ctx, zeros, source, mask):
+        ctx.mask, ctx.source_shape = mask, source.shape
+        return _into_mask(mask, source)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # derivatives.yaml masked_scatter: source: masked_scatter_backward(grad, mask, sizes)
+        return (None, grad[ctx.mask].reshape(ctx.source_shape))
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (None, MaskedScatterBackward.apply(grad, ctx.mask, ctx.source_shape))
+
+
+class MaskedScatterBackward(Op, node="MaskedScatterBackwardBackward0"):
+    """masked_scatter's gradient for its source as an op of the gradient: the elements
+    where ``mask`` is True, in order, shaped as the source."""
+
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, grad, mask, sizes):
+        ctx.mask = mask
+        return grad[mask].reshape(sizes)
+
+    @staticmethod
+    def backward(ctx, gg):
+        # derivatives.yaml masked_scatter_backward:
+        #   grad_output: zeros_like(grad_output).masked_scatter(mask, grad)
+        return (_into_mask(ctx.mask, gg),)
+
+    @staticmethod
+    def recorded_backward(ctx, gg):
+        zeros = zeros_in_dtype_of(gg, ctx.mask.shape)
+        return (MaskedScatter.apply(zeros, gg, ctx.mask),)
+
+
+class MaskedFillTensor(Op, node="MaskedFillBackward1"):
+    """``zeros.masked_fill_(mask, value)`` with a 0-d tensor ``value``."""
+
+    inputs = 2
+
+    @staticmethod
+    def forward(ctx, zeros, value, mask):
+        ctx.mask = mask
+        return np.where(mask, value.astype(zeros.dtype), zeros)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # derivatives.yaml masked_fill.Tensor: value: grad.masked_select(mask).sum()
+        return (None, np.asarray(grad[ctx.mask].sum()))
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        return (None, Sum.apply(MaskedSelect.apply(grad, ctx.mask)))
