@@ -203,6 +203,7 @@ class TextPrinter(Printer):
             _headings(N_("leaf"), N_("engine .grad"), N_("closed form"), N_("value"), N_("verdict"))
         ]
         for g in x.gradients:
+            no_form = g.symbolic is None and g.matrix is None
             closed = "—" if g.symbolic is None else str(g.symbolic)
             if g.matrix is not None:  # over whole tensors: Xᵀ @ G, not an array of elements
                 closed = matrices.text(g.matrix.expr)
@@ -213,7 +214,9 @@ class TextPrinter(Printer):
                     g.leaf,
                     _tensor_cell(g.numeric, g.shape),
                     closed,
-                    _tensor_cell(g.value, g.shape, g.check.held) if g.numeric is not None else "—",
+                    "—"
+                    if g.numeric is None or no_form
+                    else _tensor_cell(g.value, g.shape, g.check.held),
                     i18n.translate(VERDICT_WORDS[g.check.verdict]),
                 )
             )
