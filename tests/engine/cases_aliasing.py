@@ -244,3 +244,22 @@ def copy_shape_errors(T, r):
     r.raises("matrix into column", lambda: x[..., 0].copy_(T.zeros(4, 4)))
     r.raises("mismatch", lambda: x.copy_(T.zeros(3)))
     r("x", x)
+
+
+@case
+def versions_after_a_long_training_loop(T, r):
+    # a tensor written in place thousands of times (an SGD update per step) keeps an exact
+    # version, and a node that saved it between writes names the version it saved
+    w = T.ones(3, requires_grad=True)
+    with T.no_grad():
+        for _ in range(5000):
+            w.mul_(1.0)
+    y = w * w  # saves w at version 5000
+    z = w.exp()  # saves its output, at version 0
+    with T.no_grad():
+        for _ in range(3):
+            w.add_(0.0)
+        z.mul_(1.0)
+    r("versions", [w._version, z._version])
+    r.raises("backward through w", lambda: y.sum().backward())
+    r.raises("backward through z", lambda: z.sum().backward())

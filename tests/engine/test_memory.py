@@ -44,3 +44,15 @@ def test_a_node_that_reads_its_input_keeps_it_until_backward():
     y.sum().backward()
     gc.collect()
     assert ref() is None
+
+
+def test_a_tensor_updated_at_every_step_holds_a_bounded_version_record():
+    from engine import versions
+
+    w = engine.ones(3, requires_grad=True)
+    with engine.no_grad():
+        for _ in range(5 * versions.KEPT):
+            w.sub_(0.5)
+            w.add_(0.5)
+    assert w._version == 10 * versions.KEPT
+    assert len(w._version_counter) <= 2 * versions.KEPT + 1
