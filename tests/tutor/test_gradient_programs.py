@@ -3,7 +3,9 @@ or ``backward(create_graph=True)``, then ``backward`` on the gradient.
 
 Each second (or third) derivative three ways: sympy.diff of the program's function, computed
 here apart from the tutor; the tutor's closed form; the engine's ``.grad``; and central
-differences of the replayed gradient. What the program prints is what PyTorch prints.
+differences of the replayed gradient. What the program prints is what PyTorch prints. A
+gradient through a matmul, a max or a relu has no form at a generic element: it is worked
+element by element.
 """
 
 from __future__ import annotations
@@ -95,6 +97,32 @@ g, = torch.autograd.grad(loss, W, create_graph=True)
 (g ** 2).sum().backward()
 print(W.grad)
 """
+MAX = """import torch
+x = torch.tensor([1.0, 3.0, 2.0], requires_grad=True)
+m = torch.tensor([[1.0, 3.0, -2.0], [2.0, 0.0, 5.0]], requires_grad=True)
+y = x.max() ** 3 + (m.max(dim=1).values ** 3).sum()
+gx, gm = torch.autograd.grad(y, [x, m], create_graph=True)
+(gx.sum() + (gm * gm).sum()).backward()
+print(x.grad, m.grad)
+"""
+GRADIENT_PENALTY = """import torch
+x = torch.tensor([[0.4, -0.8]], requires_grad=True)
+W = torch.tensor([[1.0, -0.5], [0.25, 0.5]], requires_grad=True)
+y = torch.relu(x @ W).pow(2).sum() + torch.tanh(x @ W).sum()
+g, = torch.autograd.grad(y, x, create_graph=True)
+penalty = ((g ** 2).sum() - 1) ** 2
+penalty.backward()
+print(x.grad, W.grad)
+"""
+# grad_outputs that differ from element to element: no symbol names them (numbers only)
+UNEVEN = """import torch
+X = torch.tensor([[1.0, 2.0], [3.0, -1.0]])
+W = torch.tensor([[0.5, -0.2], [0.1, 0.3]], requires_grad=True)
+y = torch.tanh(X @ W)
+g, = torch.autograd.grad(y, W, torch.tensor([[1.0, 2.0], [0.5, -1.0]]), create_graph=True)
+(g ** 2).sum().backward()
+print(W.grad)
+"""
 
 _SIGMOID = [1 / (1 + sympy.exp(-w * xi)) for xi in X]
 _TUPLE = sum(sympy.diff(yi, xi) + sympy.diff(yi, w) for yi, xi in zip(_SIGMOID, X, strict=True))
@@ -102,6 +130,24 @@ _NEWTON = sum((w * xi - ti) ** 2 for xi, ti in zip((1, 2, 3), (2, 3, 7), strict=
 _PENALTY_Y = sum(sympy.tanh(w * xi) for xi in X)
 _PENALTY = sum(sympy.diff(_PENALTY_Y, xi) ** 2 for xi in X)
 _PENALTY_AT = {w: 1.5, X[0]: 0.5, X[1]: -1.0, X[2]: 2.0}
+_W = sympy.Matrix(2, 2, sympy.symbols("w00 w01 w10 w11", real=True))
+_MATMUL_AT = dict(zip(_W, (0.5, -0.2, 0.1, 0.3), strict=True))
+_MATMUL_LOSS = sum(sympy.tanh(e) ** 2 for e in sympy.Matrix([[1, 2], [3, -1]]) * _W) / 4
+_MATMUL = sum(sympy.diff(_MATMUL_LOSS, wij) ** 2 for wij in _W)
+_M = sympy.Matrix(2, 3, sympy.symbols("m0:2(0:3)", real=True))
+_M_AT = dict(zip(_M, (1.0, 3.0, -2.0, 2.0, 0.0, 5.0), strict=True))
+# the maxima are x[1], m[0, 1] and m[1, 2] (no ties): each row's gradient goes to its max
+_MAX_Y = X[1] ** 3 + _M[0, 1] ** 3 + _M[1, 2] ** 3
+_MAX = sympy.diff(_MAX_Y, X[1]) + sum(sympy.diff(_MAX_Y, mij) ** 2 for mij in _M)
+_P = sympy.symbols("p0 p1", real=True)
+_PW = sympy.Matrix(2, 2, sympy.symbols("v00 v01 v10 v11", real=True))
+_P_AT = {**dict(zip(_P, (0.4, -0.8), strict=True))}
+_P_AT |= dict(zip(_PW, (1.0, -0.5, 0.25, 0.5), strict=True))
+_P_Z = sympy.Matrix([list(_P)]) * _PW
+# relu(z)² is z² where z > 0 and 0 elsewhere: PyTorch's relu mask is a constant to a second
+# derivative (the step's Dirac delta is dropped)
+_P_Y = sum(z**2 if float(z.subs(_P_AT)) > 0 else 0 for z in _P_Z) + sum(map(sympy.tanh, _P_Z))
+_PENALTY_MATMUL = (sum(sympy.diff(_P_Y, p) ** 2 for p in _P) - 1) ** 2
 
 # (program, {leaf: the derivative its .grad should hold, as sympy, per element}, values)
 CASES = {
@@ -129,6 +175,21 @@ CASES = {
     # one Newton step for a mean-squared error: the gradient over w is a mean over elements
     "newton": (NEWTON, {"w": [sympy.diff(_NEWTON, w, 2)]}, {w: 0.5}),
     "vector": (VECTOR, {"x": [4 * xi for xi in X]}, {X[0]: 1.0, X[1]: 2.0, X[2]: 3.0}),
+    # element by element: a matmul, max() and max(dim), relu inside a gradient penalty
+    "matmul": (MATMUL, {"W": [sympy.diff(_MATMUL, wij) for wij in _W]}, _MATMUL_AT),
+    "max": (
+        MAX,
+        {"x": [sympy.diff(_MAX, xi) for xi in X], "m": [sympy.diff(_MAX, mij) for mij in _M]},
+        {**_M_AT, X[0]: 1.0, X[1]: 3.0, X[2]: 2.0},
+    ),
+    "gradient_penalty": (
+        GRADIENT_PENALTY,
+        {
+            "x": [sympy.diff(_PENALTY_MATMUL, p) for p in _P],
+            "W": [sympy.diff(_PENALTY_MATMUL, v) for v in _PW],
+        },
+        _P_AT,
+    ),
 }
 
 
@@ -169,9 +230,9 @@ def test_a_scalar_closed_form_is_sympys_second_derivative_in_the_students_names(
     assert sympy.simplify(g.closed.expr - (6 * x - sympy.sin(x))) == 0
 
 
-@pytest.mark.parametrize("name", [*CASES, "matmul"])
+@pytest.mark.parametrize("name", [*CASES, "uneven"])
 def test_the_program_prints_what_pytorch_prints(name, torch):
-    program = MATMUL if name == "matmul" else CASES[name][0]
+    program = UNEVEN if name == "uneven" else CASES[name][0]
     assert _explain(program).output == _torch_prints(torch, program)
 
 
@@ -207,16 +268,32 @@ def test_the_drawing_labels_the_edge_autograd_grad_cut():
     assert "g is a gradient of y: no gradient flows back" in drawing
 
 
-def test_a_gradient_without_an_elementwise_form_keeps_the_numbers_and_says_why():
+def test_a_gradient_through_a_matmul_is_worked_element_by_element_in_the_students_names():
     explanation = _explain(MATMUL)
     (g,) = explanation.gradients
+    assert explanation.definitions["g"] == sympy.Function("grad")(
+        sympy.Symbol("loss", real=True), sympy.Symbol("W", real=True)
+    )
+    # too long to expand: it keeps the gradient's own elements g[i, j], defined beside it
+    assert {str(s).split("[")[0] for s in g.closed.expr.free_symbols} == {"W", "X", "g"}
+    assert dict(g.closed.definitions)[sympy.Symbol("g", real=True)] == (
+        explanation.definitions["g"]
+    )
+    said = "\n".join(_texts(Report(explanation).data["gradients"][0]["steps"]))
+    assert "through g = grad(loss, W) (gradient ∂loss/∂W, recorded by create_graph=True)" in said
+    assert "its Jacobian is worked element by element" in said
+
+
+def test_a_gradient_whose_grad_outputs_vary_keeps_the_numbers_and_says_why():
+    explanation = _explain(UNEVEN)
+    (g,) = explanation.gradients
     assert g.closed is None and g.check.verdict == "not_checked"
-    assert any("no form for the gradient g" in note for note in explanation.notes)
+    assert any("its grad_outputs vary by element" in note for note in explanation.notes)
     assert np.shape(g.check.engine) == (2, 2)
 
 
 def test_without_a_closed_form_central_differences_still_check_the_engine():
-    (g,) = _explain(MATMUL).gradients
+    (g,) = _explain(UNEVEN).gradients
     assert g.closed is None and g.check.against_engine and g.check.agrees_numerical
     assert render.text(g.check).endswith(
         "central differences (float64) agree with the engine's .grad"
@@ -224,7 +301,7 @@ def test_without_a_closed_form_central_differences_still_check_the_engine():
 
 
 def test_a_wrong_engine_gradient_without_a_closed_form_is_caught_by_central_differences():
-    run = numeric.run(lang.parse_program(MATMUL))
+    run = numeric.run(lang.parse_program(UNEVEN))
     (w,) = [n for n in run.graph.nodes if n.id == "W"]
     w.grad = (np.asarray(w.grad) * 1.01).tolist()  # 1% off: as a wrong backward formula would be
     (g,) = explain_graph(run.graph, run.output).gradients

@@ -22,9 +22,9 @@ from ..i18n import N_
 from ..lang import program as ir
 from ..lang.vocabulary import BARE_OPS
 from ..limits import Limits
-from ..symbolic.canonical import atoms, ops
+from ..symbolic.canonical import atoms, literal, ops
 from ..symbolic.evaluate import Unevaluable, evaluate
-from ..symbolic.nodes import TOTALS, literal
+from ..symbolic.nodes import TOTALS
 
 # An answer is a line of algebra: a few hundred characters at most, shallow, small numbers.
 P = inspect.Parameter

@@ -38,10 +38,10 @@ from ..steps import (
     plain,
 )
 from ..symbolic import domains
-from ..symbolic.accumulate import Elements, Numbers
+from ..symbolic.accumulate import Numbers
 from ..symbolic.budget import Budget, Clock, OverBudget
 from ..symbolic.closed import ClosedForm, Closer
-from ..symbolic.elements import ElementGraph
+from ..symbolic.elements import ElementGraph, Elements
 from ..symbolic.evaluate import Unevaluable, evaluate
 from ..symbolic.matrix_calculus import Matrices, MatrixForm, matrix_closed_form, value_names
 from ..symbolic.nodes import SymbolicGraph, Unsupported

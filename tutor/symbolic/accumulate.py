@@ -1,7 +1,6 @@
-"""Reverse accumulation in numbers and element by element (the walk is ``walk.accumulate``).
-
-``Numbers``: float64 arrays, the value of every step; ``Elements``: sympy object arrays, one
-expression per element, when a generic element cannot express the derivative.
+"""Reverse accumulation in numbers (the walk is ``walk.accumulate``): ``Numbers`` holds
+float64 arrays, the value of every step. Its element-by-element twin in sympy is
+``elements.Elements``.
 """
 
 from __future__ import annotations
@@ -16,17 +15,12 @@ from ..graph import BackwardCall, Edge
 from ..i18n import gettext
 from . import matrix as mx
 from .budget import Budget, OverBudget
-from .elements import ElementGraph
+from .elements import ElementGraph, jacobian_contribution
 from .evaluate import evaluate
 from .matrix_calculus import Matrices, value_names
 from .nodes import SymbolicGraph, Unsupported
 
 _UPSTREAM = "∂upstream"  # the gradient arriving at an operation, in its matrix rule
-
-
-def _jacobian_contribution(upstream, jac: np.ndarray) -> np.ndarray:
-    upstream = np.asarray(upstream)  # a 0-d sum comes back from numpy as a scalar
-    return np.asarray(np.tensordot(upstream, jac, axes=upstream.ndim), dtype=jac.dtype)
 
 
 class Numbers:
@@ -60,7 +54,7 @@ class Numbers:
         entries = self.elements.jacobian(edge)
         env = self.elements.env
         jac = np.vectorize(lambda e: float(evaluate(e, env)), otypes=[np.float64])(entries)
-        return jac, _jacobian_contribution(upstream, jac)
+        return jac, jacobian_contribution(upstream, jac)
 
     def _by_matrix_rule(self, edge: Edge, upstream: np.ndarray) -> np.ndarray | None:
         """The source's share by the operation's matrix rule, evaluated (None without one)."""
@@ -70,26 +64,3 @@ class Numbers:
         except Unsupported:
             return None
         return np.array(mx.evaluate(form, {**self.names, _UPSTREAM: upstream}))
-
-
-class Elements:
-    """Adjoints as object arrays: one sympy expression per element."""
-
-    def __init__(self, elements: ElementGraph):
-        self.elements = elements
-        self.sg = elements.sg
-
-    def upstream(self, call: BackwardCall) -> np.ndarray:
-        """The given gradient's elements."""
-        shape = tuple(self.sg.nodes[call.root].shape)
-        return self.elements.of_symbol(self.sg.upstream(call), shape)
-
-    def contribution(self, edge: Edge, upstream: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(local derivative's elements or Jacobian, what they add to the source's adjoint)."""
-        local = self.sg.local(edge)
-        source = tuple(self.sg.nodes[edge.source].shape)
-        if local.expr is not None:
-            value = self.elements.instantiate(local.expr, local.shape)
-            return value, unbroadcast(np.asarray(upstream * value), source)
-        jac = self.elements.jacobian(edge)
-        return jac, _jacobian_contribution(upstream, jac)

@@ -9,6 +9,7 @@ Only small expressions get the costlier canonical forms — ``factor_terms``, ``
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
 import sympy
@@ -116,3 +117,25 @@ def canonical(expr: sympy.Expr, budget: Budget, clock: Clock) -> sympy.Expr:
         if candidate_size < best_size:
             best, best_size = candidate, candidate_size
     return best
+
+
+def literal(value: float | int) -> sympy.Expr:
+    """A program's number as sympy: exact for integers and short decimals.
+
+    >>> literal(2), literal(0.5), literal(1e-3), literal(1 / 3)
+    (2, 1/2, 1/1000, 0.333333333333333)
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        return sympy.nan if math.isnan(value) else sympy.oo if value > 0 else -sympy.oo
+    if value.is_integer():
+        return sympy.Integer(int(value))
+    text = repr(value)
+    return sympy.Rational(text) if len(text) <= 8 else sympy.Float(value)
+
+
+def without_deltas(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` without the derivatives of kinks' steps (DiracDelta), which PyTorch's double
+    backward drops: a mask is a constant to it."""
+    deltas = atoms(expr, sympy.DiracDelta)
+    return expr.xreplace(dict.fromkeys(deltas, sympy.S.Zero)) if deltas else expr

@@ -6,18 +6,25 @@ differs from copy to copy. Element ``(i, j)`` of node ``X`` is the symbol ``X[i,
 0-d tensor keeps its plain name. Running an operation's element form (the table's
 ``elements`` column, or its elementwise sympy form) on these arrays gives the result's
 elements as expressions, and differentiating them gives the operation's Jacobian.
+``Elements`` is the chain rule's walk (``walk.accumulate``) in these arrays.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import sympy
 
+from engine.ops.common import unbroadcast
+
 from ..forms import as_objects
-from ..graph import Edge
-from .nodes import SymbolicGraph, literal
+from ..graph import BackwardCall, Edge
+from .canonical import literal, without_deltas
+
+if TYPE_CHECKING:  # nodes.py works element by element with these: no import back
+    from .nodes import SymbolicGraph
 
 
 def objects(shape: tuple[int, ...], fill) -> np.ndarray:
@@ -117,7 +124,8 @@ class ElementGraph:
         for o in np.ndindex(out.shape):
             element = out[o] if isinstance(out[o], sympy.Basic) else literal(out[o])
             for slot in element.free_symbols & where.keys():
-                jac[o + where[slot]] = sympy.diff(element, slot).xreplace(rule)
+                # a kink's step differentiated again is 0, as PyTorch's double backward has it
+                jac[o + where[slot]] = without_deltas(sympy.diff(element, slot)).xreplace(rule)
         return jac
 
     def forward(self, node_id: str) -> np.ndarray:
@@ -167,3 +175,32 @@ class ElementGraph:
                 return None
             found = generic
         return found
+
+
+def jacobian_contribution(upstream, jac: np.ndarray) -> np.ndarray:
+    """The upstream gradient through a Jacobian: summed over the target's elements."""
+    upstream = np.asarray(upstream)  # a 0-d sum comes back from numpy as a scalar
+    return np.asarray(np.tensordot(upstream, jac, axes=upstream.ndim), dtype=jac.dtype)
+
+
+class Elements:
+    """Adjoints as object arrays: one sympy expression per element."""
+
+    def __init__(self, elements: ElementGraph):
+        self.elements = elements
+        self.sg = elements.sg
+
+    def upstream(self, call: BackwardCall) -> np.ndarray:
+        """The given gradient's elements."""
+        shape = tuple(self.sg.nodes[call.root].shape)
+        return self.elements.of_symbol(self.sg.upstream(call), shape)
+
+    def contribution(self, edge: Edge, upstream: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(local derivative's elements or Jacobian, what they add to the source's adjoint)."""
+        local = self.sg.local(edge)
+        source = tuple(self.sg.nodes[edge.source].shape)
+        if local.expr is not None:
+            value = self.elements.instantiate(local.expr, local.shape)
+            return value, unbroadcast(np.asarray(upstream * value), source)
+        jac = self.elements.jacobian(edge)
+        return jac, jacobian_contribution(upstream, jac)

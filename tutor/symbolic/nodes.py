@@ -44,7 +44,8 @@ from ..graph import (
 )
 from ..i18n import N_, gettext
 from .budget import Budget
-from .canonical import atoms, ops
+from .canonical import atoms, literal, ops, without_deltas
+from .elements import ElementGraph, Elements, objects
 from .walk import TOTALS, Generic, NotElementwise, accumulate, broadcast_shape
 
 ELEMENTWISE_FORM = "none"  # reduction of an op whose result stays elementwise
@@ -71,21 +72,6 @@ RULES_KEPT = 4096  # a bound on that cache, for a long-running server
 
 class Unsupported(ValueError):
     """An operation the table gives no way to differentiate symbolically."""
-
-
-def literal(value: float | int) -> sympy.Expr:
-    """A program's number as sympy: exact for integers and short decimals.
-
-    >>> literal(2), literal(0.5), literal(1e-3), literal(1 / 3)
-    (2, 1/2, 1/1000, 0.333333333333333)
-    """
-    value = float(value)
-    if not math.isfinite(value):
-        return sympy.nan if math.isnan(value) else sympy.oo if value > 0 else -sympy.oo
-    if value.is_integer():
-        return sympy.Integer(int(value))
-    text = repr(value)
-    return sympy.Rational(text) if len(text) <= 8 else sympy.Float(value)
 
 
 @dataclass(frozen=True)
@@ -138,17 +124,28 @@ class SymbolicGraph:
         return FUNCTIONS.get(node.op or "")
 
     def _gradient_spec(self, node: Node) -> FunctionSpec:
-        """A recorded gradient as a row: elementwise in its form, or opaque without one (then
-        ``why_not`` says why, and nothing is derived through it)."""
+        """A recorded gradient as a row: elementwise in its form, element by element where
+        a generic element cannot express it (a matmul, a max on its way), or opaque without
+        either (then ``why_not`` says why, and nothing is derived through it)."""
         operands = [self.symbols[i] for i in node.inputs]
+        flat = table = None
         try:
-            flat = self.gradient_forms[node.id] = self._gradient_form(node)
+            try:
+                flat = self.gradient_forms[node.id] = self._gradient_form(node)
+            except NotElementwise:
+                table = self._gradient_elements(node)
         except (ValueError, TypeError, ArithmeticError, RecursionError, NotImplementedError) as e:
             self.why_not[node.id] = str(e)
-            flat = None
 
         def form(*values, **_params) -> sympy.Expr:
             return flat.xreplace(dict(zip(operands, values, strict=True)))
+
+        def elements(arrays, _numbers, **_params) -> np.ndarray:
+            rule = {}  # each input's element symbols -> the elements given for them
+            for i, given in zip(node.inputs, arrays, strict=True):
+                own = self.element_graph.symbols(i)
+                rule.update(zip(own.flat, np.broadcast_to(given, own.shape).flat, strict=True))
+            return objects(table.shape, lambda i: table[i].xreplace(rule))
 
         return FunctionSpec(
             key=GRADIENT,
@@ -160,22 +157,20 @@ class SymbolicGraph:
                 name=gradient_name(node.inputs, node.attrs),
             ),
             sympy=None if flat is None else form,
+            elements=None if table is None else elements,
+            kink=STEP_KINK if table is not None and _has_steps(table) else None,
         )
 
+    @cached_property
+    def element_graph(self) -> ElementGraph:
+        """The nodes element by element (for the gradients a generic element cannot say)."""
+        return ElementGraph(self)
+
     def _gradient_form(self, node: Node) -> sympy.Expr:
-        output, wrt = node.inputs[0], node.inputs[node.attrs["wrt"]]
-        given = node.attrs.get("grad_outputs")
-        values = np.asarray(1.0 if given is None else given)
-        if values.size and not np.all(values == values.flat[0]):
-            raise Unsupported(
-                gettext("no form for {node}: its grad_outputs vary by element", node=node.label)
-            )
-        try:
-            adjoints = accumulate(self, BackwardCall(output, given, 0), Generic(self)).adjoints
-        except NotElementwise as error:
-            raise Unsupported(
-                gettext("no form for the gradient {node}: {why}", node=node.label, why=error)
-            ) from None
+        """The gradient's form at a generic element, flattened to leaves and constants;
+        ``NotElementwise`` when a generic element cannot express it."""
+        wrt = node.inputs[node.attrs["wrt"]]
+        adjoints = accumulate(self, self._gradient_call(node), Generic(self)).adjoints
         adjoint = adjoints.get(wrt, sympy.Integer(0))
         inner = {
             s: self.expression(self.node_of[s])
@@ -183,7 +178,51 @@ class SymbolicGraph:
             if s in self.node_of and self.spec(self.node_of[s]) is not None
         }
         flat = adjoint.xreplace(inner)
-        size, bound = ops(flat), Budget.closed_form_ops
+        self._check_gradient_form(node, [flat])
+        return flat
+
+    def _gradient_elements(self, node: Node) -> np.ndarray:
+        """The gradient element by element, each element flattened to the elements of leaves
+        and constants: the walk of ``_gradient_form`` in ``elements.Elements``."""
+        size = sum(math.prod(n.shape) for n in self.graph.nodes)
+        if size > Budget.elements:
+            raise Unsupported(
+                gettext(
+                    "no form for the gradient {node}: work over {elements} elements is over "
+                    "the budget of {budget}",
+                    node=node.label,
+                    elements=size,
+                    budget=Budget.elements,
+                )
+            )
+        wrt = node.inputs[node.attrs["wrt"]]
+        eg = self.element_graph
+        adjoints = accumulate(self, self._gradient_call(node), Elements(eg)).adjoints
+        shape = tuple(self.nodes[wrt].shape)
+        adjoint = np.asarray(adjoints.get(wrt, np.zeros(shape, dtype=object)), dtype=object)
+        adjoint = objects(shape, lambda i: sympy.sympify(adjoint[i]))
+        found = set().union(*(atoms(e, (sympy.Indexed, sympy.Symbol)) for e in adjoint.flat))
+        # the elements of operations, flattened (those of leaves and constants stay)
+        rule = {a: eg.element(a) for a in found if (n := eg.node_of(a)) and self.spec(n)}
+        table = objects(shape, lambda i: adjoint[i].xreplace(rule))
+        self._check_gradient_form(node, list(table.flat), eg)
+        return table
+
+    def _gradient_call(self, node: Node) -> BackwardCall:
+        """The backward pass a gradient node stands for; refused when its ``grad_outputs``
+        vary by element (one symbol cannot name them)."""
+        given = node.attrs.get("grad_outputs")
+        values = np.asarray(1.0 if given is None else given)
+        if values.size and not np.all(values == values.flat[0]):
+            raise Unsupported(
+                gettext("no form for {node}: its grad_outputs vary by element", node=node.label)
+            )
+        return BackwardCall(node.inputs[0], given, 0)
+
+    def _check_gradient_form(self, node: Node, forms: list, eg=None) -> None:
+        """Refuse a form too large to differentiate again in a request, or one that depends
+        on a leaf its own graph does not reach (never guess what the engine did not do)."""
+        size, bound = sum(ops(f) for f in forms), Budget.closed_form_ops
         if size > bound:  # differentiating it again would take longer than a request may
             raise Unsupported(
                 gettext(
@@ -195,16 +234,21 @@ class SymbolicGraph:
                 )
             )
         reached = {e.source for e in self.inputs[node.id] if not e.cut}
+        owner = self.node_of.get if eg is None else eg.node_of
+        kinds = sympy.Symbol if eg is None else (sympy.Indexed, sympy.Symbol)
         beyond = sorted(
-            self.node_of[s]
-            for s in flat.free_symbols
-            if s in self.node_of
-            and self.nodes[self.node_of[s]].kind == LEAF
-            and self.nodes[self.node_of[s]].requires_grad
-            and self.node_of[s] not in reached
-            and _without_deltas(sympy.diff(flat, s)) != 0  # not only through a kink's step
+            {
+                owner(a)
+                for f in forms
+                for a in atoms(f, kinds)
+                if owner(a) is not None
+                and self.nodes[owner(a)].kind == LEAF
+                and self.nodes[owner(a)].requires_grad
+                and owner(a) not in reached
+                and without_deltas(sympy.diff(f, a)) != 0  # not only through a kink's step
+            }
         )
-        if beyond:  # the engine's graph of the gradient does not reach them: say so, never guess
+        if beyond:  # the engine's graph of the gradient does not reach them: say so
             raise Unsupported(
                 gettext(
                     "{node} depends on {leaves} beyond its graph",
@@ -212,7 +256,6 @@ class SymbolicGraph:
                     leaves=", ".join(beyond),
                 )
             )
-        return flat
 
     def has_local_derivative(self, edge: Edge) -> bool:
         """Whether the graph shows a local derivative on ``edge``: it enters an operation whose
@@ -334,6 +377,8 @@ class SymbolicGraph:
     def _form(self, node_id: str, operands: list[sympy.Expr]) -> sympy.Expr:
         spec, params = self.spec(node_id), self.params(node_id)
         reduction = self.reduction(node_id)
+        if reduction is None and spec.key == GRADIENT:  # grad(y, x), as the program asks
+            return sympy.Function(spec.key)(operands[0], operands[self.nodes[node_id].attrs["wrt"]])
         if reduction is None:
             numbers = [
                 literal(v)
@@ -397,7 +442,7 @@ class SymbolicGraph:
                 "no symbolic form for {operation}", operation=repr(self.nodes[target].op)
             )
             raise Unsupported(why)
-        if spec.key == GRADIENT:
+        if spec.key == GRADIENT and target in self.gradient_forms:
             return self._gradient_local(edge)
         if reduction is None:
             return Local(edge, None, None, 1, shape, spec.kink)
@@ -437,7 +482,7 @@ class SymbolicGraph:
                 )
             )
         shape = own if any(per_element) else tuple(target.shape)
-        kept = _without_deltas(expr)
+        kept = without_deltas(expr)
         return Local(edge, kept, ELEMENTWISE_FORM, 1, shape, STEP_KINK if kept != expr else None)
 
     def _total_derivative(self, expr, u: sympy.Symbol, own: tuple, per_element: list) -> sympy.Expr:
@@ -465,11 +510,9 @@ class SymbolicGraph:
         return result.xreplace({d: t for t, d in totals.items()})
 
 
-def _without_deltas(expr: sympy.Expr) -> sympy.Expr:
-    """``expr`` without the derivatives of kinks' steps (DiracDelta), which PyTorch's double
-    backward drops: a mask is a constant to it."""
-    deltas = atoms(expr, sympy.DiracDelta)
-    return expr.xreplace(dict.fromkeys(deltas, sympy.S.Zero)) if deltas else expr
+def _has_steps(table: np.ndarray) -> bool:
+    """Whether a gradient's elements hold a kink's step (relu's, clamp's, abs's sign)."""
+    return any(atoms(sympy.sympify(e), (sympy.Heaviside, sympy.sign)) for e in table.flat)
 
 
 def _outermost_totals(expr: sympy.Basic) -> list[sympy.Basic]:
