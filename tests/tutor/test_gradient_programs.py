@@ -124,6 +124,22 @@ g, = torch.autograd.grad(y, W, torch.tensor([[1.0, 2.0], [0.5, -1.0]]), create_g
 print(W.grad)
 """
 
+# sums whose summand loses the tensor it ran over: ∂L/∂x is w for each of x's 3 elements;
+# max(v, v + 1/4) always picks v + 1/4 (its step is a constant 1); d/dw of a sum over C's
+# 6 elements of something of w alone
+COUNTS = """import torch
+x = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+w = torch.tensor(0.3, requires_grad=True)
+C = torch.tensor([[0.1, 1.2, -0.8], [0.8, 0.4, -0.7]])
+v = x - w
+u = w.cos() - C
+L = (x * w).sum() + torch.maximum(v, v + 0.25).sum() + u.sum() + (u ** 2).sum()
+gx, gw = torch.autograd.grad(L, [x, w], create_graph=True)
+H = (gx * gx).sum() + gw * gw
+H.backward()
+print(x.grad, w.grad)
+"""
+
 _SIGMOID = [1 / (1 + sympy.exp(-w * xi)) for xi in X]
 _TUPLE = sum(sympy.diff(yi, xi) + sympy.diff(yi, w) for yi, xi in zip(_SIGMOID, X, strict=True))
 _NEWTON = sum((w * xi - ti) ** 2 for xi, ti in zip((1, 2, 3), (2, 3, 7), strict=True)) / 3
@@ -148,6 +164,13 @@ _P_Z = sympy.Matrix([list(_P)]) * _PW
 # derivative (the step's Dirac delta is dropped)
 _P_Y = sum(z**2 if float(z.subs(_P_AT)) > 0 else 0 for z in _P_Z) + sum(map(sympy.tanh, _P_Z))
 _PENALTY_MATMUL = (sum(sympy.diff(_P_Y, p) ** 2 for p in _P) - 1) ** 2
+_C = sympy.Matrix([[0.1, 1.2, -0.8], [0.8, 0.4, -0.7]])
+_COUNTS_L = (
+    sum(xi * w for xi in X)
+    + sum(xi - w + sympy.Rational(1, 4) for xi in X)
+    + sum((sympy.cos(w) - c) + (sympy.cos(w) - c) ** 2 for c in _C)
+)
+_COUNTS = sum(sympy.diff(_COUNTS_L, xi) ** 2 for xi in X) + sympy.diff(_COUNTS_L, w) ** 2
 
 # (program, {leaf: the derivative its .grad should hold, as sympy, per element}, values)
 CASES = {
@@ -175,6 +198,11 @@ CASES = {
     # one Newton step for a mean-squared error: the gradient over w is a mean over elements
     "newton": (NEWTON, {"w": [sympy.diff(_NEWTON, w, 2)]}, {w: 0.5}),
     "vector": (VECTOR, {"x": [4 * xi for xi in X]}, {X[0]: 1.0, X[1]: 2.0, X[2]: 3.0}),
+    "counts": (
+        COUNTS,
+        {"x": [sympy.diff(_COUNTS, xi) for xi in X], "w": [sympy.diff(_COUNTS, w)]},
+        {w: 0.3, X[0]: 0.5, X[1]: -1.0, X[2]: 2.0},
+    ),
     # element by element: a matmul, max() and max(dim), relu inside a gradient penalty
     "matmul": (MATMUL, {"W": [sympy.diff(_MATMUL, wij) for wij in _W]}, _MATMUL_AT),
     "max": (
@@ -276,8 +304,8 @@ def test_a_gradient_through_a_matmul_is_worked_element_by_element_in_the_student
     )
     # too long to expand: it keeps the gradient's own elements g[i, j], defined beside it
     assert {str(s).split("[")[0] for s in g.closed.expr.free_symbols} == {"W", "X", "g"}
-    assert dict(g.closed.definitions)[sympy.Symbol("g", real=True)] == (
-        explanation.definitions["g"]
+    assert (
+        dict(g.closed.definitions)[sympy.Symbol("g", real=True)] == (explanation.definitions["g"])
     )
     said = "\n".join(_texts(Report(explanation).data["gradients"][0]["steps"]))
     assert "through g = grad(loss, W) (gradient ∂loss/∂W, recorded by create_graph=True)" in said

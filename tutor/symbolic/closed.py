@@ -99,7 +99,7 @@ class Closer:
             defs = _definitions(sg, used, set(self.expansions.values()))
             return ClosedForm(total, True, defs, self._value(total, shape), ())
         rule = self.rule(used)
-        expr = total.xreplace(rule)
+        expr = sg.substitute(total, rule)
 
         def evaluation(simple: sympy.Expr) -> Evaluation | None:
             value = self._value(simple, shape)

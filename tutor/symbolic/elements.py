@@ -11,6 +11,7 @@ elements as expressions, and differentiating them gives the operation's Jacobian
 
 from __future__ import annotations
 
+import math
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from engine.ops.common import unbroadcast
 from ..forms import as_objects
 from ..graph import BackwardCall, Edge
 from .canonical import literal, without_deltas
+from .walk import TOTALS, broadcast_shape, outermost_totals
 
 if TYPE_CHECKING:  # nodes.py works element by element with these: no import back
     from .nodes import SymbolicGraph
@@ -90,15 +92,27 @@ class ElementGraph:
         return out
 
     def instantiate(self, expr: sympy.Expr, shape: tuple[int, ...]) -> np.ndarray:
-        """A generic expression at every element of ``shape`` (``x*w`` → ``x[i]*w[i]``)."""
+        """A generic expression at every element of ``shape`` (``x*w`` → ``x[i]*w[i]``); a
+        ``sum(u)`` or ``mean(u)`` in it is spelled out over u's elements, the same in each."""
+        totals = {t: sympy.Dummy() for t in outermost_totals(expr)}
+        spelled = {d: self._spelled_out(t) for t, d in totals.items()}
+        expr = expr.xreplace(totals)
         symbols = [s for s in expr.free_symbols if s in self.sg.values]
         arrays = {s: self.of_symbol(s, self.sg.shape_of(s)) for s in symbols}
 
         def at(index: tuple[int, ...]) -> sympy.Expr:
             rule = {s: arrays[s][align(index, arrays[s].shape)] for s in symbols}
-            return expr.xreplace(rule)
+            return expr.xreplace(rule).xreplace(spelled)
 
         return objects(shape, at)
+
+    def _spelled_out(self, total: sympy.Expr) -> sympy.Expr:
+        """``sum(u)`` as u's elements added up (``mean(u)``: divided by their count)."""
+        inner = total.args[0]
+        symbols = [s for s in inner.free_symbols if s in self.sg.values]
+        covered = broadcast_shape(*(self.sg.shape_of(s) for s in symbols)) if symbols else ()
+        added = sympy.Add(*self.instantiate(inner, covered).flat)
+        return added / math.prod(covered) if type(total) is TOTALS["mean"] else added
 
     def jacobian(self, edge: Edge) -> np.ndarray:
         """∂target[o]/∂source[u] for every pair of elements: shape target.shape + source.shape."""
@@ -149,6 +163,8 @@ class ElementGraph:
             return as_objects(
                 spec.elements(arrays, tuple(self.values(i) for i in operands), **params)
             )
+        if node_id in sg.gradient_forms:  # in leaves' names already, over its own shape
+            return self.instantiate(sg.gradient_forms[node_id], tuple(sg.nodes[node_id].shape))
         form = np.frompyfunc(lambda *u: spec.sympy(*u, **params), len(arrays), 1)
         return np.asarray(form(*arrays), dtype=object)
 

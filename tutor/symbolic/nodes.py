@@ -46,7 +46,14 @@ from ..i18n import N_, gettext
 from .budget import Budget
 from .canonical import atoms, literal, ops, without_deltas
 from .elements import ElementGraph, Elements, objects
-from .walk import TOTALS, Generic, NotElementwise, accumulate, broadcast_shape
+from .walk import (
+    TOTALS,
+    Generic,
+    NotElementwise,
+    accumulate,
+    broadcast_shape,
+    outermost_totals,
+)
 
 ELEMENTWISE_FORM = "none"  # reduction of an op whose result stays elementwise
 
@@ -177,7 +184,12 @@ class SymbolicGraph:
             for s in adjoint.free_symbols
             if s in self.node_of and self.spec(self.node_of[s]) is not None
         }
-        flat = adjoint.xreplace(inner)
+        flat = self.substitute(adjoint, inner)
+        symbols = atoms(flat, sympy.Symbol, skip=tuple(TOTALS.values()))
+        covered = broadcast_shape(*(self.shape_of(s) for s in symbols)) if symbols else ()
+        if covered != tuple(node.shape):  # ∂L/∂x = w1 for every element of x: x's own
+            # shape is in no symbol, and a sum over the gradient would count one element
+            raise NotElementwise(f"the form of {node.id} does not span its shape")
         self._check_gradient_form(node, [flat])
         return flat
 
@@ -327,6 +339,30 @@ class SymbolicGraph:
             return tuple(self.nodes[self.node_of[symbol]].shape)
         return tuple(self.nodes[self.given[symbol].root].shape)
 
+    def covered(self, expr: sympy.Expr) -> tuple[int, ...]:
+        """The shape a generic expression stands for: its tensors' shapes broadcast (a sum or
+        mean inside it is one number)."""
+        symbols = atoms(expr, sympy.Symbol, skip=tuple(TOTALS.values()))
+        shapes = [self.shape_of(s) for s in symbols if s in self.node_of or s in self.given]
+        return broadcast_shape(*shapes) if shapes else ()
+
+    def total(self, func, summand: sympy.Expr, shape: tuple[int, ...]) -> sympy.Expr:
+        """``sum(summand)`` (or ``mean``) over the elements of ``shape``: a summand whose
+        tensors span less (``sum(-2)`` once ``Heaviside(1/4)`` became 1) counts every one."""
+        covered = self.covered(summand)
+        if func is TOTALS["sum"] and covered != shape:
+            return math.prod(shape) // math.prod(covered) * func(summand)
+        return func(summand)
+
+    def substitute(self, expr: sympy.Expr, rule: dict) -> sympy.Expr:
+        """``expr.xreplace(rule)``, each ``sum(u)`` still over the elements ``u`` stood for."""
+        stand_ins = {t: sympy.Dummy() for t in outermost_totals(expr)}
+        back = {
+            d: self.total(t.func, self.substitute(t.args[0], rule), self.covered(t.args[0]))
+            for t, d in stand_ins.items()
+        }
+        return expr.xreplace(stand_ins).xreplace(rule).xreplace(back)
+
     @cached_property
     def given(self) -> dict[sympy.Symbol, BackwardCall]:
         """For each backward call whose ``gradient`` varies from element to element, its
@@ -387,7 +423,10 @@ class SymbolicGraph:
             ]
             return sympy.Function(spec.key)(*operands, *numbers)
         summand = spec.sympy(*operands, **params)
-        return summand if reduction == ELEMENTWISE_FORM else TOTALS[reduction](summand)
+        if reduction == ELEMENTWISE_FORM:
+            return summand
+        shape = broadcast_shape(*(tuple(self.nodes[i].shape) for i in self.operands(node_id)))
+        return self.total(TOTALS[reduction], summand, shape)
 
     @cached_property
     def definitions(self) -> dict[str, sympy.Expr]:
@@ -487,7 +526,7 @@ class SymbolicGraph:
 
     def _total_derivative(self, expr, u: sympy.Symbol, own: tuple, per_element: list) -> sympy.Expr:
         """d expr/du with ``sum(h)`` and ``mean(h)`` as the sums they stand for."""
-        totals = {t: sympy.Dummy() for t in _outermost_totals(expr)}
+        totals = {t: sympy.Dummy() for t in outermost_totals(expr)}
         flat = expr.xreplace(totals)
         result = sympy.diff(flat, u)
         for total, stand_in in totals.items():
@@ -498,7 +537,7 @@ class SymbolicGraph:
             covered = broadcast_shape(*(self.shape_of(s) for s in symbols)) if symbols else ()
             count = math.prod(covered)
             if count > 1 and math.prod(own) == 1:  # u is spread over every element
-                part = total.func(inner)
+                part = self.total(total.func, inner, covered)
             elif count == 1 or covered == own:  # each element of u in one term
                 per_element.append(count > 1)
                 part = inner / count if total.func is TOTALS["mean"] else inner
@@ -513,15 +552,3 @@ class SymbolicGraph:
 def _has_steps(table: np.ndarray) -> bool:
     """Whether a gradient's elements hold a kink's step (relu's, clamp's, abs's sign)."""
     return any(atoms(sympy.sympify(e), (sympy.Heaviside, sympy.sign)) for e in table.flat)
-
-
-def _outermost_totals(expr: sympy.Basic) -> list[sympy.Basic]:
-    """The ``sum(…)``/``mean(…)`` applications in ``expr`` not inside another one."""
-    found, stack = [], [expr]
-    while stack:
-        e = stack.pop()
-        if isinstance(e, sympy.Function) and e.func in TOTALS.values():
-            found.append(e)
-        else:
-            stack.extend(e.args)
-    return found

@@ -26,6 +26,18 @@ from .canonical import atoms
 TOTALS = {"sum": sympy.Function("sum"), "mean": sympy.Function("mean")}
 
 
+def outermost_totals(expr: sympy.Basic) -> list[sympy.Basic]:
+    """The ``sum(…)``/``mean(…)`` applications in ``expr`` not inside another one."""
+    found, stack = [], [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, sympy.Function) and e.func in TOTALS.values():
+            found.append(e)
+        else:
+            stack.extend(e.args)
+    return found
+
+
 def broadcast_shape(*shapes: tuple[int, ...]) -> tuple[int, ...]:
     """The shape numpy (and PyTorch) broadcasting gives these shapes."""
     return tuple(np.broadcast_shapes(*shapes))
