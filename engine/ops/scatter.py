@@ -73,24 +73,14 @@ class Scatter(Op, node="ScatterBackward0"):
         return (None, Gather.apply(grad, ctx.dim, ctx.index))
 
 
-class ScatterAdd(Op, node="ScatterAddBackward0"):
-    """``zeros.scatter_add_(dim, index, src)``: ``src`` added at ``index`` along ``dim``."""
-
-    inputs = 2
+class ScatterAdd(Scatter, node="ScatterAddBackward0"):
+    """``zeros.scatter_add_(dim, index, src)``: ``src`` added at ``index`` along ``dim``, with
+    scatter's backward (derivatives.yaml scatter_add: src: grad.gather(dim, index))."""
 
     @staticmethod
     def forward(ctx, zeros, src, dim, index):
         ctx.dim, ctx.index = dim, index
         return _scatter_add(zeros.shape, dim, index, src)
-
-    @staticmethod
-    def backward(ctx, grad):
-        # derivatives.yaml scatter_add: src: grad.gather(dim, index)
-        return (None, np.take_along_axis(grad, ctx.index, axis=ctx.dim))
-
-    @staticmethod
-    def recorded_backward(ctx, grad):
-        return (None, Gather.apply(grad, ctx.dim, ctx.index))
 
 
 def _into_mask(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -142,27 +132,15 @@ class MaskedScatter(Op, node="MaskedScatterBackward0"):
         return (None, MaskedScatterBackward.apply(grad, ctx.mask, ctx.source_shape))
 
 
-class MaskedScatterBackward(Op, node="MaskedScatterBackwardBackward0"):
-    """masked_scatter's gradient for its source as an op of the gradient: the elements
-    where ``mask`` is True, in order, shaped as the source."""
-
-    inputs = 1
+class MaskedScatterBackward(MaskedSelect, node="MaskedScatterBackwardBackward0"):
+    """masked_scatter's gradient for its source as an op of the gradient: masked_select
+    shaped as the source, with masked_select's backward (derivatives.yaml
+    masked_scatter_backward: grad_output: zeros_like(grad_output).masked_scatter(mask, grad))."""
 
     @staticmethod
     def forward(ctx, grad, mask, sizes):
         ctx.mask = mask
         return grad[mask].reshape(sizes)
-
-    @staticmethod
-    def backward(ctx, gg):
-        # derivatives.yaml masked_scatter_backward:
-        #   grad_output: zeros_like(grad_output).masked_scatter(mask, grad)
-        return (_into_mask(ctx.mask, gg),)
-
-    @staticmethod
-    def recorded_backward(ctx, gg):
-        zeros = zeros_in_dtype_of(gg, ctx.mask.shape)
-        return (MaskedScatter.apply(zeros, gg, ctx.mask),)
 
 
 class MaskedFillTensor(Op, node="MaskedFillBackward1"):
