@@ -1,11 +1,10 @@
-"""Moving values by index along a dim or by mask: gather, scatter, scatter_add,
-masked_select, masked_scatter, and masked_fill by a tensor value.
+"""Moving values by index along a dim or by mask, as max's and min's backward formulas do.
 
-PyTorch's backward formulas for max and min are written with these ops, so a recorded
-backward (``create_graph``) shows their nodes. Each op's backward is one of the other ops'
-forwards, so the gradients can be taken again to any order. The tensor being written into
-is always a fresh tensor that does not require grad (the zeros these formulas start from),
-so each op has a gradient for its source only.
+The ops are gather, scatter, scatter_add, masked_select, masked_scatter, and masked_fill by
+a tensor value; a recorded backward of max or min (``create_graph``) shows their nodes.
+Each op's backward is one of the other ops' forwards, so the gradients can be taken again to
+any order. The tensor being written into is always a fresh tensor that does not require
+grad (the zeros these formulas start from), so each op has a gradient for its source only.
 """
 
 from __future__ import annotations

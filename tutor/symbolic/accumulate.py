@@ -1,6 +1,7 @@
-"""Reverse accumulation in numbers (the walk is ``walk.accumulate``): ``Numbers`` holds
-float64 arrays, the value of every step. Its element-by-element twin in sympy is
-``elements.Elements``.
+"""Reverse accumulation in numbers: float64 arrays, the value of every step.
+
+``Numbers`` is the algebra ``walk.accumulate`` runs in; its element-by-element twin in sympy
+is ``elements.Elements``.
 """
 
 from __future__ import annotations
