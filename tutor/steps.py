@@ -280,10 +280,12 @@ class HessianCheck(Check):
 
 @dataclass(frozen=True)
 class NoGradient:
-    """Why a leaf's ``.grad`` is None: no path to a root, or only paths that are cut."""
+    """Why a leaf's ``.grad`` is None: no path to a root, or only paths that are cut; and
+    the gradients ``torch.autograd.grad`` returned for it instead (it never fills .grad)."""
 
     leaf: str
     cuts: tuple[Cut, ...]
+    returned: tuple[str, ...] = ()
 
 
 def kind(step: object) -> str:

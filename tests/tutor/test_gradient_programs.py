@@ -423,3 +423,20 @@ def test_generated_second_order_programs_agree_with_torch_and_differences(torch,
     # without a closed form (a broadcast over part of a tensor has no generic element), the
     # engine's numbers still stand, and the notes say why
     assert checked >= 40 and closed >= (0.7 if tensors else 0.95) * checked, (closed, checked)
+
+
+def test_a_leaf_whose_gradients_autograd_grad_returned_says_where_they_went():
+    program = (
+        "import torch\n"
+        "x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+        "y = (x ** 3).sum()\n"
+        "g, = torch.autograd.grad(y, x, create_graph=True)\n"
+        "hv, = torch.autograd.grad(g, x, torch.tensor([1.0, -1.0]))\n"
+    )
+    explanation = _explain(program)
+    (none,) = explanation.no_gradient
+    assert none.returned == ("g", "hv")
+    assert render.text(none) == (
+        "x.grad is None: no backward call reached x; torch.autograd.grad returned its "
+        "gradients as g, hv instead (it never writes x.grad)"
+    )

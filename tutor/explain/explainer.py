@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import lang
 from ..errors import LimitError
-from ..graph import LEAF, Graph
+from ..graph import GRADIENT, LEAF, Graph
 from ..i18n import gettext, ngettext, number
 from ..lang.program import Program
 from ..limits import check_time
@@ -451,7 +451,9 @@ def explain_graph(
         graph=graph,
         gradients=tuple(x.leaf(i) for i in order if x.history.reached(i)),
         no_gradient=tuple(
-            NoGradient(i, cuts(x.sg, x.sg.downstream(i))) for i in order if not x.history.touched(i)
+            NoGradient(i, cuts(x.sg, x.sg.downstream(i)), _returned(graph, i))
+            for i in order
+            if not x.history.touched(i)
         ),
         edges=edges,
         definitions=x.definitions(),
@@ -460,6 +462,11 @@ def explain_graph(
         notes=tuple(x.notes),
         budget=budget,
     )
+
+
+def _returned(graph: Graph, leaf: str) -> tuple[str, ...]:
+    """The gradients with respect to ``leaf`` that ``torch.autograd.grad`` returned."""
+    return tuple(n.id for n in graph.nodes if n.op == GRADIENT and n.inputs[n.attrs["wrt"]] == leaf)
 
 
 def explain_program(program: Program, budget: Budget | None = None) -> Explanation:

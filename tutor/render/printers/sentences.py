@@ -774,11 +774,31 @@ class Printer:
     def _print_NoGradient(self, n: st.NoGradient) -> str:
         none = Code(f"{n.leaf}.grad is None")  # PyTorch's words for it, as a program tests it
         if not n.cuts:
-            return self.gettext(
+            said = self.gettext(
                 "{none}: no backward call reached {node}", none=none, node=self.named(n.leaf)
             )
-        cuts = self.clauses([self.doprint(c) for c in n.cuts])
-        return self.gettext("{none}: {cuts}", none=none, cuts=cuts)
+        else:
+            cuts = self.clauses([self.doprint(c) for c in n.cuts])
+            said = self.gettext("{none}: {cuts}", none=none, cuts=cuts)
+        if not n.returned:
+            return said
+        parts = {
+            "names": listed([self.named(g) for g in n.returned]),
+            "grad": Code(f"{n.leaf}.grad"),
+        }
+        if len(n.returned) == 1:
+            returned = self.gettext(
+                "torch.autograd.grad returned its gradient as {names} instead "
+                "(it never writes {grad})",
+                **parts,
+            )
+        else:
+            returned = self.gettext(
+                "torch.autograd.grad returned its gradients as {names} instead "
+                "(it never writes {grad})",
+                **parts,
+            )
+        return self.clauses([said, returned])
 
     def _print_LeafGradient(self, g) -> str:
         if g.symbolic is None:
