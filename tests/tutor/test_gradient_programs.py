@@ -420,9 +420,10 @@ def test_generated_second_order_programs_agree_with_torch_and_differences(torch,
                 closed += 1
                 assert g.check.verdict == "agrees", where
                 assert g.check.agrees_numerical in (True, None), where
-    # without a closed form (a broadcast over part of a tensor has no generic element), the
-    # engine's numbers still stand, and the notes say why
-    assert checked >= 40 and closed >= (0.7 if tensors else 0.95) * checked, (closed, checked)
+    # a gradient a generic element cannot say is worked element by element (41 of 44 rows
+    # have a closed form, against 32 before); without one the engine's numbers still stand,
+    # and the notes say why
+    assert checked >= 40 and closed >= (0.9 if tensors else 0.95) * checked, (closed, checked)
 
 
 def test_a_leaf_whose_gradients_autograd_grad_returned_says_where_they_went():
