@@ -185,10 +185,9 @@ class SymbolicGraph:
             if s in self.node_of and self.spec(self.node_of[s]) is not None
         }
         flat = self.substitute(adjoint, inner)
-        symbols = atoms(flat, sympy.Symbol, skip=tuple(TOTALS.values()))
-        covered = broadcast_shape(*(self.shape_of(s) for s in symbols)) if symbols else ()
-        if covered != tuple(node.shape):  # ∂L/∂x = w1 for every element of x: x's own
-            # shape is in no symbol, and a sum over the gradient would count one element
+        # ∂L/∂x = w1 for every element of x: x's shape is in no symbol of the form, and a sum
+        # over the gradient would count one element
+        if self.covered(flat) != tuple(node.shape):
             raise NotElementwise(f"the form of {node.id} does not span its shape")
         self._check_gradient_form(node, [flat])
         return flat
@@ -533,8 +532,7 @@ class SymbolicGraph:
             inner = self._total_derivative(total.args[0], u, own, per_element)
             if inner == 0:
                 continue
-            symbols = atoms(total.args[0], sympy.Symbol, skip=tuple(TOTALS.values()))
-            covered = broadcast_shape(*(self.shape_of(s) for s in symbols)) if symbols else ()
+            covered = self.covered(total.args[0])
             count = math.prod(covered)
             if count > 1 and math.prod(own) == 1:  # u is spread over every element
                 part = self.total(total.func, inner, covered)
