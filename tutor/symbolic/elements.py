@@ -23,7 +23,7 @@ from engine.ops.common import unbroadcast
 from ..forms import as_objects
 from ..graph import BackwardCall, Edge
 from .canonical import literal, without_deltas
-from .walk import TOTALS, broadcast_shape, outermost_totals
+from .walk import TOTALS, outermost_totals
 
 if TYPE_CHECKING:  # nodes.py works element by element with these: no import back
     from .nodes import SymbolicGraph
@@ -109,8 +109,7 @@ class ElementGraph:
     def _spelled_out(self, total: sympy.Expr) -> sympy.Expr:
         """``sum(u)`` as u's elements added up (``mean(u)``: divided by their count)."""
         inner = total.args[0]
-        symbols = [s for s in inner.free_symbols if s in self.sg.values]
-        covered = broadcast_shape(*(self.sg.shape_of(s) for s in symbols)) if symbols else ()
+        covered = self.sg.covered(inner)
         added = sympy.Add(*self.instantiate(inner, covered).flat)
         return added / math.prod(covered) if type(total) is TOTALS["mean"] else added
 
