@@ -134,6 +134,11 @@ def literal(value: float | int) -> sympy.Expr:
     return sympy.Rational(text) if len(text) <= 8 else sympy.Float(value)
 
 
+def expr_of(value) -> sympy.Basic:
+    """A sympy expression as it is; a number (an element of an object array) as ``literal``."""
+    return value if isinstance(value, sympy.Basic) else literal(value)
+
+
 def without_deltas(expr: sympy.Expr) -> sympy.Expr:
     """``expr`` without the derivatives of kinks' steps (DiracDelta), which PyTorch's double
     backward drops: a mask is a constant to it."""

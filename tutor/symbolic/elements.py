@@ -22,7 +22,7 @@ from engine.ops.common import unbroadcast
 
 from ..forms import as_objects
 from ..graph import BackwardCall, Edge
-from .canonical import literal, without_deltas
+from .canonical import expr_of, without_deltas
 from .walk import TOTALS, outermost_totals
 
 if TYPE_CHECKING:  # nodes.py works element by element with these: no import back
@@ -135,7 +135,7 @@ class ElementGraph:
         where = {slots[u]: u for u in np.ndindex(source_shape)}
         jac = np.full(tuple(out.shape) + source_shape, sympy.Integer(0), dtype=object)
         for o in np.ndindex(out.shape):
-            element = out[o] if isinstance(out[o], sympy.Basic) else literal(out[o])
+            element = expr_of(out[o])
             for slot in element.free_symbols & where.keys():
                 # a kink's step differentiated again is 0, as PyTorch's double backward has it
                 jac[o + where[slot]] = without_deltas(sympy.diff(element, slot)).xreplace(rule)
@@ -171,9 +171,7 @@ class ElementGraph:
         """The generic expression every element of ``array`` instantiates, if there is one."""
         found = None
         for index in np.ndindex(array.shape):
-            element = array[index]
-            if not isinstance(element, sympy.Basic):
-                element = literal(element)
+            element = expr_of(array[index])
             rule = {}
             for indexed in element.atoms(sympy.Indexed):
                 symbol = sympy.Symbol(indexed.base.name, real=True)

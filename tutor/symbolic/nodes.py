@@ -44,7 +44,7 @@ from ..graph import (
 )
 from ..i18n import N_, gettext
 from .budget import Budget
-from .canonical import atoms, literal, ops, without_deltas
+from .canonical import atoms, expr_of, literal, ops, without_deltas
 from .elements import ElementGraph, Elements, objects
 from .walk import (
     TOTALS,
@@ -211,7 +211,7 @@ class SymbolicGraph:
         adjoints = accumulate(self, self._gradient_call(node), Elements(eg)).adjoints
         shape = tuple(self.nodes[wrt].shape)
         adjoint = np.asarray(adjoints.get(wrt, np.zeros(shape, dtype=object)), dtype=object)
-        adjoint = objects(shape, lambda i: sympy.sympify(adjoint[i]))
+        adjoint = objects(shape, lambda i: expr_of(adjoint[i]))
         found = set().union(*(atoms(e, (sympy.Indexed, sympy.Symbol)) for e in adjoint.flat))
         # the elements of operations, flattened (those of leaves and constants stay)
         rule = {a: eg.element(a) for a in found if (n := eg.node_of(a)) and self.spec(n)}
@@ -549,4 +549,4 @@ class SymbolicGraph:
 
 def _has_steps(table: np.ndarray) -> bool:
     """Whether a gradient's elements hold a kink's step (relu's, clamp's, abs's sign)."""
-    return any(atoms(sympy.sympify(e), (sympy.Heaviside, sympy.sign)) for e in table.flat)
+    return any(atoms(e, (sympy.Heaviside, sympy.sign)) for e in table.flat)
