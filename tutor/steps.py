@@ -279,13 +279,26 @@ class HessianCheck(Check):
 
 
 @dataclass(frozen=True)
+class Returned:
+    """A gradient ``torch.autograd.grad`` returned (it never fills ``.grad``): ∂output/∂leaf
+    in closed form, its value beside the engine's (``expr`` None: no closed form)."""
+
+    name: str  # the result's node, ``g``
+    output: str  # what it differentiates, ``y``
+    leaf: str
+    expr: object  # a sympy expression, or an Array of its elements
+    check: Check
+    weights: Value = None  # grad_outputs other than ones: ∂(Σ weights·output)/∂leaf
+
+
+@dataclass(frozen=True)
 class NoGradient:
     """Why a leaf's ``.grad`` is None: no path to a root, or only paths that are cut; and
-    the gradients ``torch.autograd.grad`` returned for it instead (it never fills .grad)."""
+    the gradients ``torch.autograd.grad`` returned for it instead, each checked."""
 
     leaf: str
     cuts: tuple[Cut, ...]
-    returned: tuple[str, ...] = ()
+    returned: tuple[Returned, ...] = ()
 
 
 def kind(step: object) -> str:
@@ -317,6 +330,7 @@ KIND_LABELS = {
     "differentiation": N_("differentiation"),
     "hessian_check": N_("hessian check"),
     "no_gradient": N_("no gradient"),
+    "returned": N_("returned"),
     "omitted": N_("omitted"),
 }
 

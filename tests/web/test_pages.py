@@ -10,7 +10,7 @@ import pytest
 from jinja2 import DictLoader
 
 from tests.conftest import SEED_NAMES, seed_output, seed_source
-from tests.tutor.test_gradient_programs import UNEVEN
+from tests.tutor.test_gradient_programs import OVER_BUDGET
 from tests.tutor.test_steps import PASSES
 from tests.web import worksheet_links
 from tests.web.htmlq import parse
@@ -408,7 +408,7 @@ def test_steps_name_their_graph_node_and_their_latex(client):
 
 
 def test_a_leaf_without_a_closed_form_shows_what_central_differences_say_of_the_engine(client):
-    cell = _page(client, program=UNEVEN).find("td", cls="verdict")
+    cell = _page(client, program=OVER_BUDGET).find("td", cls="verdict")
     assert "no verdict" in cell.text()
     assert cell.find("span", cls="witnessed").text() == (
         "Central differences agree with the engine's .grad."

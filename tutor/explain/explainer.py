@@ -32,6 +32,7 @@ from ..steps import (
     NodeGradient,
     NoGradient,
     Quantity,
+    Returned,
     Substitution,
     Value,
     path_sum,
@@ -40,8 +41,8 @@ from ..steps import (
 from ..symbolic import domains
 from ..symbolic.accumulate import Numbers
 from ..symbolic.budget import Budget, Clock, OverBudget
-from ..symbolic.closed import ClosedForm, Closer
-from ..symbolic.elements import ElementGraph, Elements
+from ..symbolic.closed import ClosedForm, Closer, as_expr
+from ..symbolic.elements import ElementGraph, Elements, objects
 from ..symbolic.evaluate import Unevaluable, evaluate
 from ..symbolic.matrix_calculus import Matrices, MatrixForm, matrix_closed_form, value_names
 from ..symbolic.nodes import SymbolicGraph, Unsupported
@@ -281,6 +282,51 @@ class _Explainer:
             return self.attempt(what, lambda: self.closer.generic(total, shape))
         return self.attempt(what, lambda: self.closer.elements(self.eg, total))
 
+    def returned(self, leaf: str) -> tuple[Returned, ...]:
+        """The gradients with respect to ``leaf`` that ``torch.autograd.grad`` returned, each
+        in closed form beside the engine's value."""
+        return tuple(
+            self._returned(n)
+            for n in self.graph.nodes
+            if n.op == GRADIENT and n.inputs[n.attrs["wrt"]] == leaf
+        )
+
+    def _returned(self, node) -> Returned:
+        found = self.attempt(
+            gettext("closed form of the gradient {node}", node=node.label),
+            lambda: self._returned_form(node),
+        )
+        expr, value = found if found is not None else (None, None)
+        verdict = judge(value, node.value, node.dtype)
+        reason = (
+            verdict.reason if found is not None else gettext("no closed form (the notes say why)")
+        )
+        check = Check(
+            engine=node.value,
+            value=_full(value),
+            agrees=verdict.agrees,
+            verdict=verdict.kind,
+            reason=reason if verdict.agrees is None else None,
+            max_difference=verdict.max_difference,
+            tolerance=tolerance(node.dtype).describe(),
+            numerical=None,
+            agrees_numerical=None,
+            max_difference_numerical=None,
+        )
+        given = node.attrs.get("grad_outputs")
+        weights = None if given is None or np.all(np.asarray(given) == 1) else given
+        leaf = node.inputs[node.attrs["wrt"]]
+        return Returned(node.id, node.inputs[0], leaf, expr, check, weights)
+
+    def _returned_form(self, node) -> tuple[object, np.ndarray]:
+        """A returned gradient's closed form and its value."""
+        form, shape = self.sg.gradient_form(node.id), tuple(node.shape)
+        if isinstance(form, np.ndarray):  # element by element
+            env = self.eg.env
+            value = objects(shape, lambda i: float(evaluate(form[i], env)))
+            return as_expr(self.eg, form), np.asarray(value, dtype=np.float64)
+        return form, np.broadcast_to(evaluate(form, self.sg.values), shape)
+
     def _check(self, node, value, parts: list[Part], missing: str | None) -> Check:
         shown = self.history.shown_grad(node.id)
         expected = self.history.expected(node.id, value)
@@ -451,7 +497,7 @@ def explain_graph(
         graph=graph,
         gradients=tuple(x.leaf(i) for i in order if x.history.reached(i)),
         no_gradient=tuple(
-            NoGradient(i, cuts(x.sg, x.sg.downstream(i)), _returned(graph, i))
+            NoGradient(i, cuts(x.sg, x.sg.downstream(i)), x.returned(i))
             for i in order
             if not x.history.touched(i)
         ),
@@ -462,11 +508,6 @@ def explain_graph(
         notes=tuple(x.notes),
         budget=budget,
     )
-
-
-def _returned(graph: Graph, leaf: str) -> tuple[str, ...]:
-    """The gradients with respect to ``leaf`` that ``torch.autograd.grad`` returned."""
-    return tuple(n.id for n in graph.nodes if n.op == GRADIENT and n.inputs[n.attrs["wrt"]] == leaf)
 
 
 def explain_program(program: Program, budget: Budget | None = None) -> Explanation:

@@ -162,6 +162,24 @@ def _gradient_head(g: LeafGradient) -> dict:
     }
 
 
+def _returned(r: st.Returned) -> dict:
+    """A gradient ``torch.autograd.grad`` returned, checked as a ``.grad`` is."""
+    return {
+        "name": r.name,
+        "of": r.output,
+        "wrt": r.leaf,
+        "grad_outputs": r.weights,
+        "numeric": r.check.engine,
+        "symbolic": None if r.expr is None else typeset.text(r.expr),
+        "latex": None if r.expr is None else typeset.latex(r.expr),
+        "value": r.check.value,
+        "agrees": r.check.agrees,
+        "verdict": r.check.verdict,
+        "reason": r.check.reason,
+        "max_difference": r.check.max_difference,
+    }
+
+
 def gradient_report(g: LeafGradient, limit: RenderLimit | None = None) -> dict:
     """Contract 3's entry of ``gradients`` (steps rendered within ``limit``)."""
     return {**_gradient_head(g), "steps": trees(g.steps, limit or RenderLimit.of(Budget()))}
@@ -237,7 +255,13 @@ def report(x: Explanation) -> dict:
         "output": x.output,
         "gradients": [_gradient_head(g) for g in x.gradients],
         "no_gradient": [
-            {"leaf": n.leaf, "reason": text(n), "cuts": step_data(n.cuts)} for n in x.no_gradient
+            {
+                "leaf": n.leaf,
+                "reason": text(n),
+                "cuts": step_data(n.cuts),
+                "returned": [_returned(r) for r in n.returned],
+            }
+            for n in x.no_gradient
         ],
         "graph": None,  # below: as much of it as the answer's budget holds
         "mode": x.mode,

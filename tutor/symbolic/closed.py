@@ -49,7 +49,7 @@ def _definitions(sg: SymbolicGraph, names: set[str], expandable: set[str]) -> tu
     return tuple((sg.symbols[n.id], sg.definition(n.id)) for n in sg.graph.nodes if n.id in wanted)
 
 
-def _as_expr(eg: ElementGraph, array: np.ndarray) -> sympy.Basic:
+def as_expr(eg: ElementGraph, array: np.ndarray) -> sympy.Basic:
     """One expression for an element array: its generic form, the element, or an Array."""
     generic = eg.collapse(array)
     if generic is not None:
@@ -135,17 +135,17 @@ class Closer:
         intermediates = {a for a in found if (n := eg.node_of(a)) and sg.spec(n) is not None}
         rule = {a: eg.element(a) for a in intermediates}
         names = {eg.node_of(a) for a in intermediates}
-        compact = _as_expr(eg, total)
+        compact = as_expr(eg, total)
         weights = {a: ops(e) for a, e in rule.items()}
         if sum(ops(e, weights) for e in entries) > budget.closed_form_ops:
             expandable = {n.id for n in sg.graph.nodes if sg.spec(n.id) is not None}
             return ClosedForm(compact, True, _definitions(sg, names, expandable), value, ())
         expanded = objects(total.shape, lambda i: total[i].xreplace(rule))
-        after = _as_expr(eg, expanded)
+        after = as_expr(eg, expanded)
         defs = {sg.symbols[n.id]: sg.definition(n.id) for n in sg.graph.nodes if n.id in names}
 
         def simplify() -> sympy.Basic:
-            return _as_expr(
+            return as_expr(
                 eg, objects(total.shape, lambda i: canonical(expanded[i], budget, self.clock))
             )
 

@@ -22,7 +22,7 @@ from engine.ops.common import unbroadcast
 
 from ..forms import as_objects
 from ..graph import BackwardCall, Edge
-from .canonical import expr_of, without_deltas
+from .canonical import expr_of, literal, without_deltas
 from .walk import TOTALS, outermost_totals
 
 if TYPE_CHECKING:  # nodes.py works element by element with these: no import back
@@ -197,15 +197,19 @@ def jacobian_contribution(upstream, jac: np.ndarray) -> np.ndarray:
 
 
 class Elements:
-    """Adjoints as object arrays: one sympy expression per element."""
+    """Adjoints as object arrays: one sympy expression per element (``given``: the numbers
+    the walk starts from, element by element, when they vary)."""
 
-    def __init__(self, elements: ElementGraph):
+    def __init__(self, elements: ElementGraph, given: np.ndarray | None = None):
         self.elements = elements
         self.sg = elements.sg
+        self.given = given
 
     def upstream(self, call: BackwardCall) -> np.ndarray:
         """The given gradient's elements."""
         shape = tuple(self.sg.nodes[call.root].shape)
+        if self.given is not None:
+            return objects(shape, lambda i: literal(self.given[i]))
         return self.elements.of_symbol(self.sg.upstream(call), shape)
 
     def contribution(self, edge: Edge, upstream: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -81,6 +81,10 @@ class Unsupported(ValueError):
     """An operation the table gives no way to differentiate symbolically."""
 
 
+# what sympy (or a form's own checks) raise when a gradient has no form
+REFUSED = (ValueError, TypeError, ArithmeticError, RecursionError, NotImplementedError)
+
+
 @dataclass(frozen=True)
 class Local:
     """∂target/∂source along one edge, per element, in the intermediate names.
@@ -115,6 +119,7 @@ class SymbolicGraph:
         self._expression: dict[str, sympy.Expr] = {}
         self._local: dict[tuple[str, str, int], Local] = {}
         self._gradients: dict[str, FunctionSpec] = {}
+        self._forms: dict[str, sympy.Basic | np.ndarray | Unsupported] = {}
         self.gradient_forms: dict[str, sympy.Expr] = {}  # gradient nodes with a form
         self.why_not: dict[str, str] = {}  # gradient nodes without a form: why
 
@@ -137,11 +142,14 @@ class SymbolicGraph:
         operands = [self.symbols[i] for i in node.inputs]
         flat = table = None
         try:
-            try:
-                flat = self.gradient_forms[node.id] = self._gradient_form(node)
-            except NotElementwise:
-                table = self._gradient_elements(node)
-        except (ValueError, TypeError, ArithmeticError, RecursionError, NotImplementedError) as e:
+            found = self.gradient_form(node.id)
+            forms = [found] if isinstance(found, sympy.Basic) else list(found.flat)
+            self._check_reach(node, forms, None if isinstance(found, sympy.Basic) else found)
+            if isinstance(found, sympy.Basic):
+                flat = self.gradient_forms[node.id] = found
+            else:
+                table = found
+        except Unsupported as e:
             self.why_not[node.id] = str(e)
 
         def form(*values, **_params) -> sympy.Expr:
@@ -173,10 +181,30 @@ class SymbolicGraph:
         """The nodes element by element (for the gradients a generic element cannot say)."""
         return ElementGraph(self)
 
+    def gradient_form(self, node_id: str) -> sympy.Basic | np.ndarray:
+        """What a gradient node holds (∂output/∂input) in the names of leaves and constants:
+        its form at a generic element, or an object array of its elements where a generic
+        element cannot say it; ``Unsupported`` saying why when it has neither (memoised)."""
+        if node_id not in self._forms:
+            node = self.nodes[node_id]
+            try:
+                try:
+                    self._forms[node_id] = self._gradient_form(node)
+                except NotElementwise:
+                    self._forms[node_id] = self._gradient_elements(node)
+            except REFUSED as e:
+                self._forms[node_id] = Unsupported(str(e))
+        found = self._forms[node_id]
+        if isinstance(found, Unsupported):
+            raise found
+        return found
+
     def _gradient_form(self, node: Node) -> sympy.Expr:
         """The gradient's form at a generic element, flattened to leaves and constants;
         ``NotElementwise`` when a generic element cannot express it."""
         wrt = node.inputs[node.attrs["wrt"]]
+        if self._varying_grad_outputs(node) is not None:
+            raise NotElementwise(f"the grad_outputs of {node.id} vary by element")
         adjoints = accumulate(self, self._gradient_call(node), Generic(self)).adjoints
         adjoint = adjoints.get(wrt, sympy.Integer(0))
         inner = {
@@ -189,7 +217,7 @@ class SymbolicGraph:
         # over the gradient would count one element
         if self.covered(flat) != tuple(node.shape):
             raise NotElementwise(f"the form of {node.id} does not span its shape")
-        self._check_gradient_form(node, [flat])
+        self._check_size(node, [flat])
         return flat
 
     def _gradient_elements(self, node: Node) -> np.ndarray:
@@ -208,7 +236,8 @@ class SymbolicGraph:
             )
         wrt = node.inputs[node.attrs["wrt"]]
         eg = self.element_graph
-        adjoints = accumulate(self, self._gradient_call(node), Elements(eg)).adjoints
+        algebra = Elements(eg, self._varying_grad_outputs(node))
+        adjoints = accumulate(self, self._gradient_call(node), algebra).adjoints
         shape = tuple(self.nodes[wrt].shape)
         adjoint = np.asarray(adjoints.get(wrt, np.zeros(shape, dtype=object)), dtype=object)
         adjoint = objects(shape, lambda i: expr_of(adjoint[i]))
@@ -216,23 +245,24 @@ class SymbolicGraph:
         # the elements of operations, flattened (those of leaves and constants stay)
         rule = {a: eg.element(a) for a in found if (n := eg.node_of(a)) and self.spec(n)}
         table = objects(shape, lambda i: adjoint[i].xreplace(rule))
-        self._check_gradient_form(node, list(table.flat), eg)
+        self._check_size(node, list(table.flat))
         return table
 
     def _gradient_call(self, node: Node) -> BackwardCall:
-        """The backward pass a gradient node stands for; refused when its ``grad_outputs``
-        vary by element (one symbol cannot name them)."""
-        given = node.attrs.get("grad_outputs")
-        values = np.asarray(1.0 if given is None else given)
-        if values.size and not np.all(values == values.flat[0]):
-            raise Unsupported(
-                gettext("no form for {node}: its grad_outputs vary by element", node=node.label)
-            )
-        return BackwardCall(node.inputs[0], given, 0)
+        """The backward pass a gradient node stands for."""
+        return BackwardCall(node.inputs[0], node.attrs.get("grad_outputs"), 0)
 
-    def _check_gradient_form(self, node: Node, forms: list, eg=None) -> None:
-        """Refuse a form too large to differentiate again in a request, or one that depends
-        on a leaf its own graph does not reach (never guess what the engine did not do)."""
+    def _varying_grad_outputs(self, node: Node) -> np.ndarray | None:
+        """The gradient's ``grad_outputs`` over its output's shape when they vary by element
+        (a generic element has no symbol for them; element by element they are numbers)."""
+        given = node.attrs.get("grad_outputs")
+        values = np.asarray(1.0 if given is None else given, dtype=np.float64)
+        if not values.size or np.all(values == values.flat[0]):
+            return None
+        return np.broadcast_to(values, tuple(self.nodes[node.inputs[0]].shape))
+
+    def _check_size(self, node: Node, forms: list) -> None:
+        """Refuse a form too large to differentiate again in a request."""
         size, bound = sum(ops(f) for f in forms), Budget.closed_form_ops
         if size > bound:  # differentiating it again would take longer than a request may
             raise Unsupported(
@@ -244,6 +274,11 @@ class SymbolicGraph:
                     bound=bound,
                 )
             )
+
+    def _check_reach(self, node: Node, forms: list, table: np.ndarray | None) -> None:
+        """Refuse to differentiate again a form that depends on a leaf the gradient's own
+        graph does not reach (never guess what the engine did not do)."""
+        eg = None if table is None else self.element_graph
         reached = {e.source for e in self.inputs[node.id] if not e.cut}
         owner = self.node_of.get if eg is None else eg.node_of
         kinds = sympy.Symbol if eg is None else (sympy.Indexed, sympy.Symbol)

@@ -783,7 +783,7 @@ class Printer:
         if not n.returned:
             return said
         parts = {
-            "names": listed([self.named(g) for g in n.returned]),
+            "names": listed([self.named(r.name) for r in n.returned]),
             "grad": Code(f"{n.leaf}.grad"),
         }
         if len(n.returned) == 1:
@@ -798,7 +798,32 @@ class Printer:
                 "(it never writes {grad})",
                 **parts,
             )
-        return self.clauses([said, returned])
+        return self.clauses([said, returned, *map(self.doprint, n.returned)])
+
+    def _print_Returned(self, r: st.Returned) -> str:
+        sides = [self.name(r.name), self.d(r.output, r.leaf)]
+        engine = i18n.gettext("the engine's {name}", name=r.name)
+        verdict = self.verdict(r.check, engine)
+        if r.weights is not None:  # Σ v·∂y/∂x: a vector-Jacobian product
+            gradient = self.math(self.eq(*sides))
+            weighted = self.gettext(
+                "{gradient} weighted by grad_outputs = {weights}",
+                gradient=gradient,
+                weights=self.math(self.num(r.weights)),
+            )
+            if r.expr is None:
+                return self.gettext("{gradient}: {verdict}", gradient=weighted, verdict=verdict)
+            return self.gettext(
+                "{gradient} is {form}: {verdict}",
+                gradient=weighted,
+                form=self.math(self.expr(r.expr)),
+                verdict=verdict,
+            )
+        if r.expr is not None:
+            sides.append(self.expr(r.expr))
+        return self.gettext(
+            "{gradient}: {verdict}", gradient=self.math(self.eq(*sides)), verdict=verdict
+        )
 
     def _print_LeafGradient(self, g) -> str:
         if g.symbolic is None:

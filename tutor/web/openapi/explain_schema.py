@@ -302,6 +302,42 @@ SCHEMAS: dict[str, dict] = {
             "leaf": {"type": "string"},
             "reason": {"type": "string"},
             "cuts": {"type": "array", "items": {"type": "object"}},
+            "returned": {
+                "type": "array",
+                "items": ref("Returned"),
+                "description": N_(
+                    "The gradients torch.autograd.grad returned for this leaf instead of "
+                    "filling its .grad, each beside its closed form."
+                ),
+            },
+        },
+    },
+    "Returned": {
+        "type": "object",
+        "description": N_(
+            "name = ∂of/∂wrt as torch.autograd.grad returned it (weighted by grad_outputs "
+            "when they are given and not all ones: a vector-Jacobian product)."
+        ),
+        "required": ["name", "of", "wrt", "numeric", "symbolic", "value", "agrees", "verdict"],
+        "properties": {
+            "name": {"type": "string"},
+            "of": {"type": "string"},
+            "wrt": {"type": "string"},
+            "grad_outputs": {"oneOf": [ref("Tensor"), {"type": "null"}]},
+            "numeric": {
+                "description": N_("The engine's result."),
+                "oneOf": [ref("Tensor"), {"type": "null"}],
+            },
+            "symbolic": {"type": ["string", "null"]},
+            "latex": {"type": ["string", "null"]},
+            "value": {
+                "description": N_("The closed form's value."),
+                "oneOf": [ref("Tensor"), {"type": "null"}],
+            },
+            "agrees": {"type": ["boolean", "null"], "description": N_("value against numeric.")},
+            "verdict": {"enum": ["agrees", "differs", "overflow", "not_checked"]},
+            "reason": {"type": ["string", "null"]},
+            "max_difference": {"oneOf": [ref("Number"), {"type": "null"}]},
         },
     },
     "Node": {
