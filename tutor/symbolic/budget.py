@@ -24,6 +24,9 @@ class Budget:
     canonical_ops: int = 80  # factor/cancel/expand are tried only below this size
     compact_ops: int = 4000  # a larger compact form is not shown at all
     elements: int = 512  # element-by-element work: elements of all nodes together
+    # a gradient worked element by element (create_graph through a matmul): operations of all
+    # its elements; differentiating 1,600 again takes about 1 s
+    gradient_table_ops: int = 1600
     jacobian: int = 20_000  # entries of one element-by-element Jacobian
     difference_elements: int = 64  # central differences per element up to this many
     # numbers the chain of local derivatives holds: (numbers of all nodes) x (backward calls);

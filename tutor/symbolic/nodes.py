@@ -245,7 +245,7 @@ class SymbolicGraph:
         # the elements of operations, flattened (those of leaves and constants stay)
         rule = {a: eg.element(a) for a in found if (n := eg.node_of(a)) and self.spec(n)}
         table = objects(shape, lambda i: adjoint[i].xreplace(rule))
-        self._check_size(node, list(table.flat))
+        self._check_size(node, list(table.flat), Budget.gradient_table_ops)
         return table
 
     def _gradient_call(self, node: Node) -> BackwardCall:
@@ -261,9 +261,9 @@ class SymbolicGraph:
             return None
         return np.broadcast_to(values, tuple(self.nodes[node.inputs[0]].shape))
 
-    def _check_size(self, node: Node, forms: list) -> None:
+    def _check_size(self, node: Node, forms: list, bound: int = Budget.closed_form_ops) -> None:
         """Refuse a form too large to differentiate again in a request."""
-        size, bound = sum(ops(f) for f in forms), Budget.closed_form_ops
+        size = sum(ops(f) for f in forms)
         if size > bound:  # differentiating it again would take longer than a request may
             raise Unsupported(
                 gettext(
