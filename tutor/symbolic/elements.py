@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import sympy
@@ -21,12 +21,37 @@ import sympy
 from engine.ops.common import unbroadcast
 
 from ..forms import as_objects
-from ..graph import BackwardCall, Edge
+from ..graph import BackwardCall, Edge, Graph, Node
 from .canonical import expr_of, literal, without_deltas
 from .walk import TOTALS, outermost_totals
 
-if TYPE_CHECKING:  # nodes.py works element by element with these: no import back
-    from .nodes import SymbolicGraph
+
+class Symbolic(Protocol):
+    """What the element arrays read of a graph on sympy (``nodes.SymbolicGraph``, which
+    works element by element with them)."""
+
+    graph: Graph
+    nodes: dict[str, Node]
+    symbols: dict[str, sympy.Expr]
+    node_of: dict[sympy.Basic, str]
+    values: dict[sympy.Basic, np.ndarray]
+    gradient_forms: dict[str, sympy.Expr]
+
+    def spec(self, node_id: str): ...
+
+    def params(self, node_id: str) -> dict: ...
+
+    def operands(self, node_id: str) -> list[str]: ...
+
+    def number(self, node_id: str) -> np.ndarray | None: ...
+
+    def shape_of(self, symbol: sympy.Symbol) -> tuple[int, ...]: ...
+
+    def covered(self, expr: sympy.Expr) -> tuple[int, ...]: ...
+
+    def upstream(self, call: BackwardCall) -> sympy.Expr: ...
+
+    def local(self, edge: Edge): ...
 
 
 def objects(shape: tuple[int, ...], fill) -> np.ndarray:
@@ -50,7 +75,7 @@ def align(index: tuple[int, ...], shape: tuple[int, ...]) -> tuple[int, ...]:
 class ElementGraph:
     """The nodes of a ``SymbolicGraph`` as arrays of element symbols and element expressions."""
 
-    def __init__(self, sg: SymbolicGraph):
+    def __init__(self, sg: Symbolic):
         self.sg = sg
         self._forward: dict[str, np.ndarray] = {}
         self._jacobian: dict[tuple[str, str, int], np.ndarray] = {}
