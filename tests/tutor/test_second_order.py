@@ -89,7 +89,7 @@ def test_steps_differentiate_the_first_derivative_again():
     assert first.derivative.expr == x_.gradient("x1").symbolic  # the closed form shown above
     lines = [text(s) for s in e.steps]
     assert lines[0] == ("∂L/∂x1 = -w1*w2 = -30; differentiate with respect to w1: ∂²L/∂x1∂w1 = -w2")
-    assert lines[1] == "at w2 = 6 : -w2 = -6"
+    assert lines[1] == "at w2 = 6: -w2 = -6"
     assert "engine (create_graph=True) = -6, closed form = -6: agrees" in lines[2]
     assert "central differences of the engine's first derivative (float64) agree: -6" in lines[2]
 

@@ -620,7 +620,7 @@ class Printer:
 
     def _print_Substitution(self, s: st.Substitution) -> str:
         return self.gettext(
-            "substitute {definitions} : {result}",
+            "substitute {definitions}: {result}",
             definitions=self.definitions(s.definitions),
             result=self.math(self.eq(self.expr(s.before), self.expr(s.after))),
         )
@@ -636,7 +636,7 @@ class Printer:
         if not e.at:
             return self.gettext("a constant: {value}", value=value)
         at = ", ".join(self.math(self.eq(self.expr(k), self.num(v))) for k, v in e.at)
-        return self.gettext("at {values} : {value}", values=at, value=value)
+        return self.gettext("at {values}: {value}", values=at, value=value)
 
     def verdict(self, c: st.Check, engine: str) -> str:
         """What the engine's number and the closed form's say together: the verdict, or why
