@@ -17,7 +17,7 @@ import sympy
 from ..i18n import gettext
 from ..steps import Differentiation, Evaluation, Quantity, Simplification, plain
 from .budget import Budget, Clock, OverBudget
-from .canonical import atoms, ops
+from .canonical import atoms, ops, without_deltas
 from .evaluate import evaluate
 from .nodes import TOTALS
 from .textbook import shortest
@@ -90,7 +90,7 @@ def _value(expr: sympy.Expr, values: Mapping) -> float | None:
         at = _number(delta.args[0], values)
         if at is None or at == 0:
             return None
-    return _number(expr.xreplace(dict.fromkeys(deltas, sympy.S.Zero)) if deltas else expr, values)
+    return _number(without_deltas(expr), values)
 
 
 def second_form(
