@@ -48,7 +48,16 @@ def gradient_name(inputs, attrs: dict) -> str:
     >>> gradient_name(["y", "w", "x"], {"wrt": 2})
     '∂y/∂x'
     """
-    return f"∂{inputs[0]}/∂{inputs[attrs['wrt']]}"
+    return f"∂{inputs[0]}/∂{taken_wrt(inputs, attrs)}"
+
+
+def taken_wrt(inputs, attrs: dict):
+    """Which of a ``GRADIENT`` node's inputs its gradient is taken with respect to.
+
+    >>> taken_wrt(["y", "w", "x"], {"wrt": 2})
+    'x'
+    """
+    return inputs[attrs["wrt"]]
 
 
 @dataclass

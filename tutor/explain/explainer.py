@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import lang
 from ..errors import LimitError
-from ..graph import GRADIENT, LEAF, Graph
+from ..graph import GRADIENT, LEAF, Graph, taken_wrt
 from ..i18n import gettext, ngettext, number
 from ..lang.program import Program
 from ..limits import check_time
@@ -288,7 +288,7 @@ class _Explainer:
         return tuple(
             self._returned(n)
             for n in self.graph.nodes
-            if n.op == GRADIENT and n.inputs[n.attrs["wrt"]] == leaf
+            if n.op == GRADIENT and taken_wrt(n.inputs, n.attrs) == leaf
         )
 
     def _returned(self, node) -> Returned:
@@ -315,7 +315,7 @@ class _Explainer:
         )
         given = node.attrs.get("grad_outputs")
         weights = None if given is None or np.all(np.asarray(given) == 1) else given
-        leaf = node.inputs[node.attrs["wrt"]]
+        leaf = taken_wrt(node.inputs, node.attrs)
         return Returned(node.id, node.inputs[0], leaf, expr, check, weights)
 
     def _returned_form(self, node) -> tuple[object, np.ndarray]:

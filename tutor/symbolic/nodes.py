@@ -41,6 +41,7 @@ from ..graph import (
     Node,
     gradient_name,
     index_key,
+    taken_wrt,
 )
 from ..i18n import N_, gettext
 from .budget import Budget
@@ -202,7 +203,7 @@ class SymbolicGraph:
     def _gradient_form(self, node: Node) -> sympy.Expr:
         """The gradient's form at a generic element, flattened to leaves and constants;
         ``NotElementwise`` when a generic element cannot express it."""
-        wrt = node.inputs[node.attrs["wrt"]]
+        wrt = taken_wrt(node.inputs, node.attrs)
         if self._varying_grad_outputs(node) is not None:
             raise NotElementwise(f"the grad_outputs of {node.id} vary by element")
         adjoints = accumulate(self, self._gradient_call(node), Generic(self)).adjoints
@@ -234,7 +235,7 @@ class SymbolicGraph:
                     budget=Budget.elements,
                 )
             )
-        wrt = node.inputs[node.attrs["wrt"]]
+        wrt = taken_wrt(node.inputs, node.attrs)
         eg = self.element_graph
         algebra = Elements(eg, self._varying_grad_outputs(node))
         adjoints = accumulate(self, self._gradient_call(node), algebra).adjoints
@@ -448,7 +449,8 @@ class SymbolicGraph:
         spec, params = self.spec(node_id), self.params(node_id)
         reduction = self.reduction(node_id)
         if reduction is None and spec.key == GRADIENT:  # grad(y, x), as the program asks
-            return sympy.Function(spec.key)(operands[0], operands[self.nodes[node_id].attrs["wrt"]])
+            wrt = taken_wrt(operands, self.nodes[node_id].attrs)
+            return sympy.Function(spec.key)(operands[0], wrt)
         if reduction is None:
             numbers = [
                 literal(v)

@@ -17,7 +17,7 @@ import numpy as np
 
 import engine
 
-from ..graph import GRADIENT, LEAF, LITERAL, BackwardCall
+from ..graph import GRADIENT, LEAF, LITERAL, BackwardCall, taken_wrt
 from ..i18n import gettext
 from .nodes import SymbolicGraph
 
@@ -177,7 +177,7 @@ def _leaf(value: np.ndarray, requires_grad: bool) -> engine.Tensor:
 
 def _gradient(sg: SymbolicGraph, node, tensors: dict) -> engine.Tensor:
     """A gradient node taken again: ``autograd.grad`` of the replayed output."""
-    output, wrt = (tensors[node.inputs[k]] for k in (0, node.attrs["wrt"]))
+    output, wrt = tensors[node.inputs[0]], tensors[taken_wrt(node.inputs, node.attrs)]
     given = node.attrs.get("grad_outputs")
     try:
         if given is not None:
