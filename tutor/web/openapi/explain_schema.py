@@ -18,6 +18,15 @@ LANG = {
     ),
 }
 
+VERDICT = {"enum": ["agrees", "differs", "overflow", "not_checked"]}
+# a closed form's value against the engine's: a Hessian entry's, a returned gradient's
+VERDICT_OF_VALUE = {
+    "agrees": {"type": ["boolean", "null"], "description": N_("value against numeric.")},
+    "verdict": VERDICT,
+    "reason": {"type": ["string", "null"]},
+    "max_difference": {"oneOf": [ref("Number"), {"type": "null"}]},
+}
+
 SCHEMAS: dict[str, dict] = {
     "Number": {
         "description": N_('A number; non-finite numbers are the strings "nan", "inf", "-inf".'),
@@ -155,7 +164,7 @@ SCHEMAS: dict[str, dict] = {
                     "there, an overflow of the engine's dtype)."
                 ),
             },
-            "verdict": {"enum": ["agrees", "differs", "overflow", "not_checked"]},
+            "verdict": VERDICT,
             "reason": {"type": ["string", "null"], "description": N_("Why there is no verdict.")},
             "max_difference": {"oneOf": [ref("Number"), {"type": "null"}]},
             "numerical": {
@@ -213,10 +222,7 @@ SCHEMAS: dict[str, dict] = {
                 "description": N_("The closed form evaluated at the values."),
                 "oneOf": [ref("Number"), {"type": "null"}],
             },
-            "agrees": {"type": ["boolean", "null"], "description": N_("value against numeric.")},
-            "verdict": {"enum": ["agrees", "differs", "overflow", "not_checked"]},
-            "reason": {"type": ["string", "null"]},
-            "max_difference": {"oneOf": [ref("Number"), {"type": "null"}]},
+            **VERDICT_OF_VALUE,
             "numerical": {
                 "description": N_(
                     "Central differences of the engine's first derivative (float64)."
@@ -334,10 +340,7 @@ SCHEMAS: dict[str, dict] = {
                 "description": N_("The closed form's value."),
                 "oneOf": [ref("Tensor"), {"type": "null"}],
             },
-            "agrees": {"type": ["boolean", "null"], "description": N_("value against numeric.")},
-            "verdict": {"enum": ["agrees", "differs", "overflow", "not_checked"]},
-            "reason": {"type": ["string", "null"]},
-            "max_difference": {"oneOf": [ref("Number"), {"type": "null"}]},
+            **VERDICT_OF_VALUE,
         },
     },
     "Node": {
