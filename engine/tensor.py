@@ -359,27 +359,9 @@ class Tensor:
         """Itself when contiguous, else a copy in the graph."""
         return self if self._data.flags.c_contiguous else ops.Clone.apply(self)
 
-    # ----- operators ------------------------------------------------------------------
-    def __add__(self, other):
-        return ops.Add.apply(self, other)
-
-    def __radd__(self, other):
-        return ops.Add.apply(self, other)
-
-    def __sub__(self, other):
-        return ops.Sub.apply(self, other)
-
+    # ----- operators (+ - * / and unary - are bound at the end of this module) ---------
     def __rsub__(self, other):
         return ops.Rsub.apply(self, other)
-
-    def __mul__(self, other):
-        return ops.Mul.apply(self, other)
-
-    def __rmul__(self, other):
-        return ops.Mul.apply(self, other)
-
-    def __truediv__(self, other):
-        return ops.Div.apply(self, other)
 
     def __rtruediv__(self, other):
         return ops.Mul.apply(ops.Reciprocal.apply(self), other)
@@ -391,9 +373,6 @@ class Tensor:
 
     def __rpow__(self, base):
         return ops.RPow.apply(self, base)
-
-    def __neg__(self):
-        return ops.Neg.apply(self)
 
     def __pos__(self):
         return self
@@ -812,3 +791,11 @@ def _arg_extremum(fn, t: Tensor, dim, keepdim) -> Tensor:
 
 # Ops build tensors, so they are imported once Tensor exists.
 from . import autograd, function, functional, indexing, inplace, ops  # noqa: E402
+
+# The arithmetic operators are their op's fast ``apply`` itself (``a * b`` runs
+# ``ops.Mul.apply(a, b)``): one Python call less on every operation of a graph.
+Tensor.__add__ = Tensor.__radd__ = ops.Add.apply
+Tensor.__sub__ = ops.Sub.apply
+Tensor.__mul__ = Tensor.__rmul__ = ops.Mul.apply
+Tensor.__truediv__ = ops.Div.apply
+Tensor.__neg__ = ops.Neg.apply
