@@ -128,6 +128,11 @@ NO_GRAD_VIEW = object()
 _SEQUENCE = itertools.count(1)
 
 
+def next_sequence_number() -> int:
+    """A creation number later than every node's so far (backward runs newer nodes first)."""
+    return next(_SEQUENCE)
+
+
 def edge(t) -> tuple:
     """The ``next_functions`` entry for an input: its node and output number."""
     if type(t) is not Tensor:

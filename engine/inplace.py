@@ -10,6 +10,7 @@ import numpy as np
 from numpy.lib.array_utils import byte_bounds
 
 from . import ops, versions
+from .function import edge, next_sequence_number
 from .grad_mode import _state, enable_grad
 from .ops.common import check_output_shape
 from .tensor import Tensor
@@ -44,6 +45,7 @@ VIEW_NODES = frozenset(
         "AsStridedBackward0",
         "ExpandBackward0",
         "PermuteBackward0",
+        "ReshapeAliasBackward0",
         "SelectBackward0",
         "SliceBackward0",
         "SqueezeBackward0",
@@ -71,13 +73,20 @@ def apply(t: Tensor, op, *args) -> Tensor:
         else:
             note_write(t)
             return t
-    source = t
-    if recording and _any_requires_grad(t, *args):
-        refuse_view_write(t)
-        # backward must see the values before the write, not after it (also when only
-        # ``other`` requires grad: ``h.mul_(w)`` saves h for w's gradient)
-        source = Tensor._make(t._data.copy(), t._requires_grad, t.grad_fn, t._output_nr)
-    result = op.apply(source, *args)
+    if not (recording and _any_requires_grad(t, *args)):
+        write(t, op.apply(t, *args))
+        return t
+    refuse_view_write(t)
+    # backward must see the values before the write, not after it (also when only
+    # ``other`` requires grad: ``h.mul_(w)`` saves h for w's gradient): the op runs on a
+    # clone, which PyTorch saves as ``original_self``, while its node's edge stays t's.
+    # PyTorch makes the node first and then the clone, so the clone is the newer node.
+    original = ops.Clone.apply(t)
+    result = op.apply(original, *args)
+    node = result.grad_fn
+    node.next_functions = (edge(t), *node.next_functions[1:])
+    if original.grad_fn is not None:
+        original.grad_fn._seq = next_sequence_number()
     write(t, result)
     return t
 

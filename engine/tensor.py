@@ -521,6 +521,11 @@ class Tensor:
         return ops.Sign.apply(self)
 
     @function_variant
+    def sgn(self):
+        """``sign`` under the name that also covers complex numbers (x / |x|)."""
+        return ops.Sgn.apply(self)
+
+    @function_variant
     def abs(self):
         """Absolute value."""
         return ops.Abs.apply(self)
@@ -613,10 +618,13 @@ class Tensor:
     # ----- shape and indexing ---------------------------------------------------------
     @function_variant
     def reshape(self, *shape):
-        """The same elements in a new shape (a view when possible)."""
+        """The same elements in a new shape: a view when the strides allow one (``view``
+        of a contiguous tensor, ``_reshape_alias`` of another), else a reshaped copy."""
         shape = _sizes(shape)
         if self._data.flags.c_contiguous or self._data.size <= 1:
             return ops.View.apply(self, shape)
+        if ops.shape.reshapes_as_view(self._data, shape):
+            return ops.ReshapeAlias.apply(self, shape)
         return ops.UnsafeView.apply(ops.Clone.apply(self), shape)
 
     def view(self, *shape):

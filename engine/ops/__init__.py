@@ -3,7 +3,6 @@
 from .arith import (
     Add,
     Div,
-    DivScalar,
     Maximum,
     Minimum,
     Mul,
@@ -20,6 +19,7 @@ from .fill import Copy, Fill, FillTensor, Zero
 from .linalg import Bmm, Dot, Mm, Mv
 from .loss import REDUCTIONS, BinaryCrossEntropyWithLogits, MseLoss, NllLoss
 from .reduce import LogSoftmax, Mean, MeanDim, Softmax, Sum, SumDim
+from .scalar import AddScalar, DivScalar, MulScalar, SubScalar
 from .shape import (
     Alias,
     AsStrided,
@@ -30,6 +30,7 @@ from .shape import (
     Index,
     IndexPut,
     Permute,
+    ReshapeAlias,
     Select,
     Slice,
     Squeeze,
@@ -53,6 +54,7 @@ from .unary import (
     Exp,
     Log,
     Relu,
+    Sgn,
     Sigmoid,
     Sign,
     Sin,
@@ -83,6 +85,9 @@ __all__ = [
     "Cosh",
     "Div",
     "DivScalar",
+    "MulScalar",
+    "AddScalar",
+    "SubScalar",
     "Dot",
     "Exp",
     "Expand",
@@ -107,6 +112,7 @@ __all__ = [
     "Neg",
     "NllLoss",
     "Permute",
+    "ReshapeAlias",
     "Pow",
     "PowTensor",
     "RPow",
@@ -115,6 +121,7 @@ __all__ = [
     "Rsub",
     "Select",
     "Sigmoid",
+    "Sgn",
     "Sign",
     "Sin",
     "Sinh",

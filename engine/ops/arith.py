@@ -6,7 +6,8 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from .common import operands, promote, unbroadcast, zeros_like
+from .common import operands, promote, sum_to_inputs, unbroadcast, zeros_like
+from .scalar import DivScalar, MulScalar, SubScalar
 from .unary import Log, MaskedFill, Where
 
 
@@ -43,11 +44,11 @@ class Add(Op, node="AddBackward0"):
     @staticmethod
     def backward(ctx, grad):
         need_a, need_b = ctx.needs_input_grad
+        # other's formula (grad * alpha) first, then the sums in input order (sum_to_inputs)
+        grad_b = (grad if ctx.alpha == 1 else _alpha_times(grad, ctx.alpha)) if need_b else None
         return (
             unbroadcast(grad, ctx.shapes[0]) if need_a else None,
-            unbroadcast(grad if ctx.alpha == 1 else _alpha_times(grad, ctx.alpha), ctx.shapes[1])
-            if need_b
-            else None,
+            unbroadcast(grad_b, ctx.shapes[1]) if need_b else None,
         )
 
     recorded_backward = backward  # operators and sums only: the same code records
@@ -87,11 +88,11 @@ class Sub(Op, node="SubBackward0"):
     @staticmethod
     def backward(ctx, grad):
         need_a, need_b = ctx.needs_input_grad
+        # other's formula (-grad * alpha) first, then the sums in input order (sum_to_inputs)
+        grad_b = (-grad if ctx.alpha == 1 else _alpha_times(-grad, ctx.alpha)) if need_b else None
         return (
             unbroadcast(grad, ctx.shapes[0]) if need_a else None,
-            unbroadcast(-grad if ctx.alpha == 1 else _alpha_times(-grad, ctx.alpha), ctx.shapes[1])
-            if need_b
-            else None,
+            unbroadcast(grad_b, ctx.shapes[1]) if need_b else None,
         )
 
     recorded_backward = backward
@@ -143,10 +144,9 @@ class Mul(Op, node="MulBackward0"):
     def recorded_backward(ctx, grad):
         a, b = ctx.saved_input(0), ctx.saved_input(1)
         need_a, need_b = ctx.needs_input_grad
-        return (
-            unbroadcast(grad * b, ctx.shapes[0]) if need_a else None,
-            unbroadcast(grad * a, ctx.shapes[1]) if need_b else None,
-        )
+        grad_b = grad * a if need_b else None  # other before self (sum_to_inputs)
+        grad_a = grad * b if need_a else None
+        return sum_to_inputs((grad_a, grad_b), ctx.shapes)
 
 
 class Div(Op, node="DivBackward0"):
@@ -172,50 +172,9 @@ class Div(Op, node="DivBackward0"):
     def recorded_backward(ctx, grad):
         a, b = ctx.saved_input(0), ctx.saved_input(1)
         need_a, need_b = ctx.needs_input_grad
-        return (
-            unbroadcast(grad / b, ctx.shapes[0]) if need_a else None,
-            unbroadcast(-grad * ((a / b) / b), ctx.shapes[1]) if need_b else None,
-        )
-
-
-class MulScalar(Op, node="MulBackward1"):
-    """``a * scalar`` as PyTorch's C++ records it (``mul(Tensor, Scalar)``: ``alpha`` inside
-    add's and sub's backward formulas); Python's ``a * 3`` records ``MulBackward0``."""
-
-    inputs = 1
-
-    @staticmethod
-    def forward(ctx, a, scalar):
-        a, ctx.scalar = promote(a, scalar)
-        return np.multiply(a, ctx.scalar)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return (grad * ctx.scalar,)  # derivatives.yaml mul.Scalar: self: grad * other
-
-    @staticmethod
-    def recorded_backward(ctx, grad):
-        return (MulScalar.apply(grad, ctx.scalar),)
-
-
-class DivScalar(Op, node="DivBackward1"):
-    """``a / scalar`` as PyTorch's C++ records it (``div(Tensor, Scalar)``: a mean's division
-    inside a backward formula); Python's ``a / 3`` records ``DivBackward0``."""
-
-    inputs = 1
-
-    @staticmethod
-    def forward(ctx, a, scalar):
-        a, ctx.scalar = promote(a, scalar, floating=True)
-        return np.true_divide(a, ctx.scalar)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return (grad / ctx.scalar,)  # derivatives.yaml div.Scalar: self: grad / other
-
-    @staticmethod
-    def recorded_backward(ctx, grad):
-        return (DivScalar.apply(grad, ctx.scalar),)
+        grad_b = -grad * ((a / b) / b) if need_b else None  # other before self
+        grad_a = grad / b if need_a else None
+        return sum_to_inputs((grad_a, grad_b), ctx.shapes)
 
 
 class Reciprocal(Op, node="ReciprocalBackward0"):
@@ -345,15 +304,15 @@ class PowTensor(Op, node="PowBackward1"):
         a_values, b_values = ctx.saved[0], ctx.saved[1]
         need_a, need_b = ctx.needs_input_grad
         grad_a = grad_b = None
-        if need_a:
-            local = grad * (b * PowTensor.apply(a, b - 1))
-            grad_a = unbroadcast(Where.apply(0.0, local, b_values == 0), ctx.shapes[0])
-        if need_b:
+        if need_b:  # exponent before self (sum_to_inputs)
             with np.errstate(divide="ignore", invalid="ignore"):
                 local = ctx.saved_result() * Log.apply(a)
             zero_base = (a_values == 0) & (b_values >= 0)
-            grad_b = unbroadcast(grad * Where.apply(0.0, local, zero_base), ctx.shapes[1])
-        return grad_a, grad_b
+            grad_b = grad * Where.apply(0.0, local, zero_base)
+        if need_a:
+            local = grad * (b * PowTensor.apply(a, SubScalar.apply(b, 1)))
+            grad_a = Where.apply(0.0, local, b_values == 0)
+        return sum_to_inputs((grad_a, grad_b), ctx.shapes)
 
 
 class RPow(Op, node="PowBackward2"):
@@ -375,14 +334,15 @@ class RPow(Op, node="PowBackward2"):
         base, out = ctx.saved
         if base == 0:
             return (np.zeros_like(grad),)
-        return (grad * out * np.log(base),)
+        # pow_backward_exponent: grad * (result * log(base)), a mul by a Scalar
+        return (grad * (out * np.log(base)),)
 
     @staticmethod
     def recorded_backward(ctx, grad):
         base = ctx.saved[0]
         if base == 0:
             return (zeros_like(grad),)
-        return (grad * ctx.saved_result() * float(np.log(base)),)
+        return (grad * MulScalar.apply(ctx.saved_result(), float(np.log(base))),)
 
 
 class _Extremum(Op):
@@ -416,10 +376,13 @@ class _Extremum(Op):
     def recorded_backward(cls, ctx, grad):
         a, b = ctx.saved
         need_a, need_b = ctx.needs_input_grad
-        shared = Where.apply(DivScalar.apply(grad, 2), grad, a == b)
-        grad_a = unbroadcast(MaskedFill.apply(shared, cls.loses(a, b), 0), ctx.shapes[0])
-        grad_b = unbroadcast(MaskedFill.apply(shared, cls.loses(b, a), 0), ctx.shapes[1])
-        return (grad_a if need_a else None, grad_b if need_b else None)
+
+        def formula(loses):  # each input's on its own, other's first (sum_to_inputs)
+            return MaskedFill.apply(Where.apply(DivScalar.apply(grad, 2), grad, a == b), loses, 0)
+
+        grad_b = formula(cls.loses(b, a)) if need_b else None
+        grad_a = formula(cls.loses(a, b)) if need_a else None
+        return sum_to_inputs((grad_a, grad_b), ctx.shapes)
 
 
 class Maximum(_Extremum, node="MaximumBackward0"):

@@ -33,6 +33,17 @@ def unbroadcast(grad, shape: tuple):
     return grad.sum(axis=axes, keepdims=True).reshape(shape) if axes else grad.reshape(shape)
 
 
+def sum_to_inputs(grads: tuple, shapes: tuple) -> tuple:
+    """Each input's gradient summed back to its shape (``unbroadcast``), in input order.
+
+    PyTorch's generated backward runs a node's formulas input by input in the order of
+    their names (``other`` before ``self``), and its engine sums the results back to the
+    inputs' shapes afterwards, in input order; a recorded backward that does the same
+    creates its nodes in PyTorch's order, on which the order of later sums depends.
+    """
+    return tuple(g if g is None else unbroadcast(g, s) for g, s in zip(grads, shapes, strict=True))
+
+
 def zeros_like(grad):
     """A zero gradient, recorded or not (zeros carry no graph either way)."""
     if type(grad) is not Tensor:

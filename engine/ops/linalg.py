@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
+from ..tensor import Tensor
 from .common import legacy_type
-from .shape import T, Transpose, Unsqueeze
+from .shape import T, Transpose
 
 # numpy dtype name -> PyTorch's C++ type name, as mm's dtype error shows it.
 _C_NAMES = {
@@ -63,10 +64,27 @@ class Mm(Op, node="MmBackward0"):
     def recorded_backward(ctx, grad):
         a, b = ctx.saved_input(0), ctx.saved_input(1)
         need_a, need_b = ctx.needs_input_grad
-        return (
-            Mm.apply(grad, T.apply(b)) if need_a else None,
-            Mm.apply(T.apply(a), grad) if need_b else None,
-        )
+        # mm_mat2_backward, then mm_mat1_backward (PyTorch's generated backward runs the
+        # inputs by name: mat2 before self): a column-major input's gradient is computed
+        # transposed, so that it comes out column-major too
+        grad_a = grad_b = None
+        if need_b:
+            if _column_major(b):
+                grad_b = T.apply(Mm.apply(T.apply(grad), a))
+            else:
+                grad_b = Mm.apply(T.apply(a), grad)
+        if need_a:
+            if _column_major(a):
+                grad_a = T.apply(Mm.apply(b, T.apply(grad)))
+            else:
+                grad_a = Mm.apply(grad, T.apply(b))
+        return grad_a, grad_b
+
+
+def _column_major(t: Tensor) -> bool:
+    """PyTorch's test for a column-major matrix: strides (1, rows)."""
+    strides = t.stride()
+    return strides[0] == 1 and strides[1] == t.shape[0]
 
 
 class Mv(Op, node="MvBackward0"):
@@ -98,7 +116,7 @@ class Mv(Op, node="MvBackward0"):
         a, v = ctx.saved_input(0), ctx.saved_input(1)
         need_a, need_v = ctx.needs_input_grad
         return (
-            Unsqueeze.apply(grad, 1) * v if need_a else None,
+            grad.reshape(grad.shape[0], 1) * v if need_a else None,  # outer(grad, v)
             Mv.apply(T.apply(a), grad) if need_v else None,
         )
 
@@ -162,7 +180,7 @@ class Bmm(Op, node="BmmBackward0"):
     def recorded_backward(ctx, grad):
         a, b = ctx.saved_input(0), ctx.saved_input(1)
         need_a, need_b = ctx.needs_input_grad
-        return (
-            Bmm.apply(grad, Transpose.apply(b, 1, 2)) if need_a else None,
-            Bmm.apply(Transpose.apply(a, 1, 2), grad) if need_b else None,
-        )
+        # mat2's gradient first: PyTorch's generated backward runs the inputs by name
+        grad_b = Bmm.apply(Transpose.apply(a, 1, 2), grad) if need_b else None
+        grad_a = Bmm.apply(grad, Transpose.apply(b, 1, 2)) if need_a else None
+        return grad_a, grad_b

@@ -9,8 +9,8 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from .arith import DivScalar
 from .common import legacy_type, promote, unbroadcast, zeros_like
+from .scalar import DivScalar, MulScalar
 from .unary import Sigmoid, sigmoid
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -33,7 +33,7 @@ class MseLoss(Op, node="MseLossBackward0"):
         ctx.saved = (a, b)
         diff = a - b
         ctx.shapes, ctx.reduction = (a.shape, np.shape(b)), reduction
-        ctx.count = diff.size if reduction == "mean" else 1
+        ctx.count = diff.size if reduction == "mean" else None
         return _reduce(diff * diff, reduction)
 
     @staticmethod
@@ -58,10 +58,10 @@ class MseLoss(Op, node="MseLossBackward0"):
         )
 
 
-def mse_backward(grad, a, b, count: int):
+def mse_backward(grad, a, b, count: int | None):
     """``mse_loss_backward``: norm * (a - b) * grad, with norm = 2 / count for a mean
-    (``count`` = 1 for a sum or no reduction, where norm is 2)."""
-    return 2 / count * (a - b) * grad
+    (``count`` None for a sum or no reduction, where norm is 2)."""
+    return (2 if count is None else 2 / count) * (a - b) * grad
 
 
 class MseLossBackward(Op, node="MseLossBackwardBackward0"):
@@ -98,11 +98,17 @@ class MseLossBackward(Op, node="MseLossBackwardBackward0"):
                 d_grad = mse(gg, a, b, ctx.count)
             else:
                 d_grad = (mse(zeros_like(grad) + 1, a, b, ctx.count) * gg).sum()
-        if need_a or need_b:
-            local = gg * grad * (2 / ctx.count)
-            d_a = unbroadcast(local, ctx.shapes[1]) if need_a else None
-            d_b = unbroadcast(-local, ctx.shapes[2]) if need_b else None
+        if need_a:
+            d_a = unbroadcast(_mse_double_backward(gg * grad, ctx.count), ctx.shapes[1])
+        if need_b:
+            d_b = unbroadcast(-_mse_double_backward(gg * grad, ctx.count), ctx.shapes[2])
         return d_grad, d_a, d_b
+
+
+def _mse_double_backward(product, count: int | None):
+    """``mse_loss_double_backward``: ``2 * product``, then ``/= numel`` for a mean (the
+    Scalar overloads, ``MulBackward1`` and ``DivBackward1``, when recorded)."""
+    return _mean_of(MulScalar.apply(product, 2) if type(product) is Tensor else product * 2, count)
 
 
 class NllLoss(Op, node="NllLossBackward0"):
@@ -202,7 +208,7 @@ class BinaryCrossEntropyWithLogits(Op, node="BinaryCrossEntropyWithLogitsBackwar
             )
         x, target = promote(x, target)
         ctx.saved, ctx.reduction = (x, target), reduction
-        ctx.count = x.size if reduction == "mean" else 1
+        ctx.count = x.size if reduction == "mean" else None
         one = np.ones((), x.dtype)
         log_sigmoid = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
         return _reduce((one - target) * x - log_sigmoid, reduction)
@@ -228,10 +234,10 @@ class BinaryCrossEntropyWithLogits(Op, node="BinaryCrossEntropyWithLogitsBackwar
         )
 
 
-def _mean_of(grad, count: int):
-    """A gradient divided by the elements a mean took (``count`` 1: no mean); a recorded one
-    (a tensor) as PyTorch records it, ``DivBackward1``."""
-    if count == 1:
+def _mean_of(grad, count: int | None):
+    """A gradient divided by the elements a mean took (``count`` None: no mean); a recorded
+    one (a tensor) as PyTorch records it, ``DivBackward1``."""
+    if count is None:
         return grad
     return DivScalar.apply(grad, count) if type(grad) is Tensor else grad / count
 

@@ -7,8 +7,8 @@ import math
 import numpy as np
 
 from ..function import Op
-from .arith import DivScalar
 from .common import check_float_kernel, legacy_type, normalize_dim
+from .scalar import DivScalar
 from .shape import Expand, Unsqueeze
 from .unary import Exp
 

@@ -60,6 +60,24 @@ class View(Op, node="ViewBackward0"):
         return (grad.reshape(ctx.shape),)  # a view of the gradient when it can be
 
 
+class ReshapeAlias(View, node="ReshapeAliasBackward0"):
+    """``reshape`` of a tensor that is not contiguous but whose strides allow a view."""
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        ctx.shape = a.shape
+        return np.reshape(a, target_shape(shape, a.size), copy=False)
+
+
+def reshapes_as_view(a: np.ndarray, shape: tuple) -> bool:
+    """Whether ``a`` takes ``shape`` without a copy (PyTorch's ``computeStride``)."""
+    try:
+        np.reshape(a, target_shape(shape, a.size), copy=False)
+    except ValueError:
+        return False
+    return True
+
+
 class UnsafeView(View, node="UnsafeViewBackward0"):
     """The reshape of a copy (what ``reshape`` records for a non-contiguous input)."""
 

@@ -16,9 +16,11 @@ from .common import (
     result_dtype,
     scalar_array,
     shape_of,
+    sum_to_inputs,
     unbroadcast,
     zeros_like,
 )
+from .scalar import AddScalar, MulScalar
 
 _SMALL = 4096
 
@@ -90,11 +92,11 @@ class Cos(Op, node="CosBackward0"):
 
     @staticmethod
     def backward(ctx, grad):
-        return (-grad * np.sin(ctx.saved[0]),)  # derivatives.yaml cos: grad * -self.sin()
+        return (grad * -np.sin(ctx.saved[0]),)  # derivatives.yaml cos: grad * -self.sin()
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        return (-grad * Sin.apply(ctx.saved_input(0)),)
+        return (grad * -Sin.apply(ctx.saved_input(0)),)
 
 
 class Tan(Op, node="TanBackward0"):
@@ -117,8 +119,7 @@ class Tan(Op, node="TanBackward0"):
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        out = ctx.saved_result()
-        return (grad * (out * out + 1),)
+        return (grad * AddScalar.apply(ctx.saved_result() ** 2, 1),)
 
 
 class Tanh(Op, node="TanhBackward0"):
@@ -169,7 +170,7 @@ class TanhBackward(Op, node="TanhBackwardBackward0"):
     @staticmethod
     def recorded_backward(ctx, gg):
         grad, out = ctx.saved_input(0), ctx.saved_input(1)
-        return (TanhBackward.apply(gg, out), gg * (out * -2 * grad))
+        return (TanhBackward.apply(gg, out), gg * (MulScalar.apply(out, -2) * grad))
 
 
 class Sinh(Op, node="SinhBackward0"):
@@ -218,6 +219,12 @@ class Sign(Op, node="SignBackward0"):
         return (zeros_like(grad),)  # derivatives.yaml: zeros_like(grad)
 
     recorded_backward = backward
+
+
+class Sgn(Sign, node="SgnBackward0"):
+    """sign for real tensors under PyTorch's complex-aware name: abs's backward records it
+    (``grad * self.sgn()``). PyTorch's gradient of it is a zero tensor without storage; the
+    engine's is plain zeros."""
 
 
 class Sigmoid(Op, node="SigmoidBackward0"):
@@ -280,7 +287,10 @@ class SigmoidBackward(Op, node="SigmoidBackwardBackward0"):
     @staticmethod
     def recorded_backward(ctx, gg):
         grad, out = ctx.saved_input(0), ctx.saved_input(1)
-        return (SigmoidBackward.apply(gg, out), gg * grad * (out * -2 + 1))
+        return (
+            SigmoidBackward.apply(gg, out),
+            gg * grad * AddScalar.apply(MulScalar.apply(out, -2), 1),
+        )
 
 
 class Relu(Op, node="ReluBackward0"):
@@ -366,7 +376,7 @@ class Sqrt(Op, node="SqrtBackward0"):
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        return (grad / (ctx.saved_result() * 2),)
+        return (grad / MulScalar.apply(ctx.saved_result(), 2),)
 
 
 class Abs(Op, node="AbsBackward0"):
@@ -386,7 +396,7 @@ class Abs(Op, node="AbsBackward0"):
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        return (grad * Sign.apply(ctx.saved_input(0)),)  # flat, but recorded, as in PyTorch
+        return (grad * Sgn.apply(ctx.saved_input(0)),)  # flat, but recorded, as in PyTorch
 
 
 class Clamp(Op, node="ClampBackward1"):
@@ -467,12 +477,11 @@ class ClampTensor(Op, node="ClampBackward0"):
         if high is not None:
             keep_a = keep_a & (a <= high)
             keep_high = (a > high) | (high < low) if low is not None else a > high
-        shape_a, shape_low, shape_high = ctx.shapes
-        return (
-            unbroadcast(masked(keep_a, grad), shape_a) if need_a else None,
-            unbroadcast(masked(keep_low, grad), shape_low) if need_low else None,
-            unbroadcast(masked(keep_high, grad), shape_high) if need_high else None,
-        )
+        # clamp_backward_min_max (min, then max) before clamp_backward (self)
+        grad_low = masked(keep_low, grad) if need_low else None
+        grad_high = masked(keep_high, grad) if need_high else None
+        grad_a = masked(keep_a, grad) if need_a else None
+        return sum_to_inputs((grad_a, grad_low, grad_high), ctx.shapes)
 
 
 def _masked(keep: np.ndarray, grad: np.ndarray) -> np.ndarray:
@@ -526,10 +535,9 @@ class Where(Op, node="WhereBackward0"):
     def recorded_backward(ctx, grad):
         (condition,) = ctx.saved
         need_a, need_b = ctx.needs_input_grad
-        return (
-            unbroadcast(Where.apply(grad, 0.0, condition), ctx.shapes[0]) if need_a else None,
-            unbroadcast(Where.apply(0.0, grad, condition), ctx.shapes[1]) if need_b else None,
-        )
+        grad_b = Where.apply(0.0, grad, condition) if need_b else None  # other before self
+        grad_a = Where.apply(grad, 0.0, condition) if need_a else None
+        return sum_to_inputs((grad_a, grad_b), ctx.shapes)
 
 
 class MaskedFill(Op, node="MaskedFillBackward0"):

@@ -380,3 +380,75 @@ def recorded_backward_nodes_of_squeeze(T, r):
     (g,) = T.autograd.grad(((v @ m) ** 2).sum(), v, create_graph=True)
     r("vector @ matrix", g)
     r("vector @ matrix, again", T.autograd.grad((g * g).sum(), m)[0])
+
+
+def _second(T, grads, leaves):
+    """d/dleaves of sum(g * g) over the recorded gradients, recorded again."""
+    total = None
+    for g in grads:
+        if g is not None:
+            total = (g * g).sum() if total is None else total + (g * g).sum()
+    return list(T.autograd.grad(total, leaves, create_graph=True, allow_unused=True))
+
+
+@case
+def recorded_backward_order_of_the_inputs_formulas(T, r):
+    # PyTorch's generated backward runs each input's formula in the order of the inputs'
+    # names (other before self, mat2 before self, exponent before self), then sums the
+    # results back to broadcast shapes in input order: the nodes' creation order, which
+    # fixes the order of the sums a second derivative makes
+    x = T.tensor([[0.35, -1.1, 0.3], [-1.9, 0.75, -0.5]], requires_grad=True)
+    w = T.tensor([0.3, -0.7, 1.2], requires_grad=True)
+    m = T.tensor([[0.2, -0.1], [0.4, 0.3], [0.5, -0.6]], requires_grad=True)
+    for label, f in (
+        ("mul", lambda: (x * w).sin()),
+        ("div", lambda: (x / (w + 2.0)).sin()),
+        ("sub, add", lambda: ((x - w) * (w + x)).sin()),
+        ("maximum", lambda: T.maximum(x, w * 0.5).exp()),
+        ("where", lambda: T.where(x > 0, x, w).sin()),
+        ("pow", lambda: (x.abs() + 0.5) ** w),
+        ("mm", lambda: (x @ m).tanh()),
+        ("column-major mm", lambda: (m.t() @ x.t()).tanh()),
+    ):
+        first = T.autograd.grad(f().sum(), [x, w, m], create_graph=True, allow_unused=True)
+        r(label, list(first))
+        r(f"{label}, again", _second(T, first, [x, w, m]))
+
+
+@case
+def recorded_backward_of_in_place_ops_saves_a_clone(T, r):
+    # an in-place op whose formula needs self saves ``original_self = self.clone()``,
+    # made after the op's node; its gradient's graph shows the CloneBackward0
+    x = T.tensor([[0.35, -1.1, 0.3], [-1.9, 0.75, -0.5]], requires_grad=True)
+    w = T.tensor([0.3, -0.7, 1.2], requires_grad=True)
+    h = x * 1.0
+    h.mul_(w)
+    h.pow_(2)
+    first = T.autograd.grad(h.sin().sum(), [x, w], create_graph=True)
+    r("first", list(first))
+    r("second", _second(T, first, [x, w]))
+
+
+@case
+def reshape_views_a_strided_tensor_when_its_strides_allow(T, r):
+    # reshape: view of a contiguous tensor, _reshape_alias of a strided one that can view,
+    # a copy (_unsafe_view of a clone) otherwise
+    x = T.tensor([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]])
+    part = (x.requires_grad_() * 0.5)[:, :2]
+    r("alias", part.reshape(3, 2, 1))
+    r("alias of a transpose", part.t().reshape(1, 2, 3))
+    r("copy", part.reshape(6))
+    (g,) = T.autograd.grad(part.t().reshape(2, 3, 1).sin().sum(), x, create_graph=True)
+    r("gradient", g)
+    r("gradient, again", _second(T, [g], [x]))
+
+
+@case
+def recorded_backward_of_mv_reshapes(T, r):
+    # mv: self's gradient is outer(grad, vec), which PyTorch computes as
+    # grad.reshape(n, 1) * vec
+    a = T.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], requires_grad=True)
+    v = T.tensor([0.3, -0.6, 0.9], requires_grad=True)
+    first = T.autograd.grad(T.mv(a, v).sin().sum(), [a, v], create_graph=True)
+    r("first", list(first))
+    r("second", _second(T, first, [a, v]))
