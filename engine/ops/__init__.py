@@ -15,7 +15,7 @@ from .arith import (
     Sub,
 )
 from .extremum import Max, MaxDim, Min, MinDim
-from .fill import Copy, Fill, FillTensor, Zero
+from .fill import Copy, CopySlices, Fill, FillTensor, IndexPut, Zero
 from .linalg import Bmm, Dot, Mm, Mv
 from .loss import REDUCTIONS, BinaryCrossEntropyWithLogits, MseLoss, NllLoss
 from .reduce import LogSoftmax, Mean, MeanDim, Softmax, Sum, SumDim
@@ -25,10 +25,8 @@ from .shape import (
     AsStrided,
     Cat,
     Clone,
-    CopySlices,
     Expand,
     Index,
-    IndexPut,
     Permute,
     ReshapeAlias,
     Select,

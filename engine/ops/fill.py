@@ -1,4 +1,5 @@
-"""Ops that overwrite every value: ``zero_``, ``fill_`` and ``copy_`` on a tensor in the graph.
+"""Ops that overwrite values: ``zero_``, ``fill_``, ``copy_`` and ``t[key] = value`` on a
+tensor in the graph.
 
 The old values are gone, so they get a zero gradient; a tensor fill value or copy source
 receives the gradient summed over the positions it was copied to.
@@ -9,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
-from .common import check_broadcast, check_output_shape, unbroadcast, zeros_like
-from .shape import cast_to
+from ..tensor import Tensor
+from .common import check_broadcast, check_output_shape, sum_to_inputs, unbroadcast, zeros_like
+from .shape import AsStrided, Clone, Index, cast_to
 
 
 class Zero(Op, node="ZeroBackward0"):
@@ -100,3 +102,63 @@ class Copy(Op, node="CopyBackwards"):
             zeros_like(grad) if need_a else None,
             cast_to(unbroadcast(grad, ctx.src_shape), ctx.src_dtype) if need_src else None,
         )
+
+
+class CopySlices(Op, node="CopySlices"):
+    """``t[key] = value`` on a tensor in the graph: the old values there get no gradient."""
+
+    inputs = 2
+
+    def name(self) -> str:
+        """PyTorch's C++ name for this node."""
+        return "torch::autograd::CopySlices"
+
+    @staticmethod
+    def forward(ctx, a, value, key):
+        out = a.copy()
+        out[key] = value
+        ctx.key, ctx.value_shape = key, np.shape(value)
+        ctx.saved = (key,)  # as in PyTorch, a second backward needs retain_graph
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_a, need_value = ctx.needs_input_grad
+        grad_a = grad_value = None
+        if need_a:
+            grad_a = grad.copy()
+            grad_a[ctx.key] = 0
+        if need_value:
+            grad_value = unbroadcast(np.ascontiguousarray(grad[ctx.key]), ctx.value_shape)
+        return grad_a, grad_value
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        # PyTorch's CopySlices::apply: the gradient copied into a new tensor (CopyBackwards);
+        # the value's gradient a clone of that tensor's view at the key (AsStridedBackward0,
+        # CloneBackward0); the base's gradient the tensor with zeros copied into that view
+        # (a CopySlices of its own)
+        need_a, need_value = ctx.needs_input_grad
+        result = Copy.apply(Tensor._make(np.empty_like(grad._data)), grad)
+        # indexed with a trailing ... : a view, even of one element
+        key = (*ctx.key, ...) if type(ctx.key) is tuple else (ctx.key, ...)
+        region = Clone.apply(AsStrided.apply(result, result._data[key]))
+        zeros = np.zeros(region._data.shape, dtype=grad._data.dtype)
+        grad_a = CopySlices.apply(result, zeros, ctx.key) if need_a else None
+        return sum_to_inputs((grad_a, region if need_value else None), (None, ctx.value_shape))
+
+
+class IndexPut(CopySlices, node="IndexPutBackward0"):
+    """``t[indices] = value`` where the key is only index arrays, masks and full slices."""
+
+    name = Op.name  # a generated node: named by its class
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        # derivatives.yaml index_put: self: grad.index_put(indices, zeros_like(values));
+        #   values: grad.index(indices)
+        need_a, need_value = ctx.needs_input_grad
+        zeros = np.zeros(ctx.value_shape, dtype=grad._data.dtype)
+        grad_a = IndexPut.apply(grad, zeros, ctx.key) if need_a else None
+        grad_value = Index.apply(grad, ctx.key) if need_value else None
+        return sum_to_inputs((grad_a, grad_value), (None, ctx.value_shape))

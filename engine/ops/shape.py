@@ -14,7 +14,6 @@ from ..dtypes import from_numpy_dtype, promote_types
 from ..function import Op
 from ..tensor import Tensor
 from .common import normalize_dim, unbroadcast
-from .unary import Where
 
 
 def _shape_text(shape) -> str:
@@ -479,53 +478,6 @@ def _addresses(a: np.ndarray) -> np.ndarray:
         steps = np.arange(size, dtype=np.int64) * stride
         addresses += steps.reshape((1,) * axis + (size,) + (1,) * (a.ndim - axis - 1))
     return addresses
-
-
-class CopySlices(Op, node="CopySlices"):
-    """``t[key] = value`` on a tensor in the graph: the old values there get no gradient."""
-
-    inputs = 2
-
-    def name(self) -> str:
-        """PyTorch's C++ name for this node."""
-        return "torch::autograd::CopySlices"
-
-    @staticmethod
-    def forward(ctx, a, value, key):
-        out = a.copy()
-        out[key] = value
-        ctx.key, ctx.value_shape = key, np.shape(value)
-        ctx.saved = (key,)  # as in PyTorch, a second backward needs retain_graph
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        need_a, need_value = ctx.needs_input_grad
-        grad_a = grad_value = None
-        if need_a:
-            grad_a = grad.copy()
-            grad_a[ctx.key] = 0
-        if need_value:
-            grad_value = unbroadcast(np.ascontiguousarray(grad[ctx.key]), ctx.value_shape)
-        return grad_a, grad_value
-
-    @staticmethod
-    def recorded_backward(ctx, grad):
-        need_a, need_value = ctx.needs_input_grad
-        grad_a = grad_value = None
-        if need_a:
-            written = np.zeros(tuple(grad.shape), dtype=bool)
-            written[ctx.key] = True
-            grad_a = Where.apply(0.0, grad, written)
-        if need_value:
-            grad_value = unbroadcast(Index.apply(grad, ctx.key), ctx.value_shape)
-        return grad_a, grad_value
-
-
-class IndexPut(CopySlices, node="IndexPutBackward0"):
-    """``t[indices] = value`` where the key is only index arrays, masks and full slices."""
-
-    name = Op.name  # a generated node: named by its class
 
 
 class Cat(Op, node="CatBackward0"):

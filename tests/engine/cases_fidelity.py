@@ -452,3 +452,22 @@ def recorded_backward_of_mv_reshapes(T, r):
     first = T.autograd.grad(T.mv(a, v).sin().sum(), [a, v], create_graph=True)
     r("first", list(first))
     r("second", _second(T, first, [a, v]))
+
+
+@case
+def recorded_backward_of_setitem(T, r):
+    # CopySlices::apply under create_graph: the gradient copied into a new tensor
+    # (CopyBackwards), the value's gradient a clone of its view there, the base's that
+    # tensor with zeros copied in (CopySlices); index_put's formulas for a mask
+    x = T.tensor([[0.35, -1.1, 0.3], [-1.9, 0.75, -0.5]], requires_grad=True)
+    w = T.tensor([0.3, -0.7, 1.2], requires_grad=True)
+    for label, write in (
+        ("an element", lambda h: h.__setitem__((0, 1), 5.0)),
+        ("a row", lambda h: h.__setitem__(1, w * 2.0)),
+        ("a broadcast block", lambda h: h.__setitem__((slice(None), slice(1, None)), w[:2])),
+        ("a mask", lambda h: h.__setitem__(h < 0, 0.0)),
+    ):
+        h = x * 1.0
+        write(h)
+        first = T.autograd.grad(h.sin().sum(), [x, w], create_graph=True, allow_unused=True)
+        r(label, list(first))
