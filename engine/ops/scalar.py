@@ -53,33 +53,29 @@ class DivScalar(Op, node="DivBackward1"):
         return (DivScalar.apply(grad, ctx.scalar),)
 
 
-class AddScalar(Op, node="AddBackward1"):
+class _Shift(Op):
+    """``a + scalar`` or ``a - scalar``: the gradient passes through unchanged
+    (derivatives.yaml add.Scalar, sub.Scalar: self: grad)."""
+
+    inputs = 1
+    ufunc = staticmethod(np.add)
+
+    @classmethod
+    def forward(cls, ctx, a, scalar):
+        return cls.ufunc(*promote(a, scalar))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad,)
+
+    recorded_backward = backward
+
+
+class AddScalar(_Shift, node="AddBackward1"):
     """``a + scalar`` (``add(Tensor, Scalar)``, e.g. ``1 + result.pow(2)`` in tan's)."""
 
-    inputs = 1
 
-    @staticmethod
-    def forward(ctx, a, scalar):
-        return np.add(*promote(a, scalar))
-
-    @staticmethod
-    def backward(ctx, grad):
-        return (grad,)  # derivatives.yaml add.Scalar: self: grad
-
-    recorded_backward = backward
-
-
-class SubScalar(Op, node="SubBackward1"):
+class SubScalar(_Shift, node="SubBackward1"):
     """``a - scalar`` (``sub(Tensor, Scalar)``, e.g. ``exponent - 1`` in pow's)."""
 
-    inputs = 1
-
-    @staticmethod
-    def forward(ctx, a, scalar):
-        return np.subtract(*promote(a, scalar))
-
-    @staticmethod
-    def backward(ctx, grad):
-        return (grad,)  # derivatives.yaml sub.Scalar: self: grad
-
-    recorded_backward = backward
+    ufunc = staticmethod(np.subtract)
