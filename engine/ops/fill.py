@@ -1,5 +1,4 @@
-"""Ops that overwrite values: ``zero_``, ``fill_``, ``copy_`` and ``t[key] = value`` on a
-tensor in the graph.
+"""Ops that overwrite values in the graph: ``zero_``, ``fill_``, ``copy_`` and ``t[key] = value``.
 
 The old values are gone, so they get a zero gradient; a tensor fill value or copy source
 receives the gradient summed over the positions it was copied to.
