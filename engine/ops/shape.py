@@ -318,7 +318,7 @@ class Select(Op, node="SelectBackward0"):
             )
         index = check_index(index, dim, a.shape[dim])
         ctx.shape, ctx.dim, ctx.index = a.shape, dim, index
-        return a[(slice(None),) * dim + (index,)]
+        return a[(slice(None),) * dim + (index, ...)]  # ...: a view even of one element
 
     @staticmethod
     def backward(ctx, grad):

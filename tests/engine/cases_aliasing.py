@@ -263,3 +263,21 @@ def versions_after_a_long_training_loop(T, r):
     r("versions", [w._version, z._version])
     r.raises("backward through w", lambda: y.sum().backward())
     r.raises("backward through z", lambda: z.sum().backward())
+
+
+@case
+def one_element_is_a_view(T, r):
+    # x[i] and h[i, j] are 0-d views: a later write shows through them, and the gradient
+    # of the regenerated history reaches the element they view
+    v = T.tensor([1.0, 2.0, 3.0])
+    first, last = v[1], v[2]
+    v.add_(10.0)
+    last.mul_(0.0)
+    r("through the base", [first, v])
+    x = T.tensor([[0.35, -1.1, 0.3], [-1.9, 0.75, -0.5]], requires_grad=True)
+    h = x * 1.0
+    element = h[0, 2]
+    h.mul_(2.0)
+    r("element after the write", element)
+    element.sin().backward()
+    r("gradient", x.grad)
