@@ -15,14 +15,13 @@ from .arith import (
     Sub,
 )
 from .extremum import Max, MaxDim, Min, MinDim
-from .fill import Copy, CopySlices, Fill, FillTensor, IndexPut, Zero
+from .fill import AsStrided, Copy, CopySlices, Fill, FillTensor, IndexPut, Zero
 from .linalg import Bmm, Dot, Mm, Mv
 from .loss import REDUCTIONS, BinaryCrossEntropyWithLogits, MseLoss, NllLoss
 from .reduce import LogSoftmax, Mean, MeanDim, Softmax, Sum, SumDim
 from .scalar import AddScalar, DivScalar, MulScalar, SubScalar
 from .shape import (
     Alias,
-    AsStrided,
     Cat,
     Clone,
     Expand,

@@ -1,7 +1,8 @@
-"""Ops that overwrite values in the graph: ``zero_``, ``fill_``, ``copy_`` and ``t[key] = value``.
+"""Writes in the graph: ``zero_``, ``fill_``, ``copy_``, ``t[key] = value``, and written views.
 
 The old values are gone, so they get a zero gradient; a tensor fill value or copy source
-receives the gradient summed over the positions it was copied to.
+receives the gradient summed over the positions it was copied to. A view whose storage was
+written gets its history from its base's (``AsStrided``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import numpy as np
 from ..function import Op
 from ..tensor import Tensor
 from .common import check_broadcast, check_output_shape, sum_to_inputs, unbroadcast, zeros_like
-from .shape import AsStrided, Clone, Index, cast_to
+from .shape import Clone, Index, IndexAccumulate, SqueezeDim, cast_to
 
 
 class Zero(Op, node="ZeroBackward0"):
@@ -139,9 +140,7 @@ class CopySlices(Op, node="CopySlices"):
         # (a CopySlices of its own)
         need_a, need_value = ctx.needs_input_grad
         result = Copy.apply(Tensor._make(np.empty_like(grad._data)), grad)
-        # indexed with a trailing ... : a view, even of one element
-        key = (*ctx.key, ...) if type(ctx.key) is tuple else (ctx.key, ...)
-        region = Clone.apply(AsStrided.apply(result, result._data[key]))
+        region = Clone.apply(AsStrided.apply(result, ctx.key))
         zeros = np.zeros(region._data.shape, dtype=grad._data.dtype)
         grad_a = CopySlices.apply(result, zeros, ctx.key) if need_a else None
         return sum_to_inputs((grad_a, region if need_value else None), (None, ctx.value_shape))
@@ -161,3 +160,59 @@ class IndexPut(CopySlices, node="IndexPutBackward0"):
         grad_a = IndexPut.apply(grad, zeros, ctx.key) if need_a else None
         grad_value = Index.apply(grad, ctx.key) if need_value else None
         return sum_to_inputs((grad_a, grad_value), (None, ctx.value_shape))
+
+
+class AsStrided(Op, node="AsStridedBackward0"):
+    """Elements of ``base`` at ``region`` (a view of its memory, or an index): a view's
+    history rebuilt after its storage was written in place (PyTorch regenerates the view's
+    ``grad_fn`` from its base's current one, so gradients flow through the write;
+    ``inplace.note_write``), or the view a recorded ``CopySlices`` backward takes. The
+    region's elements are kept as indices into the base."""
+
+    inputs = 1
+
+    @staticmethod
+    def forward(ctx, base, region):
+        if type(region) is np.ndarray:  # a view: its elements found by address
+            positions = element_positions(base, region)
+        else:
+            positions = np.arange(base.size).reshape(base.shape)[region]
+            region = base.reshape(-1)[positions]
+        ctx.shape, ctx.key = base.shape, np.unravel_index(positions, base.shape)
+        ctx.repeats = np.unique(positions).size < np.size(positions)  # an expanded view
+        return region
+
+    @staticmethod
+    def backward(ctx, grad):  # elements the view repeats (expand) accumulate
+        return (IndexAccumulate.forward(ctx, None, grad, ctx.key, ctx.shape),)
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        if ctx.repeats:  # PyTorch sums stride-0 dims and index_add_s: not reproduced
+            return (IndexAccumulate.apply(None, grad, ctx.key, ctx.shape),)
+        # as_strided_backward: the gradient's size-1 dims squeezed (the last first), copied
+        # into zeros through the view's geometry (a CopySlices), viewed as the base again
+        for dim in reversed(range(grad.ndim)):
+            if grad.shape[dim] == 1:
+                grad = SqueezeDim.apply(grad, dim)
+        key = tuple(np.reshape(k, grad.shape) for k in ctx.key)
+        zeros = Tensor._make(np.zeros(ctx.shape, dtype=grad._data.dtype))
+        written = CopySlices.apply(zeros, grad, key)
+        return (AsStrided.apply(written, written._data),)
+
+
+def element_positions(base: np.ndarray, view: np.ndarray) -> np.ndarray:
+    """For each element of ``view`` (memory inside ``base``'s), its flat C-order index in
+    ``base``, found by address."""
+    addresses = _addresses(base).ravel()
+    order = np.argsort(addresses, kind="stable")
+    return order[np.searchsorted(addresses, _addresses(view), sorter=order)]
+
+
+def _addresses(a: np.ndarray) -> np.ndarray:
+    """The byte address of each element of ``a``."""
+    addresses = np.full(a.shape, a.__array_interface__["data"][0], dtype=np.int64)
+    for axis, (size, stride) in enumerate(zip(a.shape, a.strides, strict=True)):
+        steps = np.arange(size, dtype=np.int64) * stride
+        addresses += steps.reshape((1,) * axis + (size,) + (1,) * (a.ndim - axis - 1))
+    return addresses

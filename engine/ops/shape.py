@@ -439,47 +439,6 @@ class IndexAccumulate(Op, node="IndexPutImplBackward0"):
         return (None, Index.apply(gg, ctx.key))
 
 
-class AsStrided(Op, node="AsStridedBackward0"):
-    """A view's history, rebuilt after its storage was written in place: PyTorch then
-    regenerates the view's ``grad_fn`` from its base's current one, so gradients flow
-    through the write. The view's elements are kept as indices into the base. Only the
-    node is used (``inplace.note_write``): the output tensor is dropped, so the op does not
-    make it a view of the base."""
-
-    inputs = 1
-
-    @staticmethod
-    def forward(ctx, base, view):
-        ctx.shape = base.shape
-        ctx.key = np.unravel_index(element_positions(base, view), base.shape)
-        return view
-
-    @staticmethod
-    def backward(ctx, grad):  # elements the view repeats (expand) accumulate
-        return (IndexAccumulate.forward(ctx, None, grad, ctx.key, ctx.shape),)
-
-    @staticmethod
-    def recorded_backward(ctx, grad):
-        return (IndexAccumulate.apply(None, grad, ctx.key, ctx.shape),)
-
-
-def element_positions(base: np.ndarray, view: np.ndarray) -> np.ndarray:
-    """For each element of ``view`` (memory inside ``base``'s), its flat C-order index in
-    ``base``, found by address."""
-    addresses = _addresses(base).ravel()
-    order = np.argsort(addresses, kind="stable")
-    return order[np.searchsorted(addresses, _addresses(view), sorter=order)]
-
-
-def _addresses(a: np.ndarray) -> np.ndarray:
-    """The byte address of each element of ``a``."""
-    addresses = np.full(a.shape, a.__array_interface__["data"][0], dtype=np.int64)
-    for axis, (size, stride) in enumerate(zip(a.shape, a.strides, strict=True)):
-        steps = np.arange(size, dtype=np.int64) * stride
-        addresses += steps.reshape((1,) * axis + (size,) + (1,) * (a.ndim - axis - 1))
-    return addresses
-
-
 class Cat(Op, node="CatBackward0"):
     """``cat(tensors, dim)``: the last argument is the dim; every other one is an input."""
 

@@ -471,3 +471,24 @@ def recorded_backward_of_setitem(T, r):
         write(h)
         first = T.autograd.grad(h.sin().sum(), [x, w], create_graph=True, allow_unused=True)
         r(label, list(first))
+
+
+@case
+def recorded_backward_of_a_written_view(T, r):
+    # as_strided_backward under create_graph: the view's gradient with its size-1 dims
+    # squeezed, copied into zeros through the view's geometry (CopySlices), viewed as the
+    # base (AsStridedBackward0)
+    x = T.tensor([[0.35, -1.1, 0.3], [-1.9, 0.75, -0.5]], requires_grad=True)
+    for label, view in (
+        ("a row", lambda h: h[1:]),
+        ("a column", lambda h: h[:, 1]),
+        ("the transpose", lambda h: h.t()),
+        ("unsqueezed", lambda h: h[None]),
+        ("one element", lambda h: h[0, 2]),
+    ):
+        h = x * 1.0
+        kept = view(h)
+        h.mul_(2.0)
+        (g,) = T.autograd.grad(kept.sin().sum(), x, create_graph=True)
+        r(label, g)
+        r(f"{label}, again", T.autograd.grad((g * g).sum(), x, create_graph=True)[0])
