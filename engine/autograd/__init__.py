@@ -202,6 +202,9 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
     # node's outputs
     node, edges, outs = _GRAPH_ROOT, roots, grads
     nodes, leaf_consumers = _graph(roots)
+    # autograd.grad runs only the nodes on a path to an input it was asked for, as PyTorch
+    # does: the others neither compute nor check or free what they saved
+    needed = None if capture is None else _leading_to(nodes, capture[0])
     # node -> its incoming gradient (summed), or a list of them for a multi-output node
     buffers = {}
     owned = set()  # AccumulateGrads whose buffered gradient is fresh (a sum or fresh_grads)
@@ -260,12 +263,30 @@ def _walk(roots: tuple, grads: list, retain_graph: bool, create_graph: bool, cap
         else:
             if type(grads) is not list:
                 grads = [grads]
-            outs = _process(node, grads, retain_graph, create_graph, capture)
+            if needed is None or node in needed:
+                outs = _process(node, grads, retain_graph, create_graph, capture)
+            else:  # a non-leaf asked for, with nothing asked for past it
+                _receive(node, grads, capture)
+                outs = None
+
+
+def _leading_to(nodes: list, wanted: dict) -> set:
+    """The nodes (creation order, newest first) from which a wanted edge can be reached."""
+    leading = set()
+    for node in reversed(nodes):  # a node's inputs come after it
+        for fn, nr in node.next_functions:
+            if fn is not None and ((fn, nr) in wanted or fn in leading):
+                leading.add(node)
+                break
+    return leading
 
 
 def _leaf(node: AccumulateGrad, g, capture, owned: bool) -> None:
     """Run an AccumulateGrad on its summed gradient (``owned``: fresh, referenced nowhere
-    else): the leaf's hooks, then capture (``autograd.grad``) or accumulation into ``.grad``."""
+    else): the leaf's hooks, then capture (``autograd.grad``) or accumulation into ``.grad``.
+    ``autograd.grad`` runs no leaf it was not asked for, so neither do that leaf's hooks."""
+    if capture is not None and (node, 0) not in capture[0]:
+        return
     hooks = node.variable._hooks
     if hooks:  # a leaf's hooks apply for autograd.grad too
         g = _call_hooks(hooks, g)
@@ -297,10 +318,7 @@ def _process(node, grads: list, retain_graph: bool, create_graph: bool, capture)
     )
     if node.saved is not None and not dead:
         node._check_saved()
-    if node._pre_hooks is not None or node._retained is not None:
-        _tensor_hooks(node, grads)
-    if capture is not None:
-        _capture(node, grads, capture)
+    _receive(node, grads, capture)
     if dead:
         outs = None
     elif isinstance(node, BackwardCFunction):
@@ -312,6 +330,15 @@ def _process(node, grads: list, retain_graph: bool, create_graph: bool, capture)
     if not retain_graph and node.saved is not None:
         node.saved, node._inputs = FREED, ()
     return outs
+
+
+def _receive(node, grads: list, capture) -> None:
+    """What a node's gradients meet before it runs: the hooks and ``retain_grad`` of the
+    tensors it made, and capture (``autograd.grad``)."""
+    if node._pre_hooks is not None or node._retained is not None:
+        _tensor_hooks(node, grads)
+    if capture is not None:
+        _capture(node, grads, capture)
 
 
 def _tensor_hooks(node, grads: list) -> None:

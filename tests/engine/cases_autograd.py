@@ -793,3 +793,24 @@ def sgd_loop(T, r):
             w.grad.zero_()
     r("w", w)
     r("grad", w.grad)
+
+
+@case
+def grad_runs_only_what_leads_to_its_inputs(T, r):
+    # autograd.grad (and backward(inputs=...)) runs the nodes on a path to the tensors it
+    # was asked for: another branch's stale saved tensor is never checked, and the hooks
+    # of a leaf not asked for are not called
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    w = T.tensor([3.0, 4.0], requires_grad=True)
+    calls = []
+    w.register_hook(lambda g: calls.append("w"))
+    y = (x * 2.0).sum() + (w * w).sum()  # w * w saves w
+    with T.no_grad():
+        w.add_(1.0)
+    r.raises("grad of x", lambda: T.autograd.grad(y, x, retain_graph=True))
+    r.raises("backward into x", lambda: y.backward(inputs=[x], retain_graph=True))
+    r("x.grad", x.grad)
+    r.raises("grad of w", lambda: T.autograd.grad(y, w))
+    z = (x * w).sum()
+    r.raises("grad of x through a product", lambda: T.autograd.grad(z, x))
+    r("hooks called", calls)
