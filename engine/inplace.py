@@ -65,15 +65,15 @@ def apply(t: Tensor, op, *args) -> Tensor:
         raise RuntimeError(LEAF_INPLACE)
     refuse_internal_overlap(t._data)
     refuse_partial_overlap(t._data, args)
-    if op.writes_out and not (recording and _any_requires_grad(t, *args)):
-        try:  # nothing records: compute straight into the storage, without a copy
-            op.apply(t, *args, t._data)
-        except (TypeError, ValueError):  # a dtype or shape numpy refuses: PyTorch's error below
-            pass
-        else:
-            note_write(t)
-            return t
-    if not (recording and _any_requires_grad(t, *args)):
+    if not (recording and _any_requires_grad(t, *args)):  # nothing records
+        if op.writes_out:
+            try:  # compute straight into the storage, without a copy
+                op.apply(t, *args, t._data)
+            except (TypeError, ValueError):  # a dtype or shape numpy refuses: PyTorch's error
+                pass
+            else:
+                note_write(t)
+                return t
         write(t, op.apply(t, *args))
         return t
     refuse_view_write(t)
