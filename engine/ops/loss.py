@@ -9,7 +9,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from .common import legacy_type, promote, unbroadcast, zeros_like
+from .common import legacy_type, promote, sum_to_inputs, unbroadcast, zeros_like
 from .scalar import DivScalar, MulScalar
 from .unary import Sigmoid, sigmoid
 
@@ -52,9 +52,12 @@ class MseLoss(Op, node="MseLossBackward0"):
         a, b = ctx.saved_input(0), ctx.saved_input(1)
         need_a, need_b = ctx.needs_input_grad
         mse = MseLossBackward.apply
-        return (
-            unbroadcast(mse(grad, a, b, ctx.count), ctx.shapes[0]) if need_a else None,
-            unbroadcast(mse(grad, b, a, ctx.count), ctx.shapes[1]) if need_b else None,
+        return sum_to_inputs(
+            (
+                mse(grad, a, b, ctx.count) if need_a else None,
+                mse(grad, b, a, ctx.count) if need_b else None,
+            ),
+            ctx.shapes,
         )
 
 
@@ -99,10 +102,10 @@ class MseLossBackward(Op, node="MseLossBackwardBackward0"):
             else:
                 d_grad = (mse(zeros_like(grad) + 1, a, b, ctx.count) * gg).sum()
         if need_a:
-            d_a = unbroadcast(_mse_double_backward(gg * grad, ctx.count), ctx.shapes[1])
+            d_a = _mse_double_backward(gg * grad, ctx.count)
         if need_b:
-            d_b = unbroadcast(-_mse_double_backward(gg * grad, ctx.count), ctx.shapes[2])
-        return d_grad, d_a, d_b
+            d_b = -_mse_double_backward(gg * grad, ctx.count)
+        return sum_to_inputs((d_grad, d_a, d_b), (None, *ctx.shapes[1:]))
 
 
 def _mse_double_backward(product, count: int | None):
