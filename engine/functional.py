@@ -204,6 +204,13 @@ def stack(tensors, dim=0):
     return ops.Stack.apply(*tensors, dim)
 
 
+def broadcast_tensors(*tensors) -> tuple:
+    """The tensors expanded to their common shape; one that has it already is returned as
+    it is (no ``ExpandBackward0``), as in PyTorch."""
+    shape = np.broadcast_shapes(*(tuple(t.shape) for t in tensors))
+    return tuple(t if tuple(t.shape) == shape else t.expand(*shape) for t in tensors)
+
+
 def is_tensor(x) -> bool:
     """Whether ``x`` is a tensor."""
     return isinstance(x, Tensor)
@@ -211,6 +218,7 @@ def is_tensor(x) -> bool:
 
 __all__ = [
     "add",
+    "broadcast_tensors",
     "cat",
     "concat",
     "div",

@@ -56,6 +56,7 @@ def mse_loss(input, target, reduction: str = "mean"):
             "Please ensure they have the same size.",
             stacklevel=2,
         )
+    input, target = functional.broadcast_tensors(input, target)  # as PyTorch's mse_loss
     return ops.MseLoss.apply(input, target, reduction)
 
 

@@ -4,6 +4,8 @@ and signed zeros from the order of operations in backward formulas."""
 
 from __future__ import annotations
 
+import warnings
+
 from tests.engine.harness import registry
 
 CASES, case = registry("fidelity")
@@ -492,3 +494,19 @@ def recorded_backward_of_a_written_view(T, r):
         (g,) = T.autograd.grad(kept.sin().sum(), x, create_graph=True)
         r(label, g)
         r(f"{label}, again", T.autograd.grad((g * g).sum(), x, create_graph=True)[0])
+
+
+@case
+def mse_loss_broadcasts_by_expanding(T, r):
+    # mse_loss of different shapes warns, then expands both (broadcast_tensors): the graph
+    # has an ExpandBackward0 above each input whose shape changes
+    a = T.tensor([[[0.3, -0.7, 0.45]], [[1.2, 0.15, -0.35]]], requires_grad=True)
+    b = T.tensor([[0.5, -0.2, 0.9], [0.25, 0.6, -1.1], [-0.4, 0.8, 0.35]], requires_grad=True)
+    r("broadcast_tensors", list(T.broadcast_tensors(a, b)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loss = T.nn.functional.mse_loss(a.sin(), b.cos())
+    r("loss", loss)
+    first = T.autograd.grad(loss, [a, b], create_graph=True)
+    r("first", list(first))
+    r("second", _second(T, first, [a, b]))
