@@ -186,6 +186,11 @@ def mv(a, v):
     return ops.Mv.apply(a, v)
 
 
+def bmm(a, b):
+    """A batch of matrix products: (b, n, k) @ (b, k, m)."""
+    return ops.Bmm.apply(a, b)
+
+
 def dot(u, v):
     """Dot product of two vectors."""
     return ops.Dot.apply(u, v)
@@ -218,6 +223,7 @@ def is_tensor(x) -> bool:
 
 __all__ = [
     "add",
+    "bmm",
     "broadcast_tensors",
     "cat",
     "concat",

@@ -355,9 +355,13 @@ class Tensor:
         """A copy that stays in the graph."""
         return ops.Clone.apply(self)
 
+    def is_contiguous(self) -> bool:
+        """Whether the elements lie in memory in row-major order, without gaps."""
+        return self._data.flags.c_contiguous
+
     def contiguous(self) -> Tensor:
         """Itself when contiguous, else a copy in the graph."""
-        return self if self._data.flags.c_contiguous else ops.Clone.apply(self)
+        return self if self.is_contiguous() else ops.Clone.apply(self)
 
     # ----- operators (+ - * / and unary - are bound at the end of this module) ---------
     def __rsub__(self, other):
@@ -521,6 +525,17 @@ class Tensor:
         return ops.Sign.apply(self)
 
     @function_variant
+    def masked_fill(self, mask, value):
+        """``value`` (a number or a 0-d tensor) where the bool ``mask`` is True."""
+        op, args = ops.scatter.masked_fill(self, mask, value)
+        return op.apply(self, *args)
+
+    def masked_fill_(self, mask, value):
+        """In-place ``masked_fill``."""
+        op, args = ops.scatter.masked_fill(self, mask, value)
+        return inplace.apply(self, op, *args)
+
+    @function_variant
     def sgn(self):
         """``sign`` under the name that also covers complex numbers (x / |x|)."""
         return ops.Sgn.apply(self)
@@ -557,6 +572,10 @@ class Tensor:
     def mv(self, other):
         """Matrix-vector product."""
         return ops.Mv.apply(self, other)
+
+    def bmm(self, other):
+        """A batch of matrix products: (b, n, k) @ (b, k, m)."""
+        return ops.Bmm.apply(self, other)
 
     def dot(self, other):
         """Dot product of two vectors."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from .. import functional, ops
 from ..functional import relu, sigmoid, tanh
 from ..warn import warn
@@ -44,6 +46,21 @@ def log_softmax(input, dim=None):
     if dim is None:
         dim = _implicit_dim("log_softmax", input.ndim)
     return functional.log_softmax(input, dim)
+
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias``, recorded as PyTorch records it: one addmm for a 2-D or
+    contiguous input (flattened to 2-D and viewed back), else a matmul and an add."""
+    transposed = weight.t()
+    if bias is None:
+        return functional.matmul(input, transposed)
+    if input.ndim == 2:
+        return ops.Addmm.apply(bias, input, transposed)
+    if input.is_contiguous():
+        *lead, features = input.shape
+        out = ops.Addmm.apply(bias, input.reshape(math.prod(lead), features), transposed)
+        return out.view(*lead, out.shape[1])
+    return functional.matmul(input, transposed).add_(bias)
 
 
 def mse_loss(input, target, reduction: str = "mean"):

@@ -16,7 +16,7 @@ from .arith import (
 )
 from .extremum import Max, MaxDim, Min, MinDim
 from .fill import AsStrided, Copy, CopySlices, Fill, FillTensor, IndexPut, Zero
-from .linalg import Bmm, Dot, Mm, Mv
+from .linalg import Addmm, Bmm, Dot, Mm, Mv
 from .loss import REDUCTIONS, BinaryCrossEntropyWithLogits, MseLoss, NllLoss
 from .reduce import LogSoftmax, Mean, MeanDim, Softmax, Sum, SumDim
 from .scalar import AddScalar, DivScalar, MulScalar, SubScalar
@@ -67,6 +67,7 @@ __all__ = [
     "REDUCTIONS",
     "Abs",
     "Add",
+    "Addmm",
     "Alias",
     "AsStrided",
     "BinaryCrossEntropyWithLogits",

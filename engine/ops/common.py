@@ -190,6 +190,25 @@ def as_float(a: np.ndarray) -> np.ndarray:
     return a
 
 
+# numpy dtype name -> PyTorch's C++ type name, as some of its errors show it
+_C_TYPE_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
+
+
+def c_type_name(a: np.ndarray) -> str:
+    """PyTorch's C++ name of an array's dtype, as some errors show it: ``float``, ``long int``."""
+    return _C_TYPE_NAMES[a.dtype.name]
+
+
 def legacy_type(a: np.ndarray) -> str:
     """PyTorch's short type name of an array's dtype, as errors show it: ``Float``, ``Long``."""
     return dtypes.from_numpy_dtype(a.dtype).legacy_name[6:-6]

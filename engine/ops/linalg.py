@@ -10,25 +10,25 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from .common import legacy_type
+from .common import c_type_name, check_broadcast, legacy_type, sum_to_inputs, unbroadcast
 from .shape import T, Transpose
-
-# numpy dtype name -> PyTorch's C++ type name, as mm's dtype error shows it.
-_C_NAMES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
 
 
 def _dims(shape) -> str:
     return "x".join(map(str, shape))
+
+
+def _check_matrices(a, b) -> None:
+    """PyTorch's errors for a matrix product of two matrices that do not fit."""
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({_dims(a.shape)} and {_dims(b.shape)})"
+        )
+    if a.dtype != b.dtype:
+        raise RuntimeError(
+            "expected m1 and m2 to have the same dtype, but got: "
+            f"{c_type_name(a)} != {c_type_name(b)}"
+        )
 
 
 class Mm(Op, node="MmBackward0"):
@@ -42,15 +42,7 @@ class Mm(Op, node="MmBackward0"):
             raise RuntimeError("self must be a matrix")
         if b.ndim != 2:
             raise RuntimeError("mat2 must be a matrix")
-        if a.shape[1] != b.shape[0]:
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({_dims(a.shape)} and {_dims(b.shape)})"
-            )
-        if a.dtype != b.dtype:
-            raise RuntimeError(
-                "expected m1 and m2 to have the same dtype, but got: "
-                f"{_C_NAMES[a.dtype.name]} != {_C_NAMES[b.dtype.name]}"
-            )
+        _check_matrices(a, b)
         need_a, need_b = ctx.needs_input_grad
         ctx.saved = (b if need_a else None, a if need_b else None)
         return a @ b
@@ -64,27 +56,70 @@ class Mm(Op, node="MmBackward0"):
     def recorded_backward(ctx, grad):
         a, b = ctx.saved_input(0), ctx.saved_input(1)
         need_a, need_b = ctx.needs_input_grad
-        # mm_mat2_backward, then mm_mat1_backward (PyTorch's generated backward runs the
-        # inputs by name: mat2 before self): a column-major input's gradient is computed
-        # transposed, so that it comes out column-major too
-        grad_a = grad_b = None
-        if need_b:
-            if _column_major(b):
-                grad_b = T.apply(Mm.apply(T.apply(grad), a))
-            else:
-                grad_b = Mm.apply(T.apply(a), grad)
-        if need_a:
-            if _column_major(a):
-                grad_a = T.apply(Mm.apply(b, T.apply(grad)))
-            else:
-                grad_a = Mm.apply(grad, T.apply(b))
+        # mat2 before self: PyTorch's generated backward runs the inputs by name
+        grad_b = _mm_mat2_backward(grad, a, b) if need_b else None
+        grad_a = _mm_mat1_backward(grad, a, b) if need_a else None
         return grad_a, grad_b
+
+
+def _mm_mat1_backward(grad: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """``grad @ b.T`` recorded; a column-major ``a`` gets it computed transposed, so that
+    it comes out column-major too (PyTorch's ``mm_mat1_backward``)."""
+    if _column_major(a):
+        return T.apply(Mm.apply(b, T.apply(grad)))
+    return Mm.apply(grad, T.apply(b))
+
+
+def _mm_mat2_backward(grad: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """``a.T @ grad`` recorded, transposed for a column-major ``b`` (``mm_mat2_backward``)."""
+    if _column_major(b):
+        return T.apply(Mm.apply(T.apply(grad), a))
+    return Mm.apply(T.apply(a), grad)
 
 
 def _column_major(t: Tensor) -> bool:
     """PyTorch's test for a column-major matrix: strides (1, rows)."""
     strides = t.stride()
     return strides[0] == 1 and strides[1] == t.shape[0]
+
+
+class Addmm(Op, node="AddmmBackward0"):
+    """``bias + a @ b`` in one node, as ``linear`` records a 2-D input with a bias."""
+
+    fresh_grads = True
+
+    @staticmethod
+    def forward(ctx, bias, a, b):
+        if a.ndim != 2:
+            raise RuntimeError(f"mat1 must be a matrix, got {a.ndim}-D tensor")
+        if b.ndim != 2:
+            raise RuntimeError(f"mat2 must be a matrix, got {b.ndim}-D tensor")
+        _check_matrices(a, b)
+        check_broadcast((a.shape[0], b.shape[1]), bias.shape)
+        ctx.bias_shape = bias.shape
+        _, need_a, need_b = ctx.needs_input_grad
+        ctx.saved = (b if need_a else None, a if need_b else None)
+        return np.add(a @ b, bias)
+
+    @staticmethod
+    def backward(ctx, grad):
+        b, a = ctx.saved
+        need_bias = ctx.needs_input_grad[0]
+        return (
+            unbroadcast(grad, ctx.bias_shape) if need_bias else None,
+            None if b is None else grad @ b.T,
+            None if a is None else a.T @ grad,
+        )
+
+    @staticmethod
+    def recorded_backward(ctx, grad):
+        a, b = ctx.saved_input(1), ctx.saved_input(2)
+        need_bias, need_a, need_b = ctx.needs_input_grad
+        # derivatives.yaml addmm, its inputs by name: mat1, mat2, self (grad, summed back)
+        grad_a = _mm_mat1_backward(grad, a, b) if need_a else None
+        grad_b = _mm_mat2_backward(grad, a, b) if need_b else None
+        grad_bias = grad if need_bias else None
+        return sum_to_inputs((grad_bias, grad_a, grad_b), (ctx.bias_shape, None, None))
 
 
 class Mv(Op, node="MvBackward0"):
@@ -157,6 +192,10 @@ class Bmm(Op, node="BmmBackward0"):
 
     @staticmethod
     def forward(ctx, a, b):
+        if a.ndim != 3:
+            raise RuntimeError("batch1 must be a 3D tensor")
+        if b.ndim != 3:
+            raise RuntimeError("batch2 must be a 3D tensor")
         if b.shape[:2] != (a.shape[0], a.shape[2]):
             raise RuntimeError(
                 "Expected size for first two dimensions of batch2 tensor to be: "

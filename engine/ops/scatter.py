@@ -4,7 +4,8 @@ The ops are gather, scatter, scatter_add, masked_select, masked_scatter, and mas
 a tensor value; a recorded backward of max or min (``create_graph``) shows their nodes.
 Each op's backward is one of the other ops' forwards, so the gradients can be taken again to
 any order. The tensor being written into is always a fresh tensor that does not require
-grad (the zeros these formulas start from), so each op has a gradient for its source only.
+grad (the zeros these formulas start from), so each op has a gradient for its source only;
+masked_fill by a tensor also serves ``Tensor.masked_fill``, where it has one for self too.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..function import Op
-from .common import zeros_in_dtype_of
+from ..tensor import Tensor
+from .common import c_type_name, check_broadcast, unbroadcast, zeros_in_dtype_of
 from .reduce import Sum
+from .unary import MaskedFill
 
 
 def _along(index: np.ndarray, dim: int) -> tuple:
@@ -143,20 +146,51 @@ class MaskedScatterBackward(MaskedSelect, node="MaskedScatterBackwardBackward0")
 
 
 class MaskedFillTensor(Op, node="MaskedFillBackward1"):
-    """``zeros.masked_fill_(mask, value)`` with a 0-d tensor ``value``."""
+    """``a.masked_fill(mask, value)`` with a 0-d tensor ``value``."""
 
     inputs = 2
 
     @staticmethod
-    def forward(ctx, zeros, value, mask):
-        ctx.mask = mask
-        return np.where(mask, value.astype(zeros.dtype), zeros)
+    def forward(ctx, a, value, mask):
+        ctx.mask, ctx.shape = mask, a.shape  # out of place, a mask may broadcast a
+        return np.where(mask, value.astype(a.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):
-        # derivatives.yaml masked_fill.Tensor: value: grad.masked_select(mask).sum()
-        return (None, np.asarray(grad[ctx.mask].sum()))
+        # derivatives.yaml masked_fill.Tensor: self: grad.masked_fill(mask, 0);
+        #   value: grad.masked_select(mask).sum()
+        need_a, need_value = ctx.needs_input_grad
+        return (
+            unbroadcast(np.where(ctx.mask, zeros_in_dtype_of(grad, ()), grad), ctx.shape)
+            if need_a
+            else None,
+            np.asarray(grad[np.broadcast_to(ctx.mask, grad.shape)].sum()) if need_value else None,
+        )
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        return (None, Sum.apply(MaskedSelect.apply(grad, ctx.mask)))
+        need_a, need_value = ctx.needs_input_grad
+        mask = np.broadcast_to(ctx.mask, tuple(grad.shape))
+        return (
+            unbroadcast(MaskedFill.apply(grad, ctx.mask, 0), ctx.shape) if need_a else None,
+            Sum.apply(MaskedSelect.apply(grad, mask)) if need_value else None,
+        )
+
+
+def masked_fill(t: Tensor, mask: Tensor, value) -> tuple:
+    """The op and its arguments for ``t.masked_fill(mask, value)`` (a number or a 0-d
+    tensor), or PyTorch's error for a mask or value it refuses."""
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(
+            "masked_fill_ only supports boolean masks, but got mask with dtype "
+            f"{c_type_name(mask._data)}"
+        )
+    check_broadcast(mask._data.shape, t._data.shape)  # PyTorch names the mask a
+    if type(value) is Tensor:
+        if value.ndim:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.ndim} dimension(s)."
+            )
+        return MaskedFillTensor, (value, mask._data)
+    return MaskedFill, (mask._data, value)

@@ -554,14 +554,14 @@ class MaskedFill(Op, node="MaskedFillBackward0"):
 
     @staticmethod
     def forward(ctx, a, mask, value):
-        ctx.mask = mask
+        ctx.mask, ctx.shape = mask, a.shape  # out of place, a mask may broadcast a
         return np.where(mask, np.asarray(value, dtype=a.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):
         # derivatives.yaml masked_fill.Scalar: self: grad.masked_fill(mask, 0)
-        return (np.where(ctx.mask, np.zeros((), dtype=grad.dtype), grad),)
+        return (unbroadcast(np.where(ctx.mask, np.zeros((), dtype=grad.dtype), grad), ctx.shape),)
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        return (MaskedFill.apply(grad, ctx.mask, 0),)
+        return (unbroadcast(MaskedFill.apply(grad, ctx.mask, 0), ctx.shape),)
