@@ -179,7 +179,6 @@ class AsStrided(Op, node="AsStridedBackward0"):
             positions = np.arange(base.size).reshape(base.shape)[region]
             region = base.reshape(-1)[positions]
         ctx.shape, ctx.key = base.shape, np.unravel_index(positions, base.shape)
-        ctx.repeats = np.unique(positions).size < np.size(positions)  # an expanded view
         return region
 
     @staticmethod
@@ -188,7 +187,9 @@ class AsStrided(Op, node="AsStridedBackward0"):
 
     @staticmethod
     def recorded_backward(ctx, grad):
-        if ctx.repeats:  # PyTorch sums stride-0 dims and index_add_s: not reproduced
+        positions = np.ravel_multi_index(ctx.key, ctx.shape)
+        if np.unique(positions).size < positions.size:  # an expanded view: PyTorch sums its
+            # stride-0 dims and index_add_s, which is not reproduced
             return (IndexAccumulate.apply(None, grad, ctx.key, ctx.shape),)
         # as_strided_backward: the gradient's size-1 dims squeezed (the last first), copied
         # into zeros through the view's geometry (a CopySlices), viewed as the base again
