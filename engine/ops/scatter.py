@@ -14,7 +14,7 @@ import numpy as np
 
 from ..function import Op
 from ..tensor import Tensor
-from .common import c_type_name, check_broadcast, unbroadcast, zeros_in_dtype_of
+from .common import c_type_name, check_broadcast, zeros_in_dtype_of
 from .reduce import Sum
 from .unary import MaskedFill
 
@@ -161,9 +161,7 @@ class MaskedFillTensor(Op, node="MaskedFillBackward1"):
         #   value: grad.masked_select(mask).sum()
         need_a, need_value = ctx.needs_input_grad
         return (
-            unbroadcast(np.where(ctx.mask, zeros_in_dtype_of(grad, ()), grad), ctx.shape)
-            if need_a
-            else None,
+            MaskedFill.backward(ctx, grad)[0] if need_a else None,  # ctx: its mask and shape
             np.asarray(grad[np.broadcast_to(ctx.mask, grad.shape)].sum()) if need_value else None,
         )
 
@@ -172,7 +170,7 @@ class MaskedFillTensor(Op, node="MaskedFillBackward1"):
         need_a, need_value = ctx.needs_input_grad
         mask = np.broadcast_to(ctx.mask, tuple(grad.shape))
         return (
-            unbroadcast(MaskedFill.apply(grad, ctx.mask, 0), ctx.shape) if need_a else None,
+            MaskedFill.recorded_backward(ctx, grad)[0] if need_a else None,
             Sum.apply(MaskedSelect.apply(grad, mask)) if need_value else None,
         )
 
